@@ -1,0 +1,73 @@
+// One build script for every bundle. `--production` minifies and drops source maps,
+// `--watch` rebuilds on change. Type checking is left to `tsc --noEmit`.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions[]} */
+const bundles = [
+  {
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+if (existsSync('src/extension.ts')) {
+  bundles.push({
+    // The extension's main bundle stays small: the engine (undici, zod, providers) is a
+    // separate bundle that the extension requires on its first check.
+    entryPoints: { extension: 'src/extension.ts', engine: 'src/engine.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './engine.js'],
+  });
+}
+if (existsSync('src/webview/main.ts')) {
+  bundles.push({
+    entryPoints: { webview: 'src/webview/main.ts' },
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    loader: { '.css': 'css' },
+  });
+}
+
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+    });
+  },
+};
+
+const contexts = await Promise.all(
+  bundles.map((b) =>
+    esbuild.context({
+      bundle: true,
+      outdir: 'dist',
+      minify: production,
+      sourcemap: production ? false : 'linked',
+      sourcesContent: false,
+      logLevel: 'warning',
+      legalComments: 'none',
+      plugins: [problemMatcher],
+      ...b,
+    }),
+  ),
+);
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,1 @@
+console.log('llm-balance: not built yet');

@@ -1,0 +1,123 @@
+// Checks one account and always returns a BalanceResult: every failure, however odd, ends
+// up as a classified, redacted error inside the result, never as an exception or a NaN.
+import { CheckError } from './errors';
+import { HttpClient, checkUrlPolicy } from './http';
+import { BalanceResultSchema, type Account, type BalanceResult, type Status } from './model';
+import { redact } from './redact';
+import { getProvider } from './providers/registry';
+import type { ProviderContext, Reading } from './providers/types';
+import { computeLevel, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
+
+export interface AccountKeys {
+  key?: string | undefined;
+  adminKey?: string | undefined;
+}
+
+export interface CheckOptions {
+  http: HttpClient;
+  thresholds?: ThresholdSettings;
+  now?: () => Date;
+}
+
+export function accountLabel(account: Account): string {
+  return account.label ?? getProvider(account.provider).name;
+}
+
+export function resolveBaseUrl(account: Account): string {
+  const p = getProvider(account.provider);
+  return (account.baseUrl ?? p.defaultBaseUrl).replace(/\/+$/, '');
+}
+
+export async function checkAccount(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<BalanceResult> {
+  const now = opts.now ?? (() => new Date());
+  const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
+  const provider = getProvider(account.provider);
+  const secrets = [keys.key, keys.adminKey].filter((s): s is string => !!s);
+  const base = {
+    accountId: account.id,
+    provider: account.provider,
+    label: accountLabel(account),
+  };
+  const currency = account.currency ?? provider.defaultCurrency;
+
+  const fail = (kind: CheckError['kind'], message: string, status: Status, balance: number | null = null): BalanceResult => {
+    const r: BalanceResult = {
+      ...base,
+      status,
+      level: 'error',
+      balance,
+      currency,
+      usage: null,
+      limit: null,
+      error: redact(message, secrets),
+      errorKind: kind,
+      checkedAt: now().toISOString(),
+    };
+    r.level = computeLevel({ status, errorKind: kind, balance, currency, limit: null }, account, settings);
+    return r;
+  };
+
+  if (!keys.key) {
+    return fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error');
+  }
+  const baseUrl = resolveBaseUrl(account);
+  const policy = checkUrlPolicy(baseUrl);
+  if (policy) return fail('config', policy, 'error');
+
+  const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
+  if (keys.adminKey) ctx.adminKey = keys.adminKey;
+
+  let reading: Reading;
+  try {
+    reading = await provider.check(ctx);
+  } catch (e) {
+    if (e instanceof CheckError) {
+      if (e.kind === 'insufficient_funds') {
+        // The key works but the account cannot pay: that is a money state, not a key fault.
+        return fail(e.kind, e.message, 'valid', e.extra.balance ?? 0);
+      }
+      return fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error');
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    return fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`, 'error');
+  }
+
+  const status: Status = reading.status ?? 'valid';
+  const result: BalanceResult = {
+    ...base,
+    status,
+    level: 'ok',
+    balance: reading.balance,
+    currency: (reading.currency || currency).toUpperCase(),
+    usage: reading.usage ?? null,
+    limit: reading.limit ?? null,
+    checkedAt: now().toISOString(),
+  };
+  if (reading.note) result.note = redact(reading.note, secrets);
+  if (reading.details && Object.keys(reading.details).length > 0) {
+    result.details = Object.fromEntries(
+      Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? redact(v, secrets) : v]),
+    );
+  }
+  if (reading.insufficientFunds) {
+    result.errorKind = 'insufficient_funds';
+    result.error = redact(reading.insufficientFunds, secrets);
+  }
+  result.level = computeLevel(
+    {
+      status,
+      balance: result.balance,
+      currency: result.currency,
+      limit: result.limit,
+      limitRemaining: reading.limitRemaining ?? null,
+      insufficientFunds: !!reading.insufficientFunds,
+    },
+    account,
+    settings,
+  );
+  const parsed = BalanceResultSchema.safeParse(result);
+  if (!parsed.success) {
+    return fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error');
+  }
+  return parsed.data;
+}

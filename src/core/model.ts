@@ -1,0 +1,108 @@
+// The data model shared by the engine, the CLI and the extension. Types are inferred from
+// these schemas; every boundary (settings, provider answers, stored state, webview messages)
+// is validated with them.
+import { z } from 'zod';
+
+export const PROVIDER_IDS = [
+  'openrouter', 'openai', 'anthropic', 'deepseek', 'moonshot', 'siliconflow',
+  'novita', 'xai', 'litellm', 'relay', 'custom',
+] as const;
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+export type ProviderId = z.infer<typeof ProviderIdSchema>;
+
+export const STATUSES = ['valid', 'invalid', 'error', 'unavailable'] as const;
+export const LEVELS = ['ok', 'info', 'warning', 'critical', 'error'] as const;
+export const ERROR_KINDS = [
+  'auth', 'insufficient_funds', 'rate_limited', 'timeout', 'network', 'bad_response', 'server', 'config',
+] as const;
+export const StatusSchema = z.enum(STATUSES);
+export const LevelSchema = z.enum(LEVELS);
+export const ErrorKindSchema = z.enum(ERROR_KINDS);
+export type Status = z.infer<typeof StatusSchema>;
+export type Level = z.infer<typeof LevelSchema>;
+export type ErrorKind = z.infer<typeof ErrorKindSchema>;
+
+const currencyCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as "USD"')
+  .transform((c) => c.toUpperCase());
+
+const money = z.number().finite();
+
+/** Options for the `custom` provider: any JSON endpoint. */
+export const CustomOptionsSchema = z.object({
+  url: z.string().url().optional(),
+  method: z.enum(['GET', 'POST']).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().max(10_000).optional(),
+  balancePath: z.string().min(1).optional(),
+  limitPath: z.string().min(1).optional(),
+  usagePath: z.string().min(1).optional(),
+  currencyPath: z.string().min(1).optional(),
+  divisor: z.number().finite().positive().optional(),
+});
+
+/** One key at one provider (SPEC §2). The key itself is never part of it. */
+export const AccountSchema = z.looseObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"').max(64),
+  provider: ProviderIdSchema,
+  label: z.string().trim().min(1).max(80).optional(),
+  baseUrl: z.string().url().optional(),
+  currency: currencyCode.optional(),
+  warning: money.optional(),
+  critical: money.optional(),
+  enabled: z.boolean().optional(),
+  monthlyBudget: money.positive().optional(),
+  /** xAI team id (management API). */
+  teamId: z.string().trim().min(1).max(200).optional(),
+  ...CustomOptionsSchema.shape,
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const ThresholdPairSchema = z.object({ warning: money, critical: money });
+export const ThresholdsSchema = z.record(currencyCode, ThresholdPairSchema);
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+export const PercentThresholdsSchema = z.object({
+  warning: z.number().min(0).max(100),
+  critical: z.number().min(0).max(100),
+});
+export type PercentThresholds = z.infer<typeof PercentThresholdsSchema>;
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  USD: { warning: 10, critical: 5 },
+  CNY: { warning: 70, critical: 35 },
+};
+export const DEFAULT_PERCENT_THRESHOLDS: PercentThresholds = { warning: 20, critical: 10 };
+
+export const DetailValueSchema = z.union([z.number().finite(), z.string(), z.boolean(), z.null()]);
+export type DetailValue = z.infer<typeof DetailValueSchema>;
+
+/** The outcome of checking one account (SPEC §3). */
+export const BalanceResultSchema = z.object({
+  accountId: z.string(),
+  provider: ProviderIdSchema,
+  label: z.string(),
+  status: StatusSchema,
+  level: LevelSchema,
+  balance: money.nullable(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  usage: money.nullable(),
+  limit: money.nullable(),
+  note: z.string().optional(),
+  error: z.string().optional(),
+  errorKind: ErrorKindSchema.optional(),
+  checkedAt: z.string().datetime(),
+  stale: z.boolean().optional(),
+  details: z.record(z.string(), DetailValueSchema).optional(),
+});
+export type BalanceResult = z.infer<typeof BalanceResultSchema>;
+
+/** Severity order used to pick the worst account and to compare levels. */
+export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warning: 2, critical: 3, error: 4 };
+
+export function worstLevel(levels: Iterable<Level>): Level {
+  let worst: Level = 'ok';
+  for (const l of levels) if (LEVEL_RANK[l] > LEVEL_RANK[worst]) worst = l;
+  return worst;
+}

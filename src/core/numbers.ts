@@ -1,0 +1,47 @@
+import { CheckError } from './errors';
+
+// Providers send amounts as numbers or decimal strings. A value that is not strictly a
+// number is a bad response: never NaN, never a silent 0.
+const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+export function parseAmount(value: unknown, field: string): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    throw new CheckError('bad_response', `Field "${field}" is not a finite number.`);
+  }
+  if (typeof value === 'string') {
+    const s = value.trim();
+    if (DECIMAL.test(s)) {
+      const n = Number(s);
+      if (Number.isFinite(n)) return n;
+    }
+    throw new CheckError('bad_response', `Field "${field}" is not a number: ${JSON.stringify(value.slice(0, 40))}.`);
+  }
+  if (value === undefined || value === null) {
+    throw new CheckError('bad_response', `The response has no "${field}" field.`);
+  }
+  throw new CheckError('bad_response', `Field "${field}" is not a number (got ${typeof value}).`);
+}
+
+/** Like parseAmount, but null / undefined mean "none" (e.g. no limit). */
+export function parseOptionalAmount(value: unknown, field: string): number | null {
+  if (value === undefined || value === null) return null;
+  return parseAmount(value, field);
+}
+
+/** Rounds away binary noise (0.1 + 0.2) without losing cents or sub-cent precision. */
+export function roundMoney(n: number): number {
+  return Math.round(n * 1e8) / 1e8;
+}
+
+/** Reads a dotted path ("data.total_credits", "items.0.amount") from parsed JSON. */
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (part === '') continue;
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}

@@ -1,0 +1,73 @@
+import type { Account, DetailValue, ProviderId } from '../model';
+import type { HttpClient } from '../http';
+import { CheckError } from '../errors';
+
+export interface ProviderContext {
+  account: Account;
+  key: string;
+  adminKey?: string;
+  http: HttpClient;
+  /** The account's base URL or the provider's default, without a trailing slash. */
+  baseUrl: string;
+  now: Date;
+  /** Every secret of this check, for redaction. */
+  secrets: string[];
+}
+
+/** What a provider read from its API; the engine turns it into a BalanceResult. */
+export interface Reading {
+  balance: number | null;
+  currency: string;
+  usage?: number | null;
+  limit?: number | null;
+  /** Money left under `limit` when it differs from `balance` (e.g. a key cap); used for percent thresholds. */
+  limitRemaining?: number | null;
+  /** "unavailable": the provider has no balance API for this key (level info). Default "valid". */
+  status?: 'valid' | 'unavailable';
+  note?: string;
+  details?: Record<string, DetailValue>;
+  /** Set when the provider says the balance cannot pay for calls (level critical). */
+  insufficientFunds?: string;
+}
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  /** Display name: "OpenRouter". */
+  readonly name: string;
+  /** One line for pickers. */
+  readonly description: string;
+  readonly defaultBaseUrl: string;
+  readonly defaultCurrency: string;
+  /** CLI environment variables (SPEC §11). */
+  readonly keyEnv: string;
+  readonly adminKeyEnv?: string;
+  /** What the optional second key is called, when the provider has one. */
+  readonly adminKeyName?: string;
+  /** True when the main key is itself a management key (xAI). */
+  readonly keyName?: string;
+  billingUrl(account: Account): string | undefined;
+  check(ctx: ProviderContext): Promise<Reading>;
+}
+
+export function bearer(key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` };
+}
+
+/** Joins a base URL and a path without doubling or dropping slashes. */
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, '');
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** Asserts the parsed JSON is an object, else a bad_response naming what came instead. */
+export function asObject(json: unknown, what: string): Record<string, unknown> {
+  if (json && typeof json === 'object' && !Array.isArray(json)) return json as Record<string, unknown>;
+  throw new CheckError('bad_response', `${what}: expected a JSON object, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)?.slice(0, 60)}.`);
+}

@@ -1,0 +1,3 @@
+import type { FakeRoute } from '../server';
+
+export const routes: FakeRoute[] = [];

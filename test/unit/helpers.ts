@@ -1,0 +1,48 @@
+import { FakeProviderServer } from '../fake/server';
+import { HttpClient } from '../../src/core/http';
+import { checkAccount, type AccountKeys } from '../../src/core/check';
+import { AccountSchema, type Account, type BalanceResult, BalanceResultSchema } from '../../src/core/model';
+import { DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from '../../src/core/thresholds';
+
+export const VALID_KEY = 'sk-test-0123456789abcdefVALID';
+export const BAD_KEY = 'sk-bad-9876543210zyxwvuBAD';
+
+/** Starts one fake provider server for the suite; every test starts from its defaults. */
+export function useFakeServer(): { server: FakeProviderServer } {
+  const ctx = { server: new FakeProviderServer() };
+  before(async () => {
+    await ctx.server.start();
+  });
+  afterEach(() => ctx.server.reset());
+  after(async () => {
+    await ctx.server.stop();
+  });
+  return ctx;
+}
+
+export interface CheckArgs {
+  keys?: AccountKeys;
+  timeoutMs?: number;
+  thresholds?: ThresholdSettings;
+}
+
+/** Runs a real check over HTTP against the fake server and validates the result's shape. */
+export async function checkVia(server: FakeProviderServer, account: Partial<Account> & Pick<Account, 'provider'>, pathPrefix: string, args: CheckArgs = {}): Promise<BalanceResult> {
+  const acct = AccountSchema.parse({ id: account.provider, baseUrl: server.url + pathPrefix, ...account });
+  const http = new HttpClient({ timeoutMs: args.timeoutMs ?? 2000, env: {} });
+  try {
+    const r = await checkAccount(acct, args.keys ?? { key: VALID_KEY }, { http, thresholds: args.thresholds ?? DEFAULT_THRESHOLD_SETTINGS });
+    BalanceResultSchema.parse(r);
+    return r;
+  } finally {
+    await http.close();
+  }
+}
+
+/** Asserts nothing in a result carries a secret in full. */
+export function assertNoSecret(value: unknown, ...secrets: string[]): void {
+  const text = JSON.stringify(value);
+  for (const s of secrets) {
+    if (text.includes(s)) throw new Error(`secret leaked: ${text}`);
+  }
+}
