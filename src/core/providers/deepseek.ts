@@ -1,14 +1,69 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { parseAmount, parseOptionalAmount } from '../numbers';
+import type { DetailValue } from '../model';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
 
-// Placeholder until the adapter is written.
+interface Entry {
+  currency: string;
+  total: number;
+}
+
+// One balance entry per currency (CNY and/or USD), in no stable order. USD-only accounts
+// exist, so no currency is ever required.
 export const deepseek: ProviderAdapter = {
   id: 'deepseek',
   name: 'DeepSeek',
-  description: 'DeepSeek',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'Account balance in CNY and/or USD (platform.deepseek.com)',
+  defaultBaseUrl: 'https://api.deepseek.com',
   defaultCurrency: 'USD',
   keyEnv: 'DEEPSEEK_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'DeepSeek is not supported yet.')),
+  billingUrl: () => 'https://platform.deepseek.com/top_up',
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets, account } = ctx;
+    const res = await http.json(joinUrl(baseUrl, '/user/balance'), { headers: bearer(key), secrets });
+    const body = asObject(res.json, 'DeepSeek /user/balance');
+    const infos = body.balance_infos;
+    if (!Array.isArray(infos)) {
+      throw new CheckError('bad_response', 'DeepSeek /user/balance: the response has no "balance_infos" list.');
+    }
+    const unavailable = body.is_available === false;
+
+    const details: Record<string, DetailValue> = {};
+    const entries: Entry[] = infos.map((raw, i) => {
+      const e = asObject(raw, `DeepSeek balance_infos[${i}]`);
+      if (typeof e.currency !== 'string' || !/^[A-Za-z]{3}$/.test(e.currency.trim())) {
+        throw new CheckError('bad_response', `DeepSeek balance_infos[${i}]: missing or odd "currency" field.`);
+      }
+      const currency = e.currency.trim().toUpperCase();
+      const total = parseAmount(e.total_balance, `balance_infos[${i}].total_balance`);
+      details[`balance_${currency}`] = total;
+      const granted = parseOptionalAmount(e.granted_balance, `balance_infos[${i}].granted_balance`);
+      const toppedUp = parseOptionalAmount(e.topped_up_balance, `balance_infos[${i}].topped_up_balance`);
+      if (granted !== null) details[`granted_${currency}`] = granted;
+      if (toppedUp !== null) details[`topped_up_${currency}`] = toppedUp;
+      return { currency, total };
+    });
+    if (typeof body.is_available === 'boolean') details.is_available = body.is_available;
+
+    if (entries.length === 0) {
+      // A new or drained account may list no currency at all; only is_available tells them apart.
+      if (unavailable) {
+        throw new CheckError('insufficient_funds', 'DeepSeek reports no balance and is_available: false — the account cannot pay for calls.', { balance: 0 });
+      }
+      throw new CheckError('bad_response', 'DeepSeek /user/balance: "balance_infos" is empty.');
+    }
+
+    const wanted = account.currency?.toUpperCase();
+    const byWanted = wanted ? entries.find((e) => e.currency === wanted) : undefined;
+    const chosen = byWanted ?? (entries.length === 1 ? entries[0] : entries.find((e) => e.currency === 'USD') ?? entries[0])!;
+
+    const reading: Reading = { balance: chosen.total, currency: chosen.currency, details };
+    if (wanted && !byWanted) {
+      reading.note = `This account has no ${wanted} balance; showing ${chosen.currency}.`;
+    }
+    if (unavailable) {
+      reading.insufficientFunds = 'DeepSeek says the balance cannot pay for calls (is_available: false). Top up to continue.';
+    }
+    return reading;
+  },
 };
