@@ -1,14 +1,66 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
+import { parseAmount, parseOptionalAmount } from '../numbers';
+import type { Account, DetailValue } from '../model';
+import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading } from './types';
 
-// Placeholder until the adapter is written.
+const DEFAULT_BASE_URL = 'https://api.moonshot.ai';
+
+/** The answer carries no currency: the China platform (.cn) bills in CNY, the global one in USD. */
+export function moonshotCurrencyForHost(host: string): 'CNY' | 'USD' {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return h === 'cn' || h.endsWith('.cn') ? 'CNY' : 'USD';
+}
+
+function isChina(account: Account): boolean {
+  return moonshotCurrencyForHost(hostOf(account.baseUrl ?? DEFAULT_BASE_URL)) === 'CNY';
+}
+
+// A suspended account answers exceeded_current_quota_error (with whatever status); that is
+// a money problem, not a bad key or a rate limit.
+function classify(res: HttpResponse): CheckError | undefined {
+  const o = res.json && typeof res.json === 'object' ? (res.json as Record<string, unknown>) : undefined;
+  const err = o?.error && typeof o.error === 'object' ? (o.error as Record<string, unknown>) : undefined;
+  if (err?.type === 'exceeded_current_quota_error') {
+    const msg = providerMessage(res.json) ?? 'exceeded_current_quota_error';
+    return new CheckError('insufficient_funds', `Moonshot account has no usable quota (HTTP ${res.status}): ${msg}`, { httpStatus: res.status });
+  }
+  return undefined;
+}
+
 export const moonshot: ProviderAdapter = {
   id: 'moonshot',
   name: 'Moonshot',
-  description: 'Moonshot',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'Kimi available balance (USD on moonshot.ai, CNY on moonshot.cn)',
+  defaultBaseUrl: DEFAULT_BASE_URL,
   defaultCurrency: 'USD',
   keyEnv: 'MOONSHOT_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'Moonshot is not supported yet.')),
+  billingUrl: (account) => (isChina(account) ? 'https://platform.moonshot.cn/console/pay' : 'https://platform.moonshot.ai/console/pay'),
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets, account } = ctx;
+    const res = await http.json(joinUrl(baseUrl, '/v1/users/me/balance'), { headers: bearer(key), secrets, classify });
+    const body = asObject(res.json, 'Moonshot /v1/users/me/balance');
+    if (body.status !== true || body.code !== 0) {
+      const msg = providerMessage(body) ?? `status ${JSON.stringify(body.status)}, code ${JSON.stringify(body.code)}`;
+      if (mentionsNoFunds(msg)) throw new CheckError('insufficient_funds', `Moonshot: ${msg}`);
+      throw new CheckError('bad_response', `Moonshot did not confirm the balance (expected status true and code 0): ${msg}.`);
+    }
+    const data = asObject(body.data, 'Moonshot balance "data"');
+    const available = parseAmount(data.available_balance, 'data.available_balance');
+    const voucher = parseOptionalAmount(data.voucher_balance, 'data.voucher_balance');
+    const cash = parseOptionalAmount(data.cash_balance, 'data.cash_balance');
+    const details: Record<string, DetailValue> = { available_balance: available };
+    if (voucher !== null) details.voucher_balance = voucher;
+    if (cash !== null) details.cash_balance = cash;
+
+    const reading: Reading = {
+      balance: available,
+      currency: account.currency ?? moonshotCurrencyForHost(hostOf(baseUrl)),
+      details,
+    };
+    if (cash !== null && cash < 0) {
+      reading.note = `Cash balance is negative (${cash}): the account is in arrears.`;
+    }
+    return reading;
+  },
 };
