@@ -29,6 +29,12 @@ export function resolveBaseUrl(account: Account): string {
 }
 
 export async function checkAccount(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<BalanceResult> {
+  return (await checkAccountDetailed(account, keys, opts)).result;
+}
+
+/** checkAccount plus what the scheduler needs beyond the result: the provider's Retry-After. */
+export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<{ result: BalanceResult; retryAfterMs?: number }> {
+  const wrap = (result: BalanceResult) => ({ result });
   const now = opts.now ?? (() => new Date());
   const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
   const provider = getProvider(account.provider);
@@ -58,11 +64,11 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
   };
 
   if (!keys.key) {
-    return fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error');
+    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
   }
   const baseUrl = resolveBaseUrl(account);
   const policy = checkUrlPolicy(baseUrl);
-  if (policy) return fail('config', policy, 'error');
+  if (policy) return wrap(fail('config', policy, 'error'));
 
   const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
   if (keys.adminKey) ctx.adminKey = keys.adminKey;
@@ -74,12 +80,14 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
     if (e instanceof CheckError) {
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
-        return fail(e.kind, e.message, 'valid', e.extra.balance ?? 0);
+        return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? 0));
       }
-      return fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error');
+      const out: { result: BalanceResult; retryAfterMs?: number } = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
+      if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
+      return out;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    return fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`, 'error');
+    return wrap(fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`, 'error'));
   }
 
   const status: Status = reading.status ?? 'valid';
@@ -117,7 +125,7 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
   );
   const parsed = BalanceResultSchema.safeParse(result);
   if (!parsed.success) {
-    return fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error');
+    return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error'));
   }
-  return parsed.data;
+  return wrap(parsed.data);
 }

@@ -1,0 +1,116 @@
+// Decides whether a result deserves a notification (SPEC §7) and remembers what was sent,
+// so that the same warning is never shown twice within the cooldown — across restarts,
+// windows and CLI runs that share the store.
+import { LEVEL_RANK, type BalanceResult, type Level } from './model';
+import type { KeyValueStore } from './kv';
+
+export const NOTIFIED_PREFIX = 'llmBalance.notified.';
+export const SNOOZED_PREFIX = 'llmBalance.snoozed.';
+const HOUR = 3_600_000;
+
+export type NotifyLevel = 'warning' | 'critical' | 'error';
+
+export interface NotifyDecision {
+  notify: boolean;
+  level?: NotifyLevel;
+  reason: string;
+}
+
+/** The level a result would notify at, or undefined when it never pops up. */
+export function notifiableLevel(r: BalanceResult): NotifyLevel | undefined {
+  if (r.level === 'warning' || r.level === 'critical') return r.level;
+  // Only errors a person must act on: a rejected key or no funds. Transient ones stay quiet.
+  if (r.level === 'error' && (r.errorKind === 'auth' || r.errorKind === 'insufficient_funds')) return 'error';
+  return undefined;
+}
+
+interface SnoozeRecord {
+  until: number;
+  level: NotifyLevel;
+}
+
+export class NotificationLedger {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly cooldownHours = 24,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private key(accountId: string, level: NotifyLevel): string {
+    return `${NOTIFIED_PREFIX}${accountId}.${level}`;
+  }
+
+  sentAt(accountId: string, level: NotifyLevel): number | undefined {
+    const v = this.store.get(this.key(accountId, level));
+    if (typeof v === 'string') {
+      const t = Date.parse(v);
+      return Number.isNaN(t) ? undefined : t;
+    }
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  }
+
+  private within(t: number | undefined): boolean {
+    return t !== undefined && this.now() - t < this.cooldownHours * HOUR && t <= this.now() + 60_000;
+  }
+
+  /** Pure decision; does not record anything. */
+  decide(r: BalanceResult, opts: { force?: boolean } = {}): NotifyDecision {
+    const level = notifiableLevel(r);
+    if (!level) return { notify: false, reason: `level ${r.level} does not notify` };
+    if (opts.force) return { notify: true, level, reason: 'forced' };
+    const snooze = this.snooze(r.accountId);
+    if (snooze && snooze.until > this.now() && (level === 'error' ? snooze.level === 'error' : LEVEL_RANK[level] <= LEVEL_RANK[snooze.level])) {
+      return { notify: false, level, reason: 'snoozed' };
+    }
+    if (this.within(this.sentAt(r.accountId, level))) return { notify: false, level, reason: 'already notified within cooldown' };
+    // A critical notice already covers a warning: improving from critical to warning is no news.
+    if (level === 'warning' && this.within(this.sentAt(r.accountId, 'critical'))) {
+      return { notify: false, level, reason: 'critical already notified within cooldown' };
+    }
+    return { notify: true, level, reason: 'new' };
+  }
+
+  async record(accountId: string, level: NotifyLevel): Promise<void> {
+    await this.store.update(this.key(accountId, level), new Date(this.now()).toISOString());
+  }
+
+  /**
+   * Applies a fresh result: clears the account's records when it has recovered to ok (so a
+   * new drop notifies at once) and returns whether to notify. The caller records after sending.
+   */
+  async observe(r: BalanceResult, opts: { force?: boolean } = {}): Promise<NotifyDecision> {
+    if (r.level === 'ok' && !r.stale) {
+      await this.clearAccount(r.accountId);
+      return { notify: false, reason: 'recovered' };
+    }
+    return this.decide(r, opts);
+  }
+
+  snooze(accountId: string): SnoozeRecord | undefined {
+    const v = this.store.get(SNOOZED_PREFIX + accountId) as Partial<SnoozeRecord> | undefined;
+    if (!v || typeof v.until !== 'number' || (v.level !== 'warning' && v.level !== 'critical' && v.level !== 'error')) return undefined;
+    return { until: v.until, level: v.level };
+  }
+
+  async snoozeAccount(accountId: string, level: NotifyLevel, hours = 24): Promise<void> {
+    await this.store.update(SNOOZED_PREFIX + accountId, { until: this.now() + hours * HOUR, level });
+  }
+
+  async clearAccount(accountId: string): Promise<void> {
+    for (const k of this.store.keys()) {
+      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId) await this.store.update(k, undefined);
+    }
+  }
+
+  /** "Reset Notification State": forget everything sent and snoozed. */
+  async reset(): Promise<number> {
+    let n = 0;
+    for (const k of this.store.keys()) {
+      if (k.startsWith(NOTIFIED_PREFIX) || k.startsWith(SNOOZED_PREFIX)) {
+        await this.store.update(k, undefined);
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { BalanceEngine } from '../../src/core/engine';
+import { HttpClient } from '../../src/core/http';
+import { MemoryStore } from '../../src/core/kv';
+import { AccountSchema, type Account } from '../../src/core/model';
+import { useFakeServer, VALID_KEY } from './helpers';
+
+describe('balance engine', () => {
+  const f = useFakeServer();
+  const P = '/openrouter/api/v1';
+  let http: HttpClient;
+  let now: number;
+  let store: MemoryStore;
+  beforeEach(() => {
+    http = new HttpClient({ timeoutMs: 1500, env: {} });
+    now = Date.parse('2026-11-01T00:00:00Z');
+    store = new MemoryStore();
+  });
+  afterEach(async () => {
+    await http.close();
+  });
+  const account = (id = 'or', extra: Partial<Account> = {}): Account => AccountSchema.parse({ id, provider: 'openrouter', baseUrl: f.server.url + P, ...extra });
+  const engine = (ttl = 60_000) => new BalanceEngine({ http, store, cacheTtlMs: ttl, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+
+  it('caches for the TTL; force bypasses it; a changed account invalidates it', async () => {
+    const e = engine();
+    await e.checkOne(account());
+    await e.checkOne(account());
+    assert.equal(f.server.hits(`${P}/credits`).length, 1);
+    await e.checkOne(account(), { force: true });
+    assert.equal(f.server.hits(`${P}/credits`).length, 2);
+    now += 61_000;
+    await e.checkOne(account());
+    assert.equal(f.server.hits(`${P}/credits`).length, 3);
+    await e.checkOne(account('or', { label: 'Work' }));
+    assert.equal(f.server.hits(`${P}/credits`).length, 4);
+  });
+
+  it('coalesces overlapping checks of one account', async () => {
+    f.server.route('GET', `${P}/credits`, { delayMs: 150, body: { data: { total_credits: 5, total_usage: 1 } } });
+    const e = engine();
+    const [a, b, c] = await Promise.all([e.checkOne(account(), { force: true }), e.checkOne(account(), { force: true }), e.checkOne(account(), { force: true })]);
+    assert.equal(f.server.hits(`${P}/credits`).length, 1);
+    assert.equal(a, b);
+    assert.equal(b, c);
+    assert.equal(a?.balance, 4);
+  });
+
+  it('one hung provider does not delay the others', async () => {
+    f.server.route('GET', '/slow/credits', { hang: true });
+    f.server.route('GET', '/slow/key', { hang: true });
+    const e = engine();
+    const fast = e.checkOne(account('fast'));
+    const slow = e.checkOne(account('slow', { baseUrl: f.server.url + '/slow' }));
+    const t0 = Date.now();
+    const r = await fast;
+    assert.equal(r.level, 'ok');
+    assert.ok(Date.now() - t0 < 1000, 'fast account waited for the slow one');
+    assert.equal((await slow).errorKind, 'timeout');
+  });
+
+  it('keeps the last good numbers, marked stale, when a check fails', async () => {
+    const e = engine();
+    const good = await e.checkOne(account());
+    assert.equal(good.balance, 74.75);
+    f.server.route('GET', `${P}/credits`, { status: 503, body: 'Service Unavailable' });
+    now += 10_000;
+    const bad = await e.checkOne(account(), { force: true });
+    assert.equal(bad.stale, true);
+    assert.equal(bad.balance, 74.75);
+    assert.equal(bad.errorKind, 'server');
+    assert.equal(bad.level, 'error');
+    assert.equal(bad.details?.staleSince, good.checkedAt);
+    f.server.reset();
+    now += 10_000;
+    const ok = await e.checkOne(account(), { force: true });
+    assert.equal(ok.stale, undefined);
+  });
+
+  it('backs off exponentially after failures and honours Retry-After even when forced', async () => {
+    const e = engine(60_000);
+    f.server.route('GET', `${P}/credits`, { status: 500, body: {} });
+    await e.checkOne(account());
+    assert.equal(e.nextDue(account()) - now, 60_000);
+    now += 60_000;
+    await e.checkOne(account());
+    assert.equal(e.nextDue(account()) - now, 120_000);
+    f.server.route('GET', `${P}/credits`, { status: 429, headers: { 'retry-after': '600' }, body: {} });
+    now += 120_000;
+    await e.checkOne(account());
+    const hits = f.server.hits(`${P}/credits`).length;
+    now += 60_000;
+    await e.checkOne(account(), { force: true });
+    assert.equal(f.server.hits(`${P}/credits`).length, hits, 'forced check ignored Retry-After');
+    now += 600_000;
+    await e.checkOne(account(), { force: true });
+    assert.equal(f.server.hits(`${P}/credits`).length, hits + 1);
+  });
+
+  it('a missing key is a key-missing error without any request', async () => {
+    const e = new BalanceEngine({ http, store, cacheTtlMs: 1000, keys: () => ({}) });
+    const r = await e.checkOne(account());
+    assert.equal(r.level, 'error');
+    assert.match(r.error ?? '', /key missing/);
+    assert.equal(f.server.requests.length, 0);
+  });
+
+  it('ignores a corrupt cache entry', async () => {
+    store.update('llmBalance.result.or', { result: 'garbage' });
+    const r = await engine().checkOne(account());
+    assert.equal(r.balance, 74.75);
+  });
+});
