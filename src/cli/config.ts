@@ -1,0 +1,128 @@
+// Where the CLI's accounts come from: a config file (SPEC §11) or the environment.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { KeyedAccount } from '../core/envAccounts';
+import { accountsFromEnv, thresholdsFromEnv } from '../core/envAccounts';
+import {
+  AccountSchema, DEFAULT_PERCENT_THRESHOLDS, DEFAULT_THRESHOLDS, PercentThresholdsSchema, ThresholdsSchema,
+  type PercentThresholds, type Thresholds,
+} from '../core/model';
+import { PROVIDERS } from '../core/providers/registry';
+
+export class UsageError extends Error {}
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+const ConfigFileSchema = z.object({
+  accounts: z.array(z.unknown()).min(1, 'at least one account is needed'),
+  thresholds: ThresholdsSchema.optional(),
+  percentThresholds: PercentThresholdsSchema.optional(),
+  notificationCooldownHours: z.number().positive().max(24 * 365).optional(),
+  requestTimeoutSeconds: z.number().min(1).max(300).optional(),
+});
+
+export interface CliConfig {
+  accounts: KeyedAccount[];
+  thresholds: Thresholds;
+  percent: PercentThresholds;
+  cooldownHours: number;
+  timeoutMs: number;
+  source: string;
+}
+
+function issues(e: z.ZodError, prefix: string): string {
+  return e.issues.map((i) => `  ${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`).join('\n');
+}
+
+export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv): Promise<CliConfig> {
+  const envThresholds = thresholdsFromEnv(env, DEFAULT_THRESHOLDS);
+  if (envThresholds.problems.length) throw new UsageError(envThresholds.problems.join('\n'));
+  const base = {
+    thresholds: envThresholds.thresholds,
+    percent: DEFAULT_PERCENT_THRESHOLDS,
+    cooldownHours: 24,
+    timeoutMs: 10_000,
+  };
+  const timeout = env.LLM_BALANCE_TIMEOUT_SECONDS?.trim();
+  if (timeout) {
+    const n = Number(timeout);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`LLM_BALANCE_TIMEOUT_SECONDS must be a positive number, got "${timeout}".`);
+    base.timeoutMs = n * 1000;
+  }
+
+  if (!file) {
+    const { accounts, problems } = accountsFromEnv(env);
+    if (problems.length) throw new UsageError(`Invalid account settings in the environment:\n  ${problems.join('\n  ')}`);
+    if (accounts.length === 0) {
+      const vars = Object.values(PROVIDERS).filter((p) => p.id !== 'custom').map((p) => p.keyEnv);
+      throw new UsageError(`No accounts: set one of ${vars.join(', ')}, or pass --config FILE.`);
+    }
+    return { ...base, accounts, source: 'environment' };
+  }
+
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read config file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`Config file ${file} is not valid JSON: ${(e as Error).message}.`);
+  }
+  const cfg = ConfigFileSchema.safeParse(raw);
+  if (!cfg.success) throw new UsageError(`Config file ${file} is invalid:\n${issues(cfg.error, '')}`);
+
+  const accounts: KeyedAccount[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  cfg.data.accounts.forEach((item, i) => {
+    const parsed = AccountSchema.safeParse(item);
+    if (!parsed.success) {
+      errors.push(issues(parsed.error, `accounts.${i}.`));
+      return;
+    }
+    const account = parsed.data;
+    if (seen.has(account.id)) {
+      errors.push(`  accounts.${i}.id: "${account.id}" is used twice`);
+      return;
+    }
+    seen.add(account.id);
+    const p = PROVIDERS[account.provider];
+    const keyEnv = envName.safeParse(account.keyEnv ?? p.keyEnv);
+    const adminEnv = account.adminKeyEnv ?? p.adminKeyEnv;
+    if (!keyEnv.success) {
+      errors.push(`  accounts.${i}.keyEnv: must be an environment variable name`);
+      return;
+    }
+    if (adminEnv !== undefined && !envName.safeParse(adminEnv).success) {
+      errors.push(`  accounts.${i}.adminKeyEnv: must be an environment variable name`);
+      return;
+    }
+    const keys: KeyedAccount['keys'] = {};
+    const key = env[keyEnv.data]?.trim();
+    if (key) keys.key = key;
+    const admin = typeof adminEnv === 'string' ? env[adminEnv]?.trim() : undefined;
+    if (admin) keys.adminKey = admin;
+    accounts.push({ account, keys });
+  });
+  if (errors.length) throw new UsageError(`Config file ${file} is invalid:\n${errors.join('\n')}`);
+
+  return {
+    thresholds: { ...envThresholds.thresholds, ...cfg.data.thresholds },
+    percent: cfg.data.percentThresholds ?? base.percent,
+    cooldownHours: cfg.data.notificationCooldownHours ?? base.cooldownHours,
+    timeoutMs: cfg.data.requestTimeoutSeconds ? cfg.data.requestTimeoutSeconds * 1000 : base.timeoutMs,
+    accounts,
+    source: file,
+  };
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_STATE_HOME?.trim() || path.join(env.HOME || os.homedir(), '.local', 'state');
+  return path.join(base, 'llm-balance');
+}
