@@ -1,14 +1,38 @@
-import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
+import type { DetailValue } from '../model';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
 
-// Placeholder until the adapter is written.
+// Amounts arrive as strings in units of 1/10 000 USD.
+const UNITS_PER_USD = 10_000;
+
+function usd(value: unknown, field: string): number {
+  return roundMoney(parseAmount(value, field) / UNITS_PER_USD);
+}
+
 export const novita: ProviderAdapter = {
   id: 'novita',
   name: 'Novita',
-  description: 'Novita',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'Available balance in USD (novita.ai)',
+  defaultBaseUrl: 'https://api.novita.ai',
   defaultCurrency: 'USD',
   keyEnv: 'NOVITA_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'Novita is not supported yet.')),
+  billingUrl: () => 'https://novita.ai/billing',
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets } = ctx;
+    const res = await http.json(joinUrl(baseUrl, '/openapi/v1/billing/balance/detail'), { headers: bearer(key), secrets });
+    const body = asObject(res.json, 'Novita /openapi/v1/billing/balance/detail');
+    const available = usd(body.availableBalance, 'availableBalance');
+    const details: Record<string, DetailValue> = { available_balance: available };
+    const extras = [
+      ['cashBalance', 'cash_balance'],
+      ['creditLimit', 'credit_limit'],
+      ['pendingCharges', 'pending_charges'],
+      ['outstandingInvoices', 'outstanding_invoices'],
+    ] as const;
+    for (const [field, name] of extras) {
+      const raw = parseOptionalAmount(body[field], field);
+      if (raw !== null) details[name] = roundMoney(raw / UNITS_PER_USD);
+    }
+    return { balance: available, currency: 'USD', details };
+  },
 };
