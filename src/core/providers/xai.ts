@@ -1,14 +1,46 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { providerMessage, type HttpResponse } from '../http';
+import { parseAmount, roundMoney } from '../numbers';
+import type { DetailValue } from '../model';
+import { bearer, asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
 
-// Placeholder until the adapter is written.
+// The prepaid balance lives in the management API, per team. total.val is a string in USD
+// cents with the sign inverted (credit is negative): "-1000" means $10.00 left.
 export const xai: ProviderAdapter = {
   id: 'xai',
   name: 'xAI',
-  description: 'xAI',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'Prepaid credits of a team (needs a management key and team id)',
+  defaultBaseUrl: 'https://management-api.x.ai',
   defaultCurrency: 'USD',
-  keyEnv: 'XAI_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'xAI is not supported yet.')),
+  keyEnv: 'XAI_MANAGEMENT_KEY',
+  keyName: 'management key',
+  billingUrl: () => 'https://console.x.ai',
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets, account } = ctx;
+    const teamId = account.teamId?.trim();
+    if (!teamId) {
+      throw new CheckError('config', 'xAI needs the team id: set "teamId" on this account (console.x.ai → Settings → Team).');
+    }
+    const classify = (res: HttpResponse): CheckError | undefined => {
+      const msg = providerMessage(res.json, res.text);
+      if (res.status === 404) {
+        return new CheckError('config', `xAI team "${teamId}" not found (HTTP 404${msg ? `: ${msg}` : ''}). Check the account's teamId.`, { httpStatus: 404 });
+      }
+      if (res.status === 401 || res.status === 403) {
+        // An inference key (xai-…) is the usual mistake here.
+        return new CheckError('auth', `xAI rejected the management key (HTTP ${res.status}${msg ? `: ${msg}` : ''}). The balance needs a management key from console.x.ai → Settings → Management Keys, with access to team "${teamId}".`, { httpStatus: res.status });
+      }
+      return undefined;
+    };
+    const url = joinUrl(baseUrl, `/v1/billing/teams/${encodeURIComponent(teamId)}/prepaid/balance`);
+    const res = await http.json(url, { headers: bearer(key), secrets, classify });
+    const body = asObject(res.json, 'xAI prepaid balance');
+    const total = asObject(body.total, 'xAI prepaid balance "total"');
+    const cents = parseAmount(total.val, 'total.val');
+    const balance = roundMoney(-cents / 100);
+    const details: Record<string, DetailValue> = { team_id: teamId };
+    if (Array.isArray(body.changes)) details.balance_changes = body.changes.length;
+    // Normalise -0 (val "0") so nothing downstream shows "-$0.00".
+    return { balance: balance === 0 ? 0 : balance, currency: 'USD', details };
+  },
 };
