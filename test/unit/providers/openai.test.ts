@@ -1,0 +1,210 @@
+import * as assert from 'node:assert/strict';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { INSUFFICIENT_QUOTA, costBucket } from '../../fake/routes/openai';
+import { HTML_502, type FakeRequest } from '../../fake/server';
+import { openai } from '../../../src/core/providers/openai';
+
+const ADMIN = 'sk-admin-test-0123456789abcdefADMIN';
+
+function monthStartSeconds(): number {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000;
+}
+
+describe('provider: openai', () => {
+  const f = useFakeServer();
+  const P = '/openai/v1';
+  const COSTS = `${P}/organization/costs`;
+  const check = (args?: Parameters<typeof checkVia>[3], acct = {}) => checkVia(f.server, { provider: 'openai', ...acct }, P, args);
+  const withAdmin = (acct = {}) => check({ keys: { key: VALID_KEY, adminKey: ADMIN } }, acct);
+
+  it('describes itself per SPEC §11', () => {
+    assert.equal(openai.defaultBaseUrl, 'https://api.openai.com/v1');
+    assert.equal(openai.keyEnv, 'OPENAI_API_KEY');
+    assert.equal(openai.adminKeyEnv, 'OPENAI_ADMIN_KEY');
+    assert.equal(openai.adminKeyName, 'admin key');
+    assert.match(openai.billingUrl({ id: 'x', provider: 'openai' }) ?? '', /^https:\/\/platform\.openai\.com\//);
+  });
+
+  it('without an admin key: valid key, no balance, level info, a note pointing at billing', async () => {
+    const r = await check();
+    assert.equal(r.status, 'valid');
+    assert.equal(r.level, 'info');
+    assert.equal(r.balance, null);
+    assert.equal(r.usage, null);
+    assert.equal(r.limit, null);
+    assert.equal(r.currency, 'USD');
+    assert.match(r.note ?? '', /OpenAI has no balance API; add an admin key and a monthlyBudget/);
+    assert.match(r.note ?? '', /platform\.openai\.com\/settings\/organization\/billing/);
+    assert.equal(f.server.hits(`${P}/models`)[0]?.headers.authorization, `Bearer ${VALID_KEY}`);
+    assert.equal(f.server.hits(COSTS).length, 0);
+  });
+
+  it('a rejected key is invalid and the echoed key is redacted', async () => {
+    const r = await check({ keys: { key: BAD_KEY } });
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.errorKind, 'auth');
+    assert.equal(r.level, 'error');
+    assert.match(r.error ?? '', /Incorrect API key provided/);
+    assertNoSecret(r, BAD_KEY);
+  });
+
+  it('429 insufficient_quota is out of credit, not a rate limit', async () => {
+    f.server.route('GET', `${P}/models`, INSUFFICIENT_QUOTA);
+    const r = await check();
+    assert.equal(r.errorKind, 'insufficient_funds');
+    assert.equal(r.status, 'valid');
+    assert.equal(r.level, 'critical');
+    assert.equal(r.balance, 0);
+    assert.match(r.error ?? '', /exceeded your current quota/);
+  });
+
+  it('a plain 429 is rate_limited', async () => {
+    f.server.route('GET', `${P}/models`, { status: 429, headers: { 'retry-after': '20' }, body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } } });
+    const r = await check();
+    assert.equal(r.errorKind, 'rate_limited');
+    assert.match(r.error ?? '', /20 s/);
+  });
+
+  it('an HTML 502 page is a server error', async () => {
+    f.server.route('GET', `${P}/models`, { status: 502, body: HTML_502 });
+    const r = await check();
+    assert.equal(r.errorKind, 'server');
+    assert.equal(r.level, 'error');
+    assert.match(r.error ?? '', /HTML error page/);
+  });
+
+  it('a 200 that is not a model list is a bad_response', async () => {
+    f.server.route('GET', `${P}/models`, { body: { hello: 'world' } });
+    const r = await check();
+    assert.equal(r.errorKind, 'bad_response');
+  });
+
+  it('with an admin key and a budget: remaining = budget − spend this month', async () => {
+    const r = await withAdmin({ monthlyBudget: 100 });
+    assert.equal(r.status, 'valid');
+    assert.equal(r.usage, 12.34);
+    assert.equal(r.balance, 87.66);
+    assert.equal(r.limit, 100);
+    assert.equal(r.level, 'ok');
+    assert.match(r.note ?? '', /monthly budget of \$100\.00/);
+    const hit = f.server.hits(COSTS)[0];
+    assert.equal(hit?.headers.authorization, `Bearer ${ADMIN}`);
+    assert.equal(hit?.query.get('start_time'), String(monthStartSeconds()));
+    assert.equal(hit?.query.get('bucket_width'), '1d');
+    assert.equal(hit?.query.get('limit'), '31');
+    assert.equal(hit?.query.get('page'), null);
+    assert.equal(f.server.hits(`${P}/models`)[0]?.headers.authorization, `Bearer ${VALID_KEY}`);
+    assertNoSecret(r, ADMIN, VALID_KEY);
+  });
+
+  it('budget left under the USD critical threshold is critical', async () => {
+    const r = await withAdmin({ monthlyBudget: 15 });
+    assert.equal(r.balance, 2.66);
+    assert.equal(r.level, 'critical');
+  });
+
+  it('percent of budget left drives the level when the amount is still large', async () => {
+    f.server.route('GET', COSTS, { body: { object: 'page', data: [costBucket(0, 850)], has_more: false, next_page: null } });
+    const r = await withAdmin({ monthlyBudget: 1000 });
+    assert.equal(r.balance, 150);
+    assert.equal(r.level, 'warning'); // 15 % left ≤ 20 %
+  });
+
+  it('with an admin key but no budget: spend only, level info', async () => {
+    const r = await withAdmin();
+    assert.equal(r.balance, null);
+    assert.equal(r.usage, 12.34);
+    assert.equal(r.limit, null);
+    assert.equal(r.level, 'info');
+    assert.match(r.note ?? '', /Spent \$12\.34 since .*monthlyBudget/);
+  });
+
+  it('sums string amounts across pages, following next_page via ?page=', async () => {
+    const pages: Record<string, unknown> = {
+      '': { object: 'page', data: [costBucket(0, '1.25', 0.5)], has_more: true, next_page: 'page_AAA' },
+      page_AAA: { object: 'page', data: [costBucket(86_400, '2.00'), costBucket(172_800)], has_more: true, next_page: 'page_BBB' },
+      page_BBB: { object: 'page', data: [costBucket(259_200, '0.25')], has_more: false, next_page: null },
+    };
+    f.server.route('GET', COSTS, (req: FakeRequest) => ({ body: pages[req.query.get('page') ?? ''] }));
+    const r = await withAdmin({ monthlyBudget: 20 });
+    assert.equal(r.usage, 4);
+    assert.equal(r.balance, 16);
+    assert.deepEqual(f.server.hits(COSTS).map((h) => h.query.get('page')), [null, 'page_AAA', 'page_BBB']);
+  });
+
+  it('stops after a bounded number of pages and says the spend is unknown', async () => {
+    let n = 0;
+    f.server.route('GET', COSTS, () => ({ body: { object: 'page', data: [costBucket(0, 1)], has_more: true, next_page: `p${++n}` } }));
+    const r = await withAdmin({ monthlyBudget: 100 });
+    assert.equal(r.status, 'valid');
+    assert.equal(r.balance, null);
+    assert.equal(r.level, 'info');
+    assert.match(r.note ?? '', /more than 20 pages/);
+    assert.equal(f.server.hits(COSTS).length, 20);
+  });
+
+  it('a repeated cursor is not followed forever', async () => {
+    f.server.route('GET', COSTS, { body: { object: 'page', data: [], has_more: true, next_page: 'same' } });
+    const r = await withAdmin({ monthlyBudget: 100 });
+    assert.match(r.note ?? '', /same "next_page"/);
+    assert.equal(f.server.hits(COSTS).length, 2);
+  });
+
+  it('an admin key without the usage scope (403) leaves the account valid and says why', async () => {
+    const notAdmin = 'sk-test-notadmin-0123456789abcdef';
+    const r = await check({ keys: { key: VALID_KEY, adminKey: notAdmin } }, { monthlyBudget: 100 });
+    assert.equal(r.status, 'valid');
+    assert.equal(r.level, 'info');
+    assert.equal(r.balance, null);
+    assert.equal(r.error, undefined);
+    assert.match(r.note ?? '', /admin key was rejected .*Missing scopes: api\.usage\.read.*API key itself is valid/);
+    assertNoSecret(r, notAdmin);
+  });
+
+  it('a bad admin key is noted without leaking it', async () => {
+    const badAdmin = 'sk-admin-bad-0123456789abcdefXYZ';
+    const r = await check({ keys: { key: VALID_KEY, adminKey: badAdmin } });
+    assert.equal(r.status, 'valid');
+    assert.match(r.note ?? '', /admin key was rejected/);
+    assertNoSecret(r, badAdmin);
+  });
+
+  it('a bad API key makes the account invalid even when the admin key works', async () => {
+    const r = await check({ keys: { key: BAD_KEY, adminKey: ADMIN } }, { monthlyBudget: 100 });
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.errorKind, 'auth');
+  });
+
+  it('a non-numeric amount is noted, never summed as NaN or 0', async () => {
+    f.server.route('GET', COSTS, { body: { object: 'page', data: [costBucket(0, 'n/a')], has_more: false, next_page: null } });
+    const r = await withAdmin({ monthlyBudget: 100 });
+    assert.equal(r.balance, null);
+    assert.match(r.note ?? '', /amount\.value/);
+  });
+
+  it('an empty month is zero spend', async () => {
+    f.server.route('GET', COSTS, { body: { object: 'page', data: [], has_more: false, next_page: null } });
+    const r = await withAdmin({ monthlyBudget: 50 });
+    assert.equal(r.usage, 0);
+    assert.equal(r.balance, 50);
+    assert.equal(r.level, 'ok');
+  });
+
+  it('reads the key and the costs concurrently', async () => {
+    let costsArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (costsArrived = resolve));
+    let overlapped = false;
+    f.server.route('GET', COSTS, () => {
+      costsArrived();
+      return { body: { object: 'page', data: [], has_more: false, next_page: null } };
+    });
+    f.server.route('GET', `${P}/models`, async () => {
+      // Answer only once the cost request is in flight too (or give up after a second).
+      overlapped = await Promise.race([arrived.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+      return { body: { object: 'list', data: [] } };
+    });
+    await withAdmin({ monthlyBudget: 50 });
+    assert.equal(overlapped, true);
+  });
+});
