@@ -1,14 +1,98 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { providerMessage, type HttpResponse } from '../http';
+import { parseAmount, roundMoney } from '../numbers';
+import { asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { adminFailureNote, eachResult, errorObject, forEachPage, hostOfResponse, spendReading, utcMonthStart } from './openai';
 
-// Placeholder until the adapter is written.
+// Like OpenAI: no balance endpoint. We check the key (/models) and, with an admin key, sum
+// the month's cost report, whose amounts are decimal strings in CENTS.
+
+const BILLING_URL = 'https://console.anthropic.com/settings/billing';
+const VERSION = '2023-06-01';
+
+function headers(key: string): Record<string, string> {
+  return { 'x-api-key': key, 'anthropic-version': VERSION };
+}
+
+function classify(res: HttpResponse): CheckError | undefined {
+  if (res.status < 300) return undefined;
+  const err = errorObject(res.json);
+  const msg = providerMessage(res.json, res.text) ?? '';
+  const where = `HTTP ${res.status} from ${hostOfResponse(res)}`;
+  // Low credit arrives as a 400 invalid_request_error, not a 402.
+  if (res.status === 400 && err?.type === 'invalid_request_error' && /credit balance is too low/i.test(msg)) {
+    return new CheckError('insufficient_funds', `Credit balance too low — ${where}: ${msg}`, { httpStatus: 400, balance: 0 });
+  }
+  if (res.status === 402 || err?.type === 'billing_error') {
+    return new CheckError('insufficient_funds', `Billing problem — ${where}: ${msg || 'billing_error'}`, { httpStatus: res.status, balance: 0 });
+  }
+  if (res.status === 529 || err?.type === 'overloaded_error') {
+    return new CheckError('server', `Anthropic is overloaded — ${where}${msg ? `: ${msg}` : ''}`, { httpStatus: res.status });
+  }
+  return undefined;
+}
+
+/** RFC 3339 without milliseconds, as the Admin API documents it. */
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function monthSpendCents(ctx: Parameters<ProviderAdapter['check']>[0], adminKey: string, since: Date): Promise<number> {
+  const { http, baseUrl, secrets } = ctx;
+  const what = 'Anthropic /organizations/cost_report';
+  let cents = 0;
+  await forEachPage(
+    what,
+    async (page) => {
+      const q = new URLSearchParams({ starting_at: rfc3339(since), bucket_width: '1d', limit: '31' });
+      if (page !== undefined) q.set('page', page);
+      const res = await http.json(`${joinUrl(baseUrl, '/organizations/cost_report')}?${q.toString()}`, { headers: headers(adminKey), secrets, classify });
+      return res.json;
+    },
+    (body) =>
+      eachResult(body, what, (r, at) => {
+        if (typeof r.currency === 'string' && r.currency.toUpperCase() !== 'USD') {
+          throw new CheckError('bad_response', `${what}: ${at} is in ${r.currency}, expected USD.`);
+        }
+        cents += parseAmount(r.amount, `${at}.amount`);
+      }),
+  );
+  return cents;
+}
+
 export const anthropic: ProviderAdapter = {
   id: 'anthropic',
   name: 'Anthropic',
-  description: 'Anthropic',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'Key check; spend this month and budget left with an admin key (no balance API)',
+  defaultBaseUrl: 'https://api.anthropic.com/v1',
   defaultCurrency: 'USD',
   keyEnv: 'ANTHROPIC_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'Anthropic is not supported yet.')),
+  adminKeyEnv: 'ANTHROPIC_ADMIN_KEY',
+  adminKeyName: 'admin key',
+  billingUrl: () => BILLING_URL,
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, adminKey, secrets, account } = ctx;
+    const since = utcMonthStart(ctx.now);
+    const [models, cents] = await Promise.allSettled([
+      http.json(joinUrl(baseUrl, '/models'), { headers: headers(key), secrets, classify }),
+      adminKey ? monthSpendCents(ctx, adminKey, since) : Promise.resolve(undefined),
+    ]);
+    // The API key decides the account's state; the admin part only adds spend.
+    if (models.status === 'rejected') throw models.reason;
+    const list = asObject(models.value.json, 'Anthropic /models');
+    if (!Array.isArray(list.data)) throw new CheckError('bad_response', 'Anthropic /models: the response has no "data" list.');
+
+    if (!adminKey) {
+      return {
+        balance: null,
+        currency: 'USD',
+        status: 'valid',
+        note: `Anthropic has no balance API; add an admin key and a monthlyBudget to track spend, or check ${BILLING_URL}`,
+      };
+    }
+    if (cents.status === 'rejected') {
+      return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(cents.reason) };
+    }
+    return spendReading(roundMoney((cents.value ?? 0) / 100), account, since, 'Anthropic');
+  },
 };
