@@ -1,14 +1,83 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
+import type { DetailValue } from '../model';
+import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { errorObject, hostOfResponse } from './openai';
 
-// Placeholder until the adapter is written.
+// one-api / new-api and their forks serve OpenAI's old billing endpoints for their tokens:
+// remaining = hard_limit_usd − total_usage / 100 (usage is in cents). The "_usd" figures are
+// in whatever unit the relay displays, so the account's currency labels them.
+
+/** one-api's hard limit for an unlimited token (100000000). */
+const UNLIMITED = 100_000_000;
+
+const USED_UP = /额度已用尽|额度不足|quota (?:is |has been )?(?:used up|exhausted)/i;
+const EXPIRED = /已过期|expired/i;
+const INVALID = /无效的令牌|令牌状态不可用|invalid token|token.*(?:invalid|disabled|not found)/i;
+
+/** The base URL's origin, for a self-hosted service's "billing" link. */
+export function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+// Relays refuse exhausted tokens with 401, and some send errors as HTTP 200: read the message.
+function classify(res: HttpResponse): CheckError | undefined {
+  const ok = res.status >= 200 && res.status < 300;
+  const body = res.json && typeof res.json === 'object' ? (res.json as Record<string, unknown>) : undefined;
+  const failedOk = ok && (errorObject(res.json) !== undefined || body?.success === false);
+  if (ok && !failedOk) return undefined;
+  const msg = providerMessage(res.json, res.text) ?? '';
+  const where = `HTTP ${res.status} from ${hostOfResponse(res)}: ${msg || '(no message)'}`;
+  const authStatus = res.status === 401 || res.status === 403;
+  // A 403 "insufficient permissions" is not about money; a used-up quota always is.
+  if (USED_UP.test(msg) || (!authStatus && mentionsNoFunds(msg))) {
+    return new CheckError('insufficient_funds', `The token's quota is used up — ${where}`, { httpStatus: res.status, balance: 0 });
+  }
+  if (EXPIRED.test(msg)) return new CheckError('auth', `The token has expired — ${where}`, { httpStatus: res.status });
+  if (INVALID.test(msg) || authStatus) {
+    return new CheckError('auth', `The token was rejected — ${where}`, { httpStatus: res.status });
+  }
+  if (failedOk) return new CheckError('bad_response', `The relay answered with an error — ${where}`, { httpStatus: res.status });
+  return undefined;
+}
+
 export const relay: ProviderAdapter = {
   id: 'relay',
   name: 'Relay',
-  description: 'Relay',
-  defaultBaseUrl: 'https://example.invalid',
+  description: 'one-api / new-api relays: token limit − usage (set the relay URL; default http://localhost:3000)',
+  defaultBaseUrl: 'http://localhost:3000',
   defaultCurrency: 'USD',
   keyEnv: 'RELAY_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'Relay is not supported yet.')),
+  billingUrl: (account) => originOf(account.baseUrl),
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets, account } = ctx;
+    // Users paste either the relay's root or its OpenAI-style ".../v1".
+    const root = baseUrl.replace(/\/v1$/i, '');
+    const get = (path: string) => http.json(joinUrl(root, path), { headers: bearer(key), secrets, classify });
+    const [sub, use] = await Promise.allSettled([get('/v1/dashboard/billing/subscription'), get('/v1/dashboard/billing/usage')]);
+    // Report the subscription's failure first: it is the one that names the token's state.
+    if (sub.status === 'rejected') throw sub.reason;
+    if (use.status === 'rejected') throw use.reason;
+
+    const s = asObject(sub.value.json, 'Relay /v1/dashboard/billing/subscription');
+    const u = asObject(use.value.json, 'Relay /v1/dashboard/billing/usage');
+    const hard = parseAmount(s.hard_limit_usd, 'hard_limit_usd');
+    const usage = roundMoney(parseAmount(u.total_usage, 'total_usage') / 100);
+    const currency = account.currency ?? 'USD';
+    const details: Record<string, DetailValue> = {};
+    const until = parseOptionalAmount(s.access_until, 'access_until');
+    const expires = until !== null && until > 0 ? new Date(until * 1000) : undefined;
+    if (expires && Number.isFinite(expires.getTime())) details.expires_at = expires.toISOString();
+
+    if (hard >= UNLIMITED) {
+      return { balance: null, currency, usage, limit: null, status: 'valid', note: 'Unlimited token: the relay sets no limit, so only usage is shown.', details };
+    }
+    return { balance: roundMoney(hard - usage), currency, usage, limit: hard, details };
+  },
 };
