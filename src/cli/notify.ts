@@ -4,7 +4,7 @@ import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import { amountThresholds, type ThresholdSettings } from '../core/thresholds';
-import { formatMoney } from '../core/format';
+import { alertLine } from '../core/alertText';
 
 export interface SentNotification {
   accountId: string;
@@ -21,13 +21,6 @@ export interface NotifyOptions {
   env: NodeJS.ProcessEnv;
   history: HistoryStore;
   log: (msg: string) => void;
-}
-
-export function alertLine(r: BalanceResult, level: NotifyLevel, threshold: number | undefined): string {
-  if (level === 'error') return `API KEY ERROR: ${r.label} — ${r.error ?? 'the key was rejected'}. Check the key, its expiry and where it is configured.`;
-  const left = r.balance === null ? 'no funds left' : `${formatMoney(r.balance, r.currency)} left`;
-  const th = threshold === undefined ? '' : ` (threshold ${formatMoney(threshold, r.currency)})`;
-  return `${level.toUpperCase()}: ${r.label} balance low — ${left}${th}. Add funds to avoid interruption.`;
 }
 
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {

@@ -1,7 +1,8 @@
 // Decides whether a result deserves a notification (SPEC §7) and remembers what was sent,
 // so that the same warning is never shown twice within the cooldown — across restarts,
 // windows and CLI runs that share the store.
-import { LEVEL_RANK, type BalanceResult, type Level } from './model';
+import { LEVEL_RANK } from './levels';
+import type { BalanceResult } from './model';
 import type { KeyValueStore } from './kv';
 
 export const NOTIFIED_PREFIX = 'llmBalance.notified.';

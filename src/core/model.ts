@@ -98,11 +98,4 @@ export const BalanceResultSchema = z.object({
 });
 export type BalanceResult = z.infer<typeof BalanceResultSchema>;
 
-/** Severity order used to pick the worst account and to compare levels. */
-export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warning: 2, critical: 3, error: 4 };
-
-export function worstLevel(levels: Iterable<Level>): Level {
-  let worst: Level = 'ok';
-  for (const l of levels) if (LEVEL_RANK[l] > LEVEL_RANK[worst]) worst = l;
-  return worst;
-}
+export { LEVEL_RANK, worstLevel } from './levels';

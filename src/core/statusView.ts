@@ -1,0 +1,117 @@
+// What the status bar item shows (SPEC §6), as plain data so it can be tested without VS Code.
+import { formatMoney } from './format';
+import { LEVEL_RANK, worstLevel, type Level } from './levels';
+import type { BalanceResult } from './model';
+
+export type StatusBarMode = 'lowest' | 'total' | 'all';
+
+export interface StatusView {
+  text: string;
+  tooltip: string;
+  background: 'warning' | 'error' | undefined;
+  command: string;
+  level: Level | undefined;
+}
+
+const ICON: Record<Level, string> = {
+  ok: '$(credit-card)',
+  info: '$(info)',
+  warning: '$(warning)',
+  critical: '$(error)',
+  error: '$(error)',
+};
+
+/** Escapes text from providers for a Markdown table cell. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+export function isKeyMissing(r: BalanceResult): boolean {
+  return r.errorKind === 'config' && /key missing/.test(r.error ?? '');
+}
+
+function short(r: BalanceResult): string {
+  if (isKeyMissing(r)) return `${r.label}: key missing`;
+  const stale = r.stale ? ' (stale)' : '';
+  if (r.balance !== null) return `${r.label} ${formatMoney(r.balance, r.currency)}${stale}`;
+  if (r.level === 'error') return `${r.label}: ${r.status === 'invalid' ? 'key rejected' : 'error'}`;
+  if (r.errorKind === 'insufficient_funds') return `${r.label}: no funds`;
+  return `${r.label}: key ok`;
+}
+
+/** Worst state first, then the lowest balance. */
+export function sortByConcern(results: readonly BalanceResult[]): BalanceResult[] {
+  return [...results].sort((a, b) => {
+    const d = LEVEL_RANK[b.level] - LEVEL_RANK[a.level];
+    if (d !== 0) return d;
+    return (a.balance ?? Infinity) - (b.balance ?? Infinity);
+  });
+}
+
+export function totals(results: readonly BalanceResult[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const r of results) if (r.balance !== null) t[r.currency] = Math.round(((t[r.currency] ?? 0) + r.balance) * 1e8) / 1e8;
+  return t;
+}
+
+function ago(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} d ago`;
+}
+
+export function statusView(results: readonly BalanceResult[], opts: { mode: StatusBarMode; checking: boolean; accountCount: number; now?: number }): StatusView {
+  const now = opts.now ?? Date.now();
+  if (opts.accountCount === 0) {
+    return {
+      text: '$(key) Add LLM API key',
+      tooltip: 'LLM Balance: no accounts yet. Click to add an API key.',
+      background: undefined,
+      command: 'llmBalance.addAccount',
+      level: undefined,
+    };
+  }
+  const sorted = sortByConcern(results);
+  const level = sorted.length ? worstLevel(sorted.map((r) => r.level)) : undefined;
+  let icon = level ? ICON[level] : '$(credit-card)';
+  const first = sorted[0];
+  if (first && isKeyMissing(first)) icon = '$(key)';
+  if (opts.checking) icon = '$(sync~spin)';
+  let body: string;
+  if (!first) body = 'LLM Balance';
+  else if (opts.mode === 'total') {
+    const t = Object.entries(totals(sorted)).map(([c, n]) => formatMoney(n, c));
+    body = t.length ? t.join(' · ') : short(first);
+    if (sorted.some((r) => r.stale)) body += ' (stale)';
+  } else if (opts.mode === 'all') {
+    body = sorted.map(short).join(' | ');
+  } else {
+    body = short(first) + (sorted.length > 1 ? ` +${sorted.length - 1}` : '');
+  }
+  const background = level === 'warning' ? 'warning' : level === 'critical' || level === 'error' ? 'error' : undefined;
+
+  const rows = sorted.map((r) => {
+    const bal = r.balance === null ? '—' : formatMoney(r.balance, r.currency) + (r.stale ? ' _(stale)_' : '');
+    const lim = [r.limit !== null ? `limit ${formatMoney(r.limit, r.currency)}` : '', r.usage !== null ? `used ${formatMoney(r.usage, r.currency)}` : ''].filter(Boolean).join(', ') || '—';
+    return `| ${escapeMarkdown(r.label)} | ${bal} | ${lim} | ${r.level} | ${ago(r.checkedAt, now)} |`;
+  });
+  const notes = sorted
+    .filter((r) => r.error || r.note)
+    .map((r) => {
+      const fix = isKeyMissing(r) || r.status === 'invalid' ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
+      return `- **${escapeMarkdown(r.label)}**: ${escapeMarkdown(r.error ?? r.note ?? '')}${fix}`;
+    });
+  const tooltip = [
+    '**LLM Balance**',
+    '',
+    '| Account | Balance | Limit / usage | Level | Checked |',
+    '|:--|--:|:--|:--|:--|',
+    ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+    '',
+    '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)',
+  ].join('\n');
+  return { text: `${icon} ${body}`, tooltip, background, command: 'llmBalance.showPanel', level };
+}

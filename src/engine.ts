@@ -1,0 +1,12 @@
+// The extension's heavy half (undici, zod, every provider), loaded on the first check so
+// that activation stays cheap. Built as dist/engine.js.
+export { BalanceEngine, RESULT_PREFIX } from './core/engine';
+export { HttpClient, checkUrlPolicy } from './core/http';
+export { checkAccount } from './core/check';
+export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
+export { PROVIDERS } from './core/providers/registry';
+export { accountsFromEnv } from './core/envAccounts';
+export { amountThresholds } from './core/thresholds';
+export { alertLine } from './core/alertText';
+export { HistoryStore } from './core/history';
+export { forecast } from './core/forecast';

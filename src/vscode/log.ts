@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { redact } from '../core/redact';
+
+/** The "LLM Balance" log. Every line passes through redaction; known keys are added as they are read. */
+export class Log implements vscode.Disposable {
+  readonly channel: vscode.LogOutputChannel;
+  private readonly secrets = new Set<string>();
+
+  constructor() {
+    this.channel = vscode.window.createOutputChannel('LLM Balance', { log: true });
+  }
+
+  addSecret(s: string | undefined): void {
+    if (s && s.length >= 6) this.secrets.add(s);
+  }
+
+  private clean(msg: string): string {
+    return redact(msg, [...this.secrets]);
+  }
+
+  info(msg: string): void {
+    this.channel.info(this.clean(msg));
+  }
+  warn(msg: string): void {
+    this.channel.warn(this.clean(msg));
+  }
+  error(msg: string): void {
+    this.channel.error(this.clean(msg));
+  }
+  debug(msg: string): void {
+    this.channel.debug(this.clean(msg));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+
+// One getter per setting. Numbers are clamped to their documented bounds so that an invalid
+// value never reaches a timer or a threshold.
+const SECTION = 'llmBalance';
+
+function cfg(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+function num(key: string, def: number, min: number, max: number): number {
+  const v = cfg().get<unknown>(key);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return def;
+  return Math.min(max, Math.max(min, v));
+}
+
+export type StatusBarMode = 'lowest' | 'total' | 'all';
+
+export const settings = {
+  accounts(): unknown[] {
+    const v = cfg().get<unknown>('accounts');
+    return Array.isArray(v) ? v : [];
+  },
+  thresholds(): unknown {
+    return cfg().get<unknown>('thresholds');
+  },
+  percentThresholds(): unknown {
+    return cfg().get<unknown>('percentThresholds');
+  },
+  pollIntervalMinutes(): number {
+    return num('pollIntervalMinutes', 30, 1, 1440);
+  },
+  requestTimeoutSeconds(): number {
+    return num('requestTimeoutSeconds', 10, 1, 120);
+  },
+  statusBarMode(): StatusBarMode {
+    const v = cfg().get<unknown>('statusBar.mode');
+    return v === 'total' || v === 'all' ? v : 'lowest';
+  },
+  notificationCooldownHours(): number {
+    return num('notificationCooldownHours', 24, 1, 720);
+  },
+  historyRetentionDays(): number {
+    return num('historyRetentionDays', 90, 1, 3650);
+  },
+  useEnvironmentKeys(): boolean {
+    return cfg().get<unknown>('useEnvironmentKeys') === true;
+  },
+  proxy(): { proxy?: string; strictSSL: boolean } {
+    const http = vscode.workspace.getConfiguration('http');
+    const proxy = http.get<unknown>('proxy');
+    const out: { proxy?: string; strictSSL: boolean } = { strictSSL: http.get<unknown>('proxyStrictSSL') !== false };
+    if (typeof proxy === 'string' && proxy.trim()) out.proxy = proxy.trim();
+    return out;
+  },
+  async setAccounts(accounts: unknown[]): Promise<void> {
+    await cfg().update('accounts', accounts, vscode.ConfigurationTarget.Global);
+  },
+};
+
+/** Settings whose change means the accounts or the schedule must be rebuilt. */
+export const MONITOR_SETTINGS = [
+  'llmBalance.accounts', 'llmBalance.thresholds', 'llmBalance.percentThresholds', 'llmBalance.pollIntervalMinutes',
+  'llmBalance.requestTimeoutSeconds', 'llmBalance.useEnvironmentKeys', 'llmBalance.notificationCooldownHours',
+  'llmBalance.historyRetentionDays', 'http.proxy', 'http.proxyStrictSSL',
+];

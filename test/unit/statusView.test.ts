@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import { statusView, escapeMarkdown } from '../../src/core/statusView';
+import type { BalanceResult } from '../../src/core/model';
+
+const NOW = Date.parse('2026-11-01T12:00:00Z');
+function r(id: string, level: BalanceResult['level'], balance: number | null, currency = 'USD', extra: Partial<BalanceResult> = {}): BalanceResult {
+  return {
+    accountId: id, provider: 'openrouter', label: id, status: level === 'error' ? 'error' : 'valid', level, balance, currency,
+    usage: null, limit: null, checkedAt: new Date(NOW - 120_000).toISOString(), ...extra,
+  };
+}
+
+describe('status bar view', () => {
+  it('no accounts: add-key call to action', () => {
+    const v = statusView([], { mode: 'lowest', checking: false, accountCount: 0 });
+    assert.equal(v.text, '$(key) Add LLM API key');
+    assert.equal(v.command, 'llmBalance.addAccount');
+  });
+
+  it('lowest: the worst account, then lowest balance, plus a count', () => {
+    const v = statusView([r('DeepSeek', 'ok', 88.88, 'CNY'), r('OpenRouter', 'warning', 0.69), r('Novita', 'ok', 3)], { mode: 'lowest', checking: false, accountCount: 3, now: NOW });
+    assert.equal(v.text, '$(warning) OpenRouter $0.69 +2');
+    assert.equal(v.background, 'warning');
+    assert.equal(v.command, 'llmBalance.showPanel');
+  });
+
+  it('total: sum per currency', () => {
+    const v = statusView([r('a', 'ok', 10), r('b', 'ok', 2.4), r('c', 'ok', 88.88, 'CNY')], { mode: 'total', checking: false, accountCount: 3, now: NOW });
+    assert.equal(v.text, '$(credit-card) $12.40 · ¥88.88');
+    assert.equal(v.background, undefined);
+  });
+
+  it('all: every account; critical and error use the error background', () => {
+    const v = statusView([r('a', 'critical', 1), r('b', 'ok', 50)], { mode: 'all', checking: false, accountCount: 2, now: NOW });
+    assert.equal(v.text, '$(error) a $1.00 | b $50.00');
+    assert.equal(v.background, 'error');
+    assert.equal(statusView([r('a', 'error', null)], { mode: 'lowest', checking: false, accountCount: 1 }).background, 'error');
+  });
+
+  it('spinner while checking, stale marked, key missing shown', () => {
+    assert.match(statusView([r('a', 'ok', 50)], { mode: 'lowest', checking: true, accountCount: 1 }).text, /^\$\(sync~spin\) a \$50\.00$/);
+    assert.match(statusView([r('a', 'error', 50, 'USD', { stale: true, errorKind: 'network' })], { mode: 'lowest', checking: false, accountCount: 1 }).text, /\$50\.00 \(stale\)/);
+    const km = statusView([r('Work', 'error', null, 'USD', { errorKind: 'config', error: 'No API key is stored for "Work" (key missing).' })], { mode: 'lowest', checking: false, accountCount: 1 });
+    assert.equal(km.text, '$(key) Work: key missing');
+    assert.match(km.tooltip, /command:llmBalance\.updateKey/);
+  });
+
+  it('tooltip: a table with command links, provider text escaped', () => {
+    const v = statusView([r('x|y', 'ok', 5, 'USD', { note: '<img src=x onerror=alert(1)> [link](command:evil)' })], { mode: 'lowest', checking: false, accountCount: 1, now: NOW });
+    assert.match(v.tooltip, /\| x\\\|y \| \$5\.00 \|/);
+    assert.match(v.tooltip, /2 min ago/);
+    assert.ok(v.tooltip.includes('\\<img') && !/[^\\]<img/.test(v.tooltip));
+    assert.ok(!v.tooltip.includes('](command:evil)'));
+    for (const c of ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys']) assert.ok(v.tooltip.includes(`command:${c}`));
+    assert.equal(escapeMarkdown('a*b_c'), 'a\\*b\\_c');
+  });
+});
