@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { BUDGET_EXCEEDED, DB_NOT_CONNECTED, keyInfo } from '../../fake/routes/litellm';
+import { HTML_502 } from '../../fake/server';
+import { litellm } from '../../../src/core/providers/litellm';
+
+describe('provider: litellm', () => {
+  const f = useFakeServer();
+  const INFO = '/litellm/key/info';
+  const check = (args?: Parameters<typeof checkVia>[3], acct = {}, prefix = '/litellm') => checkVia(f.server, { provider: 'litellm', ...acct }, prefix, args);
+
+  it('describes itself; the link is the proxy', () => {
+    assert.equal(litellm.keyEnv, 'LITELLM_API_KEY');
+    assert.equal(litellm.defaultBaseUrl, 'http://localhost:4000');
+    assert.equal(litellm.billingUrl({ id: 'x', provider: 'litellm', baseUrl: 'https://llm.corp.example/v1' }), 'https://llm.corp.example');
+  });
+
+  it('remaining = max_budget − spend, with budget details', async () => {
+    const r = await check();
+    assert.equal(r.status, 'valid');
+    assert.equal(r.balance, 8.77);
+    assert.equal(r.usage, 1.23);
+    assert.equal(r.limit, 10);
+    assert.equal(r.currency, 'USD');
+    assert.equal(r.level, 'warning'); // 8.77 ≤ 10 USD
+    assert.equal(r.details?.budget_duration, '30d');
+    assert.equal(r.details?.budget_reset_at, '2026-09-01T00:00:00Z');
+    assert.equal(r.details?.key_alias, undefined);
+    assert.equal(f.server.hits(INFO)[0]?.headers.authorization, `Bearer ${VALID_KEY}`);
+    assert.equal(f.server.hits(INFO)[0]?.query.toString(), '');
+  });
+
+  it('strips a trailing /v1 from the base URL', async () => {
+    const r = await check(undefined, {}, '/litellm/v1');
+    assert.equal(r.balance, 8.77);
+    assert.equal(f.server.hits(INFO).length, 1);
+  });
+
+  it('reads string numbers and the key alias; a large budget left is ok', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: '2.5', max_budget: '100', key_alias: 'ci-bot' }));
+    const r = await check();
+    assert.equal(r.balance, 97.5);
+    assert.equal(r.level, 'ok');
+    assert.equal(r.details?.key_alias, 'ci-bot');
+  });
+
+  it('percent thresholds: 15 % left is a warning, 8 % is critical', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 85, max_budget: 100 }));
+    assert.equal((await check()).level, 'warning');
+    f.server.route('GET', INFO, keyInfo({ spend: 920, max_budget: 1000 }));
+    const r = await check();
+    assert.equal(r.balance, 80);
+    assert.equal(r.level, 'critical');
+  });
+
+  it('max_budget null: no balance, spend as usage, "no budget set"', async () => {
+    f.server.route('GET', INFO, keyInfo({ max_budget: null, spend: 4.2, budget_duration: null, budget_reset_at: null }));
+    const r = await check();
+    assert.equal(r.status, 'valid');
+    assert.equal(r.balance, null);
+    assert.equal(r.limit, null);
+    assert.equal(r.usage, 4.2);
+    assert.equal(r.level, 'info');
+    assert.match(r.note ?? '', /no budget set/);
+    assert.equal(r.details, undefined);
+  });
+
+  it('spend over budget gives a negative balance, critical', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 10.5, max_budget: 10 }));
+    const r = await check();
+    assert.equal(r.balance, -0.5);
+    assert.equal(r.level, 'critical');
+  });
+
+  it('401 auth_error is invalid, no key leaked', async () => {
+    const r = await check({ keys: { key: BAD_KEY } });
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.errorKind, 'auth');
+    assert.equal(r.level, 'error');
+    assert.match(r.error ?? '', /Authentication Error/);
+    assertNoSecret(r, BAD_KEY);
+  });
+
+  it('an auth_error with a numeric code is auth whatever the HTTP status', async () => {
+    f.server.route('GET', INFO, { status: 400, body: { error: { message: 'Authentication Error, invalid user key', type: 'auth_error', param: 'None', code: 401 } } });
+    const r = await check();
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.errorKind, 'auth');
+  });
+
+  it('400 budget_exceeded is insufficient funds with the overspend as balance', async () => {
+    f.server.route('GET', INFO, BUDGET_EXCEEDED);
+    const r = await check();
+    assert.equal(r.errorKind, 'insufficient_funds');
+    assert.equal(r.status, 'valid');
+    assert.equal(r.level, 'critical');
+    assert.equal(r.balance, -0.5);
+    assert.match(r.error ?? '', /Budget has been exceeded/);
+  });
+
+  it('"Database not connected" is unavailable with that message, level info', async () => {
+    f.server.route('GET', INFO, DB_NOT_CONNECTED);
+    const r = await check();
+    assert.equal(r.status, 'unavailable');
+    assert.equal(r.level, 'info');
+    assert.equal(r.balance, null);
+    assert.equal(r.error, undefined);
+    assert.match(r.note ?? '', /^Database not connected\. Connect a database/);
+  });
+
+  it('"Database not connected" as a FastAPI detail is recognised too', async () => {
+    f.server.route('GET', INFO, { status: 500, body: { detail: { error: 'Database not connected' } } });
+    const r = await check();
+    assert.equal(r.status, 'unavailable');
+    assert.match(r.note ?? '', /Database not connected/);
+  });
+
+  it('an HTML 502 page is a server error', async () => {
+    f.server.route('GET', INFO, { status: 502, body: HTML_502 });
+    const r = await check();
+    assert.equal(r.errorKind, 'server');
+    assert.match(r.error ?? '', /HTML error page/);
+  });
+
+  it('a missing info object or spend is a bad_response', async () => {
+    f.server.route('GET', INFO, { body: { key: 'abc' } });
+    assert.equal((await check()).errorKind, 'bad_response');
+    f.server.route('GET', INFO, keyInfo({ spend: 'a lot' }));
+    const r = await check();
+    assert.equal(r.errorKind, 'bad_response');
+    assert.match(r.error ?? '', /info\.spend/);
+  });
+});
