@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs the VS Code that the integration tests, the benchmark and `npm start` run in:
+# code-server (VS Code with a Node extension host, from the npm registry) and Debian's chromium
+# (driven by playwright-core). @vscode/test-electron cannot download VS Code on machines that
+# reach only the npm registry and Debian's packages; see /work/shared/TESTING.md.
+#
+# Idempotent: reuses .vscode-test/code-server when its marker file says the same version is
+# installed. Safe to run on a brand-new Debian machine as root (CI). Quiet unless it fails.
+#
+#   bash scripts/install-test-host.sh            # install or reuse
+#   CODE_SERVER_DIR=/some/dir bash scripts/...   # install elsewhere
+set -euo pipefail
+
+CODE_SERVER_VERSION="4.100.3"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DIR="${CODE_SERVER_DIR:-$ROOT/.vscode-test/code-server}"
+MARKER="$DIR/.installed"
+LOG="$ROOT/.vscode-test/install-test-host.log"
+mkdir -p "$ROOT/.vscode-test"
+
+t0=$(date +%s)
+step() { printf '[test-host] %s\n' "$*"; }
+# Runs a command with its output sent to the log; on failure prints the log's tail and exits.
+quiet() {
+  if ! "$@" >>"$LOG" 2>&1; then
+    echo "[test-host] FAILED: $*" >&2
+    tail -n 40 "$LOG" >&2
+    exit 1
+  fi
+}
+
+# --- chromium -----------------------------------------------------------------------------
+if [ -x /usr/bin/chromium ]; then
+  step "chromium: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1 || echo '?'))"
+else
+  t=$(date +%s)
+  step "chromium: installing from Debian (apt-get)…"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then SUDO="sudo"; else
+      echo "[test-host] chromium is missing and we are not root: run 'apt-get install -y chromium' as root." >&2
+      exit 1
+    fi
+  fi
+  : >"$LOG"
+  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+  [ -x /usr/bin/chromium ] || { echo "[test-host] apt-get installed no /usr/bin/chromium" >&2; exit 1; }
+  step "chromium: installed in $(( $(date +%s) - t )) s"
+fi
+
+# --- code-server ---------------------------------------------------------------------------
+ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
+if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$CODE_SERVER_VERSION" ] && [ -f "$ENTRY" ]; then
+  step "code-server $CODE_SERVER_VERSION: present in ${DIR#"$ROOT"/}"
+else
+  t=$(date +%s)
+  step "code-server $CODE_SERVER_VERSION: installing into ${DIR#"$ROOT"/} (about a minute)…"
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  : >"$LOG"
+  # Its own install script fails here (root wants --unsafe-perm; a dependency downloads
+  # ripgrep from outside), so install with scripts off and build the native parts by hand.
+  export npm_config_update_notifier=false npm_config_loglevel=warn
+  quiet npm install --prefix "$DIR" --ignore-scripts --no-audit --no-fund "code-server@$CODE_SERVER_VERSION"
+  VS="$DIR/node_modules/code-server/lib/vscode"
+  (cd "$VS" && quiet npm install --omit=dev --ignore-scripts --no-audit --no-fund)
+  (cd "$VS" && quiet npm rebuild @vscode/spdlog native-watchdog @parcel/watcher)
+  ln -sfn node_modules "$VS/node_modules.asar"
+  (cd "$DIR" && quiet npm rebuild argon2)
+  [ -f "$ENTRY" ] || { echo "[test-host] no $ENTRY after install" >&2; exit 1; }
+  echo "$CODE_SERVER_VERSION" >"$MARKER"
+  step "code-server: installed in $(( $(date +%s) - t )) s"
+fi
+
+step "ready in $(( $(date +%s) - t0 )) s"
