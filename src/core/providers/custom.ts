@@ -1,14 +1,73 @@
 import { CheckError } from '../errors';
-import type { ProviderAdapter } from './types';
+import { checkUrlPolicy } from '../http';
+import { getPath, parseAmount, roundMoney } from '../numbers';
+import { type ProviderAdapter, type Reading } from './types';
+import { originOf } from './relay';
 
-// Placeholder until the adapter is written.
+// Any JSON endpoint the user describes: url, method, headers and body with a {key}
+// placeholder, and dotted paths to the numbers. The key goes in headers or the body only,
+// never the URL (URLs end up in logs, proxies and history).
+
+const PLACEHOLDER = /\{key\}/gi;
+
+function fill(template: string, key: string): string {
+  return template.replace(PLACEHOLDER, () => key);
+}
+
+function readNumber(json: unknown, path: string, option: string): number {
+  const v = getPath(json, path);
+  if (v === undefined) throw new CheckError('bad_response', `${option} "${path}" is not in the response.`);
+  if (v === null) throw new CheckError('bad_response', `${option} "${path}" is null in the response, not a number.`);
+  return parseAmount(v, path);
+}
+
 export const custom: ProviderAdapter = {
   id: 'custom',
   name: 'Custom',
-  description: 'Custom',
+  description: 'Any JSON endpoint: URL, headers with {key}, JSON paths to balance / limit / usage',
+  // Never contacted (the `url` option is the endpoint), but check.ts vets it, so it must be a
+  // well-formed https URL; .invalid is reserved for exactly this.
   defaultBaseUrl: 'https://example.invalid',
   defaultCurrency: 'USD',
   keyEnv: 'CUSTOM_API_KEY',
-  billingUrl: () => undefined,
-  check: () => Promise.reject(new CheckError('config', 'Custom is not supported yet.')),
+  billingUrl: (account) => originOf(account.url),
+  async check(ctx): Promise<Reading> {
+    const { http, key, secrets, account } = ctx;
+    const url = account.url;
+    if (!url) throw new CheckError('config', 'A custom account needs a "url" option: the JSON endpoint to read.');
+    if (/\{key\}|%7Bkey%7D/i.test(url) || url.includes(key)) {
+      throw new CheckError('config', 'The key must not be part of the URL; put {key} in a header (e.g. "Authorization": "Bearer {key}") or the body.');
+    }
+    const policy = checkUrlPolicy(url);
+    if (policy) throw new CheckError('config', policy);
+    if (!account.balancePath) throw new CheckError('config', 'A custom account needs a "balancePath" option (e.g. "data.balance").');
+    const method = account.method ?? 'GET';
+    if (account.body !== undefined && method !== 'POST') throw new CheckError('config', 'A custom request body needs "method": "POST".');
+
+    // Without headers, send the key the most common way.
+    const headers = Object.fromEntries(
+      Object.entries(account.headers ?? { authorization: 'Bearer {key}' }).map(([name, value]) => [name, fill(value, key)]),
+    );
+    const req: Parameters<typeof http.json>[1] = { method, headers, secrets };
+    // JSON-escape the key so that a quote or backslash in it cannot break a JSON body.
+    if (account.body !== undefined) req.body = fill(account.body, JSON.stringify(key).slice(1, -1));
+    const res = await http.json(url, req);
+
+    const divisor = account.divisor ?? 1;
+    const scaled = (n: number) => roundMoney(n / divisor);
+    const reading: Reading = {
+      balance: scaled(readNumber(res.json, account.balancePath, 'balancePath')),
+      currency: account.currency ?? 'USD',
+      limit: account.limitPath ? scaled(readNumber(res.json, account.limitPath, 'limitPath')) : null,
+      usage: account.usagePath ? scaled(readNumber(res.json, account.usagePath, 'usagePath')) : null,
+    };
+    if (account.currencyPath) {
+      const c = getPath(res.json, account.currencyPath);
+      if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c.trim())) {
+        throw new CheckError('bad_response', `currencyPath "${account.currencyPath}" is not a three-letter currency code (got ${JSON.stringify(c)?.slice(0, 40) ?? 'nothing'}).`);
+      }
+      reading.currency = c.trim().toUpperCase();
+    }
+    return reading;
+  },
 };
