@@ -10,3 +10,5 @@ export { amountThresholds } from './core/thresholds';
 export { alertLine } from './core/alertText';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
+export { BalancePanel } from './panel/balancePanel';
+export { exportHistory } from './panel/export';

@@ -2,7 +2,7 @@
  *  extension, a JSON file in the CLI, a Map in tests. */
 export interface KeyValueStore {
   get(key: string): unknown;
-  update(key: string, value: unknown): Promise<void> | void;
+  update(key: string, value: unknown): PromiseLike<void> | void;
   keys(): readonly string[];
 }
 

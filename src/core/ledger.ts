@@ -33,9 +33,13 @@ interface SnoozeRecord {
 export class NotificationLedger {
   constructor(
     private readonly store: KeyValueStore,
-    private readonly cooldownHours = 24,
+    private readonly cooldown: number | (() => number) = 24,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private get cooldownHours(): number {
+    return typeof this.cooldown === 'function' ? this.cooldown() : this.cooldown;
+  }
 
   private key(accountId: string, level: NotifyLevel): string {
     return `${NOTIFIED_PREFIX}${accountId}.${level}`;

@@ -1,0 +1,101 @@
+// The composition root: log → settings → keys → monitor → status bar → commands, then the
+// first check is scheduled, never awaited. Everything heavy loads on first use.
+import * as vscode from 'vscode';
+import { Log } from './vscode/log';
+import { KeyStore } from './vscode/keys';
+import { BalanceMonitor } from './vscode/monitor';
+import { BalanceStatusBar } from './vscode/statusBar';
+import { Notifier } from './vscode/notifier';
+import { MONITOR_SETTINGS } from './vscode/settings';
+import { registerCommands } from './vscode/commands';
+import { uiHolder } from './vscode/ui';
+import { engine } from './vscode/engineLoader';
+import type { PanelModel } from './panel/types';
+
+export interface TestApi {
+  monitor: BalanceMonitor;
+  statusBar: BalanceStatusBar;
+  notifier: Notifier;
+  keys: KeyStore;
+  log: Log;
+  uiHolder: typeof uiHolder;
+  panelModel: PanelModel;
+  /** Builds a second monitor on the same globalState, as another window would. */
+  newWindow(): { monitor: BalanceMonitor; notifier: Notifier; dispose(): void };
+}
+
+export function activate(context: vscode.ExtensionContext): { testing?: TestApi } {
+  const log = new Log();
+  const keys = new KeyStore(context.secrets);
+  const monitor = new BalanceMonitor(context, log, keys);
+  const statusBar = new BalanceStatusBar(monitor);
+  const notifier = new Notifier(monitor, log, context.globalState);
+  monitor.onDidCheck((results) => notifier.handle(results));
+  context.subscriptions.push(log, keys, monitor, statusBar);
+
+  const panelModel: PanelModel = {
+    results: () => monitor.results,
+    accounts: () =>
+      monitor.accounts.map((m) => {
+        const r = monitor.results.find((x) => x.accountId === m.account.id);
+        const cur = r?.currency ?? m.account.currency ?? engine().PROVIDERS[m.account.provider].defaultCurrency;
+        return { account: m.account, thresholds: monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {} };
+      }),
+    history: () => monitor.history(),
+    onDidChange: monitor.onDidChange,
+    billingUrl: (id) => monitor.billingUrl(id),
+    log: (m) => log.info(m),
+  };
+
+  registerCommands(context, { monitor, keys, log, panelModel });
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
+      deserializeWebviewPanel: async (panel, state) => {
+        engine().BalancePanel.revive(panel, context, panelModel, state);
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (MONITOR_SETTINGS.some((s) => e.affectsConfiguration(s))) {
+        monitor.reload();
+        monitor.rearm();
+      }
+      if (e.affectsConfiguration('llmBalance.statusBar.mode')) statusBar.render();
+    }),
+    keys.onDidChange(() => monitor.rearm()),
+  );
+
+  // Nothing slow before activate() returns: the engine loads and the accounts are read on the next turn.
+  setTimeout(() => {
+    try {
+      monitor.start();
+      statusBar.render();
+      if (monitor.problems.length) {
+        void vscode.window
+          .showWarningMessage(`LLM Balance: some settings are invalid and were skipped — ${monitor.problems[0]}${monitor.problems.length > 1 ? ` (+${monitor.problems.length - 1} more)` : ''}.`, 'Open Settings', 'Show Log')
+          .then((pick) => {
+            if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'llmBalance');
+            if (pick === 'Show Log') log.show();
+          });
+      }
+    } catch (e) {
+      log.error(`Could not start: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }, 0);
+
+  if (context.extensionMode === vscode.ExtensionMode.Production) return {};
+  return {
+    testing: {
+      monitor, statusBar, notifier, keys, log, uiHolder, panelModel,
+      newWindow: () => {
+        const m = new BalanceMonitor(context, log, keys);
+        const n = new Notifier(m, log, context.globalState);
+        m.onDidCheck((results) => n.handle(results));
+        return { monitor: m, notifier: n, dispose: () => m.dispose() };
+      },
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions hand over the poller role and stop the timers.
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import type { PanelModel } from '../../panel/types';
+import { engine } from '../engineLoader';
+import type { KeyStore } from '../keys';
+import type { Log } from '../log';
+import type { BalanceMonitor } from '../monitor';
+import { ui } from '../ui';
+import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
+import { checkCommand } from './check';
+
+export interface CommandDeps {
+  monitor: BalanceMonitor;
+  keys: KeyStore;
+  log: Log;
+  panelModel: PanelModel;
+}
+
+/** Runs a command body; an unexpected failure becomes one actionable message, not a silent rejection. */
+function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      log.error(`${name} failed: ${msg}`);
+      void ui().showErrorMessage(`LLM Balance: ${name} failed — ${msg}`, 'Show Log').then((p) => (p ? log.show() : undefined));
+      return undefined;
+    }
+  };
+}
+
+export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
+  const reg = <A extends unknown[], R>(id: string, name: string, fn: (...args: A) => Promise<R>) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
+  reg('llmBalance.check', 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId));
+  reg('llmBalance.addAccount', 'Add API Key', () => addAccount(d));
+  reg('llmBalance.updateKey', 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
+  reg('llmBalance.removeAccount', 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
+  reg('llmBalance.manageKeys', 'Manage API Keys', () => manageKeys());
+  reg('llmBalance.showPanel', 'Show Balance History', async () => {
+    engine().BalancePanel.createOrShow(context, d.panelModel);
+  });
+  reg('llmBalance.exportHistory', 'Export History', (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
+  reg('llmBalance.resetNotifications', 'Reset Notification State', async () => {
+    const n = await d.monitor.ledger.reset();
+    d.log.info(`Notification state reset (${n} record${n === 1 ? '' : 's'}).`);
+    void ui().showInformationMessage(`LLM Balance: notification state reset (${n} record${n === 1 ? '' : 's'} cleared).`);
+    return n;
+  });
+  reg('llmBalance.showLog', 'Show Log', async () => d.log.show());
+}

@@ -1,0 +1,86 @@
+// VS Code notifications for results that cross a level (SPEC §7). The ledger in globalState
+// decides; the record is written before the toast is shown so another window that reads it
+// a moment later stays quiet.
+import * as vscode from 'vscode';
+import type { BalanceResult } from '../core/model';
+import { engine } from './engineLoader';
+import type { Log } from './log';
+import type { BalanceMonitor } from './monitor';
+import { ui } from './ui';
+import { isKeyMissing } from '../core/statusView';
+
+export const KEY_MISSING_PREFIX = 'llmBalance.keyMissingPrompted.';
+
+export interface ShownNotification {
+  accountId: string;
+  level: 'warning' | 'critical' | 'error';
+  message: string;
+}
+
+export class Notifier {
+  /** What this window has shown, newest last (read by the tests and the panel's events). */
+  readonly shown: ShownNotification[] = [];
+
+  constructor(
+    private readonly monitor: BalanceMonitor,
+    private readonly log: Log,
+    private readonly store: vscode.Memento,
+  ) {}
+
+  async handle(results: readonly BalanceResult[]): Promise<void> {
+    for (const r of results) {
+      if (isKeyMissing(r)) {
+        await this.promptKeyMissing(r);
+        continue;
+      }
+      const d = await this.monitor.ledger.observe(r);
+      if (!d.notify || !d.level) continue;
+      await this.monitor.ledger.record(r.accountId, d.level);
+      const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
+      const th = m && this.monitor.thresholds ? engine().amountThresholds(m.account, r.currency, this.monitor.thresholds) : undefined;
+      const threshold = d.level === 'critical' ? th?.critical : d.level === 'warning' ? th?.warning : undefined;
+      const message = engine().alertLine(r, d.level, threshold);
+      this.shown.push({ accountId: r.accountId, level: d.level, message });
+      this.log.info(`Notified (${d.level}): ${message}`);
+      await this.monitor.addNotificationEvent(r, message, d.level);
+      void this.show(r, d.level, message);
+    }
+  }
+
+  private async show(r: BalanceResult, level: 'warning' | 'critical' | 'error', message: string): Promise<void> {
+    const keyProblem = level === 'error' && r.errorKind === 'auth';
+    const actions = keyProblem ? ['Update Key', 'Open Panel', 'Snooze 24h'] : ['Add Funds', 'Open Panel', 'Snooze 24h'];
+    const pick = level === 'warning' ? await ui().showWarningMessage(message, ...actions) : await ui().showErrorMessage(message, ...actions);
+    switch (pick) {
+      case 'Add Funds': {
+        const url = this.monitor.billingUrl(r.accountId);
+        if (url && url.startsWith('https://')) await vscode.env.openExternal(vscode.Uri.parse(url));
+        else await vscode.commands.executeCommand('llmBalance.showPanel');
+        break;
+      }
+      case 'Update Key':
+        await vscode.commands.executeCommand('llmBalance.updateKey', r.accountId);
+        break;
+      case 'Open Panel':
+        await vscode.commands.executeCommand('llmBalance.showPanel');
+        break;
+      case 'Snooze 24h':
+        await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
+        this.log.info(`Snoozed ${r.label} (${level}) for 24 h.`);
+        break;
+    }
+  }
+
+  /** After Settings Sync brings an account without its key: ask once per cooldown. */
+  private async promptKeyMissing(r: BalanceResult): Promise<void> {
+    const k = KEY_MISSING_PREFIX + r.accountId;
+    const last = this.store.get<number>(k);
+    if (typeof last === 'number' && Date.now() - last < 24 * 3_600_000) return;
+    await this.store.update(k, Date.now());
+    const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
+    if (m?.source !== 'settings') return;
+    void ui()
+      .showWarningMessage(`LLM Balance: no API key is stored on this machine for "${r.label}". Set it to start checking.`, 'Set Key')
+      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand('llmBalance.updateKey', r.accountId) : undefined));
+  }
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { statusView } from '../core/statusView';
+import type { BalanceMonitor } from './monitor';
+import { settings } from './settings';
+
+/** The one status bar item (SPEC §6), redrawn whenever the monitor changes. */
+export class BalanceStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly monitor: BalanceMonitor) {
+    this.item = vscode.window.createStatusBarItem('llmBalance.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'LLM Balance';
+    this.subs.push(monitor.onDidChange(() => this.render()));
+    this.item.text = '$(sync~spin) LLM Balance';
+    this.item.show();
+  }
+
+  render(): void {
+    const v = statusView(this.monitor.results, {
+      mode: settings.statusBarMode(),
+      checking: this.monitor.isChecking,
+      accountCount: this.monitor.accounts.length,
+    });
+    this.item.text = v.text;
+    const md = new vscode.MarkdownString(v.tooltip, true);
+    md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey'] };
+    this.item.tooltip = md;
+    this.item.command = v.command;
+    this.item.backgroundColor =
+      v.background === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : v.background === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : undefined;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.item.dispose();
+  }
+}
