@@ -105,7 +105,7 @@ export function spendReading(spend: number, account: Account, since: Date, provi
 /** The note for an admin-key failure: the account stays valid, the spend is just unknown. */
 export function adminFailureNote(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  const why = e instanceof CheckError && e.kind === 'auth' ? `the admin key was rejected (${msg})` : msg;
+  const why = e instanceof CheckError && e.kind === 'auth' ? `the admin key was rejected (${msg.replace(/^The key was rejected — /, '')})` : msg;
   return `Could not read this month's spend: ${why}. The API key itself is valid.`;
 }
 
