@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, launchChromium, openWorkbench, readTail, repoRoot, startCodeServer } from './vscode-host.mjs';
+import { checkInstalled, launchChromium, openWorkbench, printResults, readTail, repoRoot, startCodeServer } from './vscode-host.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,23 +52,6 @@ async function cleanup() {
   if (browser) await withLimit(browser.close().catch(() => {}), 10_000);
   if (server) await withLimit(server.stop().catch(() => {}), 10_000);
   fs.rmSync(work, { recursive: true, force: true });
-}
-
-function report(r) {
-  console.log('');
-  for (const t of r.tests ?? []) {
-    const mark = t.state === 'passed' ? '  ✓' : t.state === 'failed' ? '  ✗' : '  -';
-    console.log(`${mark} ${t.title}${t.durationMs != null && t.durationMs >= 100 ? ` (${t.durationMs} ms)` : ''}`);
-  }
-  if (r.failures?.length) {
-    console.log('\nFailures:');
-    r.failures.forEach((f, i) => {
-      console.log(`\n  ${i + 1}) ${f.title}\n     ${f.error}`);
-      const stack = (f.stack ?? '').split('\n').slice(1).filter((l) => !/node_modules[\\/]mocha/.test(l)).slice(0, 8);
-      if (stack.length) console.log(stack.map((l) => `     ${l.trim()}`).join('\n'));
-    });
-  }
-  console.log(`\n[integration] VS Code ${r.vscodeVersion} (${r.appName ?? '?'}); suite took ${r.durationMs ?? '?'} ms; run took ${secs()}`);
 }
 
 async function main() {
@@ -132,17 +115,16 @@ async function main() {
     }
     const results = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (file === fallbackResults) say('note: LLMB_TEST_RESULTS did not reach the extension host; used the default results path');
-    report(results);
-    const total = results.passed + results.failed;
-    const skipped = results.pending ? `, ${results.pending} skipped` : '';
+    const { total, closingLine } = printResults(results);
+    say(`run took ${secs()}`);
     if (total === 0) {
       fail('the integration suite ran no test');
-      console.log(`0 passed, 0 failed${skipped}`);
+      console.log(closingLine);
       return;
     }
     if (results.failed > 0) fail(`${results.failed} integration test(s) failed`);
     else exitCode = 0;
-    console.log(`${results.passed} passed, ${results.failed} failed${skipped}`);
+    console.log(closingLine);
   } catch (e) {
     return fail(`the workbench could not be driven: ${e.stack ?? e.message}`);
   }

@@ -229,3 +229,30 @@ export async function openWorkbench(browser, opts) {
   }
   return { page, context, close: () => context.close() };
 }
+
+/**
+ * Prints the integration suite's results (as written by test/integration/index.ts): each test,
+ * then the failures with their stacks. Returns the total and the closing line
+ * (`N passed, N failed[, N skipped]`) for the caller to print last.
+ */
+export function printResults(r) {
+  console.log('');
+  for (const t of r.tests ?? []) {
+    const mark = t.state === 'passed' ? '  ✓' : t.state === 'failed' ? '  ✗' : '  -';
+    console.log(`${mark} ${t.title}${t.durationMs != null && t.durationMs >= 100 ? ` (${t.durationMs} ms)` : ''}`);
+  }
+  if (r.failures?.length) {
+    console.log('\nFailures:');
+    r.failures.forEach((f, i) => {
+      const msg = String(f.error).trimEnd().split('\n').join('\n     ');
+      console.log(`\n  ${i + 1}) ${f.title}\n     ${msg}`);
+      const stack = (f.stack ?? '').split('\n').map((l) => l.trim())
+        .filter((l) => l.startsWith('at ') && !/node_modules[\\/]mocha|extensionHostProcess\.js|node:internal/.test(l)).slice(0, 8);
+      if (stack.length) console.log(stack.map((l) => `       ${l}`).join('\n'));
+    });
+  }
+  console.log(`\n[integration] VS Code ${r.vscodeVersion} (${r.appName ?? '?'}); the suite took ${r.durationMs ?? '?'} ms`);
+  const total = (r.passed ?? 0) + (r.failed ?? 0);
+  const closingLine = `${r.passed ?? 0} passed, ${r.failed ?? 0} failed${r.pending ? `, ${r.pending} skipped` : ''}`;
+  return { total, closingLine };
+}
