@@ -20,6 +20,7 @@ export interface TestApi {
   log: Log;
   uiHolder: typeof uiHolder;
   panelModel: PanelModel;
+  globalState: vscode.Memento;
   /** Builds a second monitor on the same globalState, as another window would. */
   newWindow(): { monitor: BalanceMonitor; notifier: Notifier; dispose(): void };
 }
@@ -85,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
     testing: {
-      monitor, statusBar, notifier, keys, log, uiHolder, panelModel,
+      monitor, statusBar, notifier, keys, log, uiHolder, panelModel, globalState: context.globalState,
       newWindow: () => {
         const m = new BalanceMonitor(context, log, keys);
         const n = new Notifier(m, log, context.globalState);

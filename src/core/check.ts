@@ -63,12 +63,13 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     return r;
   };
 
-  if (!keys.key) {
-    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
-  }
+  // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
   const baseUrl = resolveBaseUrl(account);
   const policy = checkUrlPolicy(baseUrl);
   if (policy) return wrap(fail('config', policy, 'error'));
+  if (!keys.key) {
+    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
+  }
 
   const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
   if (keys.adminKey) ctx.adminKey = keys.adminKey;

@@ -5,6 +5,8 @@ import { redact } from '../core/redact';
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
+  /** The latest lines as written (already redacted), for "what did it log" checks. */
+  readonly recent: string[] = [];
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('LLM Balance', { log: true });
@@ -15,7 +17,10 @@ export class Log implements vscode.Disposable {
   }
 
   private clean(msg: string): string {
-    return redact(msg, [...this.secrets]);
+    const line = redact(msg, [...this.secrets]);
+    this.recent.push(line);
+    if (this.recent.length > 500) this.recent.shift();
+    return line;
   }
 
   info(msg: string): void {

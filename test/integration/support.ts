@@ -1,0 +1,106 @@
+// Shared pieces of the integration suite: the extension's test API, scripted answers for
+// quick picks and input boxes, the fake provider server, and settings helpers.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../src/extension';
+import type { Ui } from '../../src/vscode/ui';
+import { FakeProviderServer } from '../fake/server';
+
+export const EXTENSION_ID = 'llmbalance.llm-balance';
+export const KEY = 'sk-test-integration-0123456789abcdef';
+
+export async function api(): Promise<TestApi> {
+  const ext = vscode.extensions.getExtension<{ testing?: TestApi }>(EXTENSION_ID);
+  assert.ok(ext, 'extension not loaded');
+  const api = await ext.activate();
+  assert.ok(api.testing, 'the test API is only there outside production mode');
+  return api.testing;
+}
+
+export interface Shown {
+  kind: 'info' | 'warning' | 'error' | 'modal';
+  message: string;
+  items: string[];
+}
+
+/** Answers prompts from a script and records every message. */
+export class ScriptedUi implements Ui {
+  readonly shown: Shown[] = [];
+  readonly inputs: vscode.InputBoxOptions[] = [];
+  picks: ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined)[] = [];
+  answers: (string | undefined)[] = [];
+  /** Button to press for a message matching the pattern. */
+  buttons: [RegExp, string][] = [];
+
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[]): Thenable<T | undefined> {
+    const next = this.picks.shift();
+    assert.ok(next, `unexpected quick pick: ${items.map((i) => i.label).join(', ')}`);
+    return Promise.resolve(next(items) as T | undefined);
+  }
+  showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
+    this.inputs.push(options);
+    assert.ok(this.answers.length > 0, `unexpected input box: ${options.title}`);
+    const a = this.answers.shift();
+    if (a !== undefined && options.validateInput) {
+      const problem = options.validateInput(a);
+      assert.ok(!problem || typeof problem !== 'string', `scripted answer "${a}" failed validation: ${String(problem)}`);
+    }
+    return Promise.resolve(a);
+  }
+  private msg(kind: Shown['kind'], message: string, items: string[]): Thenable<string | undefined> {
+    this.shown.push({ kind, message, items });
+    const b = this.buttons.find(([re]) => re.test(message));
+    return Promise.resolve(b?.[1]);
+  }
+  showInformationMessage(m: string, ...items: string[]) {
+    return this.msg('info', m, items);
+  }
+  showWarningMessage(m: string, ...items: string[]) {
+    return this.msg('warning', m, items);
+  }
+  showErrorMessage(m: string, ...items: string[]) {
+    return this.msg('error', m, items);
+  }
+  showModalWarning(m: string, _detail: string, ...items: string[]) {
+    return this.msg('modal', m, items);
+  }
+}
+
+export const byLabel = (label: string) => (items: readonly vscode.QuickPickItem[]) => {
+  const it = items.find((i) => i.label === label);
+  assert.ok(it, `no item "${label}" in ${items.map((i) => i.label).join(', ')}`);
+  return it;
+};
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('llmBalance').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export function startFake(): { server: FakeProviderServer } {
+  const ctx = { server: new FakeProviderServer() };
+  before(async () => {
+    await ctx.server.start();
+  });
+  after(async () => {
+    await ctx.server.stop();
+  });
+  return ctx;
+}
+
+/** Waits until the predicate holds (settings and secrets events are asynchronous). */
+export async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+/** Everything the extension persisted outside SecretStorage, as text. */
+export function persistedText(t: TestApi): string {
+  const cfg = vscode.workspace.getConfiguration('llmBalance');
+  const state = t.globalState;
+  const stateText = JSON.stringify(state.keys().map((k) => [k, state.get(k)]));
+  return JSON.stringify(cfg.get('accounts')) + stateText + t.log.recent.join('\n');
+}
