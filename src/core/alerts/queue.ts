@@ -117,9 +117,11 @@ class Lane {
         return;
       }
       this.waiting.splice(this.waiting.indexOf(next), 1);
-      this.starts.push(now);
       this.running.add(next);
       void this.run(next);
+      // Stamped once the send has begun (run() is synchronous up to the channel's first await),
+      // so that a pause between here and the send can only make the window wider, never narrower.
+      this.starts.push(Date.now());
     }
   }
 
@@ -331,7 +333,7 @@ export class DeliveryQueue {
       await Promise.race([
         channel.send(alert),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new DeliveryError(`${channel.description} did not finish within ${Math.round(limit / 1000)} s.`, { retryable: true })), limit);
+          timer = setTimeout(() => reject(new DeliveryError(`${channel.description} did not finish within ${Math.round(limit / 100) / 10} s.`, { retryable: true })), limit);
           // The send itself keeps the process alive while it runs; this guard need not.
           timer.unref();
         }),
