@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
+const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
@@ -53,7 +55,7 @@ const contexts = await Promise.all(
   bundles.map((b) =>
     esbuild.context({
       bundle: true,
-      outdir: 'dist',
+      outdir,
       minify: production,
       sourcemap: production ? false : 'linked',
       sourcesContent: false,

@@ -21,11 +21,14 @@ export interface TestApi {
   uiHolder: typeof uiHolder;
   panelModel: PanelModel;
   globalState: vscode.Memento;
+  /** How long activate() took, in ms. */
+  activationMs: number;
   /** Builds a second monitor on the same globalState, as another window would. */
   newWindow(): { monitor: BalanceMonitor; notifier: Notifier; dispose(): void };
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestApi } {
+  const t0 = performance.now();
   const log = new Log();
   const keys = new KeyStore(context.secrets);
   const monitor = new BalanceMonitor(context, log, keys);
@@ -83,10 +86,12 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     }
   }, 0);
 
+  const activationMs = performance.now() - t0;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
     testing: {
-      monitor, statusBar, notifier, keys, log, uiHolder, panelModel, globalState: context.globalState,
+      monitor, statusBar, notifier, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
       newWindow: () => {
         const m = new BalanceMonitor(context, log, keys);
         const n = new Notifier(m, log, context.globalState);
