@@ -7,7 +7,7 @@ export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResult
 export { PROVIDERS } from './core/providers/registry';
 export { accountsFromEnv } from './core/envAccounts';
 export { amountThresholds } from './core/thresholds';
-export { alertLine } from './core/alertText';
+export { buildAlert } from './core/alerts/message';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
 export { BalancePanel } from './panel/balancePanel';

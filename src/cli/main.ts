@@ -79,6 +79,7 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
     env,
     history,
     log: warn,
+    timeoutMs: config.timeoutMs,
   });
   await engine.prune(config.accounts.map((a) => a.account.id));
   await state.flush();

@@ -1,10 +1,14 @@
 // Notifications from the CLI: decided by the shared ledger (once per account, level and
-// cooldown), written to stderr (cron mails it) and sent to the configured channels.
+// cooldown), written to stderr (cron mails it) and delivered to the channels configured in
+// the environment (Telegram, Slack, Discord, webhook, e-mail), waiting for delivery — bounded.
+import { buildAlert, type Alert } from '../core/alerts/message';
+import { channelsFromEnv } from '../core/alerts/channels';
+import { deliverAlerts } from '../core/alerts/queue';
 import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
+import { PROVIDERS } from '../core/providers/registry';
 import { amountThresholds, type ThresholdSettings } from '../core/thresholds';
-import { alertLine } from '../core/alertText';
 
 export interface SentNotification {
   accountId: string;
@@ -21,10 +25,14 @@ export interface NotifyOptions {
   env: NodeJS.ProcessEnv;
   history: HistoryStore;
   log: (msg: string) => void;
+  timeoutMs: number;
+  /** How long to wait for the channels before giving up on them. */
+  deliveryTimeoutMs?: number;
 }
 
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {
   const sent: SentNotification[] = [];
+  const alerts: Alert[] = [];
   const byId = new Map(o.accounts.map((a) => [a.id, a]));
   for (const r of results) {
     const decision = await o.ledger.observe(r, { force: o.force });
@@ -32,11 +40,33 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     const account = byId.get(r.accountId);
     const th = account ? amountThresholds(account, r.currency, o.thresholds) : undefined;
     const threshold = decision.level === 'critical' ? th?.critical : decision.level === 'warning' ? th?.warning : undefined;
-    const line = alertLine(r, decision.level, threshold);
-    process.stderr.write(`${line}\n`);
+    const keyEnv = account ? (typeof account.keyEnv === 'string' ? account.keyEnv : PROVIDERS[account.provider].keyEnv) : undefined;
+    const alert = buildAlert(r, {
+      threshold: threshold ?? null,
+      cooldownHours: o.cooldownHours,
+      ...(account ? { billingUrl: PROVIDERS[account.provider].billingUrl(account) } : {}),
+      ...(keyEnv ? { keyLocation: `the environment variable ${keyEnv}` } : {}),
+    });
+    if (!alert) continue;
+    process.stderr.write(`${alert.message}\n`);
     sent.push({ accountId: r.accountId, level: decision.level, channel: 'console' });
     await o.ledger.record(r.accountId, decision.level);
-    o.history.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level: decision.level, message: line, channel: 'console' });
+    o.history.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level: decision.level, message: alert.message, channel: 'console' });
+    alerts.push(alert);
+  }
+
+  const set = channelsFromEnv(o.env, { timeoutMs: o.timeoutMs });
+  for (const e of set.errors) o.log(`alert channel ${e.channel} is not set up: ${e.message}`);
+  try {
+    if (alerts.length && set.channels.length) {
+      const report = await deliverAlerts(alerts, set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
+      for (const out of report.outcomes) {
+        if (out.ok) sent.push({ accountId: out.accountId, level: out.level, channel: out.channel });
+        else o.log(`alert to ${out.channel} for ${out.accountId} failed: ${out.error ?? 'not delivered'}`);
+      }
+    }
+  } finally {
+    await set.close();
   }
   return sent;
 }

@@ -8,6 +8,7 @@ import type { Log } from './log';
 import type { BalanceMonitor } from './monitor';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
+import { settings } from './settings';
 
 export const KEY_MISSING_PREFIX = 'llmBalance.keyMissingPrompted.';
 
@@ -39,7 +40,8 @@ export class Notifier {
       const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
       const th = m && this.monitor.thresholds ? engine().amountThresholds(m.account, r.currency, this.monitor.thresholds) : undefined;
       const threshold = d.level === 'critical' ? th?.critical : d.level === 'warning' ? th?.warning : undefined;
-      const message = engine().alertLine(r, d.level, threshold);
+      const message = engine().buildAlert(r, { threshold: threshold ?? null, cooldownHours: settings.notificationCooldownHours() })?.message;
+      if (!message) continue;
       this.shown.push({ accountId: r.accountId, level: d.level, message });
       this.log.info(`Notified (${d.level}): ${message}`);
       await this.monitor.addNotificationEvent(r, message, d.level);

@@ -1,5 +1,7 @@
 // The CLI end to end: the built dist/cli.js as a child process against the fake providers.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -185,5 +187,48 @@ describe('llm-balance CLI', function () {
     assert.equal(ds.errorKind, 'timeout');
     assert.equal(r.json!.accounts.find((a) => a.accountId === 'openrouter')!.balance, 74.75);
     assert.equal(r.code, 2);
+  });
+
+  it('delivers alerts to a webhook, reports them in notificationsSent, and does not repeat them', async () => {
+    const received: unknown[] = [];
+    let failNext = false;
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (failNext) {
+          res.writeHead(500).end('nope');
+          return;
+        }
+        received.push(JSON.parse(body));
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook/secret-path-123`;
+    try {
+      server.route('GET', '/openrouter/api/v1/credits', { body: { data: { total_credits: 10, total_usage: 9.31 } } });
+      const r = await cli(['check', '--json'], { ...env, WEBHOOK_URL: hookUrl });
+      assert.equal(r.code, 2);
+      assert.deepEqual(r.json!.notificationsSent, [
+        { accountId: 'openrouter', level: 'critical', channel: 'console' },
+        { accountId: 'openrouter', level: 'critical', channel: 'webhook' },
+      ]);
+      assert.equal(received.length, 1);
+      const p = received[0] as { account: string; level: string; balance: number; threshold: number; currency: string };
+      assert.deepEqual([p.account, p.level, p.balance, p.threshold, p.currency], ['openrouter', 'critical', 0.69, 5, 'USD']);
+      const again = await cli(['check', '--json', '--force'], { ...env, WEBHOOK_URL: hookUrl });
+      assert.deepEqual(again.json!.notificationsSent, []);
+      assert.equal(received.length, 1, 'the webhook was alerted twice');
+      // A failing channel is reported, never fatal, and never shows the secret URL.
+      failNext = true;
+      const failed = await cli(['check', '--json', '--force-notify'], { ...env, WEBHOOK_URL: hookUrl });
+      assert.equal(failed.code, 2);
+      assert.deepEqual(failed.json!.notificationsSent.map((n) => n.channel), ['console']);
+      assert.match(failed.stderr, /webhook/);
+      assert.ok(!failed.stderr.includes('secret-path-123'), failed.stderr);
+    } finally {
+      hook.close();
+    }
   });
 });

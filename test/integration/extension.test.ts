@@ -136,7 +136,7 @@ describe('extension', function () {
   it('notifies once per level, escalates at once, re-arms after recovery, and stays quiet for transient errors', async () => {
     await configure([orAccount('or')], { or: KEY });
     const check = () => vscode.commands.executeCommand('llmBalance.check');
-    const toasts = () => ui.shown.filter((s) => /balance low|API KEY ERROR|out of funds/.test(s.message));
+    const toasts = () => ui.shown.filter((s) => /balance low|API key error|out of funds/.test(s.message));
     credits(10, 2);
     await check();
     assert.equal(toasts().length, 1);
@@ -206,7 +206,7 @@ describe('extension', function () {
     fake.server.route('GET', `${P}/credits`, { status: 401, body: { error: { message: 'User not found.' } } });
     fake.server.route('GET', `${P}/key`, { status: 401, body: { error: { message: 'User not found.' } } });
     await vscode.commands.executeCommand('llmBalance.check');
-    const toast = ui.shown.find((s) => /API KEY ERROR/.test(s.message));
+    const toast = ui.shown.find((s) => /API key error/.test(s.message));
     assert.ok(toast, JSON.stringify(ui.shown));
     assert.equal(toast.kind, 'error');
     assert.deepEqual(toast.items, ['Update Key', 'Open Panel', 'Snooze 24h']);
