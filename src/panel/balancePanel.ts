@@ -1,0 +1,206 @@
+// The "Show Balance History" panel, host side: one instance at most, restored after a reload by
+// the serializer (see ./index.ts), its webview rebuilt whenever it becomes visible again
+// (retainContextWhenHidden is off), and fed through the protocol in ./protocol.ts.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { exportHistory } from './export';
+import { panelHtml } from './html';
+import {
+  DEFAULT_RANGE, PanelStateSchema, WebviewMessageSchema,
+  type HostMessage, type Range, type WebviewMessage,
+} from './protocol';
+import type { PanelModel } from './types';
+import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
+
+import { PANEL_VIEW_TYPE } from './index';
+const TITLE = 'LLM Balance';
+
+type PanelContext = Pick<vscode.ExtensionContext, 'extensionUri'>;
+
+/** Webview options: scripts on, resources only from the bundle and media folders. */
+export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    retainContextWhenHidden: false,
+    enableFindWidget: true,
+  };
+}
+
+export class BalancePanel {
+  private static current: BalancePanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  /** True once the webview said `ready`; false again when it is hidden (and so destroyed). */
+  private ready = false;
+  private range: Range;
+  private pushTimer: ReturnType<typeof setTimeout> | undefined;
+  private pushing: Promise<void> = Promise.resolve();
+
+  static get currentPanel(): BalancePanel | undefined {
+    return BalancePanel.current;
+  }
+
+  static createOrShow(context: PanelContext, model: PanelModel): BalancePanel {
+    const column = vscode.window.activeTextEditor?.viewColumn;
+    if (BalancePanel.current) {
+      BalancePanel.current.panel.reveal(column);
+      return BalancePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, TITLE, column ?? vscode.ViewColumn.One, panelWebviewOptions(context.extensionUri));
+    BalancePanel.current = new BalancePanel(panel, context, model, DEFAULT_RANGE);
+    return BalancePanel.current;
+  }
+
+  /** Takes over a panel VS Code restored after a reload. */
+  static revive(panel: vscode.WebviewPanel, context: PanelContext, model: PanelModel, state: unknown): BalancePanel {
+    BalancePanel.current?.dispose();
+    const parsed = PanelStateSchema.safeParse(state ?? {});
+    const range = (parsed.success ? parsed.data.range : undefined) ?? DEFAULT_RANGE;
+    panel.webview.options = panelWebviewOptions(context.extensionUri);
+    BalancePanel.current = new BalancePanel(panel, context, model, range);
+    return BalancePanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: PanelContext,
+    private readonly model: PanelModel,
+    range: Range,
+  ) {
+    this.range = range;
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(context.extensionUri, 'media', 'panel-light.svg'),
+      dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'panel-dark.svg'),
+    };
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is destroyed; it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        void this.onMessage(raw);
+      }),
+      model.onDidChange(() => this.schedulePush()),
+    );
+  }
+
+  dispose(): void {
+    if (BalancePanel.current === this) BalancePanel.current = undefined;
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
+    this.ready = false;
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+    this.panel.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    return panelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+    });
+  }
+
+  private log(message: string): void {
+    this.model.log?.(`[panel] ${message}`);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = WebviewMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.log(`ignored an invalid message from the webview: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      this.log(`${parsed.data.type} failed: ${text}`);
+      void vscode.window.showErrorMessage(`LLM Balance: ${text}`);
+    }
+  }
+
+  private async handle(msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        if (msg.range) this.range = msg.range;
+        return this.push();
+      case 'range':
+        this.range = msg.range;
+        return this.push();
+      case 'check': {
+        const accountId = msg.accountId ?? null;
+        this.post({ type: 'busy', accountId, busy: true });
+        try {
+          await vscode.commands.executeCommand('llmBalance.check', ...(msg.accountId ? [msg.accountId] : []));
+        } finally {
+          this.post({ type: 'busy', accountId, busy: false });
+        }
+        return this.push();
+      }
+      case 'updateKey':
+        await vscode.commands.executeCommand('llmBalance.updateKey', msg.accountId);
+        return;
+      case 'addAccount':
+        await vscode.commands.executeCommand('llmBalance.addAccount');
+        return;
+      case 'addFunds': {
+        const url = this.model.billingUrl(msg.accountId);
+        if (!isHttpsUrl(url)) {
+          this.log(`no https billing page for ${msg.accountId}; not opening ${JSON.stringify(url ?? null)}`);
+          return;
+        }
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return;
+      }
+      case 'export':
+        await exportHistory(this.model);
+        return;
+    }
+  }
+
+  /** Coalesces bursts of changes (several accounts finishing together) into one update. */
+  private schedulePush(): void {
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      void this.push();
+    }, 150);
+  }
+
+  /** Sends the whole view; pushes run one at a time so an older one never lands last. */
+  private push(): Promise<void> {
+    const next = this.pushing.then(async () => {
+      if (!this.ready || !this.panel.visible) return;
+      let history: HistoryReader = EMPTY_HISTORY;
+      try {
+        history = await this.model.history();
+      } catch (e) {
+        this.log(`history unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const data = buildPanelData({
+        results: this.model.results(),
+        accounts: this.model.accounts(),
+        history,
+        billingUrl: (id) => this.model.billingUrl(id),
+        range: this.range,
+        now: Date.now(),
+      });
+      this.post({ type: 'data', data });
+    });
+    this.pushing = next.catch((e: unknown) => this.log(`update failed: ${e instanceof Error ? e.message : String(e)}`));
+    return this.pushing;
+  }
+
+  private post(msg: HostMessage): void {
+    if (!this.ready) return;
+    void this.panel.webview.postMessage(msg);
+  }
+}

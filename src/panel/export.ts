@@ -1,0 +1,40 @@
+// "Export History": CSV or JSON of the whole history through a save dialog.
+import * as vscode from 'vscode';
+import * as os from 'node:os';
+import type { PanelModel } from './types';
+
+export type ExportFormat = 'csv' | 'json';
+
+/** JSON when the chosen name ends in .json, CSV otherwise (the dialog's filter sets the name). */
+export function exportFormatOf(uri: vscode.Uri): ExportFormat {
+  return uri.path.toLowerCase().endsWith('.json') ? 'json' : 'csv';
+}
+
+/**
+ * Asks where to save (unless `target` is given, as tests and command arguments do), writes the
+ * file and says where it went. Returns the file, or undefined when the user cancelled.
+ */
+export async function exportHistory(model: Pick<PanelModel, 'history'>, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const store = await model.history();
+  let uri = target;
+  if (!uri) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const day = new Date().toISOString().slice(0, 10);
+    uri = await vscode.window.showSaveDialog({
+      title: 'Export LLM Balance History',
+      saveLabel: 'Export',
+      defaultUri: vscode.Uri.joinPath(folder, `llm-balance-history-${day}.csv`),
+      filters: { 'CSV': ['csv'], 'JSON': ['json'] },
+    });
+    if (!uri) return undefined;
+  }
+  const format = exportFormatOf(uri);
+  const text = format === 'json' ? `${JSON.stringify(store.toJSON(), null, 2)}\n` : store.toCsv();
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  if (!target) {
+    void vscode.window.showInformationMessage(`Exported LLM Balance history (${format.toUpperCase()}) to ${uri.fsPath}.`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+    });
+  }
+  return uri;
+}

@@ -1,0 +1,156 @@
+// The one message protocol between the balance panel (extension host) and its webview, in
+// both directions. Each side validates what it receives with these schemas. Imported by the
+// browser bundle too: nothing here may depend on Node or on 'vscode', and it uses zod/mini
+// (about 20 kB in the bundle, where full zod is 450 kB). The level, status and error-kind
+// lists repeat src/core/model.ts so that the bundle does not pull in full zod through it;
+// src/panel/viewData.ts checks at compile time that they agree.
+import * as z from 'zod/mini';
+
+export const LevelSchema = z.enum(['ok', 'info', 'warning', 'critical', 'error']);
+export const StatusSchema = z.enum(['valid', 'invalid', 'error', 'unavailable']);
+export const ErrorKindSchema = z.enum(['auth', 'insufficient_funds', 'rate_limited', 'timeout', 'network', 'bad_response', 'server', 'config']);
+
+export const RANGES = ['24h', '7d', '30d', '90d'] as const;
+export const RangeSchema = z.enum(RANGES);
+export type Range = z.infer<typeof RangeSchema>;
+export const DEFAULT_RANGE: Range = '7d';
+export const RANGE_MS: Record<Range, number> = {
+  '24h': 24 * 3_600_000,
+  '7d': 7 * 24 * 3_600_000,
+  '30d': 30 * 24 * 3_600_000,
+  '90d': 90 * 24 * 3_600_000,
+};
+/** The most points the host sends per chart series (it downsamples before sending). */
+export const MAX_SERIES_POINTS = 2000;
+
+/** zod 4 numbers are finite: NaN and Infinity fail. */
+const num = z.number();
+const count = z.int().check(z.nonnegative());
+
+// Chart series are checked in one loop each rather than element by element: the same rule
+// (finite numbers, at most MAX_SERIES_POINTS) at a tenth of the cost on a 250 kB message.
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const series = z.custom<number[]>(
+  (v) => Array.isArray(v) && v.length <= MAX_SERIES_POINTS && v.every(isFiniteNumber),
+  `an array of at most ${MAX_SERIES_POINTS} finite numbers`,
+);
+const seriesWithGaps = z.custom<(number | null)[]>(
+  (v) => Array.isArray(v) && v.length <= MAX_SERIES_POINTS && v.every((x) => x === null || isFiniteNumber(x)),
+  `an array of at most ${MAX_SERIES_POINTS} finite numbers or nulls`,
+);
+
+/** Mirrors `Eta` in src/core/forecast.ts (checked both ways in src/panel/viewData.ts). */
+export const EtaSchema = z.union([z.object({ ms: num, at: z.string() }), z.literal('now'), z.null()]);
+
+/** Mirrors `Forecast` in src/core/forecast.ts. */
+export const ForecastSchema = z.object({
+  enoughData: z.boolean(),
+  reason: z.optional(z.string()),
+  basis: z.nullable(z.enum(['balance', 'usage'])),
+  currency: z.nullable(z.string()),
+  balance: z.nullable(num),
+  burnPerDay: z.nullable(num),
+  points: count,
+  spanMs: num,
+  untilWarning: EtaSchema,
+  untilCritical: EtaSchema,
+  untilZero: EtaSchema,
+});
+
+export const ThresholdViewSchema = z.object({ warning: z.optional(num), critical: z.optional(num) });
+
+/**
+ * One account's chart for the chosen range: times `t` (ms) and, per currency, one value array
+ * aligned with `t` (null where a point is in another currency). One y axis per currency.
+ */
+export const ChartSchema = z.object({
+  basis: z.nullable(z.enum(['balance', 'usage'])),
+  fromMs: num,
+  toMs: num,
+  currencies: z.array(z.string()),
+  t: series,
+  values: z.array(seriesWithGaps),
+  /** Rises of the balance: drawn as markers so that top-ups read as such. */
+  topUps: z.array(z.object({ t: num, amount: num, balance: num, currency: z.string() })),
+  /** Points in the range before downsampling. */
+  sourcePoints: count,
+});
+export type ChartData = z.infer<typeof ChartSchema>;
+
+export const AccountViewSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  provider: z.string(),
+  /** null: configured but not checked yet. */
+  status: z.nullable(StatusSchema),
+  level: LevelSchema,
+  balance: z.nullable(num),
+  currency: z.string(),
+  usage: z.nullable(num),
+  limit: z.nullable(num),
+  note: z.optional(z.string()),
+  error: z.optional(z.string()),
+  errorKind: z.optional(ErrorKindSchema),
+  checkedAt: z.nullable(z.string()),
+  stale: z.boolean(),
+  thresholds: ThresholdViewSchema,
+  canAddFunds: z.boolean(),
+  forecast: ForecastSchema,
+  chart: ChartSchema,
+});
+export type AccountView = z.infer<typeof AccountViewSchema>;
+
+export const EventViewSchema = z.object({
+  t: num,
+  accountId: z.string(),
+  label: z.string(),
+  kind: z.enum(['notification', 'error']),
+  level: LevelSchema,
+  message: z.string(),
+  channel: z.optional(z.string()),
+});
+export type EventView = z.infer<typeof EventViewSchema>;
+
+export const SummarySchema = z.object({
+  accounts: count,
+  totals: z.array(z.object({ currency: z.string(), amount: num })),
+  errors: count,
+  critical: count,
+  warning: count,
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const PanelDataSchema = z.object({
+  generatedAt: num,
+  range: RangeSchema,
+  accounts: z.array(AccountViewSchema),
+  summary: SummarySchema,
+  events: z.array(EventViewSchema),
+});
+export type PanelData = z.infer<typeof PanelDataSchema>;
+
+/** Host → webview. */
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('data'), data: PanelDataSchema }),
+  /** A check started or finished; accountId null means every account. */
+  z.object({ type: z.literal('busy'), accountId: z.nullable(z.string()), busy: z.boolean() }),
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+const accountId = z.string().check(z.minLength(1), z.maxLength(64));
+
+/** Webview → host. `ready` starts every exchange (also after the webview is reloaded). */
+export const WebviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), range: z.optional(RangeSchema) }),
+  z.object({ type: z.literal('range'), range: RangeSchema }),
+  z.object({ type: z.literal('check'), accountId: z.optional(accountId) }),
+  z.object({ type: z.literal('updateKey'), accountId }),
+  z.object({ type: z.literal('addFunds'), accountId }),
+  z.object({ type: z.literal('addAccount') }),
+  z.object({ type: z.literal('export') }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+
+/** What the webview keeps with vscode.setState and the serializer hands back after a reload. */
+export const PanelStateSchema = z.object({ range: z.optional(RangeSchema) });
+export type PanelState = z.infer<typeof PanelStateSchema>;

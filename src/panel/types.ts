@@ -1,0 +1,26 @@
+// What the balance panel needs from the extension. The extension implements it; the panel
+// only reads through it and acts through commands.
+import type * as vscode from 'vscode';
+import type { Account, BalanceResult } from '../core/model';
+import type { HistoryStore } from '../core/history';
+
+export interface PanelAccount {
+  account: Account;
+  /** Amount thresholds for the account's currency (amountThresholds in src/core/thresholds). */
+  thresholds: { warning?: number; critical?: number };
+}
+
+export interface PanelModel {
+  /** The latest result per account. */
+  results(): BalanceResult[];
+  /** Configured accounts, in the order the user sees them. */
+  accounts(): PanelAccount[];
+  /** The loaded history store; the panel only reads it. */
+  history(): Promise<HistoryStore>;
+  /** Fires after every check and every history write. */
+  onDidChange: vscode.Event<void>;
+  /** The provider's billing page for an account; only https URLs are ever opened. */
+  billingUrl(accountId: string): string | undefined;
+  /** Optional: where the panel logs what it ignores or fails to do (the "LLM Balance" log). */
+  log?(message: string): void;
+}

@@ -1,0 +1,150 @@
+// Builds what the webview shows from the model: pure (no 'vscode'), so it is unit-tested and
+// benchmarked on plain Node. Charts are downsampled here, never in the browser.
+import type { Account, BalanceResult, ErrorKind, Level, Status } from '../core/model';
+import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
+import type { HistoryEvent, HistoryPoint } from '../core/history';
+import { roundMoney } from '../core/numbers';
+import { downsampleIndices } from './downsample';
+import {
+  MAX_SERIES_POINTS, RANGE_MS,
+  type AccountView, type ChartData, type EventView, type PanelData, type Range, type Summary,
+} from './protocol';
+import type * as z from 'zod/mini';
+import type { ErrorKindSchema, ForecastSchema, LevelSchema, StatusSchema } from './protocol';
+
+// The protocol repeats these core shapes (see protocol.ts); they must stay the same.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const PROTOCOL_MATCHES_CORE: [
+  Same<Forecast, z.infer<typeof ForecastSchema>>,
+  Same<Level, z.infer<typeof LevelSchema>>,
+  Same<Status, z.infer<typeof StatusSchema>>,
+  Same<ErrorKind, z.infer<typeof ErrorKindSchema>>,
+] = [true, true, true, true];
+
+/** The part of HistoryStore the panel reads. */
+export interface HistoryReader {
+  series(accountId: string, sinceMs?: number): HistoryPoint[];
+  events(limit?: number): HistoryEvent[];
+}
+
+export const EMPTY_HISTORY: HistoryReader = { series: () => [], events: () => [] };
+
+export interface PanelInput {
+  results: readonly BalanceResult[];
+  accounts: readonly { account: Account; thresholds: { warning?: number; critical?: number } }[];
+  history: HistoryReader;
+  billingUrl: (accountId: string) => string | undefined;
+  range: Range;
+  now: number;
+  /** Events shown, newest first. */
+  maxEvents?: number;
+  maxPoints?: number;
+}
+
+/** Only https pages are opened from the panel. */
+export function isHttpsUrl(url: string | undefined): url is string {
+  if (!url) return false;
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A rise of at least a cent between two points in the same currency counts as a top-up. */
+const TOP_UP_MIN = 0.01;
+
+export function buildChart(points: readonly HistoryPoint[], range: Range, now: number, maxPoints = MAX_SERIES_POINTS): ChartData {
+  const basis: ChartData['basis'] = points.some((p) => p.balance !== null) ? 'balance' : points.some((p) => p.usage !== null) ? 'usage' : null;
+  const valueOf = (p: HistoryPoint) => (basis === 'balance' ? p.balance : basis === 'usage' ? p.usage : null);
+  const usable = basis === null ? [] : points.filter((p) => valueOf(p) !== null);
+
+  const topUps: ChartData['topUps'] = [];
+  if (basis === 'balance') {
+    for (let i = 1; i < usable.length; i++) {
+      const a = usable[i - 1]!;
+      const b = usable[i]!;
+      const rise = b.balance! - a.balance!;
+      if (a.currency === b.currency && rise >= TOP_UP_MIN) {
+        topUps.push({ t: b.t, amount: roundMoney(rise), balance: b.balance!, currency: b.currency });
+      }
+    }
+  }
+
+  const times = usable.map((p) => p.t);
+  const kept = downsampleIndices(times, usable.map(valueOf), maxPoints).map((i) => usable[i]!);
+  // The current currency gets the first (left) axis.
+  const latest = kept[kept.length - 1]?.currency;
+  const currencies = [...new Set(kept.map((p) => p.currency))].sort((a, b) => (a === latest ? -1 : b === latest ? 1 : 0));
+  return {
+    basis,
+    fromMs: now - RANGE_MS[range],
+    toMs: now,
+    currencies,
+    t: kept.map((p) => p.t),
+    values: currencies.map((c) => kept.map((p) => (p.currency === c ? valueOf(p) : null))),
+    topUps: topUps.slice(-200),
+    sourcePoints: usable.length,
+  };
+}
+
+export function buildSummary(results: readonly BalanceResult[], accounts: number): Summary {
+  const totals = new Map<string, number>();
+  for (const r of results) {
+    if (r.balance === null) continue;
+    totals.set(r.currency, (totals.get(r.currency) ?? 0) + r.balance);
+  }
+  return {
+    accounts,
+    totals: [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount: roundMoney(amount) })),
+    errors: results.filter((r) => r.level === 'error').length,
+    critical: results.filter((r) => r.level === 'critical').length,
+    warning: results.filter((r) => r.level === 'warning').length,
+  };
+}
+
+export function buildPanelData(input: PanelInput): PanelData {
+  const { now, range } = input;
+  const resultById = new Map(input.results.map((r) => [r.accountId, r]));
+  const entries: { id: string; account?: Account; thresholds: { warning?: number; critical?: number }; result?: BalanceResult }[] = [];
+  for (const a of input.accounts) entries.push({ id: a.account.id, account: a.account, thresholds: a.thresholds, result: resultById.get(a.account.id) });
+  const configured = new Set(entries.map((e) => e.id));
+  for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: {}, result: r });
+
+  const since = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
+  const accounts: AccountView[] = entries.map(({ id, account, thresholds, result }) => {
+    const points = input.history.series(id, since);
+    const inRange = points.filter((p) => p.t >= now - RANGE_MS[range]);
+    const lastWeek = points.filter((p) => p.t >= now - FORECAST_WINDOW_MS);
+    const view: AccountView = {
+      id,
+      label: result?.label ?? account?.label ?? id,
+      provider: result?.provider ?? account?.provider ?? 'custom',
+      status: result?.status ?? null,
+      level: result?.level ?? 'info',
+      balance: result?.balance ?? null,
+      currency: result?.currency ?? account?.currency ?? 'USD',
+      usage: result?.usage ?? null,
+      limit: result?.limit ?? null,
+      checkedAt: result?.checkedAt ?? null,
+      stale: result?.stale ?? false,
+      thresholds: { ...thresholds },
+      canAddFunds: isHttpsUrl(input.billingUrl(id)),
+      forecast: forecast(lastWeek, thresholds, now),
+      chart: buildChart(inRange, range, now, input.maxPoints),
+    };
+    if (result?.note !== undefined) view.note = result.note;
+    if (result?.error !== undefined) view.error = result.error;
+    if (result?.errorKind !== undefined) view.errorKind = result.errorKind;
+    return view;
+  });
+
+  const events: EventView[] = input.history.events(input.maxEvents ?? 50);
+  return {
+    generatedAt: now,
+    range,
+    accounts,
+    summary: buildSummary(input.results, entries.length),
+    events,
+  };
+}

@@ -1,0 +1,181 @@
+// The balance panel, browser side. Says `ready`, renders whatever the host sends (validated
+// against the shared protocol), and turns clicks into messages. Nothing here reaches the
+// network: the CSP allows scripts by nonce and resources from the extension only.
+import 'uplot/dist/uPlot.min.css';
+import './panel.css';
+import type uPlot from 'uplot';
+import {
+  DEFAULT_RANGE, HostMessageSchema, PanelStateSchema, RangeSchema,
+  type PanelData, type PanelState, type Range, type WebviewMessage,
+} from '../panel/protocol';
+import { createChart, describeChart, readChartColors, type ChartColors } from './chart';
+import { formatAgo } from './format';
+import { ALL, RANGE_TEXT, renderPanel, renderToolbar } from './render';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+performance.mark('llmb:start');
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+const saved = PanelStateSchema.safeParse(vscode.getState() ?? {});
+let range: Range = (saved.success ? saved.data.range : undefined) ?? DEFAULT_RANGE;
+let data: PanelData | undefined;
+const busy = new Set<string>();
+const charts = new Map<string, uPlot>();
+let colors: ChartColors | undefined;
+let chartJob = 0;
+let firstPaintDone = false;
+
+function post(message: WebviewMessage): void {
+  vscode.postMessage(message);
+}
+
+function destroyCharts(): void {
+  chartJob++;
+  for (const c of charts.values()) c.destroy();
+  charts.clear();
+}
+
+/** Creates charts a few at a time after the cards are on screen, so the first paint stays fast. */
+function drawCharts(): void {
+  if (!data) return;
+  destroyCharts();
+  const job = chartJob;
+  const current = data;
+  colors = readChartColors();
+  const queue = current.accounts.filter((a) => a.chart.t.length > 0);
+  const step = () => {
+    if (job !== chartJob) return;
+    const started = performance.now();
+    while (queue.length && performance.now() - started < 12) {
+      const a = queue.shift()!;
+      const el = app.querySelector<HTMLElement>(`[data-chart="${CSS.escape(a.id)}"]`);
+      if (!el) continue;
+      el.setAttribute('aria-label', describeChart(a.chart, a.label, RANGE_TEXT[current.range]));
+      charts.set(a.id, createChart(el, a.chart, a.thresholds, colors!));
+    }
+    if (queue.length) setTimeout(step, 0);
+    else performance.mark('llmb:charts');
+  };
+  step();
+}
+
+function render(): void {
+  if (!data) return;
+  // Keep keyboard focus on the same control across re-renders (live updates replace the DOM).
+  const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+  destroyCharts();
+  app.replaceChildren(...renderPanel(data, { busy, now: Date.now() }));
+  app.removeAttribute('aria-busy');
+  if (focusKey) app.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+  if (!firstPaintDone) {
+    firstPaintDone = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.mark('llmb:first-paint');
+      drawCharts();
+    }, 0));
+  } else {
+    drawCharts();
+  }
+}
+
+/** Busy changes only touch the buttons, so charts are not rebuilt for them. */
+function renderBusy(): void {
+  if (!data) return;
+  const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+  app.querySelector('header.toolbar')?.replaceWith(renderToolbar(data.range, { busy, now: Date.now() }, data.accounts.length > 0));
+  for (const b of app.querySelectorAll<HTMLButtonElement>('.card-actions [data-action="check"]')) {
+    const id = b.dataset.account ?? '';
+    const isBusy = busy.has(id) || busy.has(ALL);
+    b.textContent = isBusy ? 'Checking…' : 'Check now';
+    if (isBusy) b.setAttribute('aria-disabled', 'true');
+    else b.removeAttribute('aria-disabled');
+  }
+  if (focusKey) app.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!data) performance.mark('llmb:message');
+  const parsed = HostMessageSchema.safeParse(event.data);
+  if (!parsed.success) return;
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'data':
+      if (!data) performance.mark('llmb:data');
+      data = msg.data;
+      range = data.range;
+      vscode.setState({ range });
+      render();
+      break;
+    case 'busy':
+      if (msg.busy) busy.add(msg.accountId ?? ALL);
+      else busy.delete(msg.accountId ?? ALL);
+      renderBusy();
+      break;
+  }
+});
+
+app.addEventListener('click', (event) => {
+  const target = (event.target as Element | null)?.closest<HTMLElement>('[data-action]');
+  if (!target || target.getAttribute('aria-disabled') === 'true') return;
+  const account = target.dataset.account;
+  switch (target.dataset.action) {
+    case 'range': {
+      const r = RangeSchema.safeParse(target.dataset.range);
+      if (!r.success || r.data === range) return;
+      range = r.data;
+      vscode.setState({ range });
+      for (const b of app.querySelectorAll('[data-action="range"]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-range') === range));
+      post({ type: 'range', range });
+      break;
+    }
+    case 'check':
+      post(account ? { type: 'check', accountId: account } : { type: 'check' });
+      break;
+    case 'updateKey':
+      if (account) post({ type: 'updateKey', accountId: account });
+      break;
+    case 'addFunds':
+      if (account) post({ type: 'addFunds', accountId: account });
+      break;
+    case 'addAccount':
+      post({ type: 'addAccount' });
+      break;
+    case 'export':
+      post({ type: 'export' });
+      break;
+  }
+});
+
+// Charts follow the width of their card.
+const chartResize = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const id = (entry.target as HTMLElement).dataset.chart;
+    const chart = id ? charts.get(id) : undefined;
+    const width = Math.floor(entry.contentRect.width);
+    if (chart && width > 0 && Math.abs(chart.width - width) > 1) chart.setSize({ width, height: chart.height });
+  }
+});
+new MutationObserver(() => {
+  for (const el of app.querySelectorAll('[data-chart]')) chartResize.observe(el);
+}).observe(app, { childList: true });
+
+// A theme change swaps the --vscode-* variables and the body class: redraw the canvases.
+const themeObserver = new MutationObserver(() => {
+  const next = readChartColors();
+  if (JSON.stringify(next) !== JSON.stringify(colors)) drawCharts();
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+
+// "Checked 5 min ago" stays true while the panel is open.
+setInterval(() => {
+  for (const t of app.querySelectorAll<HTMLElement>('time[data-ago]')) t.textContent = formatAgo(t.dataset.ago ?? '', Date.now());
+}, 30_000);
+
+post({ type: 'ready', range });

@@ -1,0 +1,210 @@
+// Builds the panel's DOM from PanelData. Provider strings only ever become text nodes or
+// attribute values (see dom.ts). Charts are created later by main.ts, after the first paint.
+import type { AccountView, EventView, PanelData, Range, Summary } from '../panel/protocol';
+import { RANGES } from '../panel/protocol';
+import { h } from './dom';
+import { formatAgo, formatDateTime, formatDuration, formatMoney, formatRate, LEVEL_TEXT } from './format';
+
+type Eta = AccountView['forecast']['untilZero'];
+
+export const RANGE_TEXT: Record<Range, string> = { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '90d': '90 days' };
+const RANGE_LABEL: Record<Range, string> = { '24h': '24 h', '7d': '7 d', '30d': '30 d', '90d': '90 d' };
+
+const STATUS_TEXT: Record<NonNullable<AccountView['status']>, string> = {
+  valid: 'key valid',
+  invalid: 'key invalid',
+  error: 'check failed',
+  unavailable: 'unavailable',
+};
+
+export interface ViewState {
+  busy: ReadonlySet<string>;
+  now: number;
+}
+
+/** The key main.ts uses for the "every account" check. */
+export const ALL = '*';
+
+function button(label: string, action: string, opts: { account?: string; kind?: 'primary' | 'secondary'; busy?: boolean; title?: string } = {}): HTMLButtonElement {
+  const b = h('button', {
+    type: 'button',
+    class: `btn ${opts.kind ?? 'secondary'}`,
+    'data-action': action,
+    'data-account': opts.account,
+    'data-focus-key': `${action}:${opts.account ?? ''}`,
+    'aria-disabled': opts.busy ? 'true' : undefined,
+  }, label);
+  if (opts.title) b.title = opts.title;
+  return b;
+}
+
+export function renderToolbar(range: Range, state: ViewState, hasAccounts: boolean): HTMLElement {
+  const allBusy = state.busy.has(ALL);
+  return h('header', { class: 'toolbar' },
+    h('h1', {}, 'LLM Balance'),
+    h('div', { class: 'range', role: 'group', 'aria-label': 'History range' },
+      RANGES.map((r) => {
+        const b = h('button', {
+          type: 'button',
+          class: 'range-btn',
+          'data-action': 'range',
+          'data-range': r,
+          'data-focus-key': `range:${r}`,
+          'aria-pressed': r === range ? 'true' : 'false',
+        }, RANGE_LABEL[r]);
+        b.title = `Show the last ${RANGE_TEXT[r]}`;
+        return b;
+      }),
+    ),
+    h('div', { class: 'actions' },
+      hasAccounts ? button(allBusy ? 'Checking…' : 'Check all', 'check', { kind: 'primary', busy: allBusy }) : null,
+      button('Export History', 'export', { title: 'Save the history as CSV or JSON' }),
+    ),
+  );
+}
+
+export function renderSummary(summary: Summary): HTMLElement {
+  const tile = (value: string, label: string, cls = '') => h('div', { class: `tile ${cls}` }, h('span', { class: 'tile-value' }, value), h('span', { class: 'tile-label' }, label));
+  const totals = summary.totals.length ? summary.totals.map((t) => tile(formatMoney(t.amount, t.currency), `total ${t.currency}`)) : [tile('—', 'total balance')];
+  return h('section', { class: 'summary', 'aria-label': 'Summary' },
+    totals,
+    tile(String(summary.accounts), summary.accounts === 1 ? 'account' : 'accounts'),
+    tile(String(summary.errors), summary.errors === 1 ? 'with an error' : 'with errors', summary.errors ? 'level-error' : ''),
+    tile(String(summary.critical), 'critical', summary.critical ? 'level-critical' : ''),
+    tile(String(summary.warning), 'warning', summary.warning ? 'level-warning' : ''),
+  );
+}
+
+function usageMeter(a: AccountView): HTMLElement | null {
+  if (a.limit !== null && a.limit > 0) {
+    const remaining = a.usage !== null ? a.limit - a.usage : a.balance;
+    if (remaining === null) return null;
+    const pct = Math.max(0, Math.min(100, (remaining / a.limit) * 100));
+    const fill = h('div', { class: 'meter-fill' });
+    fill.style.width = `${pct}%`;
+    const text = `${formatMoney(remaining, a.currency)} left of ${formatMoney(a.limit, a.currency)}` +
+      (a.usage !== null ? ` · ${formatMoney(a.usage, a.currency)} used` : '');
+    const meter = h('div', {
+      class: 'meter',
+      role: 'meter',
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+      'aria-valuenow': Math.round(pct),
+      'aria-valuetext': `${Math.round(pct)}% of the limit left`,
+    }, fill);
+    meter.setAttribute('aria-label', 'Limit left');
+    return h('div', { class: 'usage' }, meter, h('p', { class: 'meter-text' }, text, ` (${Math.round(pct)}%)`));
+  }
+  if (a.usage !== null) return h('div', { class: 'usage' }, h('p', { class: 'meter-text' }, `${formatMoney(a.usage, a.currency)} used`));
+  return null;
+}
+
+function etaText(eta: Eta): string {
+  if (eta === null) return '—';
+  if (eta === 'now') return 'reached';
+  return `in ${formatDuration(eta.ms)}`;
+}
+
+function renderForecast(a: AccountView): HTMLElement {
+  const f = a.forecast;
+  const currency = f.currency ?? a.currency;
+  const rows: [string, string, string?][] = [];
+  if (!f.enoughData) {
+    rows.push(['Burn rate', 'not enough data yet', 'Needs checks spanning at least an hour.']);
+  } else if (f.burnPerDay !== null && f.burnPerDay > 0) {
+    rows.push([f.basis === 'usage' ? 'Spend' : 'Burn rate', `${formatRate(f.burnPerDay, currency)} / day`, 'Over the last 7 days; top-ups excluded.']);
+  } else {
+    rows.push(['Burn rate', 'not burning', 'No spending in the last 7 days.']);
+  }
+  if (f.basis === 'balance' || f.balance !== null) {
+    const eta = (label: string, e: Eta, present: boolean) => {
+      if (!present) return;
+      const title = e && e !== 'now' ? formatDateTime(e.at) : undefined;
+      rows.push([label, etaText(e), title]);
+    };
+    eta('Warning', f.untilWarning, a.thresholds.warning !== undefined);
+    eta('Critical', f.untilCritical, a.thresholds.critical !== undefined);
+    eta('Empty', f.untilZero, true);
+  }
+  const dl = h('dl', { class: 'forecast' });
+  for (const [label, value, title] of rows) {
+    const dd = h('dd', { class: value === 'reached' ? 'reached' : '' }, value);
+    if (title) dd.title = title;
+    dl.append(h('div', { class: 'forecast-row' }, h('dt', {}, label), dd));
+  }
+  return dl;
+}
+
+export function renderCard(a: AccountView, state: ViewState, range: Range): HTMLElement {
+  const headingId = `acct-${a.id}`;
+  const busy = state.busy.has(a.id) || state.busy.has(ALL);
+  const amount = a.balance !== null
+    ? h('span', { class: 'amount' }, formatMoney(a.balance, a.currency))
+    : h('span', { class: 'amount none' }, a.status === null ? 'not checked yet' : 'no balance reported');
+  const title = h('h3', { id: headingId }, a.label);
+  title.title = a.label;
+  const checked = a.checkedAt
+    ? h('p', { class: 'checked' }, 'Checked ', timeEl(a.checkedAt, state.now), a.stale ? h('span', { class: 'stale' }, ' · last good numbers (the latest check failed)') : null)
+    : h('p', { class: 'checked' }, 'Not checked yet');
+  const chart = h('div', { class: 'chart', role: 'img', 'data-chart': a.id });
+  if (a.chart.t.length === 0) chart.append(h('p', { class: 'chart-empty' }, `No history in the last ${RANGE_TEXT[range]} yet.`));
+  return h('article', { class: `card level-${a.level}`, 'aria-labelledby': headingId, 'data-account-card': a.id },
+    h('header', { class: 'card-head' },
+      title,
+      h('span', { class: `badge level-${a.level}` }, h('span', { class: 'badge-icon', 'aria-hidden': 'true' }), LEVEL_TEXT[a.level]),
+    ),
+    h('p', { class: 'provider' }, a.provider, a.status && a.status !== 'valid' ? ` · ${STATUS_TEXT[a.status]}` : ''),
+    h('div', { class: 'balance' }, amount, a.balance !== null ? h('span', { class: 'currency' }, a.currency) : null),
+    usageMeter(a),
+    checked,
+    a.error ? h('p', { class: 'message error' }, h('span', { class: 'message-label' }, 'Error: '), a.error) : null,
+    a.note ? h('p', { class: 'message note' }, a.note) : null,
+    renderForecast(a),
+    chart,
+    h('div', { class: 'card-actions' },
+      button(busy ? 'Checking…' : 'Check now', 'check', { account: a.id, kind: 'primary', busy }),
+      button('Update key', 'updateKey', { account: a.id }),
+      a.canAddFunds ? button('Add funds', 'addFunds', { account: a.id, title: "Open the provider's billing page" }) : null,
+    ),
+  );
+}
+
+function timeEl(iso: string, now: number): HTMLTimeElement {
+  const t = h('time', { datetime: iso, 'data-ago': iso }, formatAgo(iso, now));
+  t.title = formatDateTime(iso);
+  return t;
+}
+
+export function renderEvents(events: readonly EventView[]): HTMLElement {
+  const section = h('section', { class: 'events', 'aria-labelledby': 'events-heading' }, h('h2', { id: 'events-heading' }, 'Events'));
+  if (events.length === 0) {
+    section.append(h('p', { class: 'muted' }, 'No notifications or errors yet.'));
+    return section;
+  }
+  section.append(h('ol', { class: 'event-list' },
+    events.map((e) => {
+      const when = h('time', { datetime: new Date(e.t).toISOString() }, formatDateTime(e.t));
+      return h('li', { class: `event level-${e.level}` },
+        when,
+        h('span', { class: `badge level-${e.level}` }, h('span', { class: 'badge-icon', 'aria-hidden': 'true' }), e.kind === 'notification' ? `Notified · ${LEVEL_TEXT[e.level]}` : 'Error'),
+        h('span', { class: 'event-account' }, e.label),
+        h('span', { class: 'event-message' }, e.message, e.channel ? h('span', { class: 'muted' }, ` (${e.channel})`) : null),
+      );
+    }),
+  ));
+  return section;
+}
+
+export function renderPanel(data: PanelData, state: ViewState): HTMLElement[] {
+  const parts: HTMLElement[] = [renderToolbar(data.range, state, data.accounts.length > 0), renderSummary(data.summary)];
+  if (data.accounts.length === 0) {
+    parts.push(h('section', { class: 'empty' },
+      h('p', {}, 'No accounts yet. Add an API key to start watching a balance.'),
+      button('Add API Key', 'addAccount', { kind: 'primary' }),
+    ));
+  } else {
+    parts.push(h('section', { class: 'cards', 'aria-label': 'Accounts' }, data.accounts.map((a) => renderCard(a, state, data.range))));
+  }
+  parts.push(renderEvents(data.events));
+  return parts;
+}
