@@ -29,11 +29,9 @@ export class Notifier {
   ) {}
 
   async handle(results: readonly BalanceResult[]): Promise<void> {
+    await this.promptKeyMissing(results.filter(isKeyMissing));
     for (const r of results) {
-      if (isKeyMissing(r)) {
-        await this.promptKeyMissing(r);
-        continue;
-      }
+      if (isKeyMissing(r)) continue;
       const d = await this.monitor.ledger.observe(r);
       if (!d.notify || !d.level) continue;
       await this.monitor.ledger.record(r.accountId, d.level);
@@ -73,16 +71,24 @@ export class Notifier {
     }
   }
 
-  /** After Settings Sync brings an account without its key: ask once per cooldown. */
-  private async promptKeyMissing(r: BalanceResult): Promise<void> {
-    const k = KEY_MISSING_PREFIX + r.accountId;
-    const last = this.store.get<number>(k);
-    if (typeof last === 'number' && Date.now() - last < 24 * 3_600_000) return;
-    await this.store.update(k, Date.now());
-    const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
-    if (m?.source !== 'settings') return;
+  /** After Settings Sync brings accounts without their keys: one prompt for all of them, once per day. */
+  private async promptKeyMissing(missing: readonly BalanceResult[]): Promise<void> {
+    const due: BalanceResult[] = [];
+    for (const r of missing) {
+      if (this.monitor.accounts.find((x) => x.account.id === r.accountId)?.source !== 'settings') continue;
+      const k = KEY_MISSING_PREFIX + r.accountId;
+      const last = this.store.get<number>(k);
+      if (typeof last === 'number' && Date.now() - last < 24 * 3_600_000) continue;
+      await this.store.update(k, Date.now());
+      due.push(r);
+    }
+    if (due.length === 0) return;
+    const names = due.map((r) => `"${r.label}"`).join(', ');
+    const text = due.length === 1
+      ? `LLM Balance: no API key is stored on this machine for ${names}. Set it to start checking.`
+      : `LLM Balance: no API keys are stored on this machine for ${names}. Set them to start checking.`;
     void ui()
-      .showWarningMessage(`LLM Balance: no API key is stored on this machine for "${r.label}". Set it to start checking.`, 'Set Key')
-      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand('llmBalance.updateKey', r.accountId) : undefined));
+      .showWarningMessage(text, 'Set Key')
+      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand('llmBalance.updateKey', due.length === 1 ? due[0]!.accountId : undefined) : undefined));
   }
 }
