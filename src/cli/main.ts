@@ -175,6 +175,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 }
 
 if (require.main === module) {
+  // undici flags its env-proxy agent as experimental on every run with a proxy set; that is
+  // noise in a cron mail, not news for the user. Other warnings still print.
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => {
+    if (w.code !== 'UNDICI-EHPA') process.stderr.write(`${w.name}: ${w.message}\n`);
+  });
   main(process.argv.slice(2)).then(
     (c) => {
       process.exitCode = c;
