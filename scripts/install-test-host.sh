@@ -4,19 +4,23 @@
 # (driven by playwright-core). @vscode/test-electron cannot download VS Code on machines that
 # reach only the npm registry and Debian's packages; see /work/shared/TESTING.md.
 #
-# Idempotent: reuses .vscode-test/code-server when its marker file says the same version is
+# Idempotent: reuses the installed code-server when its marker file says the same version is
 # installed. Safe to run on a brand-new Debian machine as root (CI). Quiet unless it fails.
 #
-#   bash scripts/install-test-host.sh            # install or reuse
-#   CODE_SERVER_DIR=/some/dir bash scripts/...   # install elsewhere
+#   bash scripts/install-test-host.sh            # install or reuse (~/.cache/llm-balance/code-server-<version>)
+#   CODE_SERVER_DIR=/some/dir bash scripts/...   # install elsewhere (never inside the repository)
 set -euo pipefail
 
 CODE_SERVER_VERSION="4.100.3"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIR="${CODE_SERVER_DIR:-$ROOT/.vscode-test/code-server}"
+# Outside the repository on purpose: a workbench whose extensionDevelopmentPath is a parent of
+# VS Code's built-in extensions applies the first built-in theme under it (Abyss) instead of the
+# user's theme. Being outside the clone also lets CI's fresh clones on one machine share it.
+# scripts/vscode-host.mjs computes the same default.
+DIR="${CODE_SERVER_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/llm-balance/code-server-$CODE_SERVER_VERSION}"
 MARKER="$DIR/.installed"
-LOG="$ROOT/.vscode-test/install-test-host.log"
-mkdir -p "$ROOT/.vscode-test"
+LOG="$(dirname "$DIR")/install-test-host.log"
+mkdir -p "$(dirname "$DIR")"
 
 t0=$(date +%s)
 step() { printf '[test-host] %s\n' "$*"; }
@@ -52,10 +56,10 @@ fi
 # --- code-server ---------------------------------------------------------------------------
 ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
 if [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$CODE_SERVER_VERSION" ] && [ -f "$ENTRY" ]; then
-  step "code-server $CODE_SERVER_VERSION: present in ${DIR#"$ROOT"/}"
+  step "code-server $CODE_SERVER_VERSION: present in $DIR"
 else
   t=$(date +%s)
-  step "code-server $CODE_SERVER_VERSION: installing into ${DIR#"$ROOT"/} (about a minute)…"
+  step "code-server $CODE_SERVER_VERSION: installing into $DIR (about a minute)…"
   rm -rf "$DIR"
   mkdir -p "$DIR"
   : >"$LOG"

@@ -1,6 +1,6 @@
 // A real VS Code for tests, the benchmark and `npm start` on machines that cannot download
 // desktop VS Code: code-server (installed by scripts/install-test-host.sh into
-// .vscode-test/code-server) opened in Debian's headless chromium through playwright-core.
+// ~/.cache/llm-balance/code-server-<version>) opened in Debian's headless chromium through playwright-core.
 // See /work/shared/TESTING.md.
 //
 //   const server = await startCodeServer({ settings: { 'llmBalance.accounts': [...] } });
@@ -16,7 +16,11 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const codeServerDir = process.env.CODE_SERVER_DIR || path.join(repoRoot, '.vscode-test', 'code-server');
+export const codeServerVersion = '4.100.3';
+// Outside the repository (see scripts/install-test-host.sh): VS Code applies a built-in theme
+// found under the extensionDevelopmentPath, so code-server must not live inside the repo.
+export const codeServerDir = process.env.CODE_SERVER_DIR
+  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'llm-balance', `code-server-${codeServerVersion}`);
 export const codeServerEntry = path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -26,6 +30,8 @@ export const baseSettings = {
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'window.autoDetectColorScheme': true, // follow the browser's prefers-color-scheme (see `theme`)
+  'workbench.preferredDarkColorTheme': 'Default Dark Modern',
+  'workbench.preferredLightColorTheme': 'Default Light Modern',
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
