@@ -85,6 +85,7 @@ async function main() {
     browser = await launchChromium();
     const { page } = await openWorkbench(browser, {
       url: server.url, folder, extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath, onConsole: logLine,
+      timeoutMs: Math.max(30_000, Math.min(180_000, t0 + timeoutMs - Date.now())), // a busy 2-core machine can be slow
     });
     page.on('crash', () => { crashed = true; });
     say(`workbench loaded after ${secs()}; waiting for the suite (limit ${timeoutMs / 1000} s)`);
