@@ -1,5 +1,5 @@
 // The "Show Balance History" panel, host side: one instance at most, restored after a reload by
-// the serializer (see ./index.ts), its webview rebuilt whenever it becomes visible again
+// a WebviewPanelSerializer (revive), its webview rebuilt whenever it becomes visible again
 // (retainContextWhenHidden is off), and fed through the protocol in ./protocol.ts.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
@@ -9,10 +9,11 @@ import {
   DEFAULT_RANGE, PanelStateSchema, WebviewMessageSchema,
   type HostMessage, type Range, type WebviewMessage,
 } from './protocol';
-import type { PanelModel } from './types';
+import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
 
-import { PANEL_VIEW_TYPE } from './index';
+export { PANEL_VIEW_TYPE };
+
 const TITLE = 'LLM Balance';
 
 type PanelContext = Pick<vscode.ExtensionContext, 'extensionUri'>;
@@ -39,6 +40,11 @@ export class BalancePanel {
 
   static get currentPanel(): BalancePanel | undefined {
     return BalancePanel.current;
+  }
+
+  /** Whether the webview has said `ready` since it was last (re)loaded. */
+  get webviewReady(): boolean {
+    return this.ready;
   }
 
   static createOrShow(context: PanelContext, model: PanelModel): BalancePanel {

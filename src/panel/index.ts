@@ -1,10 +1,9 @@
 // The panel's light entry point, safe to import at activation: the panel itself (zod, the
 // protocol, the view builder) loads only when the panel is first opened or restored.
 import * as vscode from 'vscode';
-import type { PanelModel } from './types';
+import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 
-export type { PanelModel, PanelAccount } from './types';
-export const PANEL_VIEW_TYPE = 'llmBalance.panel';
+export { PANEL_VIEW_TYPE, type PanelModel, type PanelAccount } from './types';
 
 type PanelContext = Pick<vscode.ExtensionContext, 'extensionUri' | 'subscriptions'>;
 

@@ -4,6 +4,9 @@ import type * as vscode from 'vscode';
 import type { Account, BalanceResult } from '../core/model';
 import type { HistoryStore } from '../core/history';
 
+/** The panel's view type: the serializer and `onWebviewPanel:` activation use it. */
+export const PANEL_VIEW_TYPE = 'llmBalance.panel';
+
 export interface PanelAccount {
   account: Account;
   /** Amount thresholds for the account's currency (amountThresholds in src/core/thresholds). */

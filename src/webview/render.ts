@@ -117,8 +117,10 @@ function renderForecast(a: AccountView): HTMLElement {
     rows.push(['Burn rate', 'not burning', 'No spending in the last 7 days.']);
   }
   if (f.basis === 'balance' || f.balance !== null) {
+    // Without a burn rate only "reached" is worth a row; dashes would just be noise.
+    const estimating = f.burnPerDay !== null && f.burnPerDay > 0;
     const eta = (label: string, e: Eta, present: boolean) => {
-      if (!present) return;
+      if (!present || (!estimating && e !== 'now')) return;
       const title = e && e !== 'now' ? formatDateTime(e.at) : undefined;
       rows.push([label, etaText(e), title]);
     };
