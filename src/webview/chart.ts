@@ -140,6 +140,7 @@ export function createChart(
         stroke: colors.axis,
         font: colors.font,
         size: 48,
+        space: 22,
         grid: { show: i === 0, stroke: colors.grid, width: 1 },
         ticks: { stroke: colors.grid, width: 1 },
         values: (_u, splits) => splits.map((v) => formatTick(v)),
