@@ -155,6 +155,19 @@ describe('balance panel webview', function () {
     await page.close();
   });
 
+  it('redraws the charts in the new colours when the theme changes', async () => {
+    const page = await openPanel(browser, server, { data: fixture.data('7d'), theme: DARK });
+    await waitForCharts(page);
+    const vars = JSON.stringify(LIGHT.vars);
+    await page.evaluate(`(() => {
+      for (const [k, v] of Object.entries(${vars})) document.documentElement.style.setProperty('--vscode-' + k, v);
+      document.body.classList.replace('vscode-dark', 'vscode-light');
+    })()`);
+    await waitFor(page, "performance.getEntriesByName('llmb:charts').length >= 2");
+    assert.equal(await page.locator('[data-account-card] .uplot').count(), 10);
+    await page.close();
+  });
+
   it('shows an empty state without accounts', async () => {
     const empty = makeFixture().data('7d');
     empty.accounts = [];
