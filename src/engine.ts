@@ -8,6 +8,8 @@ export { PROVIDERS } from './core/providers/registry';
 export { accountsFromEnv } from './core/envAccounts';
 export { amountThresholds } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
+export { createChannels } from './core/alerts/channels';
+export { deliverAlerts } from './core/alerts/queue';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
 export { BalancePanel } from './panel/balancePanel';

@@ -2,6 +2,7 @@
 // decides; the record is written before the toast is shown so another window that reads it
 // a moment later stays quiet.
 import * as vscode from 'vscode';
+import type { Alert } from '../core/alerts/message';
 import type { BalanceResult } from '../core/model';
 import { engine } from './engineLoader';
 import type { Log } from './log';
@@ -21,6 +22,8 @@ export interface ShownNotification {
 export class Notifier {
   /** What this window has shown, newest last (read by the tests and the panel's events). */
   readonly shown: ShownNotification[] = [];
+  /** Told of each alert as its notification is shown, after the ledger recorded it (the external channels). */
+  onAlert: ((alert: Alert) => void) | undefined;
 
   constructor(
     private readonly monitor: BalanceMonitor,
@@ -38,10 +41,17 @@ export class Notifier {
       const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
       const th = m && this.monitor.thresholds ? engine().amountThresholds(m.account, r.currency, this.monitor.thresholds) : undefined;
       const threshold = d.level === 'critical' ? th?.critical : d.level === 'warning' ? th?.warning : undefined;
-      const message = engine().buildAlert(r, { threshold: threshold ?? null, cooldownHours: settings.notificationCooldownHours() })?.message;
-      if (!message) continue;
+      const billingUrl = this.monitor.billingUrl(r.accountId);
+      const alert = engine().buildAlert(r, { threshold: threshold ?? null, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
+      if (!alert) continue;
+      const message = alert.message;
       this.shown.push({ accountId: r.accountId, level: d.level, message });
       this.log.info(`Notified (${d.level}): ${message}`);
+      try {
+        this.onAlert?.(alert);
+      } catch (e) {
+        this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
       await this.monitor.addNotificationEvent(r, message, d.level);
       void this.show(r, d.level, message);
     }
