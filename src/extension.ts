@@ -8,6 +8,7 @@ import { BalanceStatusBar } from './vscode/statusBar';
 import { Notifier } from './vscode/notifier';
 import { MONITOR_SETTINGS } from './vscode/settings';
 import { registerCommands } from './vscode/commands';
+import { registerAlertChannels, type AlertChannels } from './vscode/alertChannels';
 import { uiHolder } from './vscode/ui';
 import { engine } from './vscode/engineLoader';
 import type { PanelModel } from './panel/types';
@@ -16,6 +17,7 @@ export interface TestApi {
   monitor: BalanceMonitor;
   statusBar: BalanceStatusBar;
   notifier: Notifier;
+  channels: AlertChannels;
   keys: KeyStore;
   log: Log;
   uiHolder: typeof uiHolder;
@@ -52,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   };
 
   registerCommands(context, { monitor, keys, log, panelModel });
+  const channels = registerAlertChannels(context, { log });
+  notifier.onAlert = (alert) => void channels.deliver([alert]);
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
       deserializeWebviewPanel: async (panel, state) => {
@@ -91,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
     testing: {
-      monitor, statusBar, notifier, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
+      monitor, statusBar, notifier, channels, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
       newWindow: () => {
         const m = new BalanceMonitor(context, log, keys);
         const n = new Notifier(m, log, context.globalState);
