@@ -145,11 +145,12 @@ export class BalancePanel {
         const accountId = msg.accountId ?? null;
         this.post({ type: 'busy', accountId, busy: true });
         try {
+          // The model's onDidChange brings the new numbers.
           await vscode.commands.executeCommand('llmBalance.check', ...(msg.accountId ? [msg.accountId] : []));
         } finally {
           this.post({ type: 'busy', accountId, busy: false });
         }
-        return this.push();
+        return;
       }
       case 'updateKey':
         await vscode.commands.executeCommand('llmBalance.updateKey', msg.accountId);

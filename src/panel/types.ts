@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import type { Account, BalanceResult } from '../core/model';
 import type { HistoryStore } from '../core/history';
 
-/** The panel's view type: the serializer and `onWebviewPanel:` activation use it. */
+/** The panel's view type, for the serializer and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'llmBalance.panel';
 
 export interface PanelAccount {
