@@ -6,7 +6,7 @@ import { BalanceResultSchema, type Account, type BalanceResult, type Status } fr
 import { redact } from './redact';
 import { getProvider } from './providers/registry';
 import type { ProviderContext, Reading } from './providers/types';
-import { computeLevel, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
+import { computeLevel, levelInputOf, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
 
 export interface AccountKeys {
   key?: string | undefined;
@@ -81,7 +81,8 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     if (e instanceof CheckError) {
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
-        return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? 0));
+        // The money is gone or short; a balance is reported only when the provider said one.
+        return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? null));
       }
       const out: { result: BalanceResult; retryAfterMs?: number } = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
       if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
@@ -108,22 +109,12 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? redact(v, secrets) : v]),
     );
   }
+  if (reading.limitRemaining !== undefined) result.details = { ...result.details, limit_remaining: reading.limitRemaining };
   if (reading.insufficientFunds) {
     result.errorKind = 'insufficient_funds';
     result.error = redact(reading.insufficientFunds, secrets);
   }
-  result.level = computeLevel(
-    {
-      status,
-      balance: result.balance,
-      currency: result.currency,
-      limit: result.limit,
-      limitRemaining: reading.limitRemaining ?? null,
-      insufficientFunds: !!reading.insufficientFunds,
-    },
-    account,
-    settings,
-  );
+  result.level = computeLevel({ ...levelInputOf(result), insufficientFunds: !!reading.insufficientFunds }, account, settings);
   const parsed = BalanceResultSchema.safeParse(result);
   if (!parsed.success) {
     return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error'));

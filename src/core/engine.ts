@@ -1,19 +1,24 @@
 // Runs checks for many accounts: concurrently, one request at a time per account (overlapping
 // checks coalesce), results cached for a TTL, exponential backoff after failures (never
 // sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { checkAccountDetailed, type AccountKeys } from './check';
 import type { HttpClient } from './http';
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
-import { computeLevel, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
+import { computeLevel, levelInputOf, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
 const MAX_BACKOFF_FACTOR = 8;
+/** A provider's Retry-After is honoured up to this long; a larger one is a provider bug. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 const CacheEntrySchema = z.object({
   result: BalanceResultSchema,
   fingerprint: z.string(),
+  /** The account part of the fingerprint, for scheduling without reading keys. */
+  accountFingerprint: z.string().optional(),
   failures: z.number().int().min(0),
   retryAt: z.number().optional(),
   lastGood: BalanceResultSchema.optional(),
@@ -35,14 +40,27 @@ export interface CheckRunOptions {
   force?: boolean;
 }
 
-/** Identifies the settings a cached result was made with; a change invalidates it. */
-export function fingerprint(account: Account): string {
-  return JSON.stringify(account, Object.keys(account).sort());
+function stable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stable);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])]));
+  return v;
 }
 
-/** A failure that says nothing about the money: the numbers from before still stand, marked stale. */
+/**
+ * Identifies what a cached result was made with — the account's settings and (as a short
+ * one-way hash, never the key itself) its keys — so a changed setting or a rotated key
+ * invalidates it.
+ */
+export function fingerprint(account: Account, keys: AccountKeys = {}): string {
+  const keyHash = createHash('sha256').update(`${keys.key ?? ''}\n${keys.adminKey ?? ''}`).digest('hex').slice(0, 12);
+  return `${JSON.stringify(stable(account))}#${keyHash}`;
+}
+
+/** A check that told us nothing new about the money: the numbers from before still stand, marked stale. */
 function isFailure(r: BalanceResult): boolean {
-  return (r.status === 'error' || r.status === 'invalid') && r.errorKind !== 'insufficient_funds';
+  if (r.errorKind === 'insufficient_funds') return r.balance === null;
+  if (r.status === 'unavailable') return r.balance === null && r.usage === null;
+  return r.status === 'error' || r.status === 'invalid';
 }
 
 export class BalanceEngine {
@@ -61,6 +79,10 @@ export class BalanceEngine {
     this.opts.cacheTtlMs = ms;
   }
 
+  set http(client: HttpClient) {
+    this.opts.http = client;
+  }
+
   private entry(accountId: string): CacheEntry | undefined {
     const parsed = CacheEntrySchema.safeParse(this.opts.store.get(RESULT_PREFIX + accountId));
     return parsed.success ? parsed.data : undefined;
@@ -74,7 +96,7 @@ export class BalanceEngine {
   /** When the account is next due for a check (ms since epoch); 0 when never checked. */
   nextDue(account: Account): number {
     const e = this.entry(account.id);
-    if (!e || e.fingerprint !== fingerprint(account)) return 0;
+    if (!e || e.accountFingerprint !== JSON.stringify(stable(account))) return 0;
     const checked = Date.parse(e.result.checkedAt);
     const factor = Math.min(2 ** Math.max(0, e.failures - 1), MAX_BACKOFF_FACTOR);
     return Math.max(checked + this.opts.cacheTtlMs * factor, e.retryAt ?? 0);
@@ -87,25 +109,37 @@ export class BalanceEngine {
   checkOne(account: Account, opts: CheckRunOptions = {}): Promise<BalanceResult> {
     const running = this.inFlight.get(account.id);
     if (running) return running;
-    const e = this.entry(account.id);
-    const sameConfig = e?.fingerprint === fingerprint(account);
-    const nowMs = this.now().getTime();
-    if (e && sameConfig) {
-      if (e.retryAt !== undefined && e.retryAt > nowMs) return Promise.resolve(e.result);
-      if (!opts.force && this.nextDue(account) > nowMs) return Promise.resolve(e.result);
-    }
-    const p = this.run(account, sameConfig ? e : undefined).finally(() => this.inFlight.delete(account.id));
+    const p = this.checkOrCached(account, opts).finally(() => this.inFlight.delete(account.id));
     this.inFlight.set(account.id, p);
     return p;
   }
 
-  private async run(account: Account, prev: CacheEntry | undefined): Promise<BalanceResult> {
+  private async checkOrCached(account: Account, opts: CheckRunOptions): Promise<BalanceResult> {
     let keys: AccountKeys;
     try {
       keys = await this.opts.keys(account);
     } catch {
       keys = {};
     }
+    const fp = fingerprint(account, keys);
+    const e = this.entry(account.id);
+    const same = e?.fingerprint === fp;
+    const nowMs = this.now().getTime();
+    if (e && same) {
+      const cached = this.withCurrentLevel(e.result, account);
+      if (e.retryAt !== undefined && e.retryAt > nowMs) return cached;
+      if (!opts.force && this.nextDue(account) > nowMs) return cached;
+    }
+    return this.run(account, keys, fp, same ? e : undefined);
+  }
+
+  /** A cached result judged by today's thresholds, not those it was made with. */
+  private withCurrentLevel(r: BalanceResult, account: Account): BalanceResult {
+    const level = computeLevel(levelInputOf(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
+    return level === r.level ? r : { ...r, level };
+  }
+
+  private async run(account: Account, keys: AccountKeys, fp: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
     const detailed = await checkAccountDetailed(account, keys, {
       http: this.opts.http,
       thresholds: this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS,
@@ -115,20 +149,21 @@ export class BalanceEngine {
     const failed = isFailure(result);
     const lastGood = failed ? (prev?.lastGood ?? (prev && !isFailure(prev.result) ? prev.result : undefined)) : result;
     if (failed && lastGood && (lastGood.balance !== null || lastGood.usage !== null)) {
-      result = this.staleFrom(result, lastGood);
+      result = this.staleFrom(result, lastGood, account);
     }
     const entry: CacheEntry = {
       result,
-      fingerprint: fingerprint(account),
+      fingerprint: fp,
+      accountFingerprint: JSON.stringify(stable(account)),
       failures: failed ? (prev?.failures ?? 0) + 1 : 0,
     };
     if (lastGood) entry.lastGood = lastGood;
-    if (detailed.retryAfterMs !== undefined) entry.retryAt = this.now().getTime() + detailed.retryAfterMs;
+    if (detailed.retryAfterMs !== undefined) entry.retryAt = this.now().getTime() + Math.min(detailed.retryAfterMs, MAX_RETRY_AFTER_MS);
     await this.opts.store.update(RESULT_PREFIX + account.id, entry);
     return result;
   }
 
-  private staleFrom(failed: BalanceResult, good: BalanceResult): BalanceResult {
+  private staleFrom(failed: BalanceResult, good: BalanceResult, account: Account): BalanceResult {
     const r: BalanceResult = {
       ...failed,
       balance: good.balance,
@@ -138,7 +173,7 @@ export class BalanceEngine {
       stale: true,
       details: { ...good.details, staleSince: good.checkedAt },
     };
-    r.level = computeLevel({ status: r.status, errorKind: r.errorKind, balance: r.balance, currency: r.currency, limit: r.limit }, {}, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
+    r.level = computeLevel(levelInputOf(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
     return r;
   }
 

@@ -109,7 +109,7 @@ export function classifyStatus(res: HttpResponse, host: string): CheckError {
   const where = `HTTP ${res.status} from ${host}${suffix}`;
   const s = res.status;
   if (s === 402 || (s >= 400 && s < 500 && s !== 401 && s !== 403 && mentionsNoFunds(msg))) {
-    return new CheckError('insufficient_funds', `Insufficient funds — ${where}`, { httpStatus: s, balance: 0 });
+    return new CheckError('insufficient_funds', `Insufficient funds — ${where}`, { httpStatus: s });
   }
   if (s === 401 || s === 403) return new CheckError('auth', `The key was rejected — ${where}`, { httpStatus: s });
   if (s === 429) {

@@ -110,4 +110,47 @@ describe('balance engine', () => {
     const r = await engine().checkOne(account());
     assert.equal(r.balance, 74.75);
   });
+
+  it('judges a cached result by the current thresholds', async () => {
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 10, total_usage: 2 } } });
+    const e = engine();
+    assert.equal((await e.checkOne(account())).level, 'warning');
+    e.thresholds = { thresholds: { USD: { warning: 3, critical: 1 } }, percent: { warning: 0, critical: 0 } };
+    const cached = await e.checkOne(account());
+    assert.equal(f.server.hits(`${P}/credits`).length, 1, 'should have come from the cache');
+    assert.equal(cached.level, 'ok');
+  });
+
+  it('a rotated key invalidates the cache', async () => {
+    let key = VALID_KEY;
+    const e = new BalanceEngine({ http, store, cacheTtlMs: 60_000, keys: () => ({ key }), now: () => new Date(now) });
+    await e.checkOne(account());
+    key = 'sk-test-rotated-0123456789';
+    await e.checkOne(account());
+    assert.equal(f.server.hits(`${P}/credits`).length, 2);
+    assert.ok(!JSON.stringify(store.get('llmBalance.result.or')).includes('rotated'), 'the key reached the store');
+  });
+
+  it('caps an absurd Retry-After at an hour', async () => {
+    f.server.route('GET', `${P}/credits`, { status: 429, headers: { 'retry-after': '31536000' }, body: {} });
+    const e = engine();
+    await e.checkOne(account());
+    f.server.reset();
+    now += 3_600_001;
+    const r = await e.checkOne(account(), { force: true });
+    assert.equal(r.balance, 74.75);
+  });
+
+  it('out of funds without a number keeps the last known balance, stale, critical', async () => {
+    const e = engine();
+    await e.checkOne(account());
+    f.server.route('GET', `${P}/credits`, { status: 402, body: { error: { message: 'Insufficient credits' } } });
+    now += 10_000;
+    const r = await e.checkOne(account(), { force: true });
+    assert.equal(r.errorKind, 'insufficient_funds');
+    assert.equal(r.level, 'critical');
+    assert.equal(r.balance, 74.75);
+    assert.equal(r.stale, true);
+    assert.equal(r.currency, 'USD');
+  });
 });

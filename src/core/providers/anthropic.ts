@@ -21,10 +21,10 @@ function classify(res: HttpResponse): CheckError | undefined {
   const where = `HTTP ${res.status} from ${hostOfResponse(res)}`;
   // Low credit arrives as a 400 invalid_request_error, not a 402.
   if (res.status === 400 && err?.type === 'invalid_request_error' && /credit balance is too low/i.test(msg)) {
-    return new CheckError('insufficient_funds', `Credit balance too low — ${where}: ${msg}`, { httpStatus: 400, balance: 0 });
+    return new CheckError('insufficient_funds', `Credit balance too low — ${where}: ${msg}`, { httpStatus: 400 });
   }
   if (res.status === 402 || err?.type === 'billing_error') {
-    return new CheckError('insufficient_funds', `Billing problem — ${where}: ${msg || 'billing_error'}`, { httpStatus: res.status, balance: 0 });
+    return new CheckError('insufficient_funds', `Billing problem — ${where}: ${msg || 'billing_error'}`, { httpStatus: res.status });
   }
   if (res.status === 529 || err?.type === 'overloaded_error') {
     return new CheckError('server', `Anthropic is overloaded — ${where}${msg ? `: ${msg}` : ''}`, { httpStatus: res.status });

@@ -114,7 +114,7 @@ function classify(res: HttpResponse): CheckError | undefined {
   // OpenAI reports an exhausted prepaid balance as 429 insufficient_quota: money, not rate.
   if (res.status === 429 && (err?.code === 'insufficient_quota' || err?.type === 'insufficient_quota')) {
     const msg = providerMessage(res.json, res.text) ?? 'insufficient_quota';
-    return new CheckError('insufficient_funds', `Out of credit — HTTP 429 from ${hostOfResponse(res)}: ${msg}`, { httpStatus: 429, balance: 0 });
+    return new CheckError('insufficient_funds', `Out of credit — HTTP 429 from ${hostOfResponse(res)}: ${msg}`, { httpStatus: 429 });
   }
   return undefined;
 }

@@ -111,12 +111,12 @@ describe('provider: deepseek', () => {
     assert.equal(r.balance, null);
   });
 
-  it('402 "Insufficient Balance" is insufficient funds: critical, balance 0', async () => {
+  it('402 "Insufficient Balance" is insufficient funds: critical, balance unknown', async () => {
     f.server.route('GET', PATH, DEEPSEEK_INSUFFICIENT);
     const r = await check();
     assert.equal(r.errorKind, 'insufficient_funds');
     assert.equal(r.level, 'critical');
-    assert.equal(r.balance, 0);
+    assert.equal(r.balance, null, "the provider did not say how much is left");
     assert.match(r.error ?? '', /Insufficient Balance/);
   });
 

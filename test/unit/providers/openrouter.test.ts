@@ -53,12 +53,12 @@ describe('provider: openrouter', () => {
     assertNoSecret(r, BAD_KEY);
   });
 
-  it('402 is insufficient funds: critical, balance 0', async () => {
+  it('402 is insufficient funds: critical, balance unknown', async () => {
     f.server.route('GET', `${P}/credits`, { status: 402, body: { error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } } });
     const r = await check();
     assert.equal(r.errorKind, 'insufficient_funds');
     assert.equal(r.level, 'critical');
-    assert.equal(r.balance, 0);
+    assert.equal(r.balance, null, "a 402 does not say how much is left");
   });
 
   it('429 is rate_limited and mentions Retry-After', async () => {
