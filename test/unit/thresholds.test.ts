@@ -11,7 +11,7 @@ describe('thresholds and levels', () => {
     assert.equal(evaluateLevel({ ...base, balance: 69, currency: 'CNY' }, {}, S).level, 'warning');
     assert.deepEqual(amountThresholds({ currency: 'CNY', warning: 70, critical: 35 }, 'USD', S), { warning: 10, critical: 5 });
     assert.equal(evaluateLevel({ ...base, balance: 20 }, { currency: 'CNY', warning: 70, critical: 35 }, S).level, 'ok');
-    assert.equal(evaluateLevel({ ...base, balance: 20 }, { warning: 70, critical: 35 }, S).level, 'warning');
+    assert.equal(evaluateLevel({ ...base, balance: 20 }, { warning: 70, critical: 35 }, S).level, 'critical');
     assert.equal(evaluateLevel({ ...base, balance: 1, currency: 'XYZ' }, {}, S).level, 'ok', 'no thresholds for an unknown currency');
   });
 
