@@ -16,6 +16,14 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    external: ['./mailer.js'],
+  },
+  {
+    // nodemailer, required by the CLI and the engine only when an e-mail is sent.
+    entryPoints: { mailer: 'src/core/alerts/mailer.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 if (existsSync('src/extension.ts')) {
@@ -26,7 +34,7 @@ if (existsSync('src/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './engine.js'],
+    external: ['vscode', './engine.js', './mailer.js'],
   });
 }
 if (existsSync('src/webview/main.ts')) {

@@ -263,8 +263,8 @@ class EmailChannel implements Channel {
   private load(): Promise<MailTransport> {
     this.transport ??= (async () => {
       // Loaded on first use: bundles that never send e-mail never initialise nodemailer.
-      const mod = await import('nodemailer');
-      const nodemailer = (mod as unknown as { default?: typeof mod }).default ?? mod;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const nodemailer = require('./mailer.js') as typeof import('./mailer');
       return nodemailer.createTransport({
         host: this.s.host,
         port: this.s.port,
