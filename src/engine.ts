@@ -6,7 +6,7 @@ export { checkAccount } from './core/check';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
 export { accountsFromEnv } from './core/envAccounts';
-export { amountThresholds } from './core/thresholds';
+export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { createChannels } from './core/alerts/channels';
 export { deliverAlerts } from './core/alerts/queue';

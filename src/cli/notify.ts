@@ -8,7 +8,7 @@ import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
-import { amountThresholds, type ThresholdSettings } from '../core/thresholds';
+import { alertThreshold, type ThresholdSettings } from '../core/thresholds';
 
 export interface SentNotification {
   accountId: string;
@@ -38,11 +38,9 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     const decision = await o.ledger.observe(r, { force: o.force });
     if (!decision.notify || !decision.level) continue;
     const account = byId.get(r.accountId);
-    const th = account ? amountThresholds(account, r.currency, o.thresholds) : undefined;
-    const threshold = decision.level === 'critical' ? th?.critical : decision.level === 'warning' ? th?.warning : undefined;
     const keyEnv = account ? (typeof account.keyEnv === 'string' ? account.keyEnv : PROVIDERS[account.provider].keyEnv) : undefined;
     const alert = buildAlert(r, {
-      threshold: threshold ?? null,
+      ...alertThreshold(r, account ?? {}, o.thresholds),
       cooldownHours: o.cooldownHours,
       ...(account ? { billingUrl: PROVIDERS[account.provider].billingUrl(account) } : {}),
       ...(keyEnv ? { keyLocation: `the environment variable ${keyEnv}` } : {}),

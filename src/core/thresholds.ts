@@ -107,3 +107,14 @@ export function levelInputOf(r: BalanceResult): LevelInput {
 export function verdictFor(r: BalanceResult, account: Pick<Account, 'warning' | 'critical' | 'currency'>, settings: ThresholdSettings): Verdict {
   return evaluateLevel(levelInputOf(r), account, settings);
 }
+
+/** What an alert should quote: the amount or the percent rule that fired. */
+export function alertThreshold(r: BalanceResult, account: Pick<Account, 'warning' | 'critical' | 'currency'>, settings: ThresholdSettings): {
+  threshold: number | null;
+  percent?: { left: number; threshold: number; limit: number };
+} {
+  const v = verdictFor(r, account, settings);
+  if (v.reason.rule === 'amount') return { threshold: v.reason.threshold };
+  if (v.reason.rule === 'percent') return { threshold: null, percent: { left: v.reason.percentLeft, threshold: v.reason.thresholdPercent, limit: v.reason.limit } };
+  return { threshold: null };
+}

@@ -39,10 +39,9 @@ export class Notifier {
       if (!d.notify || !d.level) continue;
       await this.monitor.ledger.record(r.accountId, d.level);
       const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
-      const th = m && this.monitor.thresholds ? engine().amountThresholds(m.account, r.currency, this.monitor.thresholds) : undefined;
-      const threshold = d.level === 'critical' ? th?.critical : d.level === 'warning' ? th?.warning : undefined;
+      const th = this.monitor.thresholds ? engine().alertThreshold(r, m?.account ?? {}, this.monitor.thresholds) : { threshold: null };
       const billingUrl = this.monitor.billingUrl(r.accountId);
-      const alert = engine().buildAlert(r, { threshold: threshold ?? null, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
+      const alert = engine().buildAlert(r, { ...th, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
       if (!alert) continue;
       const message = alert.message;
       this.shown.push({ accountId: r.accountId, level: d.level, message });

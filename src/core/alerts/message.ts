@@ -20,6 +20,8 @@ export interface Alert {
   currency: string;
   /** The threshold that was crossed, in `currency`; null when none applies (e.g. a key error). */
   threshold: number | null;
+  /** Set when a percent-of-limit threshold fired rather than an amount (a key cap or budget running out). */
+  percent?: { left: number; threshold: number; limit: number };
   /** One line, SPEC §7 shape: "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00). Add funds to avoid interruption." */
   message: string;
   /** The check's error message (already redacted), for key errors. */
@@ -38,6 +40,8 @@ export interface Alert {
 export interface BuildAlertOptions {
   /** The threshold that was crossed (warning or critical amount), if known. */
   threshold?: number | null;
+  /** The percent rule that fired instead of an amount, if that is what happened. */
+  percent?: { left: number; threshold: number; limit: number };
   billingUrl?: string;
   /** Default 24 (SPEC §7). */
   cooldownHours?: number;
@@ -71,6 +75,10 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
     cooldownHours: opts.cooldownHours ?? 24,
   };
   if (result.errorKind) alert.errorKind = result.errorKind;
+  if (opts.percent && level !== 'error') {
+    alert.percent = opts.percent;
+    alert.threshold = null;
+  }
   if (result.error) alert.error = redact(result.error);
   if (opts.billingUrl) alert.billingUrl = opts.billingUrl;
   if (opts.keyLocation) alert.keyLocation = opts.keyLocation;
@@ -100,7 +108,9 @@ export function alertLine(a: Alert): string {
   }
   const what = a.errorKind === 'insufficient_funds' ? 'is out of funds' : 'balance low';
   const left = a.balance === null ? '' : ` — ${money(a, a.balance)} left${a.stale ? ' (last known)' : ''}`;
-  const limit = a.threshold === null || a.balance === null ? '' : ` (threshold ${money(a, a.threshold)})`;
+  const limit = a.percent
+    ? `; ${a.percent.left}% of the ${money(a, a.percent.limit)} limit left (threshold ${a.percent.threshold}%)`
+    : a.threshold === null || a.balance === null ? '' : ` (threshold ${money(a, a.threshold)})`;
   return `${word}: ${a.label} ${what}${left}${limit}. Add funds to avoid interruption.`;
 }
 
@@ -148,6 +158,7 @@ export function alertContent(a: Alert): AlertContent {
   if (a.balance !== null) facts.push(['Balance', `${money(a, a.balance)}${a.stale ? ' (last known; the latest check failed)' : ''}`]);
   else if (!isKeyError(a)) facts.push(['Balance', 'unknown']);
   if (a.threshold !== null) facts.push(['Threshold', `${money(a, a.threshold)} (${a.level})`]);
+  if (a.percent) facts.push(['Limit', `${a.percent.left}% of ${money(a, a.percent.limit)} left (threshold ${a.percent.threshold}%, ${a.level})`]);
   if (a.error) facts.push(['Error', a.error]);
   facts.push(['Checked', a.time]);
 
