@@ -1,4 +1,5 @@
 // `llm-balance`: the headless engine for cron and CI (SPEC §11).
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BalanceEngine } from '../core/engine';
@@ -49,6 +50,7 @@ interface CheckFlags {
 async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const config = await loadConfig(flags.config, env);
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
+  await ensureWritable(stateDir);
   const warn = (msg: string) => process.stderr.write(`llm-balance: ${msg}\n`);
   const state = await JsonFileStore.open(path.join(stateDir, 'state.json'), warn);
   const history = new HistoryStore(path.join(stateDir, 'history.json'), { log: warn });
@@ -93,6 +95,18 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
     process.stdout.write(renderTable(results, summary.totalBalance) + '\n');
   }
   return exitCodeFor(results.map((r) => r.level));
+}
+
+/** The ledger must be saved, or the next run repeats every alert: refuse to start without it. */
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    await fs.writeFile(probe, '');
+    await fs.rm(probe, { force: true });
+  } catch (e) {
+    throw new UsageError(`The state directory ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --state-dir DIR.`);
+  }
 }
 
 async function runHistory(hoursArg: string | undefined, flags: { json?: boolean; stateDir?: string }, env: NodeJS.ProcessEnv): Promise<number> {

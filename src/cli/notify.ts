@@ -32,7 +32,7 @@ export interface NotifyOptions {
 
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {
   const sent: SentNotification[] = [];
-  const alerts: Alert[] = [];
+  const alerts: { alert: Alert; level: NotifyLevel }[] = [];
   const byId = new Map(o.accounts.map((a) => [a.id, a]));
   for (const r of results) {
     const decision = await o.ledger.observe(r, { force: o.force });
@@ -48,23 +48,30 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     if (!alert) continue;
     process.stderr.write(`${alert.message}\n`);
     sent.push({ accountId: r.accountId, level: decision.level, channel: 'console' });
-    await o.ledger.record(r.accountId, decision.level);
     o.history.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level: decision.level, message: alert.message, channel: 'console' });
-    alerts.push(alert);
+    alerts.push({ alert, level: decision.level });
   }
 
   const set = channelsFromEnv(o.env, { timeoutMs: o.timeoutMs });
   for (const e of set.errors) o.log(`alert channel ${e.channel} is not set up: ${e.message}`);
+  const delivered = new Set<string>();
   try {
     if (alerts.length && set.channels.length) {
-      const report = await deliverAlerts(alerts, set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
+      const report = await deliverAlerts(alerts.map((a) => a.alert), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
       for (const out of report.outcomes) {
-        if (out.ok) sent.push({ accountId: out.accountId, level: out.level, channel: out.channel });
-        else o.log(`alert to ${out.channel} for ${out.accountId} failed: ${out.error ?? 'not delivered'}`);
+        if (out.ok) {
+          sent.push({ accountId: out.accountId, level: out.level, channel: out.channel });
+          delivered.add(out.accountId);
+        } else o.log(`alert to ${out.channel} for ${out.accountId} failed: ${out.error ?? 'not delivered'}`);
       }
     }
   } finally {
     await set.close();
+  }
+  // Recorded once it reached someone: when every external channel failed, the next run tries again.
+  for (const { alert, level } of alerts) {
+    if (set.channels.length === 0 || delivered.has(alert.accountId)) await o.ledger.record(alert.accountId, level);
+    else o.log(`no channel took the alert for ${alert.accountId}; the next run will try again`);
   }
   return sent;
 }

@@ -157,6 +157,11 @@ describe('llm-balance CLI', function () {
     const none = await cli(['check'], { XDG_STATE_HOME: dir });
     assert.equal(none.code, 3);
     assert.match(none.stderr, /OPENROUTER_API_KEY/);
+    const afile = path.join(dir, 'afile');
+    await fs.writeFile(afile, 'x');
+    const unwritable = await cli(['check', '--json', '--state-dir', path.join(afile, 'sub')], env);
+    assert.equal(unwritable.code, 3);
+    assert.match(unwritable.stderr, /not writable/);
     const plain = await cli(['check'], { ...env, OPENROUTER_BASE_URL: 'http://openrouter.example.com/api/v1' });
     assert.equal(plain.code, 2);
     assert.match(plain.stdout, /https/);
