@@ -47,7 +47,7 @@ export interface Forecast {
 }
 
 export function forecast(
-  points: readonly HistoryPoint[],
+  points: readonly Readonly<HistoryPoint>[],
   thresholds: { warning?: number; critical?: number },
   now: number,
 ): Forecast {

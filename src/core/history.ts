@@ -184,6 +184,15 @@ export class HistoryStore {
     return points.slice(from).map((p) => ({ ...p }));
   }
 
+  /**
+   * Like series() but without copying the points: a read-only view for hot paths (the panel
+   * reads 90 days of every account on each update). Valid until the next record() or save().
+   */
+  seriesView(accountId: string, sinceMs?: number): readonly Readonly<HistoryPoint>[] {
+    const points = this.accountsById.get(accountId)?.points ?? [];
+    return sinceMs === undefined ? points.slice() : points.slice(lowerBound(points, sinceMs));
+  }
+
   label(accountId: string): string | undefined {
     return this.accountsById.get(accountId)?.label;
   }

@@ -23,11 +23,23 @@ export const PROTOCOL_MATCHES_CORE: [
 
 /** The part of HistoryStore the panel reads. */
 export interface HistoryReader {
-  series(accountId: string, sinceMs?: number): HistoryPoint[];
+  seriesView(accountId: string, sinceMs?: number): readonly Readonly<HistoryPoint>[];
   events(limit?: number): HistoryEvent[];
 }
 
-export const EMPTY_HISTORY: HistoryReader = { series: () => [], events: () => [] };
+export const EMPTY_HISTORY: HistoryReader = { seriesView: () => [], events: () => [] };
+
+/** The points at or after `t` of a time-sorted list, without copying them. */
+function since(points: readonly Readonly<HistoryPoint>[], t: number): readonly Readonly<HistoryPoint>[] {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? points : points.slice(lo);
+}
 
 export interface PanelInput {
   results: readonly BalanceResult[];
@@ -54,10 +66,16 @@ export function isHttpsUrl(url: string | undefined): url is string {
 /** A rise of at least a cent between two points in the same currency counts as a top-up. */
 const TOP_UP_MIN = 0.01;
 
-export function buildChart(points: readonly HistoryPoint[], range: Range, now: number, maxPoints = MAX_SERIES_POINTS): ChartData {
-  const basis: ChartData['basis'] = points.some((p) => p.balance !== null) ? 'balance' : points.some((p) => p.usage !== null) ? 'usage' : null;
-  const valueOf = (p: HistoryPoint) => (basis === 'balance' ? p.balance : basis === 'usage' ? p.usage : null);
-  const usable = basis === null ? [] : points.filter((p) => valueOf(p) !== null);
+export function buildChart(points: readonly Readonly<HistoryPoint>[], range: Range, now: number, maxPoints = MAX_SERIES_POINTS): ChartData {
+  let withBalance = 0;
+  let withUsage = 0;
+  for (const p of points) {
+    if (p.balance !== null) withBalance++;
+    if (p.usage !== null) withUsage++;
+  }
+  const basis: ChartData['basis'] = withBalance ? 'balance' : withUsage ? 'usage' : null;
+  const valueOf = basis === 'balance' ? (p: Readonly<HistoryPoint>) => p.balance : (p: Readonly<HistoryPoint>) => p.usage;
+  const usable = basis === null ? [] : (basis === 'balance' ? withBalance : withUsage) === points.length ? points : points.filter((p) => valueOf(p) !== null);
 
   const topUps: ChartData['topUps'] = [];
   if (basis === 'balance') {
@@ -111,11 +129,11 @@ export function buildPanelData(input: PanelInput): PanelData {
   const configured = new Set(entries.map((e) => e.id));
   for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: {}, result: r });
 
-  const since = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
+  const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
   const accounts: AccountView[] = entries.map(({ id, account, thresholds, result }) => {
-    const points = input.history.series(id, since);
-    const inRange = points.filter((p) => p.t >= now - RANGE_MS[range]);
-    const lastWeek = points.filter((p) => p.t >= now - FORECAST_WINDOW_MS);
+    const points = input.history.seriesView(id, from);
+    const inRange = since(points, now - RANGE_MS[range]);
+    const lastWeek = since(points, now - FORECAST_WINDOW_MS);
     const view: AccountView = {
       id,
       label: result?.label ?? account?.label ?? id,
