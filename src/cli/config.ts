@@ -113,13 +113,22 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   if (errors.length) throw new UsageError(`Config file ${file} is invalid:\n${errors.join('\n')}`);
 
   return {
-    thresholds: { ...envThresholds.thresholds, ...cfg.data.thresholds },
+    // CREDIT_*_THRESHOLD, set for this run, win over the file's USD amounts.
+    thresholds: envOverrides(cfg.data.thresholds ?? {}, env, envThresholds.thresholds),
     percent: cfg.data.percentThresholds ?? base.percent,
     cooldownHours: cfg.data.notificationCooldownHours ?? base.cooldownHours,
     timeoutMs: cfg.data.requestTimeoutSeconds ? cfg.data.requestTimeoutSeconds * 1000 : base.timeoutMs,
     accounts,
     source: file,
   };
+}
+
+function envOverrides(fromFile: Thresholds, env: NodeJS.ProcessEnv, fromEnv: Thresholds): Thresholds {
+  const merged: Thresholds = { ...DEFAULT_THRESHOLDS, ...fromFile };
+  const usd = { ...(merged.USD ?? { warning: 10, critical: 5 }) };
+  if (env.CREDIT_WARNING_THRESHOLD?.trim() && fromEnv.USD) usd.warning = fromEnv.USD.warning;
+  if (env.CREDIT_CRITICAL_THRESHOLD?.trim() && fromEnv.USD) usd.critical = fromEnv.USD.critical;
+  return { ...merged, USD: usd };
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {

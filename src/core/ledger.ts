@@ -75,8 +75,16 @@ export class NotificationLedger {
     return { notify: true, level, reason: 'new' };
   }
 
-  async record(accountId: string, level: NotifyLevel): Promise<void> {
-    await this.store.update(this.key(accountId, level), new Date(this.now()).toISOString());
+  /** Records a notification as sent now; returns the stored value (for a read-back). */
+  async record(accountId: string, level: NotifyLevel): Promise<string> {
+    const mark = new Date(this.now()).toISOString();
+    await this.store.update(this.key(accountId, level), mark);
+    return mark;
+  }
+
+  /** The raw record, to see whether this window's write is the one that stuck. */
+  recorded(accountId: string, level: NotifyLevel): unknown {
+    return this.store.get(this.key(accountId, level));
   }
 
   /**

@@ -9,6 +9,9 @@ export function mask(secret: string): string {
 
 // Shapes that are keys whoever they belong to: provider prefixes, bearer tokens, and long
 // random-looking runs of letters and digits.
+// user:password@ in a URL (a proxy or SMTP URL): hidden whole, not even 4 characters of it.
+const URL_CREDENTIALS = /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g;
+
 const KEY_PATTERNS: RegExp[] = [
   /\b(?:sk|xai|pk|rk|gsk|nvapi|key)[-_][A-Za-z0-9][A-Za-z0-9._-]{11,}/g,
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
@@ -21,6 +24,7 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
     if (!s || s.length < 6) continue;
     out = out.split(s).join(mask(s));
   }
+  out = out.replace(URL_CREDENTIALS, '****');
   for (const re of KEY_PATTERNS) {
     out = out.replace(re, (m) => {
       if (m.includes('…')) return m;

@@ -36,6 +36,7 @@ function short(r: BalanceResult): string {
   if (r.balance !== null) return `${r.label} ${formatMoney(r.balance, r.currency)}${stale}`;
   if (r.level === 'error') return `${r.label}: ${r.status === 'invalid' ? 'key rejected' : 'error'}`;
   if (r.errorKind === 'insufficient_funds') return `${r.label}: no funds`;
+  if (r.status === 'unavailable') return `${r.label}: unavailable`;
   return `${r.label}: key ok`;
 }
 

@@ -19,6 +19,8 @@ export const LEADER_KEY = 'llmBalance.leader';
 const HEARTBEAT_MS = 15_000;
 const LEADER_STALE_MS = 45_000;
 const MIN_TICK_MS = 5_000;
+/** How long a claim to the poller role is given to reach the other windows before it counts. */
+const CLAIM_SETTLE_MS = 500;
 
 export interface MonitoredAccount {
   account: Account;
@@ -47,6 +49,8 @@ export class BalanceMonitor implements vscode.Disposable {
   private historyStore: HistoryStore | undefined;
   private disposed = false;
   private started = false;
+  private ticking = false;
+  private rearmAfterTick = false;
   /** Test hook: how many times the poll timer was armed, and with what delay. */
   readonly timerLog: number[] = [];
   private readonly listeners: CheckListener[] = [];
@@ -125,25 +129,37 @@ export class BalanceMonitor implements vscode.Disposable {
     this.problems = problems;
     for (const p of problems) this.log.warn(`Settings: ${p}`);
 
-    void this.http?.close();
+    const old = this.http;
     const proxy = settings.proxy();
     const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs: settings.requestTimeoutSeconds() * 1000, strictSSL: proxy.strictSSL };
     if (proxy.proxy) httpOpts.proxy = proxy.proxy;
     this.http = new E.HttpClient(httpOpts);
+    // Checks already running finish on the old client; close it after they had time to.
+    if (old) setTimeout(() => void old.close(), 60_000).unref?.();
     const ttl = settings.pollIntervalMinutes() * 60_000;
-    this.eng = new E.BalanceEngine({
-      http: this.http,
-      store: { get: (k) => this.store.get(k), update: (k, v) => this.store.update(k, v), keys: () => this.store.keys() },
-      cacheTtlMs: ttl,
-      thresholds: this.thresholds,
-      keys: (a) => this.keysFor(a),
-    });
+    if (this.eng) {
+      // One engine for the window's life, so overlapping checks of an account stay coalesced.
+      this.eng.http = this.http;
+      this.eng.thresholds = this.thresholds;
+      this.eng.cacheTtlMs = ttl;
+    } else {
+      this.eng = new E.BalanceEngine({
+        http: this.http,
+        store: { get: (k) => this.store.get(k), update: (k, v) => this.store.update(k, v), keys: () => this.store.keys() },
+        cacheTtlMs: ttl,
+        thresholds: this.thresholds,
+        keys: (a) => this.keysFor(a),
+      });
+    }
     this.refreshFromStore();
   }
 
   /** Re-arms the poll timer after a settings change, without waiting for the old delay. */
   rearm(): void {
-    if (this.started) this.arm(MIN_TICK_MS);
+    if (!this.started) return;
+    // A tick in progress re-arms itself when it ends; never start a second one beside it.
+    if (this.ticking) this.rearmAfterTick = true;
+    else this.arm(MIN_TICK_MS);
   }
 
   private async keysFor(a: Account): Promise<AccountKeys> {
@@ -180,6 +196,8 @@ export class BalanceMonitor implements vscode.Disposable {
     const now = Date.now();
     const alive = rec && typeof rec.beat === 'number' && now - rec.beat < LEADER_STALE_MS && rec.beat <= now + HEARTBEAT_MS;
     if (!alive || rec.id === this.windowId) {
+      // Another window may have written history while this one was not polling: read it afresh.
+      if (rec?.id !== this.windowId) this.historyStore = undefined;
       void this.store.update(LEADER_KEY, { id: this.windowId, beat: now });
       return true;
     }
@@ -208,14 +226,28 @@ export class BalanceMonitor implements vscode.Disposable {
   /** One poll: only the leader checks; the next tick is armed after this one ends, never overlapping. */
   private async tick(): Promise<void> {
     this.pollTimer = undefined;
+    this.ticking = true;
     try {
-      if (this.claimLeadership()) await this.run({ force: false });
+      if (await this.confirmLeadership()) await this.run({ force: false });
       else this.refreshFromStore();
     } catch (e) {
       this.log.error(`Background check failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      this.arm(this.nextDelay());
+      this.ticking = false;
+      const soon = this.rearmAfterTick;
+      this.rearmAfterTick = false;
+      this.arm(soon ? MIN_TICK_MS : this.nextDelay());
     }
+  }
+
+  /**
+   * Claims the poller role and reads it back after other windows' writes had time to arrive:
+   * of two windows that claimed at once, only the one whose claim stuck polls.
+   */
+  private async confirmLeadership(): Promise<boolean> {
+    if (!this.claimLeadership()) return false;
+    await new Promise((r) => setTimeout(r, CLAIM_SETTLE_MS));
+    return !this.disposed && this.isLeader();
   }
 
   private nextDelay(): number {

@@ -12,6 +12,7 @@ import { isKeyMissing } from '../core/statusView';
 import { settings } from './settings';
 
 export const KEY_MISSING_PREFIX = 'llmBalance.keyMissingPrompted.';
+const READ_BACK_MS = 300;
 
 export interface ShownNotification {
   accountId: string;
@@ -33,26 +34,37 @@ export class Notifier {
 
   async handle(results: readonly BalanceResult[]): Promise<void> {
     await this.promptKeyMissing(results.filter(isKeyMissing));
+    const claimed: { r: BalanceResult; level: 'warning' | 'critical' | 'error'; mark: string }[] = [];
     for (const r of results) {
       if (isKeyMissing(r)) continue;
       const d = await this.monitor.ledger.observe(r);
       if (!d.notify || !d.level) continue;
-      await this.monitor.ledger.record(r.accountId, d.level);
+      claimed.push({ r, level: d.level, mark: await this.monitor.ledger.record(r.accountId, d.level) });
+    }
+    if (claimed.length === 0) return;
+    // Another window that decided the same at the same moment wrote its own mark; after the
+    // writes have crossed, only the window whose mark stuck shows the notification.
+    await new Promise((res) => setTimeout(res, READ_BACK_MS));
+    for (const { r, level, mark } of claimed) {
+      if (this.monitor.ledger.recorded(r.accountId, level) !== mark) {
+        this.log.info(`Another window notified ${r.accountId} (${level}); not repeating it.`);
+        continue;
+      }
       const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
       const th = this.monitor.thresholds ? engine().alertThreshold(r, m?.account ?? {}, this.monitor.thresholds) : { threshold: null };
       const billingUrl = this.monitor.billingUrl(r.accountId);
       const alert = engine().buildAlert(r, { ...th, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
       if (!alert) continue;
       const message = alert.message;
-      this.shown.push({ accountId: r.accountId, level: d.level, message });
-      this.log.info(`Notified (${d.level}): ${message}`);
+      this.shown.push({ accountId: r.accountId, level, message });
+      this.log.info(`Notified (${level}): ${message}`);
       try {
         this.onAlert?.(alert);
       } catch (e) {
         this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-      await this.monitor.addNotificationEvent(r, message, d.level);
-      void this.show(r, d.level, message);
+      await this.monitor.addNotificationEvent(r, message, level);
+      this.show(r, level, message).catch((e: unknown) => this.log.error(`Notification action failed: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
 

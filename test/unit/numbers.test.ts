@@ -37,5 +37,6 @@ describe('redact', () => {
     assert.ok(!redact('Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwx').includes('abcdefghijklmnop'));
     assert.ok(!redact('Authorization: Bearer abcdefghijklmnop1234').includes('abcdefghijklmnop1234'));
     assert.equal(redact('HTTP 500 from api.deepseek.com'), 'HTTP 500 from api.deepseek.com');
+    assert.equal(redact('via http://bob:hunter2@proxy.local:8080 and smtp://u%40x.com:p%40ss@mail:587'), 'via http://****@proxy.local:8080 and smtp://****@mail:587');
   });
 });
