@@ -75,6 +75,7 @@ function render(): void {
   if (focusKey) app.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
   if (!firstPaintDone) {
     firstPaintDone = true;
+    performance.mark('llmb:rendered');
     requestAnimationFrame(() => setTimeout(() => {
       performance.mark('llmb:first-paint');
       drawCharts();

@@ -144,7 +144,7 @@ export async function waitForCharts(page: Page): Promise<PanelTimings> {
       firstPaintMs: at('llmb:first-paint'), renderMs: at('llmb:first-paint') - at('llmb:data'), chartsMs: at('llmb:charts'),
       detail: {
         html: nav.responseEnd, css: res('webview.css')?.responseEnd ?? -1, js: res('webview.js')?.responseEnd ?? -1,
-        scriptStart: at('llmb:start'), message: at('llmb:message'), validated: at('llmb:data'),
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1, scriptStart: at('llmb:start'), message: at('llmb:message'), validated: at('llmb:data'), rendered: at('llmb:rendered'),
       },
     };
   })()`);
