@@ -11,6 +11,8 @@ export interface StatusView {
   background: 'warning' | 'error' | undefined;
   command: string;
   level: Level | undefined;
+  /** Plain words for screen readers (the item's accessibilityInformation); without it VS Code reads the tooltip's Markdown source. */
+  ariaLabel: string;
 }
 
 const ICON: Record<Level, string> = {
@@ -20,6 +22,14 @@ const ICON: Record<Level, string> = {
   critical: '$(error)',
   error: '$(error)',
 };
+
+/**
+ * Space before a tooltip column. VS Code's hover puts next to no padding between table cells, so
+ * without it "$8.00 limit $100.00, used $2.00 warning just now" reads as one run of words and
+ * two empty cells as one "— —". An entity, because table cells are trimmed (U+00A0 included).
+ * The hover is at most 500 px wide: every pixel added here wraps a long label sooner.
+ */
+const GAP = '&nbsp;&nbsp;';
 
 /** Escapes text from providers for a Markdown table cell. */
 export function escapeMarkdown(s: string): string {
@@ -72,6 +82,7 @@ export function statusView(results: readonly BalanceResult[], opts: { mode: Stat
       background: undefined,
       command: 'llmBalance.addAccount',
       level: undefined,
+      ariaLabel: 'LLM Balance: no accounts yet. Add an API key.',
     };
   }
   const sorted = sortByConcern(results);
@@ -93,10 +104,13 @@ export function statusView(results: readonly BalanceResult[], opts: { mode: Stat
   }
   const background = level === 'warning' ? 'warning' : level === 'critical' || level === 'error' ? 'error' : undefined;
 
+  // Checked together (the usual case): say when once, under the table, and keep the width for the rest.
+  const agos = new Set(sorted.map((r) => ago(r.checkedAt, now)));
+  const oneAgo = agos.size === 1 ? [...agos][0] : undefined;
   const rows = sorted.map((r) => {
     const bal = r.balance === null ? '—' : formatMoney(r.balance, r.currency) + (r.stale ? ' _(stale)_' : '');
     const lim = [r.limit !== null ? `limit ${formatMoney(r.limit, r.currency)}` : '', r.usage !== null ? `used ${formatMoney(r.usage, r.currency)}` : ''].filter(Boolean).join(', ') || '—';
-    return `| ${escapeMarkdown(r.label)} | ${bal} | ${lim} | ${r.level} | ${ago(r.checkedAt, now)} |`;
+    return `| ${escapeMarkdown(r.label)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
   });
   const notes = sorted
     .filter((r) => r.error || r.note)
@@ -107,12 +121,14 @@ export function statusView(results: readonly BalanceResult[], opts: { mode: Stat
   const tooltip = [
     '**LLM Balance**',
     '',
-    '| Account | Balance | Limit / usage | Level | Checked |',
-    '|:--|--:|:--|:--|:--|',
+    `| Account | ${GAP}Balance | ${GAP}Limit / usage | ${GAP}Level |${oneAgo ? '' : ` ${GAP}Checked |`}`,
+    `|:--|--:|:--|:--|${oneAgo ? '' : ':--|'}`,
     ...rows,
+    ...(oneAgo ? ['', `_Checked ${oneAgo}._`] : []),
     ...(notes.length ? ['', ...notes] : []),
     '',
     '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)',
   ].join('\n');
-  return { text: `${icon} ${body}`, tooltip, background, command: 'llmBalance.showPanel', level };
+  const ariaLabel = `LLM Balance${opts.checking ? ' (checking)' : ''}: ${first ? body : 'no results yet'}${level && level !== 'ok' ? `, ${level}` : ''}`;
+  return { text: `${icon} ${body}`, tooltip, background, command: 'llmBalance.showPanel', level, ariaLabel };
 }
