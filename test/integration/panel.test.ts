@@ -55,6 +55,25 @@ function fakeModel(dir: string): PanelModel & { store: HistoryStore; reads: numb
   return model;
 }
 
+/**
+ * Waits for the webview's `ready`. code-server serves every webview from one origin, so a new
+ * webview sometimes waits on the service worker of one just closed ("Found unexpected service
+ * worker controller … Waiting for controllerchange") for a long time; desktop VS Code gives each
+ * webview its own origin. After a first wait, hide and show the panel once: that reloads the
+ * webview, which is also what a user would see work.
+ */
+async function waitForReady(panel: BalancePanel, what: string): Promise<void> {
+  try {
+    await until(() => panel.webviewReady, what, 20_000);
+  } catch {
+    const doc = await vscode.workspace.openTextDocument({ content: '' });
+    await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn ?? vscode.ViewColumn.One });
+    await until(() => !panel.panel.visible, 'the panel hidden');
+    panel.panel.reveal();
+    await until(() => panel.webviewReady, `${what} (after a reload)`, 25_000);
+  }
+}
+
 /** Records what the host posts to the webview (and checks it against the protocol). */
 function recordPosts(panel: BalancePanel): HostMessage[] {
   const posted: HostMessage[] = [];
@@ -70,7 +89,7 @@ function recordPosts(panel: BalancePanel): HostMessage[] {
 }
 
 describe('balance panel', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let extensionUri: vscode.Uri;
   let dir: string;
 
@@ -84,6 +103,9 @@ describe('balance panel', function () {
   afterEach(async () => {
     BalancePanel.currentPanel?.dispose();
     await closePanelTabs();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Let the closed webview's iframe go before the next test opens one (see waitForReady).
+    await new Promise((r) => setTimeout(r, 500));
   });
   after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -125,7 +147,8 @@ describe('balance panel', function () {
     const model = fakeModel(dir);
     const panel = BalancePanel.createOrShow({ extensionUri }, model);
     const posted = recordPosts(panel);
-    await until(() => panel.webviewReady && posted.some((m) => m.type === 'data'), 'the ready handshake and the first data', 30_000);
+    await waitForReady(panel, 'the ready handshake');
+    await until(() => posted.some((m) => m.type === 'data'), 'the first data');
     const data = posted.find((m) => m.type === 'data');
     assert.ok(data?.type === 'data');
     assert.equal(data.data.accounts[0]?.note, XSS_NOTE, 'strings go over as data; the webview escapes them');
@@ -151,7 +174,7 @@ describe('balance panel', function () {
   it('rebuilds the webview when a hidden panel is shown again', async () => {
     const model = fakeModel(dir);
     const panel = BalancePanel.createOrShow({ extensionUri }, model);
-    await until(() => panel.webviewReady, 'ready', 30_000);
+    await waitForReady(panel, 'ready');
     const doc = await vscode.workspace.openTextDocument({ content: 'something else' });
     await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn ?? vscode.ViewColumn.One });
     await until(() => !panel.panel.visible && !panel.webviewReady, 'the panel hidden');
@@ -168,7 +191,7 @@ describe('balance panel', function () {
       const panel = BalancePanel.revive(raw, { extensionUri }, model, state);
       assert.equal(BalancePanel.currentPanel, panel);
       assert.equal(panel.panel.webview.options.enableScripts, true);
-      await until(() => panel.webviewReady, `ready after revive with ${JSON.stringify(state)}`, 30_000);
+      await waitForReady(panel, `ready after revive with ${JSON.stringify(state)}`);
     }
   });
 
