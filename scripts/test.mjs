@@ -65,9 +65,18 @@ const [iPassed = 0, iFailed = 0, iSkipped = 0] =
   lastCounts(integration.out, /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm) ?? [];
 console.log(`integration tests took ${secs(t)}`);
 
+// The end-to-end test drives the real UI (F1, status bar, toasts, reload) in code-server.
+t = Date.now();
+if (process.env.VSCODE_EXECUTABLE) run('bash', ['scripts/install-test-host.sh']);
+const e2e = await runTee('node', ['scripts/e2e.mjs', '--no-build']);
+const [ePassed = 0, eFailed = 0] = lastCounts(e2e.out, /^(\d+) passed, (\d+) failed/gm) ?? [];
+console.log(`end-to-end test took ${secs(t)}`);
+
 const skipped = uPending + iSkipped;
+const failedRuns = (integration.code !== 0 && iFailed === 0 ? 1 : 0) + (e2e.code !== 0 && eFailed === 0 ? 1 : 0);
 console.log(`\nunit: ${uPassed} passed, ${uFailed} failed${uPending ? `, ${uPending} skipped` : ''}`);
 console.log(`integration: ${iPassed} passed, ${iFailed} failed${iSkipped ? `, ${iSkipped} skipped` : ''}${integration.code !== 0 ? ' (FAILED)' : ''}`);
+console.log(`end-to-end: ${ePassed} passed, ${eFailed} failed${e2e.code !== 0 ? ' (FAILED)' : ''}`);
 console.log(`npm test took ${secs(started)}`);
-console.log(`total: ${uPassed + iPassed} passed, ${uFailed + iFailed + (integration.code !== 0 && iFailed === 0 ? 1 : 0)} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(integration.code === 0 ? 0 : integration.code || 1);
+console.log(`total: ${uPassed + iPassed + ePassed} passed, ${uFailed + iFailed + eFailed + failedRuns} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(integration.code !== 0 ? integration.code || 1 : e2e.code !== 0 ? e2e.code || 1 : 0);

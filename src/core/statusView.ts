@@ -73,7 +73,10 @@ function ago(iso: string, now: number): string {
   return `${Math.round(s / 86400)} d ago`;
 }
 
-export function statusView(results: readonly BalanceResult[], opts: { mode: StatusBarMode; checking: boolean; accountCount: number; now?: number }): StatusView {
+export function statusView(
+  results: readonly BalanceResult[],
+  opts: { mode: StatusBarMode; checking: boolean; accountCount: number; now?: number; /** Accounts whose key is not ours to set (environment). */ readOnly?: ReadonlySet<string> },
+): StatusView {
   const now = opts.now ?? Date.now();
   if (opts.accountCount === 0) {
     return {
@@ -115,7 +118,7 @@ export function statusView(results: readonly BalanceResult[], opts: { mode: Stat
   const notes = sorted
     .filter((r) => r.error || r.note)
     .map((r) => {
-      const fix = isKeyMissing(r) || r.status === 'invalid' ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
+      const fix = (isKeyMissing(r) || r.status === 'invalid') && !opts.readOnly?.has(r.accountId) ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
       return `- **${escapeMarkdown(r.label)}**: ${escapeMarkdown(r.error ?? r.note ?? '')}${fix}`;
     });
   const tooltip = [

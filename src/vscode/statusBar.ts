@@ -21,7 +21,9 @@ export class BalanceStatusBar implements vscode.Disposable {
       mode: settings.statusBarMode(),
       checking: this.monitor.isChecking,
       accountCount: this.monitor.accounts.length,
+      readOnly: new Set(this.monitor.accounts.filter((m) => m.source === 'environment').map((m) => m.account.id)),
     });
+    this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };
     this.item.text = v.text;
     const md = new vscode.MarkdownString(v.tooltip, true);
     md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey'] };

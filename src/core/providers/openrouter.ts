@@ -52,7 +52,8 @@ export const openrouter: ProviderAdapter = {
       const reading: Reading = {
         balance: roundMoney(total - used),
         currency: 'USD',
-        usage: used,
+        // Usage goes with the limit it is shown against: the key's own when the key is capped.
+        usage: keyLimit !== null ? keyUsage : used,
         limit: keyLimit,
         details,
       };

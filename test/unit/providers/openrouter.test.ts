@@ -13,8 +13,9 @@ describe('provider: openrouter', () => {
     assert.equal(r.status, 'valid');
     assert.equal(r.balance, 74.75);
     assert.equal(r.currency, 'USD');
-    assert.equal(r.usage, 25.75);
+    assert.equal(r.usage, 25.5, 'the key\'s usage, shown against the key\'s limit');
     assert.equal(r.limit, 100);
+    assert.equal(r.details?.total_usage, 25.75);
     assert.equal(r.level, 'ok');
     assert.equal(r.details?.usage_daily, 1.5);
     assert.equal(r.details?.key_limit_remaining, 74.5);
