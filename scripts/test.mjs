@@ -65,6 +65,13 @@ const [iPassed = 0, iFailed = 0, iSkipped = 0] =
   lastCounts(integration.out, /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm) ?? [];
 console.log(`integration tests took ${secs(t)}`);
 
+// The panel's webview bundle in Chromium: rendering, escaping, CSP, keyboard, themes.
+t = Date.now();
+const web = await runTee('npx', ['mocha', '--no-config', '--timeout', '120000', 'out/test/webview/**/*.test.js']);
+const wPassed = lastCounts(web.out, /(\d+) passing/g)?.[0] ?? 0;
+const wFailed = lastCounts(web.out, /(\d+) failing/g)?.[0] ?? 0;
+console.log(`webview tests took ${secs(t)}`);
+
 // The end-to-end test drives the real UI (F1, status bar, toasts, reload) in code-server.
 t = Date.now();
 if (process.env.VSCODE_EXECUTABLE) run('bash', ['scripts/install-test-host.sh']);
@@ -73,10 +80,11 @@ const [ePassed = 0, eFailed = 0] = lastCounts(e2e.out, /^(\d+) passed, (\d+) fai
 console.log(`end-to-end test took ${secs(t)}`);
 
 const skipped = uPending + iSkipped;
-const failedRuns = (integration.code !== 0 && iFailed === 0 ? 1 : 0) + (e2e.code !== 0 && eFailed === 0 ? 1 : 0);
+const failedRuns = (integration.code !== 0 && iFailed === 0 ? 1 : 0) + (e2e.code !== 0 && eFailed === 0 ? 1 : 0) + (web.code !== 0 && wFailed === 0 ? 1 : 0);
 console.log(`\nunit: ${uPassed} passed, ${uFailed} failed${uPending ? `, ${uPending} skipped` : ''}`);
 console.log(`integration: ${iPassed} passed, ${iFailed} failed${iSkipped ? `, ${iSkipped} skipped` : ''}${integration.code !== 0 ? ' (FAILED)' : ''}`);
+console.log(`webview: ${wPassed} passed, ${wFailed} failed${web.code !== 0 ? ' (FAILED)' : ''}`);
 console.log(`end-to-end: ${ePassed} passed, ${eFailed} failed${e2e.code !== 0 ? ' (FAILED)' : ''}`);
 console.log(`npm test took ${secs(started)}`);
-console.log(`total: ${uPassed + iPassed + ePassed} passed, ${uFailed + iFailed + eFailed + failedRuns} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(integration.code !== 0 ? integration.code || 1 : e2e.code !== 0 ? e2e.code || 1 : 0);
+console.log(`total: ${uPassed + iPassed + wPassed + ePassed} passed, ${uFailed + iFailed + wFailed + eFailed + failedRuns} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit([integration.code, web.code, e2e.code].find((c) => c !== 0) ?? 0);
