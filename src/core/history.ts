@@ -301,7 +301,7 @@ function insertPoint(points: HistoryPoint[], p: HistoryPoint): void {
 }
 
 /** First index whose t is >= t. */
-function lowerBound(points: readonly HistoryPoint[], t: number): number {
+export function lowerBound(points: readonly Pick<HistoryPoint, 't'>[], t: number): number {
   let lo = 0;
   let hi = points.length;
   while (lo < hi) {

@@ -2,7 +2,7 @@
 // benchmarked on plain Node. Charts are downsampled here, never in the browser.
 import type { Account, BalanceResult, ErrorKind, Level, Status } from '../core/model';
 import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
-import type { HistoryEvent, HistoryPoint } from '../core/history';
+import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
 import { downsampleIndices } from './downsample';
 import {
@@ -31,13 +31,7 @@ export const EMPTY_HISTORY: HistoryReader = { seriesView: () => [], events: () =
 
 /** The points at or after `t` of a time-sorted list, without copying them. */
 function since(points: readonly Readonly<HistoryPoint>[], t: number): readonly Readonly<HistoryPoint>[] {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid]!.t < t) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(points, t);
   return lo === 0 ? points : points.slice(lo);
 }
 
