@@ -154,6 +154,8 @@ async function main() {
   const checkViaPalette = async () => {
     const hits = fake.hits(creditsPath).length;
     const summariesBefore = summaries().length;
+    // VS Code shows at most three toasts at once; clear the earlier ones so the summary is one of them.
+    await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'Check LLM Balance');
     await waitUntil(() => fake.hits(creditsPath).length > hits, { timeoutMs: T.check, what: 'the check to reach the fake OpenRouter' });
     const s = await waitUntil(() => summaries().slice(summariesBefore)[0], { timeoutMs: T.check, what: 'the check\'s summary toast ("LLM Balance: 1 account …")' });
