@@ -80,7 +80,7 @@ say(`fake providers on ${F}`);
 const demoEnv = {
   OPENROUTER_API_KEY: 'sk-test-demo-openrouter-0001', OPENROUTER_BASE_URL: `${F}/openrouter/api/v1`,
   OPENAI_API_KEY: 'sk-test-demo-openai-0001', OPENAI_ADMIN_KEY: 'sk-admin-test-demo-0001', OPENAI_BASE_URL: `${F}/openai/v1`,
-  ANTHROPIC_API_KEY: 'sk-test-demo-anthropic-0001', ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-test-demo-0001', ANTHROPIC_BASE_URL: `${F}/anthropic/v1`,
+  ANTHROPIC_API_KEY: 'sk-test-demo-anthropic-0001', ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-test-1', ANTHROPIC_BASE_URL: `${F}/anthropic/v1`,
   DEEPSEEK_API_KEY: 'sk-test-demo-deepseek-0001', DEEPSEEK_BASE_URL: `${F}/deepseek`,
   MOONSHOT_API_KEY: 'sk-test-demo-moonshot-0001', MOONSHOT_BASE_URL: `${F}/moonshot`,
   SILICONFLOW_API_KEY: 'sk-test-demo-siliconflow-0001', SILICONFLOW_BASE_URL: `${F}/siliconflow`,
