@@ -1,8 +1,8 @@
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
-import { asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
-import { adminFailureNote, eachResult, errorObject, forEachPage, hostOfResponse, spendReading, utcMonthStart } from './openai';
+import { joinUrl, type ProviderAdapter, type Reading } from './types';
+import { eachResult, errorObject, forEachPage, hostOfResponse, keyCheckWithSpend, utcMonthStart } from './openai';
 
 // Like OpenAI: no balance endpoint. We check the key (/models) and, with an admin key, sum
 // the month's cost report, whose amounts are decimal strings in CENTS.
@@ -73,26 +73,8 @@ export const anthropic: ProviderAdapter = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;
     const since = utcMonthStart(ctx.now);
-    const [models, cents] = await Promise.allSettled([
+    return keyCheckWithSpend('Anthropic', BILLING_URL, account, since,
       http.json(joinUrl(baseUrl, '/models'), { headers: headers(key), secrets, classify }),
-      adminKey ? monthSpendCents(ctx, adminKey, since) : Promise.resolve(undefined),
-    ]);
-    // The API key decides the account's state; the admin part only adds spend.
-    if (models.status === 'rejected') throw models.reason;
-    const list = asObject(models.value.json, 'Anthropic /models');
-    if (!Array.isArray(list.data)) throw new CheckError('bad_response', 'Anthropic /models: the response has no "data" list.');
-
-    if (!adminKey) {
-      return {
-        balance: null,
-        currency: 'USD',
-        status: 'valid',
-        note: `Anthropic has no balance API; add an admin key and a monthlyBudget to track spend, or check ${BILLING_URL}`,
-      };
-    }
-    if (cents.status === 'rejected') {
-      return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(cents.reason) };
-    }
-    return spendReading(roundMoney((cents.value ?? 0) / 100), account, since, 'Anthropic');
+      adminKey ? monthSpendCents(ctx, adminKey, since).then((c) => roundMoney(c / 100)) : undefined);
   },
 };

@@ -156,27 +156,37 @@ export const openai: ProviderAdapter = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;
     const since = utcMonthStart(ctx.now);
-    const keyCheck = http.json(joinUrl(baseUrl, '/models'), { headers: bearer(key), secrets, classify });
-    const [models, spend] = await Promise.allSettled([
-      keyCheck,
-      adminKey ? monthSpend(ctx, adminKey, since) : Promise.resolve(undefined),
-    ]);
-    // The API key decides the account's state; the admin part only adds spend.
-    if (models.status === 'rejected') throw models.reason;
-    const list = asObject(models.value.json, 'OpenAI /models');
-    if (!Array.isArray(list.data)) throw new CheckError('bad_response', 'OpenAI /models: the response has no "data" list.');
-
-    if (!adminKey) {
-      return {
-        balance: null,
-        currency: 'USD',
-        status: 'valid',
-        note: `OpenAI has no balance API; add an admin key and a monthlyBudget to track spend, or check ${BILLING_URL}`,
-      };
-    }
-    if (spend.status === 'rejected') {
-      return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(spend.reason) };
-    }
-    return spendReading(spend.value ?? 0, account, since, 'OpenAI');
+    return keyCheckWithSpend('OpenAI', BILLING_URL, account, since,
+      http.json(joinUrl(baseUrl, '/models'), { headers: bearer(key), secrets, classify }),
+      adminKey ? monthSpend(ctx, adminKey, since) : undefined);
   },
 };
+
+/**
+ * OpenAI and Anthropic alike: the API key decides the account's state (GET /models); an admin
+ * key only adds this month's spend, and its failure is a note, not an account error.
+ */
+export async function keyCheckWithSpend(
+  name: string,
+  billingUrl: string,
+  account: Account,
+  since: Date,
+  keyCheck: Promise<HttpResponse>,
+  spendUsd: Promise<number> | undefined,
+): Promise<Reading> {
+  const [models, spend] = await Promise.allSettled([keyCheck, spendUsd ?? Promise.resolve(undefined)]);
+  if (models.status === 'rejected') throw models.reason;
+  const list = asObject(models.value.json, `${name} /models`);
+  if (!Array.isArray(list.data)) throw new CheckError('bad_response', `${name} /models: the response has no "data" list.`);
+  if (!spendUsd) {
+    return {
+      balance: null,
+      currency: 'USD',
+      status: 'valid',
+      note: `${name} has no balance API; add an admin key and a monthlyBudget to track spend, or check ${billingUrl}`,
+    };
+  }
+  if (spend.status === 'rejected') return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(spend.reason) };
+  return spendReading(spend.value ?? 0, account, since, name);
+}
+
