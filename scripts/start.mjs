@@ -3,9 +3,9 @@
 //
 // 1. builds the bundles (dist/) and compiles the fake provider server (out/test/fake/);
 // 2. starts the fake providers on 127.0.0.1 (port LLMB_FAKE_PORT, default 47100, or any free one);
-// 3. writes user settings for a fresh VS Code profile: a few `llmBalance.accounts` pointing at the
-//    fake (their keys go in SecretStorage, so they show "key missing" until you set one: any key
-//    starting with `sk-test` works) and `llmBalance.useEnvironmentKeys: true`, with one demo key
+// 3. writes user settings for a fresh VS Code profile: no `llmBalance.accounts` (add one with
+//    "Add API Key" against the fake: any key starting with `sk-test` works) and
+//    `llmBalance.useEnvironmentKeys: true`, with one demo key
 //    per provider exported into VS Code's environment (OPENROUTER_API_KEY, ... and *_BASE_URL);
 // 4. opens it: desktop VS Code (`code` on PATH) with --extensionDevelopmentPath, or else
 //    code-server on 127.0.0.1 (installed by scripts/install-test-host.sh) and prints the URL.
@@ -90,10 +90,9 @@ const demoEnv = {
   RELAY_API_KEY: 'sk-test-demo-relay-0001', RELAY_BASE_URL: `${F}/relay/v1`,
 };
 const settings = {
-  'llmBalance.accounts': [
-    { id: 'openrouter-demo', provider: 'openrouter', label: 'OpenRouter (demo)', baseUrl: `${F}/openrouter/api/v1` },
-    { id: 'deepseek-demo', provider: 'deepseek', label: 'DeepSeek (demo)', baseUrl: `${F}/deepseek` },
-  ],
+  // No settings accounts: their keys would start out missing and lead the demo with red
+  // "key missing" prompts. The printed hint shows how to add one through SecretStorage.
+  'llmBalance.accounts': [],
   'llmBalance.useEnvironmentKeys': true,
 };
 
@@ -149,7 +148,7 @@ if (codeBin) {
   } else {
     say('VS Code (code-server) with LLM Balance loaded is ready. Open in a browser on this machine:');
     console.log(`\n  ${url}\n`);
-    say('"OpenRouter (demo)" and "DeepSeek (demo)" come from settings and need a key: "Set Key", any key starting with sk-test.');
+    say(`To try "LLM Balance: Add API Key": pick a provider, base URL ${F}/<provider path> (e.g. ${F}/openrouter/api/v1), any key starting with sk-test.`);
     say('The "(environment)" accounts use the demo keys in VS Code\'s environment. Ctrl-C stops everything.');
   }
 }
