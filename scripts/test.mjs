@@ -67,6 +67,7 @@ console.log(`integration tests took ${secs(t)}`);
 
 // The panel's webview bundle in Chromium: rendering, escaping, CSP, keyboard, themes.
 t = Date.now();
+if (process.env.VSCODE_EXECUTABLE) run('bash', ['scripts/install-test-host.sh']);
 const web = await runTee('npx', ['mocha', '--no-config', '--timeout', '120000', 'out/test/webview/**/*.test.js']);
 const wPassed = lastCounts(web.out, /(\d+) passing/g)?.[0] ?? 0;
 const wFailed = lastCounts(web.out, /(\d+) failing/g)?.[0] ?? 0;
@@ -74,7 +75,6 @@ console.log(`webview tests took ${secs(t)}`);
 
 // The end-to-end test drives the real UI (F1, status bar, toasts, reload) in code-server.
 t = Date.now();
-if (process.env.VSCODE_EXECUTABLE) run('bash', ['scripts/install-test-host.sh']);
 const e2e = await runTee('node', ['scripts/e2e.mjs', '--no-build']);
 const [ePassed = 0, eFailed = 0] = lastCounts(e2e.out, /^(\d+) passed, (\d+) failed/gm) ?? [];
 console.log(`end-to-end test took ${secs(t)}`);

@@ -88,9 +88,10 @@ export class BalanceEngine {
     return parsed.success ? parsed.data : undefined;
   }
 
-  /** The latest result for an account, if any was stored. */
-  last(accountId: string): BalanceResult | undefined {
-    return this.entry(accountId)?.result;
+  /** The latest stored result for an account, judged by the current thresholds. */
+  last(account: Account): BalanceResult | undefined {
+    const r = this.entry(account.id)?.result;
+    return r && this.withCurrentLevel(r, account);
   }
 
   /** When the account is next due for a check (ms since epoch); 0 when never checked. */
@@ -115,14 +116,16 @@ export class BalanceEngine {
   }
 
   private async checkOrCached(account: Account, opts: CheckRunOptions): Promise<BalanceResult> {
+    const e = this.entry(account.id);
     let keys: AccountKeys;
     try {
       keys = await this.opts.keys(account);
     } catch {
+      // The key store could not be read this time: what we had stands; nothing is checked.
+      if (e) return this.withCurrentLevel(e.result, account);
       keys = {};
     }
     const fp = fingerprint(account, keys);
-    const e = this.entry(account.id);
     const same = e?.fingerprint === fp;
     const nowMs = this.now().getTime();
     if (e && same) {
@@ -146,16 +149,19 @@ export class BalanceEngine {
       now: this.now,
     });
     let result = detailed.result;
-    const failed = isFailure(result);
-    const lastGood = failed ? (prev?.lastGood ?? (prev && !isFailure(prev.result) ? prev.result : undefined)) : result;
-    if (failed && lastGood && (lastGood.balance !== null || lastGood.usage !== null)) {
+    const noNews = isFailure(result);
+    const lastGood = noNews ? (prev?.lastGood ?? (prev && !isFailure(prev.result) ? prev.result : undefined)) : result;
+    if (noNews && lastGood && (lastGood.balance !== null || lastGood.usage !== null)) {
       result = this.staleFrom(result, lastGood, account);
     }
+    // Backoff is for a provider that failed to answer; "out of funds" is an answer, and a
+    // top-up must show at the next regular check.
+    const failedToAnswer = noNews && result.errorKind !== 'insufficient_funds';
     const entry: CacheEntry = {
       result,
       fingerprint: fp,
       accountFingerprint: JSON.stringify(stable(account)),
-      failures: failed ? (prev?.failures ?? 0) + 1 : 0,
+      failures: failedToAnswer ? (prev?.failures ?? 0) + 1 : 0,
     };
     if (lastGood) entry.lastGood = lastGood;
     if (detailed.retryAfterMs !== undefined) entry.retryAt = this.now().getTime() + Math.min(detailed.retryAfterMs, MAX_RETRY_AFTER_MS);

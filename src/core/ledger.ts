@@ -7,6 +7,8 @@ import type { KeyValueStore } from './kv';
 
 export const NOTIFIED_PREFIX = 'llmBalance.notified.';
 export const SNOOZED_PREFIX = 'llmBalance.snoozed.';
+/** Who is about to show a notification; read back to settle a race between windows. */
+export const CLAIM_PREFIX = 'llmBalance.notifyClaim.';
 const HOUR = 3_600_000;
 
 export type NotifyLevel = 'warning' | 'critical' | 'error';
@@ -82,9 +84,15 @@ export class NotificationLedger {
     return mark;
   }
 
-  /** The raw record, to see whether this window's write is the one that stuck. */
-  recorded(accountId: string, level: NotifyLevel): unknown {
-    return this.store.get(this.key(accountId, level));
+  /** Claims the showing of a notification with a token unique to the caller. */
+  async claim(accountId: string, level: NotifyLevel, token: string): Promise<void> {
+    await this.store.update(`${CLAIM_PREFIX}${accountId}.${level}`, token);
+  }
+
+  /** True unless another caller's claim replaced this one (a missing claim does not count against it). */
+  stillClaimed(accountId: string, level: NotifyLevel, token: string): boolean {
+    const v = this.store.get(`${CLAIM_PREFIX}${accountId}.${level}`);
+    return v === undefined || v === token;
   }
 
   /**
@@ -111,7 +119,7 @@ export class NotificationLedger {
 
   async clearAccount(accountId: string): Promise<void> {
     for (const k of this.store.keys()) {
-      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId) await this.store.update(k, undefined);
+      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k.startsWith(`${CLAIM_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId) await this.store.update(k, undefined);
     }
   }
 
@@ -122,7 +130,7 @@ export class NotificationLedger {
       if (k.startsWith(NOTIFIED_PREFIX) || k.startsWith(SNOOZED_PREFIX)) {
         await this.store.update(k, undefined);
         n++;
-      }
+      } else if (k.startsWith(CLAIM_PREFIX)) await this.store.update(k, undefined);
     }
     return n;
   }

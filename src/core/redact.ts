@@ -10,7 +10,9 @@ export function mask(secret: string): string {
 // Shapes that are keys whoever they belong to: provider prefixes, bearer tokens, and long
 // random-looking runs of letters and digits.
 // user:password@ in a URL (a proxy or SMTP URL): hidden whole, not even 4 characters of it.
-const URL_CREDENTIALS = /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g;
+// Greedy up to the last "@" before the host, so a password containing "@" goes too; a bare
+// token (https://TOKEN@host) as well.
+const URL_CREDENTIALS = /(?<=\/\/)[^/\s?#]+(?=@[^/\s@?#]+)/g;
 
 const KEY_PATTERNS: RegExp[] = [
   /\b(?:sk|xai|pk|rk|gsk|nvapi|key)[-_][A-Za-z0-9][A-Za-z0-9._-]{11,}/g,

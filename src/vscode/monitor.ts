@@ -176,7 +176,7 @@ export class BalanceMonitor implements vscode.Disposable {
     if (!this.eng) return;
     const next: BalanceResult[] = [];
     for (const m of this.accounts) {
-      const r = this.eng.last(m.account.id);
+      const r = this.eng.last(m.account);
       if (r) next.push(r);
     }
     if (JSON.stringify(next) !== JSON.stringify(this.results)) {

@@ -2,6 +2,7 @@
 // decides; the record is written before the toast is shown so another window that reads it
 // a moment later stays quiet.
 import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
 import type { Alert } from '../core/alerts/message';
 import type { BalanceResult } from '../core/model';
 import { engine } from './engineLoader';
@@ -34,19 +35,22 @@ export class Notifier {
 
   async handle(results: readonly BalanceResult[]): Promise<void> {
     await this.promptKeyMissing(results.filter(isKeyMissing));
-    const claimed: { r: BalanceResult; level: 'warning' | 'critical' | 'error'; mark: string }[] = [];
+    const claimed: { r: BalanceResult; level: 'warning' | 'critical' | 'error'; token: string }[] = [];
     for (const r of results) {
       if (isKeyMissing(r)) continue;
       const d = await this.monitor.ledger.observe(r);
       if (!d.notify || !d.level) continue;
-      claimed.push({ r, level: d.level, mark: await this.monitor.ledger.record(r.accountId, d.level) });
+      const token = `${this.monitor.windowId}:${randomUUID()}`;
+      await this.monitor.ledger.record(r.accountId, d.level);
+      await this.monitor.ledger.claim(r.accountId, d.level, token);
+      claimed.push({ r, level: d.level, token });
     }
     if (claimed.length === 0) return;
-    // Another window that decided the same at the same moment wrote its own mark; after the
-    // writes have crossed, only the window whose mark stuck shows the notification.
+    // Another window (or an overlapping check in this one) that decided the same at the same
+    // moment wrote its own claim; after the writes have crossed, only the last claim shows.
     await new Promise((res) => setTimeout(res, READ_BACK_MS));
-    for (const { r, level, mark } of claimed) {
-      if (this.monitor.ledger.recorded(r.accountId, level) !== mark) {
+    for (const { r, level, token } of claimed) {
+      if (!this.monitor.ledger.stillClaimed(r.accountId, level, token)) {
         this.log.info(`Another window notified ${r.accountId} (${level}); not repeating it.`);
         continue;
       }

@@ -153,4 +153,36 @@ describe('balance engine', () => {
     assert.equal(r.stale, true);
     assert.equal(r.currency, 'USD');
   });
+
+  it('out of funds is an answer, not a failure: no backoff, so a top-up shows at the next check', async () => {
+    const e = engine(60_000);
+    await e.checkOne(account());
+    f.server.route('GET', `${P}/credits`, { status: 402, body: { error: { message: 'Insufficient credits' } } });
+    for (let i = 0; i < 4; i++) {
+      now += 60_000;
+      await e.checkOne(account());
+    }
+    assert.equal(e.nextDue(account()) - now, 60_000);
+  });
+
+  it('a key store that cannot be read leaves the cached result standing', async () => {
+    let fail = false;
+    const e = new BalanceEngine({ http, store, cacheTtlMs: 60_000, keys: () => { if (fail) throw new Error('keychain locked'); return { key: VALID_KEY }; }, now: () => new Date(now) });
+    await e.checkOne(account());
+    fail = true;
+    now += 120_000;
+    const r = await e.checkOne(account(), { force: true });
+    assert.equal(r.balance, 74.75);
+    assert.equal(r.errorKind, undefined);
+    assert.equal(f.server.hits(`${P}/credits`).length, 1);
+  });
+
+  it('last() judges a stored result by the current thresholds too', async () => {
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 10, total_usage: 2 } } });
+    const e = engine();
+    await e.checkOne(account());
+    assert.equal(e.last(account())?.level, 'warning');
+    e.thresholds = { thresholds: { USD: { warning: 3, critical: 1 } }, percent: { warning: 0, critical: 0 } };
+    assert.equal(e.last(account())?.level, 'ok');
+  });
 });

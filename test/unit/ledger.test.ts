@@ -98,4 +98,16 @@ describe('notification ledger', () => {
     store.update('llmBalance.notified.or.warning', { nonsense: true });
     assert.equal(await fire(result('warning')), true);
   });
+
+  it('of two claims to show the same notification only the last one stands', async () => {
+    await ledger.claim('or', 'warning', 'window-a:1');
+    await ledger.claim('or', 'warning', 'window-b:2');
+    assert.equal(ledger.stillClaimed('or', 'warning', 'window-a:1'), false);
+    assert.equal(ledger.stillClaimed('or', 'warning', 'window-b:2'), true);
+    store.update('llmBalance.notifyClaim.or.warning', undefined);
+    assert.equal(ledger.stillClaimed('or', 'warning', 'window-a:1'), true, 'a vanished claim must not silence the notification');
+    await ledger.claim('or', 'critical', 'x');
+    await ledger.reset();
+    assert.equal(store.keys().length, 0);
+  });
 });

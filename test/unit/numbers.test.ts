@@ -38,5 +38,6 @@ describe('redact', () => {
     assert.ok(!redact('Authorization: Bearer abcdefghijklmnop1234').includes('abcdefghijklmnop1234'));
     assert.equal(redact('HTTP 500 from api.deepseek.com'), 'HTTP 500 from api.deepseek.com');
     assert.equal(redact('via http://bob:hunter2@proxy.local:8080 and smtp://u%40x.com:p%40ss@mail:587'), 'via http://****@proxy.local:8080 and smtp://****@mail:587');
+    assert.equal(redact('http://bob:p@ss0rd@proxy:8080/x and https://TOKEN123@hooks.example.com/a'), 'http://****@proxy:8080/x and https://****@hooks.example.com/a');
   });
 });
