@@ -30,6 +30,9 @@ export function panelWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpt
 
 export class BalancePanel {
   private static current: BalancePanel | undefined;
+  /** Timing marks the webview reported after its first paint (read by the benchmark and the log). */
+  static lastPaint: { marks: Record<string, number>; openedAt: number; reportedAt: number } | undefined;
+  private readonly openedAt = Date.now();
 
   private readonly disposables: vscode.Disposable[] = [];
   /** True once the webview said `ready`; false again when it is hidden (and so destroyed). */
@@ -134,6 +137,10 @@ export class BalancePanel {
 
   private async handle(msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
+      case 'painted':
+        BalancePanel.lastPaint = { marks: msg.marks, openedAt: this.openedAt, reportedAt: Date.now() };
+        this.log(`Panel painted: ${Object.entries(msg.marks).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}.`);
+        return;
       case 'ready':
         this.ready = true;
         if (msg.range) this.range = msg.range;

@@ -148,6 +148,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('addFunds'), accountId }),
   z.object({ type: z.literal('addAccount') }),
   z.object({ type: z.literal('export') }),
+  /** Once, after the first data is on screen: ms since the webview's navigation started. */
+  z.object({ type: z.literal('painted'), marks: z.record(z.string().check(z.maxLength(40)), num) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
