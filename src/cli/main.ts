@@ -9,6 +9,7 @@ import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { LEVEL_RANK, worstLevel, type BalanceResult, type Level } from '../core/model';
 import { formatMoney } from '../core/format';
+import { totals } from '../core/statusView';
 import { redact } from '../core/redact';
 import { renderTable } from './table';
 import { defaultStateDir, loadConfig, UsageError } from './config';
@@ -25,14 +26,9 @@ export function exitCodeFor(levels: Level[]): number {
 }
 
 export function summarize(results: readonly BalanceResult[]) {
-  const totalBalance: Record<string, number> = {};
-  for (const r of results) {
-    if (r.balance === null) continue;
-    totalBalance[r.currency] = Math.round(((totalBalance[r.currency] ?? 0) + r.balance) * 1e8) / 1e8;
-  }
   return {
     totalAccounts: results.length,
-    totalBalance,
+    totalBalance: totals(results),
     accountsWithErrors: results.filter((r) => r.level === 'error').length,
     accountsCritical: results.filter((r) => r.level === 'critical').length,
     accountsWarning: results.filter((r) => r.level === 'warning').length,
@@ -132,7 +128,7 @@ async function runHistory(hoursArg: string | undefined, flags: { json?: boolean;
     if (a.points.length === 0) continue;
     lines.push('', `${a.label}`);
     for (const p of a.points) {
-      lines.push(`  ${p.time.replace('T', ' ').slice(0, 16)}Z  ${(p.balance === null ? '—' : formatMoney(p.balance, p.currency)).padStart(12)}  ${p.level}`);
+      lines.push(`  ${p.time.replace('T', ' ').slice(0, 16)}Z  ${formatMoney(p.balance, p.currency).padStart(12)}  ${p.level}`);
     }
   }
   if (events.length) {

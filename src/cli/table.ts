@@ -2,7 +2,6 @@
 import { formatMoney } from '../core/format';
 import type { BalanceResult } from '../core/model';
 
-const money = (n: number | null, cur: string) => (n === null ? '—' : formatMoney(n, cur));
 
 function pad(s: string, n: number): string {
   const len = [...s].length;
@@ -11,10 +10,10 @@ function pad(s: string, n: number): string {
 
 export function renderTable(results: readonly BalanceResult[], totals: Record<string, number>): string {
   const rows = results.map((r) => {
-    const balance = r.balance === null ? (r.status === 'valid' || r.status === 'unavailable' ? 'n/a' : '—') : money(r.balance, r.currency) + (r.stale ? ' (stale)' : '');
+    const balance = r.balance === null ? (r.status === 'valid' || r.status === 'unavailable' ? 'n/a' : '—') : formatMoney(r.balance, r.currency) + (r.stale ? ' (stale)' : '');
     const parts: string[] = [];
-    if (r.limit !== null) parts.push(`limit ${money(r.limit, r.currency)}`);
-    if (r.usage !== null) parts.push(`used ${money(r.usage, r.currency)}`);
+    if (r.limit !== null) parts.push(`limit ${formatMoney(r.limit, r.currency)}`);
+    if (r.usage !== null) parts.push(`used ${formatMoney(r.usage, r.currency)}`);
     return [r.label, balance, parts.join(', '), r.level.toUpperCase(), r.checkedAt.replace('T', ' ').slice(0, 16) + 'Z'];
   });
   const head = ['Account', 'Balance', 'Limit / usage', 'Level', 'Checked'];

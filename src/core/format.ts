@@ -4,11 +4,12 @@ const SYMBOLS: Record<string, string> = { USD: '$', CNY: '¥', EUR: '€', GBP: 
 
 /**
  * Money for people: "$0.69", "¥88.88", "€1.00", "£3.50", "-$2.00", "$1,234.50";
- * any other currency as "12.40 XYZ". Always two decimals.
+ * any other currency as "12.40 XYZ". Always two decimals. An unknown amount (null, or anything
+ * that is not a finite number) is "—": never "NaN", never a made-up 0.
  */
-export function formatMoney(amount: number, currency: string): string {
+export function formatMoney(amount: number | null | undefined, currency: string): string {
   const code = currency.trim().toUpperCase();
-  if (!Number.isFinite(amount)) return `${String(amount)} ${code}`;
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return '—';
   // Round half away from zero on the decimal value, not the binary one (1.005 → 1.01).
   const cents = Math.round(Math.abs(amount) * 100 + 1e-9);
   const neg = amount < 0 && cents !== 0;

@@ -20,7 +20,7 @@ export interface NotifyDecision {
 }
 
 /** The level a result would notify at, or undefined when it never pops up. */
-export function notifiableLevel(r: BalanceResult): NotifyLevel | undefined {
+export function notifiableLevel(r: Pick<BalanceResult, 'level' | 'errorKind'>): NotifyLevel | undefined {
   if (r.level === 'warning' || r.level === 'critical') return r.level;
   // Only errors a person must act on: a rejected key or no funds. Transient ones stay quiet.
   if (r.level === 'error' && (r.errorKind === 'auth' || r.errorKind === 'insufficient_funds')) return 'error';

@@ -4,6 +4,7 @@
 // came from a provider or a user is escaped for the format it lands in.
 import type { BalanceResult, ErrorKind, ProviderId } from '../model';
 import { formatMoney } from '../format';
+import { notifiableLevel } from '../ledger';
 import { redact } from '../redact';
 
 export type AlertLevel = 'warning' | 'critical' | 'error';
@@ -51,10 +52,9 @@ export interface BuildAlertOptions {
   keyLocation?: string;
 }
 
-/** SPEC §7: warning, critical, and error with errorKind auth or insufficient_funds. */
+/** SPEC §7: warning, critical, and error with errorKind auth or insufficient_funds — the ledger's rule. */
 export function shouldAlert(result: Pick<BalanceResult, 'level' | 'errorKind'>): boolean {
-  if (result.level === 'warning' || result.level === 'critical') return true;
-  return result.level === 'error' && (result.errorKind === 'auth' || result.errorKind === 'insufficient_funds');
+  return notifiableLevel(result) !== undefined;
 }
 
 /** Turns a check result into an alert; undefined when the result does not call for one (SPEC §7). */

@@ -24,6 +24,8 @@ describe('formatMoney', () => {
   });
 
   it('never prints NaN as money', () => {
-    assert.equal(formatMoney(Number.NaN, 'USD'), 'NaN USD');
+    assert.equal(formatMoney(Number.NaN, 'USD'), '—');
+    assert.equal(formatMoney(Number.POSITIVE_INFINITY, 'CNY'), '—');
+    assert.equal(formatMoney(null, 'USD'), '—');
   });
 });
