@@ -238,7 +238,7 @@ describe('extension', function () {
       await setSetting('useEnvironmentKeys', true);
       await until(() => t.monitor.accounts.some((a) => a.account.id === 'env-deepseek'), 'env account');
       const results = await vscode.commands.executeCommand<{ accountId: string; balance: number | null }[]>('llmBalance.check');
-      assert.equal(results.find((r) => r.accountId === 'env-deepseek')?.balance !== null, true);
+      assert.equal(results.find((r) => r.accountId === 'env-deepseek')?.balance, 110);
       assert.equal(await vscode.commands.executeCommand('llmBalance.updateKey', 'env-deepseek'), false);
       assert.ok(!persistedText(t).includes(KEY));
     } finally {
