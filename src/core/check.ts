@@ -13,6 +13,12 @@ export interface AccountKeys {
   adminKey?: string | undefined;
 }
 
+/**
+ * How long a "410 Gone" answer stands before the account is asked again: the endpoint was
+ * retired, so asking every poll only repeats the same answer.
+ */
+export const GONE_RECHECK_MS = 24 * 3_600_000;
+
 export interface CheckOptions {
   http: HttpClient;
   thresholds?: ThresholdSettings;
@@ -32,9 +38,17 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
   return (await checkAccountDetailed(account, keys, opts)).result;
 }
 
-/** checkAccount plus what the scheduler needs beyond the result: the provider's Retry-After. */
-export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<{ result: BalanceResult; retryAfterMs?: number }> {
-  const wrap = (result: BalanceResult) => ({ result });
+export interface DetailedCheck {
+  result: BalanceResult;
+  /** The provider's Retry-After, when it sent one. */
+  retryAfterMs?: number;
+  /** Set when the answer is final for a long while (410 Gone): ask again only after this long. */
+  recheckAfterMs?: number;
+}
+
+/** checkAccount plus what the scheduler needs beyond the result: when to ask again. */
+export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+  const wrap = (result: BalanceResult): DetailedCheck => ({ result });
   const now = opts.now ?? (() => new Date());
   const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
   const provider = getProvider(account.provider);
@@ -71,6 +85,29 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
   }
 
+  // 410 Gone: the provider retired this endpoint. Not a fault of the key or the account, and
+  // not worth an alarm: say so, point to the console, and ask again only rarely.
+  const gone = (message: string): DetailedCheck => {
+    const consoleUrl = provider.billingUrl(account);
+    const note = `${provider.name} no longer reports a balance at this address (HTTP 410 Gone)` +
+      (consoleUrl ? `; see it in the console: ${consoleUrl}.` : '.') +
+      ` Checked again in ${Math.round(GONE_RECHECK_MS / 3_600_000)} h.`;
+    const r: BalanceResult = {
+      ...base,
+      status: 'unavailable',
+      level: 'info',
+      balance: null,
+      currency,
+      usage: null,
+      limit: null,
+      note: redact(note, secrets),
+      details: { http_status: 410, provider_said: redact(message, secrets).slice(0, 300) },
+      checkedAt: now().toISOString(),
+    };
+    r.level = computeLevel(levelInputOf(r), account, settings);
+    return { result: r, recheckAfterMs: GONE_RECHECK_MS };
+  };
+
   const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
   if (keys.adminKey) ctx.adminKey = keys.adminKey;
 
@@ -79,12 +116,13 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     reading = await provider.check(ctx);
   } catch (e) {
     if (e instanceof CheckError) {
+      if (e.extra.httpStatus === 410) return gone(e.message);
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
         // The money is gone or short; a balance is reported only when the provider said one.
         return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? null));
       }
-      const out: { result: BalanceResult; retryAfterMs?: number } = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
+      const out = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
       if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
       return out;
     }

@@ -149,7 +149,9 @@ export class BalanceEngine {
       now: this.now,
     });
     let result = detailed.result;
-    const noNews = isFailure(result);
+    // A long recheck (410 Gone) is a final answer, not a failed one: no stale numbers, no backoff.
+    const final = detailed.recheckAfterMs !== undefined;
+    const noNews = !final && isFailure(result);
     const lastGood = noNews ? (prev?.lastGood ?? (prev && !isFailure(prev.result) ? prev.result : undefined)) : result;
     if (noNews && lastGood && (lastGood.balance !== null || lastGood.usage !== null)) {
       result = this.staleFrom(result, lastGood, account);
@@ -165,6 +167,7 @@ export class BalanceEngine {
     };
     if (lastGood) entry.lastGood = lastGood;
     if (detailed.retryAfterMs !== undefined) entry.retryAt = this.now().getTime() + Math.min(detailed.retryAfterMs, MAX_RETRY_AFTER_MS);
+    if (final) entry.retryAt = Math.max(entry.retryAt ?? 0, this.now().getTime() + detailed.recheckAfterMs!);
     await this.opts.store.update(RESULT_PREFIX + account.id, entry);
     return result;
   }

@@ -61,6 +61,8 @@ export const siliconflow: ProviderAdapter = {
       // An explicit account currency wins; then the host; a host we cannot tell (proxy, test
       // server) gets the default CNY, like the default base URL.
       currency: account.currency ?? siliconflowCurrencyForHost(hostOf(baseUrl)) ?? 'CNY',
+      // These legacy fields have disagreed with the console, and vouchers are not in them.
+      note: 'Total balance as reported by the API; vouchers are not included and the console may show a different figure.',
       details,
     };
   },

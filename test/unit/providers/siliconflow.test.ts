@@ -3,6 +3,11 @@ import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../
 import { SILICONFLOW_UNAUTHORIZED, SILICONFLOW_USER, siliconflowInfo } from '../../fake/routes/siliconflow';
 import { HTML_502 } from '../../fake/server';
 import { siliconflow, siliconflowCurrencyForHost } from '../../../src/core/providers/siliconflow';
+import { BalanceEngine } from '../../../src/core/engine';
+import { GONE_RECHECK_MS } from '../../../src/core/check';
+import { HttpClient } from '../../../src/core/http';
+import { MemoryStore } from '../../../src/core/kv';
+import { AccountSchema } from '../../../src/core/model';
 
 describe('provider: siliconflow', () => {
   const f = useFakeServer();
@@ -98,5 +103,74 @@ describe('provider: siliconflow', () => {
     const r = await check();
     assert.equal(r.errorKind, 'server');
     assert.match(r.error ?? '', /HTML error page/);
+  });
+});
+
+// The China endpoint was retired on 2026-08-14 and answers 410 Gone (PROVIDERS.md [revised]).
+describe('provider: siliconflow — a retired endpoint (410 Gone)', () => {
+  const f = useFakeServer();
+  const P = '/siliconflow';
+  const PATH = `${P}/v1/user/info`;
+  let http: HttpClient;
+  let now: number;
+  beforeEach(() => {
+    http = new HttpClient({ timeoutMs: 1500, env: {} });
+    now = Date.parse('2026-11-01T00:00:00Z');
+  });
+  afterEach(async () => {
+    await http.close();
+  });
+  let account: ReturnType<typeof AccountSchema.parse>;
+  beforeEach(() => {
+    account = AccountSchema.parse({ id: 'sf', provider: 'siliconflow', baseUrl: f.server.url + P });
+  });
+  const engine = (store: MemoryStore) => new BalanceEngine({ http, store, cacheTtlMs: 30 * 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+
+  it('is unavailable at level info, with a note pointing to the console, whatever the body says', async () => {
+    for (const body of ['', '<html><body><h1>410 Gone</h1></body></html>', { code: 41000, message: 'insufficient balance check is no longer available' }]) {
+      f.server.route('GET', PATH, { status: 410, body });
+      const r = await checkVia(f.server, { provider: 'siliconflow' }, P);
+      assert.equal(r.status, 'unavailable');
+      assert.equal(r.level, 'info');
+      assert.equal(r.balance, null);
+      assert.equal(r.errorKind, undefined);
+      assert.equal(r.error, undefined);
+      assert.match(r.note ?? '', /no longer reports a balance at this address \(HTTP 410 Gone\); see it in the console: https:\/\/cloud\.siliconflow\.cn\/expensebill\. Checked again in 24 h\./);
+    }
+  });
+
+  it('is asked again only after a day, not every poll — not even when forced — and shows no stale numbers', async () => {
+    const store = new MemoryStore();
+    const e = engine(store);
+    const good = await e.checkOne(account);
+    assert.equal(good.balance, 88.88);
+    f.server.route('GET', PATH, { status: 410, body: '' });
+    now += 31 * 60_000;
+    const gone = await e.checkOne(account);
+    assert.equal(gone.status, 'unavailable');
+    assert.equal(gone.balance, null, 'the last balance is not shown as if it were still reported');
+    assert.equal(gone.stale, undefined);
+    assert.equal(f.server.hits(PATH).length, 2);
+    for (let i = 0; i < 10; i++) {
+      now += 31 * 60_000; // ten poll intervals: five hours
+      await e.checkOne(account);
+    }
+    await e.checkOne(account, { force: true });
+    assert.equal(f.server.hits(PATH).length, 2, 'a retired endpoint is not asked again within the day');
+    assert.equal(e.nextDue(account), Date.parse(gone.checkedAt) + GONE_RECHECK_MS);
+    now = Date.parse(gone.checkedAt) + GONE_RECHECK_MS + 1;
+    await e.checkOne(account);
+    assert.equal(f.server.hits(PATH).length, 3);
+  });
+
+  it('a changed base URL (the international endpoint) is checked at once', async () => {
+    const store = new MemoryStore();
+    const e = engine(store);
+    f.server.route('GET', PATH, { status: 410, body: '' });
+    await e.checkOne(account);
+    const moved = AccountSchema.parse({ ...account, baseUrl: f.server.url + '/sf-com' });
+    f.server.route('GET', '/sf-com/v1/user/info', siliconflowInfo(SILICONFLOW_USER));
+    const r = await e.checkOne(moved);
+    assert.equal(r.balance, 88.88);
   });
 });
