@@ -22,18 +22,14 @@ export const openrouter: ProviderAdapter = {
     ]);
 
     const details: Record<string, DetailValue> = {};
-    let keyLimit: number | null = null;
-    let keyRemaining: number | null = null;
-    let keyUsage: number | null = null;
+    let cap: KeyCap | undefined;
     if (keyInfo.status === 'fulfilled') {
       const d = asObject(asObject(keyInfo.value.json, 'OpenRouter /key').data, 'OpenRouter /key "data"');
-      keyLimit = parseOptionalAmount(d.limit, 'data.limit');
-      keyRemaining = parseOptionalAmount(d.limit_remaining, 'data.limit_remaining');
-      keyUsage = parseOptionalAmount(d.usage, 'data.usage');
-      if (keyLimit !== null && keyRemaining === null && keyUsage !== null) keyRemaining = roundMoney(keyLimit - keyUsage);
-      details.key_limit = keyLimit;
-      details.key_limit_remaining = keyRemaining;
-      details.key_usage = keyUsage;
+      cap = readKeyCap(d);
+      details.key_limit = cap.limit;
+      details.key_limit_remaining = cap.remaining;
+      details.key_usage = cap.lifetimeUsage;
+      if (cap.limit !== null) details.key_cap_usage = cap.windowUsage;
       for (const f of ['usage_daily', 'usage_weekly', 'usage_monthly', 'byok_usage'] as const) {
         const v = parseOptionalAmount(d[f], `data.${f}`);
         if (v !== null) details[f] = v;
@@ -43,38 +39,90 @@ export const openrouter: ProviderAdapter = {
       if (typeof d.expires_at === 'string') details.expires_at = d.expires_at;
     }
 
+    let keyViewNote: string | undefined;
     if (credits.status === 'fulfilled') {
       const d = asObject(asObject(credits.value.json, 'OpenRouter /credits').data, 'OpenRouter /credits "data"');
       const total = parseAmount(d.total_credits, 'data.total_credits');
       const used = parseAmount(d.total_usage, 'data.total_usage');
-      details.total_credits = total;
-      details.total_usage = used;
-      const reading: Reading = {
-        balance: roundMoney(total - used),
-        currency: 'USD',
-        // Usage goes with the limit it is shown against: the key's own when the key is capped.
-        usage: keyLimit !== null ? keyUsage : used,
-        limit: keyLimit,
-        details,
-      };
-      if (keyLimit !== null) reading.limitRemaining = keyRemaining;
-      if (keyInfo.status === 'rejected') reading.note = `Key info unavailable: ${errMessage(keyInfo.reason)}`;
-      return reading;
+      // Zeros beside a key that has spent money are not a balance (normal keys get them); a
+      // real empty account is only believed when nothing contradicts it.
+      const contradicted = total === 0 && used === 0 && cap !== undefined && (cap.lifetimeUsage ?? 0) > 0;
+      if (!contradicted) {
+        details.total_credits = total;
+        details.total_usage = used;
+        const reading: Reading = {
+          balance: roundMoney(total - used),
+          currency: 'USD',
+          // Usage goes with the limit it is shown against: the key's spend in the cap's window.
+          usage: cap && cap.limit !== null ? cap.windowUsage : used,
+          limit: cap?.limit ?? null,
+          details,
+        };
+        if (cap && cap.limit !== null) reading.limitRemaining = cap.remaining;
+        const notes = [cap?.note, keyInfo.status === 'rejected' ? `Key info unavailable: ${errMessage(keyInfo.reason)}` : undefined].filter(Boolean);
+        if (notes.length > 0) reading.note = notes.join(' ');
+        return reading;
+      }
+      keyViewNote = `OpenRouter /credits answered $0 credits and $0 usage, but this key alone has spent ${usd(cap!.lifetimeUsage!)}: that is not the account balance (this key cannot see it). Showing this key's own limit instead.`;
+    } else {
+      const creditsErr = credits.reason;
+      const forbidden = creditsErr instanceof CheckError && creditsErr.kind === 'auth' && creditsErr.extra.httpStatus === 403;
+      // A 401 on /credits, a 402, a timeout…: the account check failed, report that.
+      if (!forbidden || keyInfo.status === 'rejected') {
+        throw keyInfo.status === 'rejected' && forbidden ? keyInfo.reason : creditsErr;
+      }
+      keyViewNote = 'Account credits need a management key; showing this key\'s own limit instead.';
     }
-
-    const creditsErr = credits.reason;
-    const forbidden = creditsErr instanceof CheckError && creditsErr.kind === 'auth' && creditsErr.extra.httpStatus === 403;
-    // A 401 on /credits, a 402, a timeout…: the account check failed, report that.
-    if (!forbidden || keyInfo.status === 'rejected') {
-      throw keyInfo.status === 'rejected' && forbidden ? keyInfo.reason : creditsErr;
+    if (!cap) throw (keyInfo as PromiseRejectedResult).reason;
+    const note = [keyViewNote, cap.note].filter(Boolean).join(' ');
+    if (cap.limit === null) {
+      return { balance: null, currency: 'USD', usage: cap.lifetimeUsage, limit: null, status: 'valid', note: `${note} This key has no limit.`, details };
     }
-    const note = 'Account credits need a management key; showing this key\'s own limit instead.';
-    if (keyLimit === null) {
-      return { balance: null, currency: 'USD', usage: keyUsage, limit: null, status: 'valid', note: `${note} This key has no limit.`, details };
-    }
-    return { balance: keyRemaining, currency: 'USD', usage: keyUsage, limit: keyLimit, note, details };
+    return { balance: cap.remaining, currency: 'USD', usage: cap.windowUsage, limit: cap.limit, note, details };
   },
 };
+
+interface KeyCap {
+  limit: number | null;
+  /** What is left under the cap in its current window; null when it cannot be told. */
+  remaining: number | null;
+  /** The key's spend in the cap's window (lifetime for a cap that never resets). */
+  windowUsage: number | null;
+  lifetimeUsage: number | null;
+  note?: string;
+}
+
+const WINDOW_USAGE: Record<string, string> = { daily: 'usage_daily', weekly: 'usage_weekly', monthly: 'usage_monthly' };
+
+/**
+ * The key's cap and its spend in the window the cap resets in. `usage` is lifetime spend: for a
+ * daily/weekly/monthly cap the spend that counts is limit − limit_remaining, or the usage_*
+ * figure for that window — never the lifetime total.
+ */
+function readKeyCap(d: Record<string, unknown>): KeyCap {
+  const limit = parseOptionalAmount(d.limit, 'data.limit');
+  const lifetimeUsage = parseOptionalAmount(d.usage, 'data.usage');
+  let remaining = parseOptionalAmount(d.limit_remaining, 'data.limit_remaining');
+  const cap: KeyCap = { limit, remaining, windowUsage: null, lifetimeUsage };
+  if (limit === null) return cap;
+  const reset = typeof d.limit_reset === 'string' && d.limit_reset.trim() !== '' ? d.limit_reset.trim().toLowerCase() : null;
+  const windowField = reset ? WINDOW_USAGE[reset] : undefined;
+  const windowSpend = windowField ? parseOptionalAmount(d[windowField], `data.${windowField}`) : reset ? null : lifetimeUsage;
+  if (remaining !== null) {
+    cap.windowUsage = roundMoney(limit - remaining);
+  } else if (windowSpend !== null) {
+    cap.windowUsage = windowSpend;
+    remaining = roundMoney(limit - windowSpend);
+    cap.remaining = remaining;
+  } else {
+    cap.note = `The key's ${reset ? `${reset} ` : ''}cap comes without its spend for the current window, so what is left under it is unknown.`;
+  }
+  return cap;
+}
+
+function usd(n: number): string {
+  return `$${n.toFixed(2)}`;
+}
 
 function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -22,6 +22,83 @@ describe('provider: openrouter', () => {
     assert.equal(f.server.hits(`${P}/credits`)[0]?.headers.authorization, `Bearer ${VALID_KEY}`);
   });
 
+  // The default key is older than this month: lifetime usage 212.4, this month 25.5.
+  it('spend against a monthly cap is this month\'s (limit − limit_remaining), never the lifetime usage', async () => {
+    const r = await check();
+    assert.equal(r.usage, 25.5);
+    assert.equal(r.details?.key_usage, 212.4);
+    assert.equal(r.details?.key_cap_usage, 25.5);
+    assert.equal(r.details?.limit_remaining, 74.5);
+  });
+
+  const keyData = (data: Record<string, unknown>) => ({ body: { data } });
+
+  it('without limit_remaining, the remaining cap is derived from the usage of the cap\'s window', async () => {
+    f.server.route('GET', `${P}/credits`, FORBIDDEN_CREDITS);
+    f.server.route('GET', `${P}/key`, keyData({ limit: 80, limit_reset: 'daily', usage: 412.37, usage_daily: 60, usage_weekly: 231.5, usage_monthly: 412.37 }));
+    const r = await check();
+    assert.equal(r.balance, 20, '80 − 60 spent today, not 80 − 412.37');
+    assert.equal(r.usage, 60);
+    assert.equal(r.limit, 80);
+    assert.equal(r.level, 'ok'); // $20 left, 25 % of the cap
+  });
+
+  it('a weekly cap reads usage_weekly', async () => {
+    f.server.route('GET', `${P}/credits`, FORBIDDEN_CREDITS);
+    f.server.route('GET', `${P}/key`, keyData({ limit: 300, limit_reset: 'weekly', usage: 900, usage_daily: 10, usage_weekly: 231.5, usage_monthly: 412.37 }));
+    const r = await check();
+    assert.equal(r.balance, 68.5);
+    assert.equal(r.usage, 231.5);
+  });
+
+  it('a cap that never resets (limit_reset null) is spent by the lifetime usage', async () => {
+    f.server.route('GET', `${P}/credits`, FORBIDDEN_CREDITS);
+    f.server.route('GET', `${P}/key`, keyData({ limit: 50, limit_reset: null, usage: 45 }));
+    const r = await check();
+    assert.equal(r.balance, 5);
+    assert.equal(r.usage, 45);
+    assert.equal(r.level, 'critical');
+  });
+
+  it('a resetting cap with no window figure: what is left is unknown, said in a note, no alarm', async () => {
+    f.server.route('GET', `${P}/credits`, FORBIDDEN_CREDITS);
+    f.server.route('GET', `${P}/key`, keyData({ limit: 100, limit_reset: 'monthly', usage: 99.9 }));
+    const r = await check();
+    assert.equal(r.balance, null);
+    assert.equal(r.usage, null);
+    assert.equal(r.limit, 100);
+    assert.equal(r.level, 'info');
+    assert.match(r.note ?? '', /monthly cap .* unknown/);
+  });
+
+  it('/credits zeros beside a key that has spent are not a balance: key view, note, no alarm', async () => {
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 0, total_usage: 0 } } });
+    const r = await check();
+    assert.equal(r.balance, 74.5, "the key's own cap");
+    assert.equal(r.limit, 100);
+    assert.equal(r.level, 'ok');
+    assert.equal(r.details?.total_credits, undefined, 'the zeros are not reported as the account');
+    assert.match(r.note ?? '', /\$0 credits and \$0 usage, but this key alone has spent \$212\.40/);
+  });
+
+  it('zeros beside an unlimited key that has spent: balance unknown (info), never $0 critical', async () => {
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 0, total_usage: 0 } } });
+    f.server.route('GET', `${P}/key`, keyData({ limit: null, usage: 3.18 }));
+    const r = await check();
+    assert.equal(r.balance, null);
+    assert.equal(r.status, 'valid');
+    assert.equal(r.level, 'info');
+    assert.equal(r.usage, 3.18);
+  });
+
+  it('zeros with a key that has spent nothing are believed: an empty account is $0, critical', async () => {
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 0, total_usage: 0 } } });
+    f.server.route('GET', `${P}/key`, keyData({ limit: null, usage: 0 }));
+    const r = await check();
+    assert.equal(r.balance, 0);
+    assert.equal(r.level, 'critical');
+  });
+
   it('allows a negative balance and calls it critical', async () => {
     f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: '10', total_usage: '10.69' } } });
     const r = await check();
