@@ -9,7 +9,7 @@ interface Entry {
 }
 
 // One balance entry per currency (CNY and/or USD), in no stable order. USD-only accounts
-// exist, so no currency is ever required.
+// exist, so no currency is ever required; an empty wallet often sits beside a funded one.
 export const deepseek: ProviderAdapter = {
   id: 'deepseek',
   name: 'DeepSeek',
@@ -35,7 +35,8 @@ export const deepseek: ProviderAdapter = {
         throw new CheckError('bad_response', `DeepSeek balance_infos[${i}]: missing or odd "currency" field.`);
       }
       const currency = e.currency.trim().toUpperCase();
-      const total = parseAmount(e.total_balance, `balance_infos[${i}].total_balance`);
+      // A drained account can answer "-0.00": that is zero, never "-0".
+      const total = parseAmount(e.total_balance, `balance_infos[${i}].total_balance`) || 0;
       details[`balance_${currency}`] = total;
       const granted = parseOptionalAmount(e.granted_balance, `balance_infos[${i}].granted_balance`);
       const toppedUp = parseOptionalAmount(e.topped_up_balance, `balance_infos[${i}].topped_up_balance`);
@@ -55,15 +56,30 @@ export const deepseek: ProviderAdapter = {
 
     const wanted = account.currency?.toUpperCase();
     const byWanted = wanted ? entries.find((e) => e.currency === wanted) : undefined;
-    const chosen = byWanted ?? (entries.length === 1 ? entries[0] : entries.find((e) => e.currency === 'USD') ?? entries[0])!;
+    const chosen = byWanted ?? pickEntry(entries);
 
     const reading: Reading = { balance: chosen.total, currency: chosen.currency, details };
-    if (wanted && !byWanted) {
-      reading.note = `This account has no ${wanted} balance; showing ${chosen.currency}.`;
-    }
+    const notes: string[] = [];
+    if (wanted && !byWanted) notes.push(`This account has no ${wanted} balance; showing ${chosen.currency}.`);
+    // Every other wallet is shown next to the headline, so an empty one never hides a funded one.
+    const others = entries.filter((e) => e !== chosen);
+    if (others.length > 0) notes.push(`Also on this account: ${others.map((e) => `${e.currency} ${e.total.toFixed(2)}`).join(', ')}.`);
+    if (notes.length > 0) reading.note = notes.join(' ');
     if (unavailable) {
       reading.insufficientFunds = 'DeepSeek says the balance cannot pay for calls (is_available: false). Top up to continue.';
     }
     return reading;
   },
 };
+
+/**
+ * Without an account currency: the only entry; else the funded one (the largest positive
+ * total); only when every wallet is empty, an empty one (USD first, so the pick is stable
+ * whatever order the entries come in).
+ */
+function pickEntry(entries: Entry[]): Entry {
+  if (entries.length === 1) return entries[0]!;
+  const funded = entries.filter((e) => e.total > 0).sort((a, b) => b.total - a.total || a.currency.localeCompare(b.currency));
+  if (funded.length > 0) return funded[0]!;
+  return entries.find((e) => e.currency === 'USD') ?? [...entries].sort((a, b) => a.currency.localeCompare(b.currency))[0]!;
+}

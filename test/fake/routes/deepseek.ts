@@ -17,7 +17,9 @@ export function deepseekBalance(infos: object[], isAvailable = true): FakeReply 
 
 function balance(req: FakeRequest): FakeReply {
   if (!isValidKey(req.key)) return DEEPSEEK_UNAUTHORIZED;
+  // Real accounts often list an empty USD wallet beside the funded one, first as often as not.
   return deepseekBalance([
+    { currency: 'USD', total_balance: '0.00', granted_balance: '0.00', topped_up_balance: '0.00' },
     { currency: 'CNY', total_balance: '110.00', granted_balance: '10.00', topped_up_balance: '100.00' },
   ]);
 }

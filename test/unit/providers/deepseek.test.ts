@@ -42,25 +42,59 @@ describe('provider: deepseek', () => {
     assert.equal(r.level, 'critical');
   });
 
-  it('with two currencies and none chosen, prefers USD whatever the order', async () => {
+  // PROVIDERS.md [revised]: without an account currency the funded (largest) wallet wins; the
+  // old rule "prefer USD" showed an empty USD wallet as $0 critical beside a funded CNY one.
+  it('with two currencies and none chosen, takes the larger whatever the order, and shows the other', async () => {
     for (const infos of [[cny, usd], [usd, cny]]) {
       f.server.route('GET', PATH, deepseekBalance(infos));
       const r = await check();
-      assert.equal(r.currency, 'USD');
-      assert.equal(r.balance, 7.5);
+      assert.equal(r.currency, 'CNY');
+      assert.equal(r.balance, 110);
       assert.equal(r.details?.balance_CNY, 110);
       assert.equal(r.details?.balance_USD, 7.5);
       assert.equal(r.details?.topped_up_USD, 7.5);
+      assert.equal(r.note, 'Also on this account: USD 7.50.');
     }
   });
 
-  it('the account currency picks the entry', async () => {
+  it('an empty wallet never wins over a funded one, in either order', async () => {
+    const emptyUsd = { currency: 'USD', total_balance: '0.00', granted_balance: '0.00', topped_up_balance: '0.00' };
+    for (const infos of [[emptyUsd, cny], [cny, emptyUsd]]) {
+      f.server.route('GET', PATH, deepseekBalance(infos));
+      const r = await check();
+      assert.equal(r.currency, 'CNY');
+      assert.equal(r.balance, 110);
+      assert.equal(r.level, 'ok');
+      assert.equal(r.note, 'Also on this account: USD 0.00.');
+    }
+  });
+
+  it('when every wallet is empty, the empty USD one is shown, whatever the order', async () => {
+    const empty = (currency: string) => ({ currency, total_balance: '0.00', granted_balance: '0.00', topped_up_balance: '0.00' });
+    for (const infos of [[empty('CNY'), empty('USD')], [empty('USD'), empty('CNY')]]) {
+      f.server.route('GET', PATH, deepseekBalance(infos));
+      const r = await check();
+      assert.equal(r.currency, 'USD');
+      assert.equal(r.balance, 0);
+      assert.equal(r.level, 'critical');
+    }
+  });
+
+  it('"-0.00" from a drained account is 0, never -0', async () => {
+    f.server.route('GET', PATH, deepseekBalance([{ currency: 'CNY', total_balance: '-0.00', granted_balance: '0.00', topped_up_balance: '-0.00' }], false));
+    const r = await check();
+    assert.ok(Object.is(r.balance, 0), `balance ${String(r.balance)} must be +0`);
+    assert.ok(Object.is(r.details?.balance_CNY, 0));
+    assert.equal(r.level, 'critical');
+  });
+
+  it('the account currency picks the entry; the other wallet is shown beside it', async () => {
     f.server.route('GET', PATH, deepseekBalance([usd, cny]));
     const r = await check(undefined, { currency: 'CNY' });
     assert.equal(r.currency, 'CNY');
     assert.equal(r.balance, 110);
     assert.equal(r.level, 'ok');
-    assert.equal(r.note, undefined);
+    assert.equal(r.note, 'Also on this account: USD 7.50.');
   });
 
   it('an account currency with no entry falls back and says so', async () => {
@@ -71,11 +105,12 @@ describe('provider: deepseek', () => {
     assert.match(r.note ?? '', /no USD balance/);
   });
 
-  it('with two non-USD entries and none chosen, takes the first', async () => {
+  it('with two non-USD entries and none chosen, takes the larger', async () => {
     f.server.route('GET', PATH, deepseekBalance([{ ...usd, currency: 'EUR' }, cny]));
     const r = await check();
-    assert.equal(r.currency, 'EUR');
-    assert.equal(r.balance, 7.5);
+    assert.equal(r.currency, 'CNY');
+    assert.equal(r.balance, 110);
+    assert.equal(r.note, 'Also on this account: EUR 7.50.');
   });
 
   it('is_available false is critical insufficient funds, keeping the real balance', async () => {
