@@ -14,8 +14,21 @@ function fill(template: string, key: string): string {
   return template.replace(PLACEHOLDER, () => key);
 }
 
+/**
+ * Paths are dotted ("data.total_credits", "items.0.amount"); the JSONPath spellings people
+ * copy from docs ("$.data.balance", "data[0].balance", "data['balance']") mean the same.
+ */
+export function normalizePath(path: string): string {
+  return path
+    .trim()
+    .replace(/^\$\.?/, '')
+    .replace(/\[\s*(\d+)\s*\]/g, '.$1')
+    .replace(/\[\s*(['"])(.*?)\1\s*\]/g, '.$2')
+    .replace(/^\./, '');
+}
+
 function readNumber(json: unknown, path: string, option: string): number {
-  const v = getPath(json, path);
+  const v = getPath(json, normalizePath(path));
   if (v === undefined) throw new CheckError('bad_response', `${option} "${path}" is not in the response.`);
   if (v === null) throw new CheckError('bad_response', `${option} "${path}" is null in the response, not a number.`);
   return parseAmount(v, path);
@@ -62,7 +75,7 @@ export const custom: ProviderAdapter = {
       usage: account.usagePath ? scaled(readNumber(res.json, account.usagePath, 'usagePath')) : null,
     };
     if (account.currencyPath) {
-      const c = getPath(res.json, account.currencyPath);
+      const c = getPath(res.json, normalizePath(account.currencyPath));
       if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c.trim())) {
         throw new CheckError('bad_response', `currencyPath "${account.currencyPath}" is not a three-letter currency code (got ${JSON.stringify(c)?.slice(0, 40) ?? 'nothing'}).`);
       }

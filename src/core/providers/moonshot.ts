@@ -16,12 +16,16 @@ function isChina(account: Account): boolean {
   return moonshotCurrencyForHost(hostOf(account.baseUrl ?? DEFAULT_BASE_URL)) === 'CNY';
 }
 
-// A suspended account answers exceeded_current_quota_error (with whatever status); that is
-// a money problem, not a bad key or a rate limit.
+// Wordings of a suspended account: 403 "… is not active, organization … exceeded current quota"
+// and 429 "… is suspended due to insufficient balance".
+const SUSPENDED = /suspended due to insufficient balance|exceeded current quota/i;
+
+// A suspended account answers exceeded_current_quota_error (403 or 429); that is a money
+// problem, not a bad key and not a rate limit.
 function classify(res: HttpResponse): CheckError | undefined {
   const o = res.json && typeof res.json === 'object' ? (res.json as Record<string, unknown>) : undefined;
   const err = o?.error && typeof o.error === 'object' ? (o.error as Record<string, unknown>) : undefined;
-  if (err?.type === 'exceeded_current_quota_error') {
+  if (err?.type === 'exceeded_current_quota_error' || SUSPENDED.test(providerMessage(res.json, res.text) ?? '')) {
     const msg = providerMessage(res.json) ?? 'exceeded_current_quota_error';
     return new CheckError('insufficient_funds', `Moonshot account has no usable quota (HTTP ${res.status}): ${msg}`, { httpStatus: res.status });
   }
@@ -42,6 +46,10 @@ export const moonshot: ProviderAdapter = {
     const body = asObject(res.json, 'Moonshot /v1/users/me/balance');
     if (body.status !== true || body.code !== 0) {
       const msg = providerMessage(body) ?? `status ${JSON.stringify(body.status)}, code ${JSON.stringify(body.code)}`;
+      // An HTTP 200 can still carry a refused key (code 401, scode "unauthorized").
+      if (body.code === 401 || body.code === 403 || body.scode === 'unauthorized') {
+        throw new CheckError('auth', `The key was rejected — Moonshot answered code ${JSON.stringify(body.code)}, scode ${JSON.stringify(body.scode)}${providerMessage(body) ? `: ${providerMessage(body)}` : ''}.`);
+      }
       if (mentionsNoFunds(msg)) throw new CheckError('insufficient_funds', `Moonshot: ${msg}`);
       throw new CheckError('bad_response', `Moonshot did not confirm the balance (expected status true and code 0): ${msg}.`);
     }

@@ -33,6 +33,13 @@ export const novita: ProviderAdapter = {
       const raw = parseOptionalAmount(body[field], field);
       if (raw !== null) details[name] = roundMoney(raw / UNITS_PER_USD);
     }
-    return { balance: available, currency: 'USD', details };
+    const reading: Reading = { balance: available, currency: 'USD', details };
+    // availableBalance counts the credit line too (docs: 1 000 000 = 800 000 cash + 200 000 credit).
+    const credit = details.credit_limit;
+    if (typeof credit === 'number' && credit > 0) {
+      const cash = details.cash_balance;
+      reading.note = `Available balance includes a credit line of $${credit.toFixed(2)}${typeof cash === 'number' ? ` (cash $${cash.toFixed(2)})` : ''}.`;
+    }
+    return reading;
   },
 };
