@@ -29,7 +29,12 @@ export interface RealFixture {
   source: string | string[];
   /** What a careful human reads in this answer, in words. */
   reading: string;
-  /** Account fields beyond id, provider and baseUrl (currency, monthlyBudget, teamId, …). */
+  /** What was changed from the recorded answer (an id anonymised, an envelope restored), and why. */
+  adapted?: string;
+  /**
+   * Account fields beyond id, provider and baseUrl (currency, monthlyBudget, teamId, …). In a
+   * string value, "{baseUrl}" becomes the served base URL (for a custom account's `url`).
+   */
   account?: Record<string, unknown>;
   /** Also pass an admin / management key. */
   adminKey?: boolean;
@@ -99,7 +104,9 @@ describe('providers on recorded real responses', () => {
       for (const r of fixture.responses) {
         server.route(r.method ?? 'GET', base + r.path, { status: r.status ?? 200, headers: r.headers ?? {}, body: r.body });
       }
-      const account = AccountSchema.parse({ id: 'real', provider, ...fixture.account, baseUrl: server.url + base });
+      const served = server.url + base;
+      const fields = Object.fromEntries(Object.entries(fixture.account ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v.split('{baseUrl}').join(served) : v]));
+      const account = AccountSchema.parse({ id: 'real', provider, ...fields, baseUrl: served });
       const http = new HttpClient({ timeoutMs: 3000, env: {} });
       const keys = fixture.adminKey ? { key: VALID_KEY, adminKey: ADMIN_KEY } : { key: VALID_KEY };
       const now = fixture.now ? new Date(fixture.now) : undefined;
