@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
 import { POST_BALANCE_PATH, TEAM_BALANCE_PATH } from '../../fake/routes/custom';
 import { HTML_502 } from '../../fake/server';
-import { custom } from '../../../src/core/providers/custom';
+import { custom, normalizePath } from '../../../src/core/providers/custom';
 import type { Account } from '../../../src/core/model';
 
 describe('provider: custom', () => {
@@ -125,6 +125,21 @@ describe('provider: custom', () => {
     const r = await team({ body: '{}' });
     assert.equal(r.errorKind, 'config');
     assert.match(r.error ?? '', /POST/);
+  });
+
+  it('JSONPath-style spellings mean the same dotted path', () => {
+    assert.equal(normalizePath('$.data.total_credits'), 'data.total_credits');
+    assert.equal(normalizePath('$data.x'), 'data.x');
+    assert.equal(normalizePath('balance_infos[1].total_balance'), 'balance_infos.1.total_balance');
+    assert.equal(normalizePath("data['total-credits']"), 'data.total-credits');
+    assert.equal(normalizePath('$["data"][0]'), 'data.0');
+    assert.equal(normalizePath(' team.billing.used '), 'team.billing.used');
+  });
+
+  it('reads a JSONPath-style balancePath from the answer', async () => {
+    const r = await team({ balancePath: '$.credits_remaining', limitPath: "$['credit_limit']" });
+    assert.equal(r.balance, 755);
+    assert.equal(r.limit, 1000);
   });
 
   it('a path that does not resolve is a bad_response naming the path', async () => {

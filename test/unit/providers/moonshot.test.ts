@@ -83,6 +83,29 @@ describe('provider: moonshot', () => {
     assert.equal(r.errorKind, 'insufficient_funds');
   });
 
+  it('the suspended wordings are out of funds even without the error type (403 not active, 429 suspended)', async () => {
+    const cases: [number, string][] = [
+      [403, 'Your account org-x <ak-y> is not active, organization <org-x> exceeded current quota, please check your plan and billing details'],
+      [429, 'Your account org-x <ak-y> is suspended due to insufficient balance, please recharge your account or check your plan and billing details'],
+    ];
+    for (const [status, message] of cases) {
+      f.server.route('GET', PATH, { status, body: { error: { message } } });
+      const r = await check();
+      assert.equal(r.errorKind, 'insufficient_funds', `${status}: ${r.error}`);
+      assert.equal(r.status, 'valid');
+      assert.equal(r.level, 'critical');
+    }
+  });
+
+  it('HTTP 200 with status false and code 401 / scode unauthorized is a rejected key, not ¥0', async () => {
+    f.server.route('GET', PATH, { body: { code: 401, data: { available_balance: 0, voucher_balance: 0, cash_balance: 0 }, scode: 'unauthorized', status: false } });
+    const r = await check();
+    assert.equal(r.status, 'invalid');
+    assert.equal(r.errorKind, 'auth');
+    assert.equal(r.balance, null);
+    assert.match(r.error ?? '', /code 401, scode "unauthorized"/);
+  });
+
   it('an ordinary 429 stays rate_limited; an HTTP 200 refusal about balance is insufficient funds', async () => {
     f.server.route('GET', PATH, { status: 429, body: { error: { message: 'Your account org-0a1b2c request reached max request: 3', type: 'rate_limit_reached_error' } } });
     let r = await check();

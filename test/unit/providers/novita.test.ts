@@ -21,6 +21,7 @@ describe('provider: novita', () => {
     assert.equal(r.details?.pending_charges, 0);
     assert.equal(r.details?.outstanding_invoices, 0);
     assert.equal(r.limit, null);
+    assert.equal(r.note, 'Available balance includes a credit line of $20.00 (cash $80.00).');
     assert.equal(f.server.hits(PATH)[0]?.headers.authorization, `Bearer ${VALID_KEY}`);
   });
 
@@ -47,6 +48,7 @@ describe('provider: novita', () => {
     const r = await check();
     assert.equal(r.balance, 25);
     assert.equal(r.details?.cash_balance, undefined);
+    assert.equal(r.note, undefined, 'no credit line named, none claimed');
   });
 
   it('a missing or non-numeric availableBalance is a bad_response naming it', async () => {
