@@ -4,7 +4,8 @@ import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
 
 // Balance = total_credits − total_usage from /credits, which officially needs a management
-// key; many normal keys succeed too. On 403 we fall back to /key (the key's own cap) and say so.
+// key; many normal keys succeed too. On 403 — or on 0/0 zeros that the key's own spend
+// contradicts — we fall back to /key (the key's own cap) and say so.
 export const openrouter: ProviderAdapter = {
   id: 'openrouter',
   name: 'OpenRouter',
