@@ -87,9 +87,9 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
 
   // 410 Gone: the provider retired this endpoint. Not a fault of the key or the account, and
   // not worth an alarm: say so, point to the console, and ask again only rarely.
-  const gone = (message: string): DetailedCheck => {
+  const gone = (): DetailedCheck => {
     const consoleUrl = provider.billingUrl(account);
-    const note = `${provider.name} no longer reports a balance at this address (HTTP 410 Gone)` +
+    const note = `${provider.name} no longer reports a balance at ${new URL(baseUrl).host} (HTTP 410 Gone)` +
       (consoleUrl ? `; see it in the console: ${consoleUrl}.` : '.') +
       ` Checked again in ${Math.round(GONE_RECHECK_MS / 3_600_000)} h.`;
     const r: BalanceResult = {
@@ -101,7 +101,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       usage: null,
       limit: null,
       note: redact(note, secrets),
-      details: { http_status: 410, provider_said: redact(message, secrets).slice(0, 300) },
+      details: { http_status: 410 },
       checkedAt: now().toISOString(),
     };
     r.level = computeLevel(levelInputOf(r), account, settings);
@@ -116,7 +116,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     reading = await provider.check(ctx);
   } catch (e) {
     if (e instanceof CheckError) {
-      if (e.extra.httpStatus === 410) return gone(e.message);
+      if (e.extra.httpStatus === 410) return gone();
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
         // The money is gone or short; a balance is reported only when the provider said one.

@@ -135,7 +135,7 @@ describe('provider: siliconflow — a retired endpoint (410 Gone)', () => {
       assert.equal(r.balance, null);
       assert.equal(r.errorKind, undefined);
       assert.equal(r.error, undefined);
-      assert.match(r.note ?? '', /no longer reports a balance at this address \(HTTP 410 Gone\); see it in the console: https:\/\/cloud\.siliconflow\.cn\/expensebill\. Checked again in 24 h\./);
+      assert.match(r.note ?? '', /^SiliconFlow no longer reports a balance at 127\.0\.0\.1:\d+ \(HTTP 410 Gone\); see it in the console: https:\/\/cloud\.siliconflow\.cn\/expensebill\. Checked again in 24 h\./);
     }
   });
 
