@@ -139,6 +139,14 @@ describe('provider: siliconflow — a retired endpoint (410 Gone)', () => {
     }
   });
 
+  it('a 410 from any provider reads the same way (the rule lives in the check, not the adapter)', async () => {
+    f.server.route('GET', '/deepseek/user/balance', { status: 410, body: { error: { message: 'Gone' } } });
+    const r = await checkVia(f.server, { provider: 'deepseek' }, '/deepseek');
+    assert.equal(r.status, 'unavailable');
+    assert.equal(r.level, 'info');
+    assert.match(r.note ?? '', /^DeepSeek no longer reports a balance .*https:\/\/platform\.deepseek\.com\/top_up/);
+  });
+
   it('is asked again only after a day, not every poll — not even when forced — and shows no stale numbers', async () => {
     const store = new MemoryStore();
     const e = engine(store);
