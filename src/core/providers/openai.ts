@@ -194,8 +194,14 @@ async function hardSpendLimit(ctx: Parameters<ProviderAdapter['check']>[0], admi
     if (e instanceof CheckError && e.extra.httpStatus === 404) return {};
     return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
   }
-  const body = asObject(json, `OpenAI ${path}`);
-  const cents = parseAmount(body.threshold_amount, 'threshold_amount');
+  let body: Record<string, unknown>;
+  let cents: number;
+  try {
+    body = asObject(json, `OpenAI ${path}`);
+    cents = parseAmount(body.threshold_amount, 'threshold_amount');
+  } catch (e) {
+    return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
+  }
   const currency = typeof body.currency === 'string' ? body.currency.toUpperCase() : 'USD';
   if (currency !== 'USD') return { why: `OpenAI's hard spend limit is in ${currency}; costs are in USD, so it is not used.` };
   if (typeof body.interval === 'string' && body.interval !== 'month') {
