@@ -1,3 +1,4 @@
+import { formatMoney } from '../format';
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
@@ -16,7 +17,7 @@ const DB_DOWN = /no connected db|database not connected|not connected to db/i;
 const OVER_BUDGET = /budget has been exceeded|exceededbudget|exceeded budget|over budget/i;
 
 function money(n: number): string {
-  return `$${n.toFixed(2)}`;
+  return formatMoney(n, 'USD');
 }
 
 /** `onDbDown` hears the message when the proxy says it has no database. */

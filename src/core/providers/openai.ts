@@ -1,3 +1,4 @@
+import { formatMoney } from '../format';
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { Account, DetailValue } from '../model';
@@ -71,7 +72,7 @@ export function eachResult(body: Record<string, unknown>, what: string, fn: (r: 
 }
 
 function money(n: number): string {
-  return `$${n.toFixed(2)}`;
+  return formatMoney(n, 'USD');
 }
 
 /** A limit the provider itself enforces on the month's spend (OpenAI's hard spend limit). */
