@@ -100,12 +100,14 @@ export function spendReading(spend: number, account: Account, since: Date, provi
   const limit = opts.providerLimit;
   if (limit) {
     details.limit_source = 'provider';
+    // The provider's own cap is what actually stops spending; a hand-set budget would only mislead.
+    const ignored = account.monthlyBudget !== undefined ? ` Your monthlyBudget (${money(account.monthlyBudget)}) is not used while this limit is enforced.` : '';
     return {
       balance: roundMoney(limit.amount - spend),
       currency: 'USD',
       usage,
       limit: limit.amount,
-      note: `Left of ${limit.label} of ${money(limit.amount)} (spent ${money(usage)} since ${day}).${caveat}`,
+      note: `Left of ${limit.label} (${money(limit.amount)}); spent ${money(usage)} since ${day}.${ignored}${caveat}`,
       details,
     };
   }

@@ -224,7 +224,8 @@ describe('provider: openai — hard spend limit', () => {
     assert.equal(r.usage, 12.34);
     assert.equal(r.balance, 7.66);
     assert.equal(r.level, 'warning');
-    assert.match(r.note ?? '', /OpenAI's hard spend limit for the organization of \$20\.00/);
+    assert.match(r.note ?? '', /Left of OpenAI's hard spend limit for the organization \(\$20\.00\); spent \$12\.34/);
+    assert.match(r.note ?? '', /Your monthlyBudget \(\$500\.00\) is not used while this limit is enforced/);
     const q = f.server.hits(`${P}/organization/costs`)[0]?.query;
     assert.equal(q?.get('limit'), '31');
     assert.equal(q?.get('bucket_width'), '1d');
