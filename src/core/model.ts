@@ -56,6 +56,10 @@ export const AccountSchema = z.looseObject({
   monthlyBudget: money.positive().optional(),
   /** xAI team id (management API). */
   teamId: z.string().trim().min(1).max(200).optional(),
+  /** OpenAI project id: read that project's hard spend limit and costs instead of the organization's. */
+  projectId: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'a project id such as "proj_abc123"').max(200).optional(),
+  /** Relay: `hard_limit_usd` already is what is left (one-api per-user display mode), so usage is not subtracted again. */
+  hardLimitIsRemaining: z.boolean().optional(),
   ...CustomOptionsSchema.shape,
 });
 export type Account = z.infer<typeof AccountSchema>;

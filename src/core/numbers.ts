@@ -31,7 +31,15 @@ export function parseOptionalAmount(value: unknown, field: string): number | nul
 
 /** Rounds away binary noise (0.1 + 0.2) without losing cents or sub-cent precision. */
 export function roundMoney(n: number): number {
+  // Far above a cent's precision there is no noise to round, and n * 1e8 could overflow to Infinity.
+  if (!Number.isFinite(n) || Math.abs(n) >= 1e15) return n;
   return Math.round(n * 1e8) / 1e8;
+}
+
+/** a + b, or undefined when the sum is not a finite number (1e308 + 1e308): never Infinity as money. */
+export function addMoney(a: number, b: number): number | undefined {
+  const sum = roundMoney(a + b);
+  return Number.isFinite(sum) ? sum : undefined;
 }
 
 /** Reads a dotted path ("data.total_credits", "items.0.amount") from parsed JSON. */

@@ -2,6 +2,7 @@
 import { formatMoney } from './format';
 import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
+import { addMoney } from './numbers';
 
 export type StatusBarMode = 'lowest' | 'total' | 'all';
 
@@ -59,9 +60,21 @@ export function sortByConcern(results: readonly BalanceResult[]): BalanceResult[
   });
 }
 
+/**
+ * Total balance per currency (never summed across currencies). A currency whose total is not a
+ * finite number (1e308 + 1e308) is left out rather than shown as Infinity or turned into JSON null.
+ */
 export function totals(results: readonly BalanceResult[]): Record<string, number> {
   const t: Record<string, number> = {};
-  for (const r of results) if (r.balance !== null) t[r.currency] = Math.round(((t[r.currency] ?? 0) + r.balance) * 1e8) / 1e8;
+  const overflowed = new Set<string>();
+  for (const r of results) {
+    if (r.balance === null || overflowed.has(r.currency)) continue;
+    const sum = addMoney(t[r.currency] ?? 0, r.balance);
+    if (sum === undefined) {
+      overflowed.add(r.currency);
+      delete t[r.currency];
+    } else t[r.currency] = sum;
+  }
   return t;
 }
 

@@ -4,6 +4,7 @@ import type { Account, BalanceResult, ErrorKind, Level, Status } from '../core/m
 import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
 import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
+import { totals } from '../core/statusView';
 import { downsampleIndices } from './downsample';
 import {
   MAX_SERIES_POINTS, RANGE_MS,
@@ -101,14 +102,11 @@ export function buildChart(points: readonly Readonly<HistoryPoint>[], range: Ran
 }
 
 export function buildSummary(results: readonly BalanceResult[], accounts: number): Summary {
-  const totals = new Map<string, number>();
-  for (const r of results) {
-    if (r.balance === null) continue;
-    totals.set(r.currency, (totals.get(r.currency) ?? 0) + r.balance);
-  }
+  // One totals rule for the status bar, the CLI and the panel (per currency, never Infinity).
+  const perCurrency = Object.entries(totals(results));
   return {
     accounts,
-    totals: [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount: roundMoney(amount) })),
+    totals: perCurrency.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount })),
     errors: results.filter((r) => r.level === 'error').length,
     critical: results.filter((r) => r.level === 'critical').length,
     warning: results.filter((r) => r.level === 'warning').length,

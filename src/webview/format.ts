@@ -25,6 +25,10 @@ export function formatRate(amount: number, currency: string): string {
 /** Axis ticks: plain numbers (the axis is labelled with its currency), thousands as "k". */
 export function formatTick(amount: number): string {
   const abs = Math.abs(amount);
+  if (!Number.isFinite(amount)) return '';
+  if (abs >= 1e15) return amount.toExponential(1);
+  if (abs >= 1e9) return `${Math.round(amount / 1e9)}B`;
+  if (abs >= 1e6) return `${Math.round(amount / 1e6)}M`;
   if (abs >= 10_000) return `${Math.round(amount / 1000)}k`;
   if (abs >= 100) return amount.toFixed(0);
   return amount.toFixed(abs >= 10 ? 1 : 2);

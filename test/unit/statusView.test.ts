@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { statusView, escapeMarkdown } from '../../src/core/statusView';
+import { statusView, escapeMarkdown, totals } from '../../src/core/statusView';
 import type { BalanceResult } from '../../src/core/model';
 
 const NOW = Date.parse('2026-11-01T12:00:00Z');
@@ -53,5 +53,26 @@ describe('status bar view', () => {
     assert.ok(!v.tooltip.includes('](command:evil)'));
     for (const c of ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys']) assert.ok(v.tooltip.includes(`command:${c}`));
     assert.equal(escapeMarkdown('a*b_c'), 'a\\*b\\_c');
+  });
+});
+
+describe('totals per currency', () => {
+  it('sums each currency on its own, never across currencies, without binary noise', () => {
+    assert.deepEqual(totals([r('a', 'ok', 0.1), r('b', 'ok', 0.2), r('c', 'ok', 88.88, 'CNY'), r('d', 'info', null)]), { USD: 0.3, CNY: 88.88 });
+  });
+
+  it('a total that overflows is left out, never Infinity or JSON null; other currencies stay', () => {
+    const t = totals([r('a', 'ok', 1e308), r('b', 'ok', 1e308), r('c', 'ok', 5, 'CNY'), r('d', 'ok', 1, 'USD')]);
+    assert.deepEqual(t, { CNY: 5 });
+    assert.equal(JSON.stringify(t), '{"CNY":5}');
+  });
+
+  it('huge but finite totals survive rounding (1e301 * 1e8 would overflow)', () => {
+    assert.deepEqual(totals([r('a', 'ok', 1e301), r('b', 'ok', 1e301)]), { USD: 2e301 });
+  });
+
+  it('the status bar shows huge totals readably', () => {
+    const v = statusView([r('a', 'ok', 1e22), r('b', 'ok', 0.84)], { mode: 'total', checking: false, accountCount: 2, now: NOW });
+    assert.equal(v.text, '$(credit-card) $1.00e+22');
   });
 });

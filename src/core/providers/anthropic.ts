@@ -9,6 +9,8 @@ import { eachResult, errorObject, forEachPage, hostOfResponse, keyCheckWithSpend
 
 const BILLING_URL = 'https://console.anthropic.com/settings/billing';
 const VERSION = '2023-06-01';
+/** Anthropic documents that the cost report leaves Priority Tier out: the month's spend can be understated. */
+const PRIORITY_TIER_CAVEAT = 'The cost report leaves out Priority Tier costs, so spend may be understated.';
 
 function headers(key: string): Record<string, string> {
   return { 'x-api-key': key, 'anthropic-version': VERSION };
@@ -44,6 +46,7 @@ async function monthSpendCents(ctx: Parameters<ProviderAdapter['check']>[0], adm
   await forEachPage(
     what,
     async (page) => {
+      // 31 daily buckets is the most one page holds (the default is 7); next_page is an opaque cursor.
       const q = new URLSearchParams({ starting_at: rfc3339(since), bucket_width: '1d', limit: '31' });
       if (page !== undefined) q.set('page', page);
       const res = await http.json(`${joinUrl(baseUrl, '/organizations/cost_report')}?${q.toString()}`, { headers: headers(adminKey), secrets, classify });
@@ -75,6 +78,6 @@ export const anthropic: ProviderAdapter = {
     const since = utcMonthStart(ctx.now);
     return keyCheckWithSpend('Anthropic', BILLING_URL, account, since,
       http.json(joinUrl(baseUrl, '/models'), { headers: headers(key), secrets, classify }),
-      adminKey ? monthSpendCents(ctx, adminKey, since).then((c) => roundMoney(c / 100)) : undefined);
+      adminKey ? monthSpendCents(ctx, adminKey, since).then((c) => ({ usd: roundMoney(c / 100), caveat: PRIORITY_TIER_CAVEAT })) : undefined);
   },
 };

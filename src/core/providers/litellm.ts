@@ -1,15 +1,24 @@
+import { formatMoney } from '../format';
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading } from './types';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { errorObject, hostOfResponse } from './openai';
 import { originOf } from './relay';
 
-// A LiteLLM proxy's virtual key: remaining = max_budget − spend from /key/info. The proxy's
-// own URL is the base; users often paste the OpenAI-style ".../v1", which /key/info is not under.
+// A LiteLLM proxy's virtual key: remaining = max_budget − spend from /key/info. A key in a team
+// (or owned by a user) also answers to that team's (or user's) budget: the smallest remaining
+// binds. The proxy's own URL is the base; users often paste the OpenAI-style ".../v1".
 
-const DB_DOWN = /database not connected/i;
+/** Every wording a proxy without a database has used: 400 no_db_connection, older 401 auth_error, 500 on other routes. */
+const DB_DOWN = /no connected db|database not connected|not connected to db/i;
+/** "Budget has been exceeded! …", "ExceededBudget: …", "… exceeded budget for model=…". */
+const OVER_BUDGET = /budget has been exceeded|exceededbudget|exceeded budget|over budget/i;
+
+function money(n: number): string {
+  return formatMoney(n, 'USD');
+}
 
 /** `onDbDown` hears the message when the proxy says it has no database. */
 function classify(res: HttpResponse, onDbDown: (message: string) => void): CheckError | undefined {
@@ -18,32 +27,96 @@ function classify(res: HttpResponse, onDbDown: (message: string) => void): Check
   const msg = providerMessage(res.json, res.text) ?? '';
   const where = `HTTP ${res.status} from ${hostOfResponse(res)}`;
   // Without a database the proxy cannot track keys at all: not the key's fault.
-  if (DB_DOWN.test(res.text)) {
-    const m = DB_DOWN.test(msg) ? msg.replace(/^Internal Server Error,\s*/i, '') : 'Database not connected';
+  if (err?.type === 'no_db_connection' || DB_DOWN.test(res.text)) {
+    const m = DB_DOWN.test(msg) ? msg.replace(/^(Internal Server Error|Authentication Error),\s*/i, '') : 'Database not connected';
     onDbDown(m);
     return new CheckError('server', m, { httpStatus: res.status });
   }
-  // The proxy's auth errors carry code "401" (string or number), whatever the HTTP status.
-  if (err?.type === 'auth_error' || String(err?.code) === '401') {
-    return new CheckError('auth', `The key was rejected — ${where}: ${msg}`, { httpStatus: res.status });
+  // Budgets come back as 429 (now), 400, or even typed auth_error (older proxies): money, not rate or key.
+  if (err?.type === 'budget_exceeded' || OVER_BUDGET.test(msg)) {
+    const extra: { httpStatus: number; balance?: number } = { httpStatus: res.status };
+    const left = overBudgetBalance(msg);
+    if (left !== undefined) extra.balance = left;
+    return new CheckError('insufficient_funds', `Budget exceeded — ${where}: ${msg}`, extra);
   }
-  if (err?.type === 'budget_exceeded') {
-    return new CheckError('insufficient_funds', `Budget exceeded — ${where}: ${msg}`, { httpStatus: res.status, balance: overBudgetBalance(msg) });
+  // The proxy's auth errors carry code "401" (string or number), whatever the HTTP status.
+  if (err?.type === 'auth_error' || err?.type === 'token_not_found_in_db' || String(err?.code) === '401') {
+    return new CheckError('auth', `The key was rejected — ${where}: ${msg}`, { httpStatus: res.status });
   }
   return undefined;
 }
 
-/** "Budget has been exceeded! Current cost: 10.5, Max budget: 10.0" → −0.5; else 0. */
-function overBudgetBalance(msg: string): number {
-  const m = /current cost:\s*([-+]?\d+(?:\.\d+)?)[\s\S]*?max budget:\s*([-+]?\d+(?:\.\d+)?)/i.exec(msg);
-  if (!m?.[1] || !m[2]) return 0;
-  return roundMoney(Number(m[2]) - Number(m[1]));
+/**
+ * "Current cost: 10.5, Max budget: 10.0" → −0.5. When the figures say money is left (a request's
+ * estimate was refused), what is left for calls is unknown: undefined rather than a made-up 0.
+ */
+function overBudgetBalance(msg: string): number | undefined {
+  const m = /current cost:\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)[\s\S]*?max budget:\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)/i.exec(msg);
+  if (!m?.[1] || !m[2]) return undefined;
+  const left = roundMoney(Number(m[2]) - Number(m[1]));
+  return Number.isFinite(left) && left <= 0 ? left : undefined;
+}
+
+/** One budget that applies to the key: the key's own, its team's or its user's. */
+interface Budget {
+  scope: 'key' | 'team' | 'user';
+  spend: number;
+  maxBudget: number | null;
+  duration?: string | undefined;
+  resetAt?: string | undefined;
+}
+
+function budgetOf(scope: Budget['scope'], o: Record<string, unknown>, what: string): Budget {
+  const b: Budget = {
+    scope,
+    spend: parseAmount(o.spend ?? 0, `${what}.spend`),
+    maxBudget: parseOptionalAmount(o.max_budget, `${what}.max_budget`),
+  };
+  if (typeof o.budget_duration === 'string' && o.budget_duration !== '') b.duration = o.budget_duration;
+  if (typeof o.budget_reset_at === 'string' && o.budget_reset_at !== '') b.resetAt = o.budget_reset_at;
+  return b;
+}
+
+function remainingOf(b: Budget): number | null {
+  return b.maxBudget === null ? null : roundMoney(b.maxBudget - b.spend);
+}
+
+/** "the team budget resets 2026-09-01T00:00:00Z (30d window)". */
+function windowText(b: Budget): string | undefined {
+  if (!b.duration && !b.resetAt) return undefined;
+  const when = b.resetAt ? `resets ${b.resetAt}` : 'resets on its own schedule';
+  return `the ${b.scope} budget ${when}${b.duration ? ` (${b.duration} window)` : ''}`;
+}
+
+/**
+ * A team's or user's budget on top of the key's. A proxy that does not serve the route (404) is
+ * silent; any other failure keeps the key's figures and says which budget could not be read.
+ */
+async function outerBudget(
+  ctx: ProviderContext,
+  root: string,
+  scope: 'team' | 'user',
+  id: string,
+): Promise<{ budget?: Budget; why?: string }> {
+  const path = scope === 'team' ? `/team/info?team_id=${encodeURIComponent(id)}` : `/user/info?user_id=${encodeURIComponent(id)}`;
+  try {
+    const res = await ctx.http.json(joinUrl(root, path), { headers: bearer(ctx.key), secrets: ctx.secrets });
+    const body = asObject(res.json, `LiteLLM /${scope}/info`);
+    const inner = body[`${scope}_info`];
+    // Older /team/info answers carry the team's fields at the top level.
+    const info = inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : body;
+    const budget = budgetOf(scope, info, `${scope}_info`);
+    return budget.maxBudget === null ? {} : { budget };
+  } catch (e) {
+    if (e instanceof CheckError && e.extra.httpStatus === 404) return {};
+    return { why: `The ${scope} budget could not be read (${e instanceof Error ? e.message : String(e)}).` };
+  }
 }
 
 export const litellm: ProviderAdapter = {
   id: 'litellm',
   name: 'LiteLLM',
-  description: 'Virtual key budget left on a LiteLLM proxy (set your proxy URL)',
+  description: 'Budget left on a LiteLLM proxy: the smallest of the key, team and user budgets (set your proxy URL)',
   defaultBaseUrl: 'http://localhost:4000',
   defaultCurrency: 'USD',
   keyEnv: 'LITELLM_API_KEY',
@@ -56,27 +129,49 @@ export const litellm: ProviderAdapter = {
     try {
       res = await http.json(joinUrl(root, '/key/info'), { headers: bearer(key), secrets, classify: (r) => classify(r, (m) => (dbDown = m)) });
     } catch (e) {
-      if (dbDown !== undefined) return { balance: null, currency: 'USD', status: 'unavailable', note: dbDown };
+      if (dbDown !== undefined) {
+        return { balance: null, currency: 'USD', status: 'unavailable', note: `${dbDown} The proxy cannot track budgets without a database.` };
+      }
       throw e;
     }
     const info = asObject(asObject(res.json, 'LiteLLM /key/info').info, 'LiteLLM /key/info "info"');
-    const spend = parseAmount(info.spend, 'info.spend');
-    const maxBudget = parseOptionalAmount(info.max_budget, 'info.max_budget');
+    const keyBudget = budgetOf('key', { ...info, spend: parseAmount(info.spend, 'info.spend') }, 'info');
     const details: Record<string, DetailValue> = {};
-    for (const f of ['key_alias', 'budget_duration', 'budget_reset_at'] as const) {
+    for (const f of ['key_alias', 'budget_duration', 'budget_reset_at', 'team_id'] as const) {
       if (typeof info[f] === 'string' && info[f] !== '') details[f] = info[f];
     }
-    if (maxBudget === null) {
+
+    // LiteLLM's docs: a team key answers to the team budget; a key outside a team to its user's.
+    const teamId = typeof info.team_id === 'string' && info.team_id !== '' ? info.team_id : undefined;
+    const userId = typeof info.user_id === 'string' && info.user_id !== '' ? info.user_id : undefined;
+    const outer = teamId ? await outerBudget(ctx, root, 'team', teamId) : userId ? await outerBudget(ctx, root, 'user', userId) : {};
+    const budgets = [keyBudget, ...(outer.budget ? [outer.budget] : [])].filter((b) => b.maxBudget !== null);
+    for (const b of budgets) details[`${b.scope}_remaining`] = remainingOf(b);
+
+    const notes: string[] = [];
+    if (outer.why) notes.push(outer.why);
+    if (budgets.length === 0) {
       return {
         balance: null,
         currency: 'USD',
-        usage: spend,
+        usage: keyBudget.spend,
         limit: null,
         status: 'valid',
-        note: 'This key has no budget set (max_budget is null); showing its spend only.',
+        note: ['This key has no budget set (max_budget is null); showing its spend only.', ...notes].join(' '),
         details,
       };
     }
-    return { balance: roundMoney(maxBudget - spend), currency: 'USD', usage: spend, limit: maxBudget, details };
+    // The budget that binds is the one with the least left (spend may already exceed it: negative).
+    const binding = budgets.reduce((a, b) => ((remainingOf(b) ?? Infinity) < (remainingOf(a) ?? Infinity) ? b : a));
+    const left = remainingOf(binding)!;
+    if (budgets.length > 1 || binding.scope !== 'key') {
+      notes.unshift(`The ${binding.scope} budget binds: ${money(left)} left of ${money(binding.maxBudget!)}.`);
+    }
+    const window = windowText(binding);
+    if (window) notes.push(`Spend counts from the start of the window; ${window}.`);
+    if (binding.scope !== 'key') details.budget_scope = binding.scope;
+    const reading: Reading = { balance: left, currency: 'USD', usage: binding.spend, limit: binding.maxBudget, details };
+    if (notes.length) reading.note = notes.join(' ');
+    return reading;
   },
 };

@@ -1,6 +1,7 @@
+import { formatMoney } from '../format';
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
-import type { Account } from '../model';
+import type { Account, DetailValue } from '../model';
 import { parseAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
 
@@ -71,23 +72,55 @@ export function eachResult(body: Record<string, unknown>, what: string, fn: (r: 
 }
 
 function money(n: number): string {
-  return `$${n.toFixed(2)}`;
+  return formatMoney(n, 'USD');
 }
 
-/** Month-to-date spend as a Reading: budget left when the account has a monthlyBudget. */
-export function spendReading(spend: number, account: Account, since: Date, providerName: string): Reading {
+/** A limit the provider itself enforces on the month's spend (OpenAI's hard spend limit). */
+export interface ProviderLimit {
+  amount: number;
+  /** Says whose limit it is: "OpenAI's hard spend limit for project proj_1". */
+  label: string;
+}
+
+export interface SpendOptions {
+  providerLimit?: ProviderLimit | undefined;
+  /** A sentence appended to the note (what the figure leaves out, why a limit is not used). */
+  caveat?: string | undefined;
+}
+
+/**
+ * Month-to-date spend as a Reading. What is left is measured against the provider's own limit
+ * when there is one, else the account's monthlyBudget; otherwise only the spend is known.
+ */
+export function spendReading(spend: number, account: Account, since: Date, providerName: string, opts: SpendOptions = {}): Reading {
   const usage = roundMoney(spend);
   const day = since.toISOString().slice(0, 10);
-  const details = { spend_since: since.toISOString() };
+  const details: Record<string, DetailValue> = { spend_since: since.toISOString() };
+  const caveat = opts.caveat ? ` ${opts.caveat}` : '';
+  const limit = opts.providerLimit;
+  if (limit) {
+    details.limit_source = 'provider';
+    // The provider's own cap is what actually stops spending; a hand-set budget would only mislead.
+    const ignored = account.monthlyBudget !== undefined ? ` Your monthlyBudget (${money(account.monthlyBudget)}) is not used while this limit is enforced.` : '';
+    return {
+      balance: roundMoney(limit.amount - spend),
+      currency: 'USD',
+      usage,
+      limit: limit.amount,
+      note: `Left of ${limit.label} (${money(limit.amount)}); spent ${money(usage)} since ${day}.${ignored}${caveat}`,
+      details,
+    };
+  }
   const budget = account.monthlyBudget;
   if (budget !== undefined) {
+    details.limit_source = 'monthlyBudget';
     return {
       balance: roundMoney(budget - spend),
       currency: 'USD',
       usage,
       limit: budget,
       // Say plainly that this is the user's own budget, not money held by the provider.
-      note: `Left of your monthly budget of ${money(budget)} (spent ${money(usage)} since ${day}); ${providerName} has no balance API.`,
+      note: `Left of your monthly budget of ${money(budget)} (spent ${money(usage)} since ${day}); ${providerName} has no balance API.${caveat}`,
       details,
     };
   }
@@ -97,7 +130,7 @@ export function spendReading(spend: number, account: Account, since: Date, provi
     usage,
     limit: null,
     status: 'valid',
-    note: `Spent ${money(usage)} since ${day}. Set a monthlyBudget on this account to see what is left of it.`,
+    note: `Spent ${money(usage)} since ${day}. Set a monthlyBudget on this account to see what is left of it.${caveat}`,
     details,
   };
 }
@@ -126,7 +159,9 @@ async function monthSpend(ctx: Parameters<ProviderAdapter['check']>[0], adminKey
   await forEachPage(
     what,
     async (page) => {
+      // A month of daily buckets needs limit=31: the default is 7.
       const q = new URLSearchParams({ start_time: String(Math.floor(since.getTime() / 1000)), bucket_width: '1d', limit: '31' });
+      if (ctx.account.projectId) q.append('project_ids', ctx.account.projectId);
       if (page !== undefined) q.set('page', page);
       const res = await http.json(`${joinUrl(baseUrl, '/organization/costs')}?${q.toString()}`, { headers: bearer(adminKey), secrets, classify });
       return res.json;
@@ -143,10 +178,51 @@ async function monthSpend(ctx: Parameters<ProviderAdapter['check']>[0], adminKey
   return total;
 }
 
+/** What GET …/spend_limit said: a limit to measure against, or why there is none. */
+type SpendLimitAnswer = { limit: ProviderLimit } | { limit?: undefined; why?: string };
+
+/**
+ * OpenAI's own hard spend limit (admin key; integer cents; only "month" exists). A 404 means
+ * none is set. Any other failure only loses the limit, never the spend: the reason goes in the note.
+ */
+async function hardSpendLimit(ctx: Parameters<ProviderAdapter['check']>[0], adminKey: string): Promise<SpendLimitAnswer> {
+  const { http, baseUrl, secrets, account } = ctx;
+  const project = account.projectId;
+  const path = project ? `/organization/projects/${encodeURIComponent(project)}/spend_limit` : '/organization/spend_limit';
+  const whose = project ? `project ${project}` : 'the organization';
+  let json: unknown;
+  try {
+    json = (await http.json(joinUrl(baseUrl, path), { headers: bearer(adminKey), secrets, classify })).json;
+  } catch (e) {
+    if (e instanceof CheckError && e.extra.httpStatus === 404) return {};
+    return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
+  }
+  let body: Record<string, unknown>;
+  let cents: number;
+  try {
+    body = asObject(json, `OpenAI ${path}`);
+    cents = parseAmount(body.threshold_amount, 'threshold_amount');
+  } catch (e) {
+    return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
+  }
+  const currency = typeof body.currency === 'string' ? body.currency.toUpperCase() : 'USD';
+  if (currency !== 'USD') return { why: `OpenAI's hard spend limit is in ${currency}; costs are in USD, so it is not used.` };
+  if (typeof body.interval === 'string' && body.interval !== 'month') {
+    return { why: `OpenAI's hard spend limit is per ${body.interval}, not per month, so it is not used.` };
+  }
+  const enforcement = body.enforcement && typeof body.enforcement === 'object' ? (body.enforcement as Record<string, unknown>).status : undefined;
+  if (cents <= 0) return {};
+  const amount = roundMoney(cents / 100);
+  if (enforcement !== 'enforcing') {
+    return { why: `OpenAI's hard spend limit of ${money(amount)} for ${whose} is not enforcing (${typeof enforcement === 'string' ? enforcement : 'no status'}), so it is not used.` };
+  }
+  return { limit: { amount, label: `OpenAI's hard spend limit for ${whose}` } };
+}
+
 export const openai: ProviderAdapter = {
   id: 'openai',
   name: 'OpenAI',
-  description: 'Key check; spend this month and budget left with an admin key (no balance API)',
+  description: 'Key check; spend this month and what is left of the hard spend limit (or monthlyBudget) with an admin key',
   defaultBaseUrl: 'https://api.openai.com/v1',
   defaultCurrency: 'USD',
   keyEnv: 'OPENAI_API_KEY',
@@ -156,11 +232,22 @@ export const openai: ProviderAdapter = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;
     const since = utcMonthStart(ctx.now);
+    const spend = adminKey
+      ? Promise.all([monthSpend(ctx, adminKey, since), hardSpendLimit(ctx, adminKey)]).then(([usd, answer]): SpendFigure => ({
+          usd,
+          providerLimit: answer.limit,
+          caveat: answer.limit ? undefined : answer.why,
+        }))
+      : undefined;
     return keyCheckWithSpend('OpenAI', BILLING_URL, account, since,
-      http.json(joinUrl(baseUrl, '/models'), { headers: bearer(key), secrets, classify }),
-      adminKey ? monthSpend(ctx, adminKey, since) : undefined);
+      http.json(joinUrl(baseUrl, '/models'), { headers: bearer(key), secrets, classify }), spend);
   },
 };
+
+/** This month's spend in USD and what to measure it against. */
+export interface SpendFigure extends SpendOptions {
+  usd: number;
+}
 
 /**
  * OpenAI and Anthropic alike: the API key decides the account's state (GET /models); an admin
@@ -172,7 +259,7 @@ export async function keyCheckWithSpend(
   account: Account,
   since: Date,
   keyCheck: Promise<HttpResponse>,
-  spendUsd: Promise<number> | undefined,
+  spendUsd: Promise<SpendFigure> | undefined,
 ): Promise<Reading> {
   const [models, spend] = await Promise.allSettled([keyCheck, spendUsd ?? Promise.resolve(undefined)]);
   if (models.status === 'rejected') throw models.reason;
@@ -187,6 +274,7 @@ export async function keyCheckWithSpend(
     };
   }
   if (spend.status === 'rejected') return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(spend.reason) };
-  return spendReading(spend.value ?? 0, account, since, name);
+  const figure = spend.value ?? { usd: 0 };
+  return spendReading(figure.usd, account, since, name, figure);
 }
 

@@ -12,7 +12,11 @@ import { errorObject, hostOfResponse } from './openai';
 /** one-api's hard limit for an unlimited token (100000000). */
 const UNLIMITED = 100_000_000;
 
-const USED_UP = /额度已用尽|额度不足|quota (?:is |has been )?(?:used up|exhausted)/i;
+const USED_UP = /额度已用尽|额度不足|余额不足|quota (?:is |has been )?(?:used up|exhausted|not enough)|insufficient (?:user |token )?quota/i;
+/** new-api's error codes for a token or user that cannot pay (the message may be translated). */
+const USED_UP_CODES = new Set(['insufficient_user_quota', 'pre_consume_token_quota_failed', 'token_quota_exhausted', 'insufficient_quota']);
+/** Some relays echo part of the token in their message ("TokenStatusExhausted[sk-abc***xyz]"): never pass a fragment on. */
+const TOKEN_FRAGMENT = /\[?\bsk-[A-Za-z0-9*._-]+\]?/g;
 const EXPIRED = /已过期|expired/i;
 const INVALID = /无效的令牌|令牌状态不可用|invalid token|token.*(?:invalid|disabled|not found)/i;
 
@@ -32,11 +36,12 @@ function classify(res: HttpResponse): CheckError | undefined {
   const body = res.json && typeof res.json === 'object' ? (res.json as Record<string, unknown>) : undefined;
   const failedOk = ok && (errorObject(res.json) !== undefined || body?.success === false);
   if (ok && !failedOk) return undefined;
-  const msg = providerMessage(res.json, res.text) ?? '';
+  const msg = (providerMessage(res.json, res.text) ?? '').replace(TOKEN_FRAGMENT, '').replace(/\s{2,}/g, ' ').trim();
   const where = `HTTP ${res.status} from ${hostOfResponse(res)}: ${msg || '(no message)'}`;
   const authStatus = res.status === 401 || res.status === 403;
-  // A 403 "insufficient permissions" is not about money; a used-up quota always is.
-  if (USED_UP.test(msg) || (!authStatus && mentionsNoFunds(msg))) {
+  const code = errorObject(res.json)?.code;
+  // A 403 "insufficient permissions" is not about money; a used-up quota always is (new-api sends it as 403).
+  if (USED_UP.test(msg) || (typeof code === 'string' && USED_UP_CODES.has(code)) || (!authStatus && mentionsNoFunds(msg))) {
     return new CheckError('insufficient_funds', `The token's quota is used up — ${where}`, { httpStatus: res.status, balance: 0 });
   }
   if (EXPIRED.test(msg)) return new CheckError('auth', `The token has expired — ${where}`, { httpStatus: res.status });
@@ -78,6 +83,21 @@ export const relay: ProviderAdapter = {
     if (hard >= UNLIMITED) {
       return { balance: null, currency, usage, limit: null, status: 'valid', note: 'Unlimited token: the relay sets no limit, so only usage is shown.', details };
     }
-    return { balance: roundMoney(hard - usage), currency, usage, limit: hard, details };
+    // The "_usd" figures are whatever the relay displays (dollars, CNY, quota units): never converted.
+    const unit = account.currency ? '' : ' Amounts are in the relay\'s display unit; set this account\'s currency if it is not USD.';
+    if (account.hardLimitIsRemaining) {
+      // one-api's per-user display mode reports what is left as hard_limit_usd: subtracting usage would count it twice.
+      return {
+        balance: hard,
+        currency,
+        usage,
+        limit: roundMoney(hard + usage),
+        note: `The relay reports what is left as its limit (hardLimitIsRemaining); limit = left + used.${unit}`,
+        details,
+      };
+    }
+    const reading: Reading = { balance: roundMoney(hard - usage), currency, usage, limit: hard, details };
+    if (unit) reading.note = unit.trim();
+    return reading;
   },
 };

@@ -105,6 +105,20 @@ describe('provider: anthropic', () => {
     assertNoSecret(r, ADMIN, VALID_KEY);
   });
 
+  it('sums every cost_type, undocumented ones too, and says Priority Tier is left out', async () => {
+    const bucket = costBucket('2026-01-01T00:00:00Z', '100', '250.5');
+    const results = bucket.results as Record<string, unknown>[];
+    results[1]!.cost_type = 'session_usage';
+    results.push({ currency: 'USD', amount: '49.5', cost_type: 'web_search', workspace_id: null, description: null });
+    f.server.route('GET', COSTS, page([bucket]));
+    const r = await withAdmin({ monthlyBudget: 10 });
+    assert.equal(r.usage, 4);
+    assert.equal(r.balance, 6);
+    assert.match(r.note ?? '', /leaves out Priority Tier costs, so spend may be understated/);
+    const noBudget = await withAdmin();
+    assert.match(noBudget.note ?? '', /Spent \$4\.00 since .*Priority Tier/);
+  });
+
   it('budget nearly spent is critical; 15 % left is a warning', async () => {
     f.server.route('GET', COSTS, page([costBucket('2026-01-01T00:00:00Z', '4700')]));
     const critical = await withAdmin({ monthlyBudget: 50 });

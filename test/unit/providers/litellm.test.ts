@@ -131,3 +131,58 @@ describe('provider: litellm', () => {
     assert.match(r.error ?? '', /info\.spend/);
   });
 });
+
+describe('provider: litellm — the budget that binds', () => {
+  const f = useFakeServer();
+  const INFO = '/litellm/key/info';
+  const check = () => checkVia(f.server, { provider: 'litellm' }, '/litellm');
+
+  it('a team with less left than the key binds; the note names it and when it resets', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 1, max_budget: 50, team_id: 'team-a', budget_duration: null, budget_reset_at: null }));
+    f.server.route('GET', '/litellm/team/info', {
+      body: { team_id: 'team-a', team_info: { team_alias: 'QA', team_id: 'team-a', max_budget: 20, spend: 17, budget_duration: '30d', budget_reset_at: '2026-12-31T00:00:00Z' } },
+    });
+    const r = await check();
+    assert.equal(r.balance, 3);
+    assert.equal(r.limit, 20);
+    assert.equal(r.usage, 17);
+    assert.equal(r.level, 'critical'); // $3 ≤ $5
+    assert.equal(r.details?.budget_scope, 'team');
+    assert.equal(r.details?.key_remaining, 49);
+    assert.equal(r.details?.team_remaining, 3);
+    assert.match(r.note ?? '', /The team budget binds: \$3\.00 left of \$20\.00/);
+    assert.match(r.note ?? '', /resets 2026-12-31T00:00:00Z \(30d window\)/);
+    assert.equal(f.server.hits('/litellm/team/info')[0]?.query.get('team_id'), 'team-a');
+    assert.equal(f.server.hits('/litellm/user/info').length, 0, 'a team key does not answer to its user budget');
+  });
+
+  it('the key binds when it has less left than its team; spend over budget is negative and critical', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 12, max_budget: 10, team_id: 'team-a' }));
+    f.server.route('GET', '/litellm/team/info', { body: { team_id: 'team-a', team_info: { max_budget: 1000, spend: 10 } } });
+    const r = await check();
+    assert.equal(r.balance, -2);
+    assert.equal(r.limit, 10);
+    assert.equal(r.level, 'critical');
+    assert.equal(r.details?.budget_scope, undefined);
+    assert.match(r.note ?? '', /The key budget binds/);
+  });
+
+  it('a key outside a team answers to its user budget', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 0, max_budget: null, user_id: 'u-1' }));
+    f.server.route('GET', '/litellm/user/info', { body: { user_id: 'u-1', user_info: { user_id: 'u-1', max_budget: 100, spend: 42.5 } } });
+    const r = await check();
+    assert.equal(r.balance, 57.5);
+    assert.equal(r.limit, 100);
+    assert.equal(r.details?.budget_scope, 'user');
+    assert.equal(f.server.hits('/litellm/user/info')[0]?.query.get('user_id'), 'u-1');
+  });
+
+  it('a team budget the key may not read keeps the key figures and says so', async () => {
+    f.server.route('GET', INFO, keyInfo({ spend: 1, max_budget: 50, team_id: 'team-a' }));
+    f.server.route('GET', '/litellm/team/info', { status: 401, body: { error: { message: 'Only proxy admin can access', type: 'auth_error', code: '401' } } });
+    const r = await check();
+    assert.equal(r.status, 'valid');
+    assert.equal(r.balance, 49);
+    assert.match(r.note ?? '', /The team budget could not be read/);
+  });
+});

@@ -208,3 +208,55 @@ describe('provider: openai', () => {
     assert.equal(overlapped, true);
   });
 });
+
+describe('provider: openai — hard spend limit', () => {
+  const f = useFakeServer();
+  const P = '/openai/v1';
+  const limit = (threshold_amount: number, status: string, object = 'organization.spend_limit') => ({
+    body: { object, threshold_amount, currency: 'USD', interval: 'month', enforcement: { status } },
+  });
+  const withAdmin = (acct = {}) => checkVia(f.server, { provider: 'openai', ...acct }, P, { keys: { key: VALID_KEY, adminKey: ADMIN } });
+
+  it('an enforcing organization limit beats monthlyBudget: limit and remaining from OpenAI itself', async () => {
+    f.server.route('GET', `${P}/organization/spend_limit`, limit(2000, 'enforcing'));
+    const r = await withAdmin({ monthlyBudget: 500 });
+    assert.equal(r.limit, 20);
+    assert.equal(r.usage, 12.34);
+    assert.equal(r.balance, 7.66);
+    assert.equal(r.level, 'warning');
+    assert.match(r.note ?? '', /Left of OpenAI's hard spend limit for the organization \(\$20\.00\); spent \$12\.34/);
+    assert.match(r.note ?? '', /Your monthlyBudget \(\$500\.00\) is not used while this limit is enforced/);
+    const q = f.server.hits(`${P}/organization/costs`)[0]?.query;
+    assert.equal(q?.get('limit'), '31');
+    assert.equal(q?.get('bucket_width'), '1d');
+    assert.equal(q?.get('project_ids'), null);
+    assert.equal(f.server.hits(`${P}/organization/spend_limit`)[0]?.headers.authorization, `Bearer ${ADMIN}`);
+  });
+
+  it('a project account reads the project limit and the project costs only', async () => {
+    f.server.route('GET', `${P}/organization/projects/proj_abc/spend_limit`, limit(5000, 'enforcing', 'project.spend_limit'));
+    const r = await withAdmin({ projectId: 'proj_abc' });
+    assert.equal(r.limit, 50);
+    assert.equal(r.balance, 37.66);
+    assert.equal(f.server.hits(`${P}/organization/costs`)[0]?.query.getAll('project_ids').join(','), 'proj_abc');
+    assert.equal(f.server.hits(`${P}/organization/spend_limit`).length, 0);
+  });
+
+  it('a limit that is set but not enforcing is not used, and the note says so', async () => {
+    f.server.route('GET', `${P}/organization/spend_limit`, limit(2000, 'inactive'));
+    const r = await withAdmin();
+    assert.equal(r.balance, null);
+    assert.equal(r.limit, null);
+    assert.equal(r.usage, 12.34);
+    assert.match(r.note ?? '', /hard spend limit of \$20\.00 for the organization is not enforcing/);
+  });
+
+  it('a non-numeric threshold loses the limit only, never the spend', async () => {
+    f.server.route('GET', `${P}/organization/spend_limit`, { body: { object: 'organization.spend_limit', threshold_amount: 'lots', currency: 'USD', interval: 'month', enforcement: { status: 'enforcing' } } });
+    const r = await withAdmin({ monthlyBudget: 100 });
+    assert.equal(r.status, 'valid');
+    assert.equal(r.limit, 100);
+    assert.equal(r.balance, 87.66);
+    assert.match(r.note ?? '', /hard spend limit could not be read.*threshold_amount/);
+  });
+});

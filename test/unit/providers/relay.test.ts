@@ -150,3 +150,16 @@ describe('provider: relay', () => {
     assert.match(r2.error ?? '', /hard_limit_usd/);
   });
 });
+
+describe('provider: relay — what the relay echoes', () => {
+  const f = useFakeServer();
+  it('a token fragment echoed in an exhausted-token message is dropped from the error', async () => {
+    const body = { error: { message: '该令牌额度已用尽 TokenStatusExhausted[sk-abc***xyz]', type: 'new_api_error' } };
+    f.server.route('GET', '/relay/v1/dashboard/billing/subscription', { status: 403, body });
+    f.server.route('GET', '/relay/v1/dashboard/billing/usage', { status: 403, body });
+    const r = await checkVia(f.server, { provider: 'relay' }, '/relay');
+    assert.equal(r.errorKind, 'insufficient_funds');
+    assert.match(r.error ?? '', /该令牌额度已用尽 TokenStatusExhausted/);
+    assert.doesNotMatch(r.error ?? '', /sk-|abc|xyz/);
+  });
+});
