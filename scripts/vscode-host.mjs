@@ -298,9 +298,10 @@ export function printResults(r) {
  * on a signal (after cleaning up, exit code 130). `timeoutMs: 0` means no limit (`npm start`).
  */
 export class HostSession {
-  /** @param {{ name: string, logFile?: string, timeoutMs?: number, keepWork?: boolean }} opts */
+  /** @param {{ name: string, logFile?: string, timeoutMs?: number, keepWork?: boolean, signalExitCode?: number }} opts */
   constructor(opts) {
     this.name = opts.name;
+    this.signalExitCode = opts.signalExitCode ?? 130;
     this.timeoutMs = opts.timeoutMs ?? 0;
     this.keepWork = opts.keepWork ?? false;
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), `llmb-${opts.name}-`));
@@ -373,13 +374,7 @@ export class HostSession {
    * @returns {Promise<{ ok: boolean, value?: T, error?: Error, ms: number }>}
    */
   async run(main) {
-    const onSignal = (sig) => {
-      console.error(`\n[${this.name}] ${sig}: stopping`);
-      this.log(`${sig}: stopping`);
-      void this.cleanup().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const unhandle = this.handleSignals();
     let watchdog;
     try {
       const limited = this.timeoutMs > 0
@@ -400,9 +395,26 @@ export class HostSession {
     } finally {
       clearTimeout(watchdog);
       await this.cleanup();
+      unhandle();
+    }
+  }
+
+  /**
+   * On Ctrl-C or SIGTERM: clean up, then exit (130, or `signalExitCode`). `run()` does this for
+   * its duration; a long-running script (`npm start`) calls it itself. Returns the undo.
+   */
+  handleSignals() {
+    const onSignal = (sig) => {
+      console.error(`\n[${this.name}] ${sig}: stopping`);
+      this.log(`${sig}: stopping`);
+      void this.cleanup().finally(() => process.exit(this.signalExitCode));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return () => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
-    }
+    };
   }
 
   /** Prints why the run failed and the log's tail, for the person reading CI output. */
