@@ -351,6 +351,9 @@ export class HostSession {
     page.on('console', (m) => this.log(`[page ${m.type()}] ${m.text().replace(/^%c\s*(\w+)\s+color: #\w+ /, '$1 ')}`));
     page.on('pageerror', (e) => this.log(`[pageerror] ${e.stack ?? e.message}`));
     page.on('crash', () => this.log('[crash] the page crashed'));
+    // The console says only "Failed to load resource"; the address says whether it matters.
+    page.on('response', (r) => { if (r.status() >= 400) this.log(`[http ${r.status()}] ${r.request().method()} ${r.url()}`); });
+    page.on('requestfailed', (r) => this.log(`[request failed] ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? '?'}`));
   }
 
   /** Runs every cleanup step once, each bounded to 10 s, then removes the work folder. */
