@@ -46,8 +46,10 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
     async (progress) => {
       // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
       const r = await monitor.checkNow(ids);
-      summary = `LLM Balance: ${checkSummary(r)}`;
-      progress.report({ message: summary, increment: 100 });
+      const line = checkSummary(r);
+      summary = `LLM Balance: ${line}`;
+      // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
+      progress.report({ message: line, increment: 100 });
       return r;
     },
   );
