@@ -3,11 +3,17 @@
 // ~/.cache/llm-balance/code-server-<version>) opened in Debian's headless chromium through playwright-core.
 // See /work/shared/TESTING.md.
 //
-//   const server = await startCodeServer({ settings: { 'llmBalance.accounts': [...] } });
-//   const browser = await launchChromium();
-//   const { page } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath });
-//   ...
-//   await browser.close(); await server.stop();
+// Every script that drives code-server (e2e, run-integration, vsix-test, screenshots, start, and
+// through run-integration the benchmarks) runs in a HostSession (below), which owns the work
+// folder, the time limit, cleanup on signals and the log tail:
+//
+//   const session = new HostSession({ name: 'e2e', logFile, timeoutMs });
+//   const { ok, error } = await session.run(async (s) => {
+//     const server = await s.startCodeServer({ settings: { 'llmBalance.accounts': [...] } });
+//     const browser = await s.launchChromium();
+//     const { page } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath });
+//     ...
+//   });
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
