@@ -1,102 +1,65 @@
 // End-to-end: the extension in a live VS Code (code-server, headless chromium via Playwright)
 // driven through its UI, against the fake providers with OpenRouter at a warning-level balance
-// ($8.00 left, warning threshold $10.00). F1 → "Check LLM Balance", read the status bar, see
-// exactly one low-balance toast, reload the window, check again, and see no second toast — the
-// dedupe record in globalState must survive the reload.
+// ($8.00 left, warning threshold $10.00). F1 → "Check LLM Balance", read the status bar and its
+// summary message, see exactly one low-balance notification, reload the window, check again, and
+// see no second one — the dedupe record in globalState must survive the reload — then "Reset
+// Notification State" and see it warn again (the control).
 //
-//   node scripts/e2e.mjs [--no-build] [--timeout SECONDS] [--log FILE] [--headed]
+//   node scripts/e2e.mjs [--no-build] [--repeat N] [--timeout SECONDS] [--log FILE] [--headed]
 //
 // By default builds first (npm run build, tsc -p . --outDir out) and installs or reuses the test
 // host (scripts/install-test-host.sh); --no-build skips both (scripts/test.mjs has done them).
-// Prints each step, then a closing line `N passed, N failed`; exits non-zero on any failure or
-// timeout. Logs (code-server, the page's console) go to test-results/e2e-host.log, and on a
-// failure a screenshot to test-results/e2e-failure.png.
+// --repeat N runs the whole test N times in fresh VS Code profiles and prints how many runs passed
+// (a measure of stability: a flaky step is a bug, there are no retries). --timeout is per run.
+// Prints each step, then a closing line `N passed, N failed` (steps, over all runs); exits
+// non-zero on any failure or timeout. Logs (code-server, the page's console, every toast) go to
+// test-results/e2e-host.log (e2e-host.<run>.log with --repeat), and on a failure a screenshot
+// next to it.
+//
+// It waits on state, never on a toast alone: the fake server's request count, the status bar
+// item, the status bar's summary message, the notification center (which lists what is queued
+// behind the three toasts VS Code shows at most) and the extension's globalState in IndexedDB.
+// The host's own unrelated notifications (marketplace lookups failing offline, …) are logged and
+// otherwise ignored.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, launchChromium, readTail, repoRoot, startCodeServer, workbenchUrl } from './vscode-host.mjs';
+import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
 import {
-  openRouterCredits, readGlobalState, runCommand, startFakeProviders, statusItem, statusState, trackToasts, waitUntil,
+  notificationCenter, openRouterCredits, readGlobalState, runCommand, startFakeProviders, statusBarMessages, statusItem,
+  statusState, trackToasts, waitUntil,
 } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
   options: {
     'no-build': { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '1' },
     timeout: { type: 'string', default: process.env.LLMB_E2E_TIMEOUT ?? '240' },
     log: { type: 'string', default: path.join(repoRoot, 'test-results', 'e2e-host.log') },
     headed: { type: 'boolean', default: false },
   },
 });
 
+const repeat = Number(args.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`[e2e] --repeat wants a whole number ≥ 1, not "${args.repeat}"`);
+  process.exit(2);
+}
 const t0 = Date.now();
 const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
 const say = (s) => console.log(`[e2e] ${s}`);
 const timeoutMs = Number(args.timeout) * 1000;
-const logFile = path.resolve(args.log);
-const failShot = path.join(path.dirname(logFile), 'e2e-failure.png');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-e2e-'));
 
 const KEY = 'sk-test-e2e-0123456789abcdef';
 const ACCOUNT_ID = 'env-openrouter';
 const WARNING_TEXT = 'WARNING: OpenRouter (environment) balance low — $8.00 left (threshold $10.00)';
+const SUMMARY = /^LLM Balance: 1 account · \$8\.00 · 1 warning$/;
 const LEDGER_KEY = `llmBalance.notified.${ACCOUNT_ID}.warning`;
+const CREDITS_PATH = '/openrouter/api/v1/credits';
 // Generous but bounded: the workbench is usually up in ~10 s and a check takes well under 1 s.
-const T = { workbench: 90_000, item: 60_000, check: 30_000, quiet: 4_000 };
-
-let fakeHandle;
-let server;
-let browser;
-let page;
-let watchdog;
-let cleaned = false;
-const steps = [];
-
-function log(line) {
-  try { fs.appendFileSync(logFile, `[e2e ${new Date().toISOString().slice(11, 23)}] ${line}\n`); } catch { /* no log yet */ }
-}
-
-/** Runs one named step; a failure is recorded and ends the run (later steps depend on it). */
-async function step(title, fn) {
-  const s = Date.now();
-  try {
-    const detail = await fn();
-    steps.push({ title, state: 'passed', ms: Date.now() - s });
-    console.log(`  ✓ ${title} (${Date.now() - s} ms)${detail ? ` — ${detail}` : ''}`);
-    log(`passed: ${title}${detail ? ` — ${detail}` : ''}`);
-  } catch (e) {
-    steps.push({ title, state: 'failed', ms: Date.now() - s, error: e });
-    console.log(`  ✗ ${title} (${Date.now() - s} ms)`);
-    log(`FAILED: ${title}: ${e.stack ?? e}`);
-    throw e;
-  }
-}
-
-async function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  clearTimeout(watchdog);
-  const withLimit = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
-  if (browser) await withLimit(browser.close().catch(() => {}), 10_000);
-  if (server) await withLimit(server.stop().catch(() => {}), 10_000);
-  if (fakeHandle) await withLimit(fakeHandle.fake.stop().catch(() => {}), 5_000);
-  fs.rmSync(work, { recursive: true, force: true });
-}
-
-function finish(failedReason) {
-  const passed = steps.filter((s) => s.state === 'passed').length;
-  let failed = steps.filter((s) => s.state === 'failed').length;
-  if (failedReason) {
-    if (failed === 0) failed = 1; // a failure outside any step (setup, watchdog) still counts
-    console.error(`\n[e2e] FAILED: ${failedReason}`);
-    const tail = readTail(logFile, 40);
-    if (tail.trim()) console.error(`--- ${path.relative(process.cwd(), logFile) || logFile} (last lines) ---\n${tail}\n---`);
-  }
-  say(`run took ${secs()}`);
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
-}
+// `summaryGone`: the previous check's status bar message lasts 10 s (SUMMARY_STATUS_MS).
+const T = { workbench: 90_000, item: 60_000, check: 30_000, quiet: 4_000, summaryGone: 20_000 };
 
 function build() {
   for (const [cmd, cmdArgs] of [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]]) {
@@ -105,156 +68,196 @@ function build() {
   }
 }
 
-async function main() {
+/** One whole end-to-end run in a fresh profile; resolves to its steps and why it failed, if it did. */
+async function runOnce(logFile) {
+  const steps = [];
+  const session = new HostSession({ name: 'e2e', logFile, timeoutMs });
+  const failShot = logFile.replace(/\.log$/, '') + '-failure.png';
+  fs.rmSync(failShot, { force: true });
+  let page;
+  // A picture of the moment it failed (a step or the time limit), before the browser closes.
+  session.onFailure = async () => {
+    if (!page || page.isClosed()) return;
+    await page.screenshot({ path: failShot, timeout: 5000 });
+    say(`screenshot of the failure: ${path.relative(process.cwd(), failShot)}`);
+  };
+
+  /** Runs one named step; a failure is recorded and ends the run (later steps depend on it). */
+  async function step(title, fn) {
+    const s = Date.now();
+    try {
+      const detail = await fn();
+      steps.push({ title, state: 'passed' });
+      console.log(`  ✓ ${title} (${Date.now() - s} ms)${detail ? ` — ${detail}` : ''}`);
+      session.log(`passed: ${title}${detail ? ` — ${detail}` : ''}`);
+    } catch (e) {
+      steps.push({ title, state: 'failed' });
+      console.log(`  ✗ ${title} (${Date.now() - s} ms)`);
+      session.log(`FAILED: ${title}: ${e.stack ?? e}`);
+      throw e;
+    }
+  }
+
+  const result = await session.run(async (s) => {
+    const tStart = Date.now();
+    const { fake, url: F } = await startFakeProviders();
+    s.onCleanup(() => fake.stop(), 'stop the fake providers');
+    openRouterCredits(fake, 10, 2); // $8.00 left: below the $10 warning, above the $5 critical threshold
+
+    const folder = path.join(s.work, 'workspace');
+    fs.mkdirSync(folder, { recursive: true });
+    const server = await s.startCodeServer({
+      settings: {
+        'llmBalance.useEnvironmentKeys': true,
+        'llmBalance.accounts': [],
+        'window.autoDetectColorScheme': false,
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${F}/openrouter/api/v1` },
+    });
+    say(`fake providers on ${F}; code-server up at ${server.url} after ${secs(tStart)}`);
+
+    const browser = await s.launchChromium({ headless: !args.headed });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+    page = await context.newPage();
+    s.logPage(page);
+    const toasts = await trackToasts(page, (e) => s.log(`toast: ${e.text}`));
+    const warningToasts = (from = 0) => toasts.since(from).filter((e) => e.text.startsWith(WARNING_TEXT));
+    const centerWarnings = async () => (await notificationCenter(page)).filter((t) => t.startsWith(WARNING_TEXT));
+
+    const url = workbenchUrl({ url: server.url, folder, extensionDevelopmentPath: repoRoot });
+    let item;
+
+    /** F1 → "Check LLM Balance"; resolves once the fake saw the request and the summary is in the status bar. */
+    const checkViaPalette = async () => {
+      // The summary of an earlier check may still be up: wait for it to go, so the one we see is this check's.
+      await waitUntil(async () => (await statusBarMessages(page, SUMMARY)).length === 0, { timeoutMs: T.summaryGone, what: 'the previous summary to leave the status bar' });
+      const hits = fake.hits(CREDITS_PATH).length;
+      const toastsBefore = toasts.all.length;
+      await runCommand(page, 'Check LLM Balance');
+      await waitUntil(() => fake.hits(CREDITS_PATH).length > hits, { timeoutMs: T.check, what: 'the check to reach the fake OpenRouter' });
+      const [summary] = await waitUntil(() => statusBarMessages(page, SUMMARY).then((m) => (m.length ? m : false)), { timeoutMs: T.check, what: `the check's summary in the status bar (${SUMMARY})` });
+      const ownToast = toasts.since(toastsBefore).find((e) => e.text.startsWith('LLM Balance: 1 account'));
+      if (ownToast) throw new Error(`the check put its summary in a toast as well: "${ownToast.text}"`);
+      return summary;
+    };
+    const expectWarningItem = async () => waitUntil(async () => {
+      const st = await statusState(item);
+      return st.text.includes('$8.00') && st.icons.includes('codicon-warning') && st.warningBackground ? st : false;
+    }, { timeoutMs: T.check, what: 'the status bar to show $8.00 with the warning icon and background' });
+
+    const tOpen = Date.now();
+    await step('the workbench opens with the LLM Balance status bar item', async () => {
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: T.workbench });
+      await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
+      item = await statusItem(page, T.item);
+      return `after ${secs(tOpen)}: "${(await statusState(item)).text}"`;
+    });
+
+    await step('F1 → "Check LLM Balance" shows $8.00 with the warning icon, and its summary in the status bar', async () => {
+      const summary = await checkViaPalette();
+      const st = await expectWarningItem();
+      return `"${st.text}" [${st.icons.join(' ')}], background ${st.background}; "${summary}"`;
+    });
+
+    await step('exactly one low-balance warning notification', async () => {
+      // The startup poll may have raised it before the palette check; either way it is one.
+      await waitUntil(async () => (await centerWarnings()).length >= 1, { timeoutMs: T.check, what: `a notification starting "${WARNING_TEXT}"` });
+      await page.waitForTimeout(T.quiet); // room for a wrongly repeated one to show up
+      const listed = await centerWarnings();
+      if (listed.length !== 1) throw new Error(`${listed.length} warnings in the notification center: ${JSON.stringify(listed)}`);
+      if (warningToasts().length > 1) throw new Error(`${warningToasts().length} warning toasts: ${JSON.stringify(warningToasts().map((e) => e.text))}`);
+      return `"${listed[0]}"`;
+    });
+
+    await step('the dedupe record is in globalState (IndexedDB) before the reload', async () => {
+      const g = await waitUntil(async () => {
+        const r = await readGlobalState(page);
+        return r?.state?.[LEDGER_KEY] ? r : false;
+      }, { timeoutMs: 10_000, what: `${LEDGER_KEY} in the browser's storage` });
+      return `${LEDGER_KEY} = ${g.state[LEDGER_KEY]} (in ${g.db})`;
+    });
+
+    const toastsBeforeReload = toasts.all.length;
+    const hitsBeforeReload = fake.hits(CREDITS_PATH).length;
+    const tReload = Date.now();
+    await step('after reloading the window the status bar shows $8.00 again', async () => {
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: T.workbench });
+      await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
+      item = await statusItem(page, T.item);
+      const st = await expectWarningItem();
+      return `after ${secs(tReload)}: "${st.text}"`;
+    });
+
+    await step('the dedupe record survived the reload', async () => {
+      const g = await readGlobalState(page);
+      const v = g?.state?.[LEDGER_KEY];
+      if (!v) throw new Error(`no ${LEDGER_KEY} after the reload; the extension's globalState is ${JSON.stringify(g?.state ?? null)}`);
+      return `${LEDGER_KEY} = ${v}`;
+    });
+
+    await step('F1 → "Check LLM Balance" after the reload raises no new warning', async () => {
+      const summary = await checkViaPalette();
+      await expectWarningItem();
+      await page.waitForTimeout(T.quiet);
+      const again = [...warningToasts(toastsBeforeReload).map((e) => e.text), ...(await centerWarnings())];
+      if (again.length) throw new Error(`the warning was shown again after the reload: ${JSON.stringify(again)}`);
+      const checks = fake.hits(CREDITS_PATH).length - hitsBeforeReload;
+      return `${checks} check(s) after the reload, "${summary}"; warning toasts in total: ${warningToasts().length}`;
+    });
+
+    // The control: the silence above is the dedupe at work, not notifications broken after a reload.
+    await step('after "Reset Notification State" the same check warns again', async () => {
+      await runCommand(page, 'LLM Balance: Reset Notification State');
+      await waitUntil(async () => !(await readGlobalState(page))?.state?.[LEDGER_KEY], { timeoutMs: 10_000, what: `${LEDGER_KEY} to be cleared` });
+      await checkViaPalette();
+      const [w] = await waitUntil(async () => {
+        const listed = await centerWarnings();
+        return listed.length ? listed : false;
+      }, { timeoutMs: T.check, what: 'the warning in the notification center after the reset' });
+      return `"${w.slice(0, 60)}…"`;
+    });
+  });
+
+  return { steps, result, session, failShot };
+}
+
+let missing;
+try {
   if (!args['no-build']) {
     say('building (npm run build, tsc) and checking the test host…');
     build();
   }
-  const missing = checkInstalled();
-  if (missing) throw new Error(`VS Code could not be started: ${missing}`);
-  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('no dist/extension.js: run npm run build');
-
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  fs.writeFileSync(logFile, `# e2e run ${new Date().toISOString()}\n`);
-  fs.rmSync(failShot, { force: true });
-  const tStart = Date.now();
-
-  fakeHandle = await startFakeProviders();
-  const { fake, url: F } = fakeHandle;
-  openRouterCredits(fake, 10, 2); // $8.00 left: below the $10 warning, above the $5 critical threshold
-  const creditsPath = '/openrouter/api/v1/credits';
-
-  const folder = path.join(work, 'workspace');
-  fs.mkdirSync(folder, { recursive: true });
-  server = await startCodeServer({
-    settings: {
-      'llmBalance.useEnvironmentKeys': true,
-      'llmBalance.accounts': [],
-      'window.autoDetectColorScheme': false,
-      'workbench.colorTheme': 'Default Dark Modern',
-    },
-    env: { OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${F}/openrouter/api/v1` },
-    logFile,
-  });
-  say(`fake providers on ${F}; code-server up at ${server.url} after ${secs(tStart)}`);
-
-  browser = await launchChromium({ headless: !args.headed });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
-  page = await context.newPage();
-  page.on('console', (m) => log(`[page ${m.type()}] ${m.text().replace(/^%c\s*(\w+)\s+color: #\w+ /, '$1 ')}`));
-  page.on('pageerror', (e) => log(`[pageerror] ${e.stack ?? e.message}`));
-  const toasts = await trackToasts(page, (e) => log(`toast: ${e.text}`));
-  const warnings = (from = 0) => toasts.since(from).filter((e) => e.text.startsWith(WARNING_TEXT));
-  const summaries = (from = 0) => toasts.since(from).filter((e) => e.text.startsWith('LLM Balance: 1 account'));
-
-  const url = workbenchUrl({ url: server.url, folder, extensionDevelopmentPath: repoRoot });
-  let item;
-
-  /** F1 → "Check LLM Balance"; resolves once the fake saw the request and the summary toast came. */
-  const checkViaPalette = async () => {
-    const hits = fake.hits(creditsPath).length;
-    const summariesBefore = summaries().length;
-    // VS Code shows at most three toasts at once; clear the earlier ones so the summary is one of them.
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'Check LLM Balance');
-    await waitUntil(() => fake.hits(creditsPath).length > hits, { timeoutMs: T.check, what: 'the check to reach the fake OpenRouter' });
-    const s = await waitUntil(() => summaries().slice(summariesBefore)[0], { timeoutMs: T.check, what: 'the check\'s summary toast ("LLM Balance: 1 account …")' });
-    return s.text;
-  };
-  const expectWarningItem = async () => waitUntil(async () => {
-    const st = await statusState(item);
-    return st.text.includes('$8.00') && st.icons.includes('codicon-warning') && st.warningBackground ? st : false;
-  }, { timeoutMs: T.check, what: 'the status bar to show $8.00 with the warning icon and background' });
-
-  const tOpen = Date.now();
-  await step('the workbench opens with the LLM Balance status bar item', async () => {
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: T.workbench });
-    await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
-    item = await statusItem(page, T.item);
-    return `after ${secs(tOpen)}: "${(await statusState(item)).text}"`;
-  });
-
-  await step('F1 → "Check LLM Balance" shows $8.00 with the warning icon in the status bar', async () => {
-    const summary = await checkViaPalette();
-    const st = await expectWarningItem();
-    return `"${st.text}" [${st.icons.join(' ')}], background ${st.background}; ${summary}`;
-  });
-
-  await step('exactly one low-balance warning toast', async () => {
-    // The startup poll may have raised it before the palette check; either way it is one toast.
-    await waitUntil(() => warnings().length >= 1, { timeoutMs: T.check, what: `a toast starting "${WARNING_TEXT}"` });
-    await page.waitForTimeout(T.quiet); // room for a wrongly repeated one to show up
-    const w = warnings();
-    if (w.length !== 1) throw new Error(`${w.length} warning toasts: ${JSON.stringify(w.map((e) => e.text))}`);
-    return `"${w[0].text}"`;
-  });
-
-  await step('the dedupe record is in globalState (IndexedDB) before the reload', async () => {
-    const g = await waitUntil(async () => {
-      const r = await readGlobalState(page);
-      return r?.state?.[LEDGER_KEY] ? r : false;
-    }, { timeoutMs: 10_000, what: `${LEDGER_KEY} in the browser's storage` });
-    return `${LEDGER_KEY} = ${g.state[LEDGER_KEY]} (in ${g.db})`;
-  });
-
-  const toastsBeforeReload = toasts.all.length;
-  const hitsBeforeReload = fake.hits(creditsPath).length;
-  const tReload = Date.now();
-  await step('after reloading the window the status bar shows $8.00 again', async () => {
-    await page.reload({ waitUntil: 'domcontentloaded', timeout: T.workbench });
-    await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
-    item = await statusItem(page, T.item);
-    const st = await expectWarningItem();
-    return `after ${secs(tReload)}: "${st.text}"`;
-  });
-
-  await step('the dedupe record survived the reload', async () => {
-    const g = await readGlobalState(page);
-    const v = g?.state?.[LEDGER_KEY];
-    if (!v) throw new Error(`no ${LEDGER_KEY} after the reload; the extension's globalState is ${JSON.stringify(g?.state ?? null)}`);
-    return `${LEDGER_KEY} = ${v}`;
-  });
-
-  await step('F1 → "Check LLM Balance" after the reload raises no new warning toast', async () => {
-    const summary = await checkViaPalette();
-    await expectWarningItem();
-    await page.waitForTimeout(T.quiet);
-    const again = warnings(toastsBeforeReload);
-    if (again.length) throw new Error(`the warning was shown again after the reload: ${JSON.stringify(again.map((e) => e.text))}`);
-    const checks = fake.hits(creditsPath).length - hitsBeforeReload;
-    return `${checks} check(s) after the reload, ${summary}; warning toasts in total: ${warnings().length}`;
-  });
-
-  // The control: the silence above is the dedupe at work, not notifications broken after a reload.
-  await step('after "Reset Notification State" the same check warns again', async () => {
-    const from = toasts.all.length;
-    await runCommand(page, 'LLM Balance: Reset Notification State');
-    await waitUntil(async () => !(await readGlobalState(page))?.state?.[LEDGER_KEY], { timeoutMs: 10_000, what: `${LEDGER_KEY} to be cleared` });
-    await checkViaPalette();
-    const w = await waitUntil(() => warnings(from)[0], { timeoutMs: T.check, what: 'the warning toast after the reset' });
-    return `"${w.text.slice(0, 60)}…"`;
-  });
-}
-
-const onSignal = (sig) => {
-  console.error(`\n[e2e] ${sig}: stopping`);
-  void cleanup().finally(() => process.exit(130));
-};
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
-
-let failure;
-try {
-  await Promise.race([
-    main(),
-    new Promise((_, reject) => {
-      watchdog = setTimeout(() => reject(new Error(`the run took longer than ${timeoutMs / 1000} s`)), timeoutMs);
-    }),
-  ]);
+  missing = checkInstalled();
+  if (!missing && !fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) missing = 'no dist/extension.js: run npm run build';
 } catch (e) {
-  failure = e.message?.split('\n')[0] ?? String(e);
-  log(`failure: ${e.stack ?? e}`);
-  if (page) await page.screenshot({ path: failShot, timeout: 5000 }).then(() => say(`screenshot of the failure: ${path.relative(process.cwd(), failShot)}`)).catch(() => {});
+  missing = e.message;
 }
-await cleanup();
-process.exit(finish(failure));
+if (missing) {
+  console.error(`\n[e2e] FAILED: VS Code could not be started: ${missing}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const logBase = path.resolve(args.log);
+let passedSteps = 0;
+let failedSteps = 0;
+let passedRuns = 0;
+for (let i = 1; i <= repeat; i++) {
+  const logFile = repeat === 1 ? logBase : logBase.replace(/(\.log)?$/, `.${i}.log`);
+  if (repeat > 1) say(`run ${i} of ${repeat}`);
+  const tRun = Date.now();
+  const { steps, result, session } = await runOnce(logFile);
+  const p = steps.filter((s) => s.state === 'passed').length;
+  let f = steps.filter((s) => s.state === 'failed').length;
+  if (!result.ok) {
+    if (f === 0) f = 1; // a failure outside any step (setup, time limit) still counts
+    session.printFailure(result.error.message.split('\n')[0]);
+  } else passedRuns++;
+  passedSteps += p;
+  failedSteps += f;
+  say(`run ${repeat > 1 ? `${i} ` : ''}took ${secs(tRun)}: ${p} passed, ${f} failed`);
+}
+if (repeat > 1) say(`${passedRuns} of ${repeat} runs passed in ${secs()}`);
+console.log(`${passedSteps} passed, ${failedSteps} failed`);
+process.exit(failedSteps ? 1 : 0);

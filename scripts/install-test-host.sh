@@ -5,7 +5,8 @@
 # reach only the npm registry and Debian's packages; see /work/shared/TESTING.md.
 #
 # Idempotent: reuses the installed code-server when its marker file says the same version is
-# installed. Safe to run on a brand-new Debian machine as root (CI). Quiet unless it fails.
+# installed. Safe to run on a brand-new Debian machine as root (CI). Prints one line per part
+# (present, or installed and how long it took); the commands' own output goes to a log shown on failure.
 #
 #   bash scripts/install-test-host.sh            # install or reuse (~/.cache/llm-balance/code-server-<version>)
 #   CODE_SERVER_DIR=/some/dir bash scripts/...   # install elsewhere (never inside the repository)
@@ -33,25 +34,38 @@ quiet() {
   fi
 }
 
-# --- chromium -----------------------------------------------------------------------------
-if [ -x /usr/bin/chromium ]; then
-  step "chromium: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1 || echo '?'))"
+# --- Debian packages ---------------------------------------------------------------------
+# chromium: the browser the workbench runs in; ripgrep: the `rg` VS Code's search and file
+# pickers spawn (code-server's scripts-off install lacks @vscode/ripgrep's download);
+# prometheus + alertmanager: promtool and the real engines the OpenMetrics / rules tests run;
+# fonts-noto-cjk: the zh-CN screenshots. One apt-get update + install for all that are missing.
+APT_PACKAGES=(chromium ripgrep prometheus prometheus-alertmanager fonts-noto-cjk)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  step "apt packages: all present (${APT_PACKAGES[*]})"
 else
   t=$(date +%s)
-  step "chromium: installing from Debian (apt-get)…"
+  step "apt packages: installing ${missing[*]}…"
   SUDO=""
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null; then SUDO="sudo"; else
-      echo "[test-host] chromium is missing and we are not root: run 'apt-get install -y chromium' as root." >&2
+      echo "[test-host] missing ${missing[*]} and we are not root: run 'apt-get install -y ${missing[*]}' as root." >&2
       exit 1
     fi
   fi
   : >"$LOG"
-  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
-  [ -x /usr/bin/chromium ] || { echo "[test-host] apt-get installed no /usr/bin/chromium" >&2; exit 1; }
-  step "chromium: installed in $(( $(date +%s) - t )) s"
+  # Another engineer's apt-get may hold the dpkg lock for a while: wait for it rather than fail.
+  APT=(env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
+  quiet $SUDO "${APT[@]}" update
+  quiet $SUDO "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
+  step "apt packages: installed ${missing[*]} in $(( $(date +%s) - t )) s"
 fi
+for bin in /usr/bin/chromium /usr/bin/rg /usr/bin/promtool /usr/bin/prometheus /usr/bin/prometheus-alertmanager; do
+  [ -x "$bin" ] || { echo "[test-host] after apt-get there is no $bin" >&2; exit 1; }
+done
 
 # --- code-server ---------------------------------------------------------------------------
 ENTRY="$DIR/node_modules/code-server/out/node/entry.js"
@@ -75,6 +89,19 @@ else
   [ -f "$ENTRY" ] || { echo "[test-host] no $ENTRY after install" >&2; exit 1; }
   echo "$CODE_SERVER_VERSION" >"$MARKER"
   step "code-server: installed in $(( $(date +%s) - t )) s"
+fi
+
+# --- holes of the scripts-off install ---------------------------------------------------------
+# @vscode/ripgrep fetches its binary in an install script, which never ran: without it every
+# search, quick open and settings filter raises "spawn …/rg ENOENT" toasts. Debian's is the same
+# tool; the link is checked on every run so an older install gets it too.
+RG_BIN="$DIR/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
+if [ "$(readlink "$RG_BIN" 2>/dev/null)" != /usr/bin/rg ]; then
+  mkdir -p "$(dirname "$RG_BIN")"
+  ln -sfn /usr/bin/rg "$RG_BIN"
+  step "ripgrep: linked /usr/bin/rg into code-server ($("$RG_BIN" --version | head -n1))"
+else
+  step "ripgrep: linked"
 fi
 
 step "ready in $(( $(date +%s) - t0 )) s"

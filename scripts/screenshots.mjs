@@ -4,16 +4,24 @@
 // settings without a stored key), and several accounts at once (every level, an error, a CNY
 // balance). Runs the extension in code-server + headless chromium against the fake providers.
 //
-//   node scripts/screenshots.mjs [--no-build] [--out DIR] [--theme dark|light] [--timeout SECONDS]
+//   node scripts/screenshots.mjs [--no-build] [--out DIR] [--theme dark|light] [--timeout SECONDS] [--log FILE]
 //
+//   --no-build          skip `npm run build`, `tsc` and the test-host install (already done)
+//   --out DIR           where the PNGs go (default screenshots/, git-ignored)
+//   --theme dark|light  only one of the two themes (default both)
+//   --timeout SECONDS   limit for the whole run (default 600); on it, everything is stopped
+//   --log FILE          code-server's and the page's log (default test-results/screenshots-host.log)
+//
+// Wrap it in `flock /tmp/llmb-ui.lock …` on shared machines. The work folder, code-server,
+// chromium and the fake providers belong to one HostSession (scripts/vscode-host.mjs): cleaned
+// up at the end, on the time limit and on Ctrl-C.
 // Writes PNGs (device scale 2) into screenshots/ (git-ignored) and prints, per picture, what the
 // status bar showed and the contrast of its text. Exits non-zero only when it could not take them.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, launchChromium, readTail, repoRoot, startCodeServer, workbenchUrl } from './vscode-host.mjs';
+import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
 import {
   clearNotifications, openRouterCredits, padBox, runCommand, startFakeProviders, statusItem, statusState, trackToasts, unionBox, waitUntil,
 } from './workbench-ui.mjs';
@@ -32,7 +40,8 @@ const secs = (from = t0) => `${((Date.now() - from) / 1000).toFixed(1)} s`;
 const say = (s) => console.log(`[screenshots] ${s}`);
 const outDir = path.resolve(args.out);
 const logFile = path.resolve(args.log);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-shots-'));
+const session = new HostSession({ name: 'shots', logFile, timeoutMs: Number(args.timeout) * 1000 });
+const work = session.work;
 const THEMES = [
   // `cls`: the class the workbench gets once the theme is applied (before that it is plain `vs`).
   { name: 'dark', scheme: 'dark', theme: 'Default Dark Modern', cls: 'vscode-theme-defaults-themes-dark_modern-json' },
@@ -44,10 +53,10 @@ const KEYS = { openrouter: 'sk-test-shots-openrouter-0001' };
 
 let fakeHandle;
 let browser;
-const servers = [];
+let serverCount = 0;
 const taken = [];
 
-const log = (line) => { try { fs.appendFileSync(logFile, `[shots ${new Date().toISOString().slice(11, 23)}] ${line}\n`); } catch { /* none */ } };
+const log = (line) => session.log(line);
 
 // --- colour contrast (WCAG) of the status bar text --------------------------------------------
 function rgb(css) {
@@ -149,9 +158,9 @@ const waitStatus = (item, pred, what) => waitUntil(async () => {
 }, { timeoutMs: T.state, what });
 
 async function startServer(settings, env) {
-  const folder = path.join(work, `workspace-${servers.length}`);
+  const folder = path.join(work, `workspace-${serverCount++}`);
   fs.mkdirSync(folder, { recursive: true });
-  const server = await startCodeServer({
+  const server = await session.startCodeServer({
     settings: {
       'window.autoDetectColorScheme': true,
       'workbench.preferredDarkColorTheme': 'Default Dark Modern',
@@ -159,9 +168,7 @@ async function startServer(settings, env) {
       ...settings,
     },
     env,
-    logFile,
   });
-  servers.push(server);
   return { server, folder };
 }
 
@@ -278,38 +285,14 @@ async function main() {
   const missing = checkInstalled();
   if (missing) throw new Error(missing);
   fs.mkdirSync(outDir, { recursive: true });
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  fs.writeFileSync(logFile, `# screenshots ${new Date().toISOString()}\n`);
   fakeHandle = await startFakeProviders();
-  browser = await launchChromium();
+  session.onCleanup(() => fakeHandle.fake.stop(), 'stop the fake providers');
+  browser = await session.launchChromium();
   await singleAccount();
   await severalAccounts();
 }
 
-let code = 0;
-const watchdog = setTimeout(() => {
-  console.error(`[screenshots] FAILED: took longer than ${args.timeout} s`);
-  void cleanup().finally(() => process.exit(1));
-}, Number(args.timeout) * 1000);
-
-async function cleanup() {
-  const withLimit = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
-  if (browser) await withLimit(browser.close().catch(() => {}), 10_000);
-  for (const s of servers) await withLimit(s.stop().catch(() => {}), 10_000);
-  if (fakeHandle) await withLimit(fakeHandle.fake.stop().catch(() => {}), 5_000);
-  fs.rmSync(work, { recursive: true, force: true });
-}
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-
-try {
-  await main();
-} catch (e) {
-  code = 1;
-  console.error(`[screenshots] FAILED: ${e.stack ?? e}`);
-  const tail = readTail(logFile, 30);
-  if (tail.trim()) console.error(`--- ${logFile} (last lines) ---\n${tail}\n---`);
-}
-clearTimeout(watchdog);
-await cleanup();
+const result = await session.run(main);
+if (!result.ok) session.printFailure(result.error.stack ?? result.error.message, 30);
 say(`${taken.length} screenshot(s) in ${path.relative(process.cwd(), outDir) || outDir} after ${secs()}`);
-process.exit(code);
+process.exit(result.ok ? 0 : 1);

@@ -19,10 +19,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, launchChromium, openWorkbench, repoRoot, startCodeServer, workbenchUrl } from './vscode-host.mjs';
+import { freePort, HostSession, openWorkbench, repoRoot, workbenchUrl } from './vscode-host.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,10 +65,20 @@ if (!fs.existsSync(fakeJs) || !fs.existsSync(path.join(repoRoot, 'dist', 'extens
   process.exit(1);
 }
 
+// The work folder, the fake providers, VS Code and the browser belong to one HostSession
+// (scripts/vscode-host.mjs): all stopped and removed on Ctrl-C, SIGTERM or when VS Code closes.
+const session = new HostSession({ name: 'start', signalExitCode: 0 });
+session.handleSignals();
+async function shutdown(code = 0) {
+  await session.cleanup();
+  process.exit(code);
+}
+
 // --- 2. fake providers --------------------------------------------------------------------------
 const { FakeProviderServer } = createRequire(import.meta.url)(fakeJs);
 const fake = new FakeProviderServer();
 const F = await fake.start(await portOr(Number(process.env.LLMB_FAKE_PORT ?? 47100)));
+session.onCleanup(() => fake.stop(), 'stop the fake providers');
 // A demo shows every level: Novita nearly dry (critical); xAI and LiteLLM low (warning) by default.
 fake.route('GET', '/novita/openapi/v1/billing/balance/detail', {
   body: { availableBalance: '32000', cashBalance: '32000', creditLimit: '0', pendingCharges: '0', outstandingInvoices: '0' },
@@ -96,24 +105,12 @@ const settings = {
   'llmBalance.useEnvironmentKeys': true,
 };
 
-const base = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-start-'));
+const base = session.work;
 const workspace = path.join(base, 'workspace');
 fs.mkdirSync(workspace, { recursive: true });
 fs.writeFileSync(path.join(workspace, 'README.md'),
   '# LLM Balance sandbox\n\nEvery provider here is the fake server started by `npm start`; no request leaves this machine.\n');
 
-let stopHost = async () => {};
-let stopping = false;
-async function shutdown(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  await stopHost().catch(() => {});
-  await fake.stop().catch(() => {});
-  fs.rmSync(base, { recursive: true, force: true });
-  process.exit(code);
-}
-process.on('SIGINT', () => { console.log(''); say('stopping…'); void shutdown(0); });
-process.on('SIGTERM', () => void shutdown(0));
 
 // --- 4. desktop VS Code, or code-server -------------------------------------------------------
 const codeBin = !args.web && !args.screenshot ? findOnPath('code') : undefined;
@@ -126,7 +123,7 @@ if (codeBin) {
     '--new-window', '--wait', '--user-data-dir', ud, '--extensions-dir', path.join(base, 'ext'),
     `--extensionDevelopmentPath=${repoRoot}`, workspace,
   ], { stdio: 'inherit', env: { ...process.env, ...demoEnv } });
-  stopHost = async () => { try { child.kill(); } catch { /* gone */ } };
+  session.onCleanup(() => { try { child.kill(); } catch { /* gone */ } }, 'close VS Code');
   say('close the VS Code window or press Ctrl-C to stop');
   child.on('exit', () => void shutdown(0));
 } else {
@@ -134,13 +131,11 @@ if (codeBin) {
     console.error('[start] could not install code-server and chromium (see above)');
     await shutdown(1);
   }
-  const server = await startCodeServer({
+  const server = await session.startCodeServer({
     port: await portOr(Number(process.env.LLMB_START_PORT ?? 47101)),
     settings,
     env: demoEnv,
-    logFile: path.join(base, 'code-server.log'),
   });
-  stopHost = () => server.stop();
   const url = workbenchUrl({ url: server.url, folder: workspace, extensionDevelopmentPath: repoRoot });
   if (args.screenshot) {
     await screenshot({ url: server.url, folder: workspace, extensionDevelopmentPath: repoRoot }, path.resolve(args.screenshot));
@@ -165,7 +160,7 @@ function findOnPath(name) {
 }
 
 async function screenshot(where, file) {
-  const browser = await launchChromium();
+  const browser = await session.launchChromium();
   try {
     const { page } = await openWorkbench(browser, { ...where, theme: args.theme === 'light' ? 'light' : 'dark' });
     say('workbench open; waiting for the LLM Balance status bar item…');

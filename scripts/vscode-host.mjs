@@ -3,11 +3,17 @@
 // ~/.cache/llm-balance/code-server-<version>) opened in Debian's headless chromium through playwright-core.
 // See /work/shared/TESTING.md.
 //
-//   const server = await startCodeServer({ settings: { 'llmBalance.accounts': [...] } });
-//   const browser = await launchChromium();
-//   const { page } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath });
-//   ...
-//   await browser.close(); await server.stop();
+// Every script that drives code-server (e2e, run-integration, vsix-test, screenshots, start, and
+// through run-integration the benchmarks) runs in a HostSession (below), which owns the work
+// folder, the time limit, cleanup on signals and the log tail:
+//
+//   const session = new HostSession({ name: 'e2e', logFile, timeoutMs });
+//   const { ok, error } = await session.run(async (s) => {
+//     const server = await s.startCodeServer({ settings: { 'llmBalance.accounts': [...] } });
+//     const browser = await s.launchChromium();
+//     const { page } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath });
+//     ...
+//   });
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -67,6 +73,7 @@ export function checkInstalled() {
 
 /**
  * Starts code-server on 127.0.0.1 with its own user-data and extensions folders.
+ * Stopping it removes what it made (profile, extensions folder, state), except a log the caller placed.
  * @param {{ port?: number, userDataDir?: string, extensionsDir?: string, settings?: object,
  *           env?: Record<string,string>, logFile?: string, timeoutMs?: number, extraArgs?: string[] }} [opts]
  *   `env` is added to code-server's environment, which its extension host inherits.
@@ -96,73 +103,89 @@ export async function startCodeServer(opts = {}) {
 
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const port = opts.port ?? (await freePort());
-    const log = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [
-      codeServerEntry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--config', configFile,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--ignore-last-opened',
-      ...(opts.extraArgs ?? []),
-    ], {
-      detached: true, // its own process group, so stop() ends the extension host and helpers too
-      stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        // Keep code-server's own logs and state out of the user's home.
-        XDG_DATA_HOME: path.join(base, 'xdg-data'),
-        XDG_CONFIG_HOME: path.join(base, 'xdg-config'),
-        ...(opts.env ?? {}),
-      },
-    });
-    fs.closeSync(log);
-    let exited = null;
-    child.on('exit', (code, signal) => { exited = { code, signal }; });
-    const url = `http://127.0.0.1:${port}`;
+  // Without a fixed port code-server binds port 0 and logs the one it got: no race between
+  // picking a free port and binding it.
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [
+    codeServerEntry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
+    '--config', configFile,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened',
+    ...(opts.extraArgs ?? []),
+  ], {
+    detached: true, // its own process group, so stop() ends the extension host and helpers too
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      // Keep code-server's own logs and state out of the user's home.
+      XDG_DATA_HOME: path.join(base, 'xdg-data'),
+      XDG_CONFIG_HOME: path.join(base, 'xdg-config'),
+      ...(opts.env ?? {}),
+    },
+  });
+  fs.closeSync(log);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
 
-    const stop = async () => {
-      if (exited) return;
+  const stop = async () => {
+    if (!exited) {
       const gone = new Promise((r) => child.once('exit', r));
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
       await gone;
       clearTimeout(t);
-      // Helpers that outlived the leader (extension host, file watcher) share its group.
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
-    };
-    // Never leave a server behind when the launcher itself exits.
-    const onExit = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
-    process.once('exit', onExit);
+    }
+    // Helpers that outlived the leader (extension host, file watcher) share its group.
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
+    process.removeListener('exit', onExit);
+    // The profile, extensions and code-server's state are this run's alone; the log stays
+    // when the caller chose where it goes.
+    for (const d of [path.join(base, 'xdg-data'), path.join(base, 'xdg-config'), configFile]) fs.rmSync(d, { recursive: true, force: true });
+    if (!opts.userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    if (!opts.extensionsDir) fs.rmSync(extensionsDir, { recursive: true, force: true });
+    if (!opts.logFile) fs.rmSync(base, { recursive: true, force: true });
+    else try { fs.rmdirSync(base); } catch { /* the log is in it */ }
+  };
+  // Never leave a server behind when the launcher itself exits.
+  const onExit = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
+  process.once('exit', onExit);
 
-    while (!exited && Date.now() < deadline) {
+  const ownLog = () => {
+    try {
+      const fd = fs.openSync(logFile, 'r');
+      try {
+        const size = fs.fstatSync(fd).size - logStart;
+        const buf = Buffer.alloc(Math.max(0, size));
+        fs.readSync(fd, buf, 0, buf.length, logStart);
+        return buf.toString('utf8');
+      } finally { fs.closeSync(fd); }
+    } catch { return ''; }
+  };
+  let url;
+  while (!exited && Date.now() < deadline) {
+    url ??= /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(ownLog())?.[1];
+    if (url) {
       try {
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
         if (res.ok) {
-          return {
-            url, port, userDataDir, extensionsDir, logFile, pid: child.pid, setSettings,
-            stop: async () => { await stop(); process.removeListener('exit', onExit); },
-          };
+          const port = Number(new URL(url).port);
+          return { url, port, userDataDir, extensionsDir, logFile, pid: child.pid, setSettings, stop };
         }
-      } catch { /* not yet listening */ }
-      await sleep(250);
+      } catch { /* not answering yet */ }
     }
-    const tail = readTail(logFile, 30);
-    await stop();
-    process.removeListener('exit', onExit);
-    lastError = exited
-      ? `code-server exited (${exited.code ?? exited.signal}) before answering on ${url}`
-      : `code-server did not answer on ${url} within ${timeoutMs / 1000} s`;
-    lastError += `\n--- ${logFile} (tail) ---\n${tail}`;
-    // A port taken between freePort() and bind is worth another try; anything else is not.
-    if (!exited || opts.port || !/EADDRINUSE/.test(tail) || Date.now() >= deadline) break;
+    await sleep(200);
   }
-  throw new Error(`Cannot start code-server: ${lastError}`);
+  const tail = readTail(logFile, 30);
+  await stop();
+  const why = exited
+    ? `code-server exited (${exited.code ?? exited.signal}) before answering${url ? ` on ${url}` : ''}`
+    : `code-server did not answer${url ? ` on ${url}` : ''} within ${timeoutMs / 1000} s`;
+  throw new Error(`Cannot start code-server: ${why}\n--- ${logFile} (tail) ---\n${tail}`);
 }
 
 /** The last `n` lines of a text file ('' if it cannot be read). */
@@ -261,4 +284,152 @@ export function printResults(r) {
   const total = (r.passed ?? 0) + (r.failed ?? 0);
   const closingLine = `${r.passed ?? 0} passed, ${r.failed ?? 0} failed${r.pending ? `, ${r.pending} skipped` : ''}`;
   return { total, closingLine };
+}
+
+/**
+ * One run of a script that drives code-server: the one place that owns its work folder, its time
+ * limit, its log (and the tail printed on failure) and its cleanup — at the end, on the time
+ * limit, and on Ctrl-C / SIGTERM — so that e2e, the integration launcher, screenshots and
+ * `npm start` never leave a server, a browser or a temporary folder behind.
+ *
+ *   const session = new HostSession({ name: 'e2e', logFile, timeoutMs: 240_000 });
+ *   const ok = await session.run(async (s) => {
+ *     const server = await s.startCodeServer({ settings });   // stopped by the session
+ *     const browser = await s.launchChromium();               // closed by the session
+ *     s.onCleanup(() => fake.stop());                         // anything else, last in first out
+ *     ...                                                     // throw to fail the run
+ *   });
+ *
+ * `run()` resolves to `{ ok, error, ms }`; it never throws and never calls process.exit except
+ * on a signal (after cleaning up, exit code 130). `timeoutMs: 0` means no limit (`npm start`).
+ */
+export class HostSession {
+  /** @param {{ name: string, logFile?: string, timeoutMs?: number, keepWork?: boolean, signalExitCode?: number }} opts */
+  constructor(opts) {
+    this.name = opts.name;
+    this.signalExitCode = opts.signalExitCode ?? 130;
+    this.timeoutMs = opts.timeoutMs ?? 0;
+    this.keepWork = opts.keepWork ?? false;
+    this.work = fs.mkdtempSync(path.join(os.tmpdir(), `llmb-${opts.name}-`));
+    this.logFile = opts.logFile ?? path.join(this.work, `${opts.name}.log`);
+    fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
+    fs.writeFileSync(this.logFile, `# ${opts.name} run ${new Date().toISOString()}\n`);
+    /** @type {{ what: string, fn: () => unknown }[]} */
+    this.cleanups = [];
+    this.cleaned = false;
+    this.started = Date.now();
+    /** @type {((error: Error) => unknown) | undefined} called on failure, before cleanup (e.g. a screenshot) */
+    this.onFailure = undefined;
+  }
+
+  /** Appends a line to the run's log (never throws). */
+  log(line) {
+    try { fs.appendFileSync(this.logFile, `[${this.name} ${new Date().toISOString().slice(11, 23)}] ${line}\n`); } catch { /* log gone */ }
+  }
+
+  /** The log's last lines. */
+  tail(n = 40) {
+    return readTail(this.logFile, n);
+  }
+
+  /** Registers a cleanup step; steps run last-registered first, each with a time limit. */
+  onCleanup(fn, what = 'cleanup') {
+    this.cleanups.push({ what, fn });
+  }
+
+  /** code-server logging into this run's log, stopped at the end. Options as startCodeServer's. */
+  async startCodeServer(opts = {}) {
+    const server = await startCodeServer({ logFile: this.logFile, ...opts });
+    this.onCleanup(() => server.stop(), 'stop code-server');
+    return server;
+  }
+
+  /** Headless chromium, closed at the end. Options as launchChromium's. */
+  async launchChromium(opts = {}) {
+    const browser = await launchChromium(opts);
+    this.onCleanup(() => browser.close(), 'close chromium');
+    return browser;
+  }
+
+  /** A page's console and errors into the run's log (the extension host's console comes through it). */
+  logPage(page) {
+    // The workbench prefixes forwarded extension-host lines with a CSS-styled level.
+    page.on('console', (m) => this.log(`[page ${m.type()}] ${m.text().replace(/^%c\s*(\w+)\s+color: #\w+ /, '$1 ')}`));
+    page.on('pageerror', (e) => this.log(`[pageerror] ${e.stack ?? e.message}`));
+    page.on('crash', () => this.log('[crash] the page crashed'));
+    // The console says only "Failed to load resource"; the address says whether it matters.
+    page.on('response', (r) => { if (r.status() >= 400) this.log(`[http ${r.status()}] ${r.request().method()} ${r.url()}`); });
+    page.on('requestfailed', (r) => this.log(`[request failed] ${r.method()} ${r.url()}: ${r.failure()?.errorText ?? '?'}`));
+  }
+
+  /** Runs every cleanup step once, each bounded to 10 s, then removes the work folder. */
+  async cleanup() {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    for (const { what, fn } of this.cleanups.reverse()) {
+      let timer;
+      const limit = new Promise((r) => { timer = setTimeout(() => r('timeout'), 10_000); });
+      const res = await Promise.race([Promise.resolve().then(fn).then(() => 'ok', (e) => `failed: ${e?.message ?? e}`), limit]);
+      clearTimeout(timer);
+      if (res !== 'ok') this.log(`${what}: ${res}`);
+    }
+    if (!this.keepWork) fs.rmSync(this.work, { recursive: true, force: true });
+  }
+
+  /**
+   * Runs `main(this)` under the time limit and the signal handlers, then cleans up.
+   * @template T
+   * @param {(s: HostSession) => Promise<T>} main
+   * @returns {Promise<{ ok: boolean, value?: T, error?: Error, ms: number }>}
+   */
+  async run(main) {
+    const unhandle = this.handleSignals();
+    let watchdog;
+    try {
+      const limited = this.timeoutMs > 0
+        ? Promise.race([main(this), new Promise((_, reject) => {
+          watchdog = setTimeout(() => reject(new Error(`the run took longer than ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+        })])
+        : main(this);
+      const value = await limited;
+      return { ok: true, value, ms: Date.now() - this.started };
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.log(`failure: ${error.stack ?? error.message}`);
+      if (this.onFailure) {
+        await Promise.race([Promise.resolve().then(() => this.onFailure(error)).catch((e) => this.log(`onFailure: ${e?.message ?? e}`)), sleep(10_000)]);
+      }
+      this.failureTail = this.tail(60); // before cleanup, which may remove the log
+      return { ok: false, error, ms: Date.now() - this.started };
+    } finally {
+      clearTimeout(watchdog);
+      await this.cleanup();
+      unhandle();
+    }
+  }
+
+  /**
+   * On Ctrl-C or SIGTERM: clean up, then exit (130, or `signalExitCode`). `run()` does this for
+   * its duration; a long-running script (`npm start`) calls it itself. Returns the undo.
+   */
+  handleSignals() {
+    const onSignal = (sig) => {
+      console.error(`\n[${this.name}] ${sig}: stopping`);
+      this.log(`${sig}: stopping`);
+      void this.cleanup().finally(() => process.exit(this.signalExitCode));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    };
+  }
+
+  /** Prints why the run failed and the log's tail, for the person reading CI output. */
+  printFailure(reason, lines = 40) {
+    console.error(`\n[${this.name}] FAILED: ${reason}`);
+    const tail = (this.failureTail ?? this.tail(lines)).split('\n').slice(-lines - 1).join('\n');
+    if (tail.trim()) console.error(`--- ${path.relative(process.cwd(), this.logFile) || this.logFile} (last lines) ---\n${tail}\n---`);
+  }
 }

@@ -129,6 +129,30 @@ export async function trackToasts(page, onToast) {
   return { all, since: (i) => all.slice(i) };
 }
 
+/**
+ * Every notification's message as the notification center lists it — the visible toasts, those
+ * queued behind them (VS Code shows three toasts at most) and those already hidden — until
+ * "Clear All Notifications" or a reload. Opens the center, reads it and closes it again.
+ */
+export async function notificationCenter(page) {
+  const center = page.locator('.notifications-center');
+  await runCommand(page, 'Notifications: Show Notifications');
+  // The center is `.visible` when open; its list container stays hidden while it is empty.
+  await page.locator('.notifications-center.visible').waitFor({ state: 'visible', timeout: 5000 });
+  // The list is virtual: with the handful of notifications a test makes, all rows are rendered.
+  const texts = await center.locator('.notification-list-item-message').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  // "Hide Notifications" is bound to Escape while the center is open (the palette does not offer it then).
+  await page.keyboard.press('Escape');
+  await page.locator('.notifications-center.visible').waitFor({ state: 'detached', timeout: 5000 });
+  return texts.filter(Boolean);
+}
+
+/** The texts of the status bar's passing messages (`window.setStatusBarMessage`) now on screen. */
+export async function statusBarMessages(page, pattern) {
+  const texts = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  return texts.filter((t) => pattern.test(t));
+}
+
 /** Dismisses every notification (the bell's "Clear All Notifications"). */
 export async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});

@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     log: (m) => log.info(m),
   };
 
-  registerCommands(context, { monitor, keys, log, panelModel });
+  registerCommands(context, { monitor, keys, log, panelModel, alertsShown: notifier.shown });
   const channels = registerAlertChannels(context, { log });
   notifier.onAlert = (alert) => void channels.deliver([alert]);
   context.subscriptions.push(

@@ -12,6 +12,8 @@ export interface Ui {
   showWarningMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showModalWarning(message: string, detail: string, ...items: string[]): Thenable<string | undefined>;
+  /** A passing message in the status bar, gone after `hideAfterMs`. */
+  setStatusBarMessage(message: string, hideAfterMs: number): void;
 }
 
 export const windowUi: Ui = {
@@ -21,6 +23,7 @@ export const windowUi: Ui = {
   showWarningMessage: (m, ...items) => vscode.window.showWarningMessage(m, ...items),
   showErrorMessage: (m, ...items) => vscode.window.showErrorMessage(m, ...items),
   showModalWarning: (m, detail, ...items) => vscode.window.showWarningMessage(m, { modal: true, detail }, ...items),
+  setStatusBarMessage: (m, ms) => void vscode.window.setStatusBarMessage(m, ms),
 };
 
 /** Holder so tests can replace the UI after activation. */

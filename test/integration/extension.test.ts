@@ -162,6 +162,47 @@ describe('extension', function () {
     assert.equal(toasts().length, 3, 'a new drop after recovery did not notify');
   });
 
+  it('Check LLM Balance: the summary goes to the status bar; a toast of its own only for a failure no alert named', async () => {
+    await configure([orAccount('or')], { or: KEY });
+    const check = () => vscode.commands.executeCommand('llmBalance.check');
+    const since = (from: number) => ui.shown.slice(from);
+    const toastsSince = (from: number) => since(from).filter((s) => s.kind !== 'status');
+    const statusSince = (from: number) => since(from).filter((s) => s.kind === 'status').map((s) => s.message);
+
+    credits(100, 20);
+    let from = ui.shown.length;
+    await check();
+    assert.deepEqual(statusSince(from), ['LLM Balance: 1 account · $80.00']);
+    assert.deepEqual(toastsSince(from), [], 'all fine needs no toast');
+
+    credits(10, 2);
+    from = ui.shown.length;
+    await check();
+    assert.deepEqual(statusSince(from), ['LLM Balance: 1 account · $8.00 · 1 warning']);
+    assert.deepEqual(toastsSince(from).map((s) => s.kind), ['warning'], 'the alert is the one toast');
+    assert.match(toastsSince(from)[0]!.message, /^WARNING: OpenRouter balance low/);
+
+    // A failure that raises no alert (a transient 503) is told by the check itself, once.
+    fake.server.route('GET', `${P}/credits`, { status: 503, body: '<html><body>down</body></html>' });
+    from = ui.shown.length;
+    await check();
+    assert.equal(statusSince(from).length, 1);
+    assert.match(statusSince(from)[0]!, /^LLM Balance: 1 account · .*1 error/);
+    assert.equal(toastsSince(from).length, 1, JSON.stringify(since(from)));
+    assert.equal(toastsSince(from)[0]!.kind, 'warning');
+    assert.match(toastsSince(from)[0]!.message, /^LLM Balance: 1 account .*\. OpenRouter: .*503/);
+    assert.deepEqual(toastsSince(from)[0]!.items, ['Show Log', 'Open Panel']);
+
+    // A rejected key raises its alert; the check adds no second toast saying the same.
+    fake.server.route('GET', `${P}/credits`, { status: 401, body: { error: { message: 'User not found.' } } });
+    fake.server.route('GET', `${P}/key`, { status: 401, body: { error: { message: 'User not found.' } } });
+    from = ui.shown.length;
+    await check();
+    assert.equal(statusSince(from).length, 1);
+    assert.deepEqual(toastsSince(from).map((s) => s.kind), ['error'], JSON.stringify(since(from)));
+    assert.match(toastsSince(from)[0]!.message, /API key error/);
+  });
+
   it('dedupe survives a restart and a second window sharing globalState', async () => {
     await configure([orAccount('or')], { or: KEY });
     credits(10, 2);

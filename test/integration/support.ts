@@ -18,7 +18,7 @@ export async function api(): Promise<TestApi> {
 }
 
 export interface Shown {
-  kind: 'info' | 'warning' | 'error' | 'modal';
+  kind: 'info' | 'warning' | 'error' | 'modal' | 'status';
   message: string;
   items: string[];
 }
@@ -63,6 +63,9 @@ export class ScriptedUi implements Ui {
   }
   showModalWarning(m: string, _detail: string, ...items: string[]) {
     return this.msg('modal', m, items);
+  }
+  setStatusBarMessage(m: string) {
+    void this.msg('status', m, []);
   }
 }
 

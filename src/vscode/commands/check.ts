@@ -3,6 +3,7 @@ import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
 import { totals } from '../../core/statusView';
 import type { BalanceMonitor } from '../monitor';
+import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
 
 /** One line that says what a check found: "3 accounts · $74.75 · ¥110.00 · 1 error". */
@@ -19,30 +20,50 @@ export function checkSummary(results: readonly BalanceResult[]): string {
   return parts.join(' · ');
 }
 
-/** "Check LLM Balance": every account (or one, from the panel), bypassing the cache, with progress. */
-export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown): Promise<BalanceResult[]> {
+/** How long the summary stays in the status bar after a check. */
+export const SUMMARY_STATUS_MS = 10_000;
+
+/**
+ * "Check LLM Balance": every account (or one, from the panel), bypassing the cache, with progress.
+ *
+ * One check puts at most one toast of its own on screen (VS Code shows three at most; a fourth
+ * queues unseen). The summary is the progress notification's last words — VS Code announces a
+ * notification again to screen readers when its message changes — and then stays in the status
+ * bar for a few seconds. A toast only when an account failed and no alert of this check said so:
+ * an alert toast already tells what went wrong, and "all fine" needs no button.
+ */
+export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, alertsShown?: readonly ShownNotification[]): Promise<BalanceResult[]> {
   if (monitor.accounts.length === 0) {
     const pick = await ui().showInformationMessage('LLM Balance: no accounts yet.', 'Add API Key');
     if (pick === 'Add API Key') await vscode.commands.executeCommand('llmBalance.addAccount');
     return [];
   }
   const ids = typeof accountId === 'string' ? [accountId] : undefined;
+  const alertsBefore = alertsShown?.length ?? 0;
+  let summary = '';
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Checking LLM balances…' },
-    () => monitor.checkNow(ids),
+    async (progress) => {
+      // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
+      const r = await monitor.checkNow(ids);
+      const line = checkSummary(r);
+      summary = `LLM Balance: ${line}`;
+      // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
+      progress.report({ message: line, increment: 100 });
+      return r;
+    },
   );
-  const summary = `LLM Balance: ${checkSummary(results)}`;
-  const failed = results.filter((r) => r.level === 'error');
-  if (failed.length) {
-    const first = failed[0]!;
+  ui().setStatusBarMessage(summary, SUMMARY_STATUS_MS);
+  const alerted = new Set((alertsShown ?? []).slice(alertsBefore).map((a) => a.accountId));
+  const unannounced = results.filter((r) => r.level === 'error' && !alerted.has(r.accountId));
+  if (unannounced.length) {
+    const first = unannounced[0]!;
     void ui()
       .showWarningMessage(`${summary}. ${first.label}: ${first.error ?? 'error'}`, 'Show Log', 'Open Panel')
       .then((pick) => {
         if (pick === 'Show Log') void vscode.commands.executeCommand('llmBalance.showLog');
         if (pick === 'Open Panel') void vscode.commands.executeCommand('llmBalance.showPanel');
       });
-  } else {
-    void ui().showInformationMessage(summary);
   }
   return results;
 }

@@ -4,6 +4,7 @@ import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
+import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
 import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
 import { checkCommand } from './check';
@@ -13,6 +14,8 @@ export interface CommandDeps {
   keys: KeyStore;
   log: Log;
   panelModel: PanelModel;
+  /** The alerts this window showed (so that "Check" does not repeat one as its own toast). */
+  alertsShown?: readonly ShownNotification[];
 }
 
 /** Runs a command body; an unexpected failure becomes one actionable message, not a silent rejection. */
@@ -32,7 +35,7 @@ function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...args: A
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
   const reg = <A extends unknown[], R>(id: string, name: string, fn: (...args: A) => Promise<R>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
-  reg('llmBalance.check', 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId));
+  reg('llmBalance.check', 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
   reg('llmBalance.addAccount', 'Add API Key', () => addAccount(d));
   reg('llmBalance.updateKey', 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
   reg('llmBalance.removeAccount', 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
