@@ -11,7 +11,7 @@ import { LEVEL_RANK, worstLevel, type BalanceResult, type Level } from '../core/
 import { formatMoney } from '../core/format';
 import { totals } from '../core/statusView';
 import { redact } from '../core/redact';
-import { renderTable } from './table';
+import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError } from './config';
 import { notify, type SentNotification } from './notify';
 
@@ -126,14 +126,14 @@ async function runHistory(hoursArg: string | undefined, flags: { json?: boolean;
   if (accounts.every((a) => a.points.length === 0)) lines.push('No history yet: run `llm-balance check` first.');
   for (const a of accounts) {
     if (a.points.length === 0) continue;
-    lines.push('', `${a.label}`);
+    lines.push('', term(a.label, 80));
     for (const p of a.points) {
       lines.push(`  ${p.time.replace('T', ' ').slice(0, 16)}Z  ${formatMoney(p.balance, p.currency).padStart(12)}  ${p.level}`);
     }
   }
   if (events.length) {
     lines.push('', 'Events');
-    for (const e of events) lines.push(`  ${e.time.replace('T', ' ').slice(0, 16)}Z  ${e.kind}  ${e.message}`);
+    for (const e of events) lines.push(`  ${e.time.replace('T', ' ').slice(0, 16)}Z  ${e.kind}  ${term(e.message, 2000)}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return EXIT.ok;

@@ -9,6 +9,7 @@ import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
 import { alertThreshold, type ThresholdSettings } from '../core/thresholds';
+import { term } from './table';
 
 export interface SentNotification {
   accountId: string;
@@ -46,7 +47,7 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
       ...(keyEnv ? { keyLocation: `the environment variable ${keyEnv}` } : {}),
     });
     if (!alert) continue;
-    process.stderr.write(`${alert.message}\n`);
+    process.stderr.write(`${term(alert.message, 2000)}\n`);
     sent.push({ accountId: r.accountId, level: decision.level, channel: 'console' });
     o.history.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level: decision.level, message: alert.message, channel: 'console' });
     alerts.push({ alert, level: decision.level });

@@ -1,7 +1,12 @@
 // The readable (non --json) output: one row per account, totals per currency, errors in words.
 import { formatMoney } from '../core/format';
 import type { BalanceResult } from '../core/model';
+import { safeText } from '../core/safeText';
 
+/** Provider text (and labels) for a terminal: no ESC sequences, controls or bidi overrides (safeText.ts). */
+export function term(s: string, max?: number): string {
+  return safeText(s, 'terminal', max === undefined ? {} : { max });
+}
 
 function pad(s: string, n: number): string {
   const len = [...s].length;
@@ -14,7 +19,7 @@ export function renderTable(results: readonly BalanceResult[], totals: Record<st
     const parts: string[] = [];
     if (r.limit !== null) parts.push(`limit ${formatMoney(r.limit, r.currency)}`);
     if (r.usage !== null) parts.push(`used ${formatMoney(r.usage, r.currency)}`);
-    return [r.label, balance, parts.join(', '), r.level.toUpperCase(), r.checkedAt.replace('T', ' ').slice(0, 16) + 'Z'];
+    return [term(r.label, 80), balance, parts.join(', '), r.level.toUpperCase(), r.checkedAt.replace('T', ' ').slice(0, 16) + 'Z'];
   });
   const head = ['Account', 'Balance', 'Limit / usage', 'Level', 'Checked'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length)));
@@ -26,8 +31,8 @@ export function renderTable(results: readonly BalanceResult[], totals: Record<st
   if (problems.length) {
     out.push('');
     for (const r of problems) {
-      if (r.error) out.push(`${r.label}: ${r.error}`);
-      if (r.note) out.push(`${r.label}: note: ${r.note}`);
+      if (r.error) out.push(`${term(r.label, 80)}: ${term(r.error)}`);
+      if (r.note) out.push(`${term(r.label, 80)}: note: ${term(r.note)}`);
     }
   }
   return out.join('\n');

@@ -3,7 +3,7 @@
 import { CheckError } from './errors';
 import { HttpClient, checkUrlPolicy } from './http';
 import { BalanceResultSchema, type Account, type BalanceResult, type Status } from './model';
-import { redact } from './redact';
+import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
 import type { ProviderContext, Reading } from './providers/types';
 import { computeLevel, levelInputOf, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
@@ -69,7 +69,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       currency,
       usage: null,
       limit: null,
-      error: redact(message, secrets),
+      error: safeText(message, 'data', { secrets }),
       errorKind: kind,
       checkedAt: now().toISOString(),
     };
@@ -141,16 +141,16 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     limit: reading.limit ?? null,
     checkedAt: now().toISOString(),
   };
-  if (reading.note) result.note = redact(reading.note, secrets);
+  if (reading.note) result.note = safeText(reading.note, 'data', { secrets });
   if (reading.details && Object.keys(reading.details).length > 0) {
     result.details = Object.fromEntries(
-      Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? redact(v, secrets) : v]),
+      Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]),
     );
   }
   if (reading.limitRemaining !== undefined) result.details = { ...result.details, limit_remaining: reading.limitRemaining };
   if (reading.insufficientFunds) {
     result.errorKind = 'insufficient_funds';
-    result.error = redact(reading.insufficientFunds, secrets);
+    result.error = safeText(reading.insufficientFunds, 'data', { secrets });
   }
   result.level = computeLevel({ ...levelInputOf(result), insufficientFunds: !!reading.insufficientFunds }, account, settings);
   const parsed = BalanceResultSchema.safeParse(result);

@@ -4,6 +4,7 @@
 import { request, Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { CheckError } from './errors';
 import { redact } from './redact';
+import { preview } from './safeText';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -88,7 +89,7 @@ export function providerMessage(json: unknown, text = ''): string | undefined {
     return pick(err) ?? pick(o.message) ?? pick(o.msg) ?? pick(o.detail) ?? pick(o.error_msg);
   }
   const t = text.trim();
-  if (t && !looksLikeHtml(t)) return t.slice(0, 200);
+  if (t && !looksLikeHtml(t)) return preview(t);
   return undefined;
 }
 

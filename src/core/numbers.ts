@@ -1,4 +1,5 @@
 import { CheckError } from './errors';
+import { preview } from './safeText';
 
 // Providers send amounts as numbers or decimal strings. A value that is not strictly a
 // number is a bad response: never NaN, never a silent 0.
@@ -15,7 +16,7 @@ export function parseAmount(value: unknown, field: string): number {
       const n = Number(s);
       if (Number.isFinite(n)) return n;
     }
-    throw new CheckError('bad_response', `Field "${field}" is not a number: ${JSON.stringify(value.slice(0, 40))}.`);
+    throw new CheckError('bad_response', `Field "${field}" is not a number: ${JSON.stringify(preview(value))}.`);
   }
   if (value === undefined || value === null) {
     throw new CheckError('bad_response', `The response has no "${field}" field.`);

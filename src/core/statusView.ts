@@ -3,6 +3,9 @@ import { formatMoney } from './format';
 import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
+import { safeText } from './safeText';
+
+export { escapeMarkdown } from './safeText';
 
 export type StatusBarMode = 'lowest' | 'total' | 'all';
 
@@ -32,9 +35,9 @@ const ICON: Record<Level, string> = {
  */
 const GAP = '&nbsp;&nbsp;';
 
-/** Escapes text from providers for a Markdown table cell. */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+/** Text from providers (and labels) for the tooltip: redacted, stripped, capped, then escaped (safeText.ts). */
+function md(s: string, max = 300): string {
+  return safeText(s, 'markdown', { max });
 }
 
 export function isKeyMissing(r: BalanceResult): boolean {
@@ -126,13 +129,13 @@ export function statusView(
   const rows = sorted.map((r) => {
     const bal = r.balance === null ? '—' : formatMoney(r.balance, r.currency) + (r.stale ? ' _(stale)_' : '');
     const lim = [r.limit !== null ? `limit ${formatMoney(r.limit, r.currency)}` : '', r.usage !== null ? `used ${formatMoney(r.usage, r.currency)}` : ''].filter(Boolean).join(', ') || '—';
-    return `| ${escapeMarkdown(r.label)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
+    return `| ${md(r.label, 80)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
   });
   const notes = sorted
     .filter((r) => r.error || r.note)
     .map((r) => {
       const fix = (isKeyMissing(r) || r.status === 'invalid') && !opts.readOnly?.has(r.accountId) ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
-      return `- **${escapeMarkdown(r.label)}**: ${escapeMarkdown(r.error ?? r.note ?? '')}${fix}`;
+      return `- **${md(r.label, 80)}**: ${md(r.error ?? r.note ?? '')}${fix}`;
     });
   const tooltip = [
     '**LLM Balance**',

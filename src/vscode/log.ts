@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { redact } from '../core/redact';
+import { rememberSecret } from './ui';
 
 /** The "LLM Balance" log. Every line passes through redaction; known keys are added as they are read. */
 export class Log implements vscode.Disposable {
@@ -13,7 +14,9 @@ export class Log implements vscode.Disposable {
   }
 
   addSecret(s: string | undefined): void {
-    if (s && s.length >= 6) this.secrets.add(s);
+    if (!s) return;
+    this.secrets.add(s);
+    rememberSecret(s);
   }
 
   private clean(msg: string): string {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_TOAST_TEXT, safeText } from '../core/safeText';
 
 /**
  * The window calls that ask the user something or tell them something. Production uses
@@ -29,6 +30,33 @@ export const windowUi: Ui = {
 /** Holder so tests can replace the UI after activation. */
 export const uiHolder: { current: Ui } = { current: windowUi };
 
+/** Keys read in this session (the Log adds them): hidden from every toast, whole or in pieces. */
+const knownSecrets = new Set<string>();
+
+export function rememberSecret(s: string | undefined): void {
+  if (s) knownSecrets.add(s);
+}
+
+/**
+ * A toast's text as plain text: VS Code renders `[text](command:…)` in a notification as a link
+ * that runs the command, and provider text (an error, a note, a label) ends up in toasts.
+ */
+export function toastText(message: string): string {
+  return safeText(message, 'plain', { max: MAX_TOAST_TEXT, secrets: [...knownSecrets] });
+}
+
+/**
+ * Every call site gets the UI through here, so none can forget: messages become plain text
+ * (toastText) before they reach VS Code or a test's recorder.
+ */
 export function ui(): Ui {
-  return uiHolder.current;
+  const u = uiHolder.current;
+  return {
+    showQuickPick: (items, options) => u.showQuickPick(items, options),
+    showInputBox: (options) => u.showInputBox(options),
+    showInformationMessage: (m, ...items) => u.showInformationMessage(toastText(m), ...items),
+    showWarningMessage: (m, ...items) => u.showWarningMessage(toastText(m), ...items),
+    showErrorMessage: (m, ...items) => u.showErrorMessage(toastText(m), ...items),
+    showModalWarning: (m, detail, ...items) => u.showModalWarning(toastText(m), toastText(detail), ...items),
+  };
 }

@@ -8,6 +8,7 @@
 import { HttpClient, checkUrlPolicy, isLoopbackHost, providerMessage, type HttpResponse } from '../http';
 import { CheckError } from '../errors';
 import { redact } from '../redact';
+import { cap, stripControls } from '../safeText';
 import { formatDiscord, formatHtml, formatSlack, formatSubject, formatTelegram, formatText, formatWebhook, type Alert } from './message';
 
 export const CHANNEL_IDS = ['telegram', 'slack', 'discord', 'webhook', 'email'] as const;
@@ -127,7 +128,9 @@ function transportFailure(name: string, e: unknown, secrets: readonly string[]):
 function httpFailure(name: string, host: string, res: HttpResponse, secrets: readonly string[], hint = ''): DeliveryError {
   const detail = providerMessage(res.json, res.text);
   const s = res.status;
-  const text = `${name} (${host}) answered HTTP ${s}${detail ? `: ${detail.slice(0, 300)}` : ''}.${hint ? ` ${hint}` : ''}`;
+  // Redacted whole, then cut: a webhook secret echoed near the cut must not survive as a piece.
+  const said = detail ? cap(stripControls(redact(detail, secrets)), 300) : '';
+  const text = `${name} (${host}) answered HTTP ${s}${said ? `: ${said}` : ''}.${hint ? ` ${hint}` : ''}`;
   const retryable = s === 429 || s === 408 || s >= 500;
   const opts: { retryable: boolean; retryAfterMs?: number; status: number } = { retryable, status: s };
   const bodyWait = retryAfterFromBody(res.json);
@@ -308,7 +311,7 @@ function smtpFailure(e: unknown, where: string, secrets: readonly string[]): Del
   const err = (e ?? {}) as { code?: string; responseCode?: number; response?: string; message?: string };
   const code = err.code ?? '';
   const rc = typeof err.responseCode === 'number' ? err.responseCode : undefined;
-  const said = (err.response ?? err.message ?? String(e)).trim().slice(0, 300);
+  const said = cap(stripControls(redact((err.response ?? err.message ?? String(e)).trim(), secrets)), 300);
   let text: string;
   let retryable: boolean;
   if (code === 'EAUTH' || code === 'ENOAUTH') {

@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { preview } from '../safeText';
 import { checkUrlPolicy } from '../http';
 import { getPath, parseAmount, roundMoney } from '../numbers';
 import { type ProviderAdapter, type Reading } from './types';
@@ -77,7 +78,7 @@ export const custom: ProviderAdapter = {
     if (account.currencyPath) {
       const c = getPath(res.json, normalizePath(account.currencyPath));
       if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c.trim())) {
-        throw new CheckError('bad_response', `currencyPath "${account.currencyPath}" is not a three-letter currency code (got ${JSON.stringify(c)?.slice(0, 40) ?? 'nothing'}).`);
+        throw new CheckError('bad_response', `currencyPath "${account.currencyPath}" is not a three-letter currency code (got ${c === undefined ? 'nothing' : preview(JSON.stringify(c) ?? String(c))}).`);
       }
       reading.currency = c.trim().toUpperCase();
     }

@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { preview } from '../safeText';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
@@ -20,7 +21,7 @@ export function siliconflowCurrencyForHost(host: string): 'CNY' | 'USD' | undefi
 // A bad key may come back as the bare JSON string "Api key is invalid", even with HTTP 200.
 function classify(res: HttpResponse): CheckError | undefined {
   if (typeof res.json === 'string' && /api key is invalid/i.test(res.json)) {
-    return new CheckError('auth', `The key was rejected — HTTP ${res.status}: ${res.json.trim().slice(0, 100)}`, { httpStatus: res.status });
+    return new CheckError('auth', `The key was rejected — HTTP ${res.status}: ${preview(res.json.trim())}`, { httpStatus: res.status });
   }
   return undefined;
 }

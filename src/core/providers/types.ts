@@ -1,6 +1,7 @@
 import type { Account, DetailValue, ProviderId } from '../model';
 import type { HttpClient } from '../http';
 import { CheckError } from '../errors';
+import { preview } from '../safeText';
 
 export interface ProviderContext {
   account: Account;
@@ -69,5 +70,5 @@ export function hostOf(url: string): string {
 /** Asserts the parsed JSON is an object, else a bad_response naming what came instead. */
 export function asObject(json: unknown, what: string): Record<string, unknown> {
   if (json && typeof json === 'object' && !Array.isArray(json)) return json as Record<string, unknown>;
-  throw new CheckError('bad_response', `${what}: expected a JSON object, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)?.slice(0, 60)}.`);
+  throw new CheckError('bad_response', `${what}: expected a JSON object, got ${Array.isArray(json) ? 'an array' : preview(JSON.stringify(json) ?? '')}.`);
 }
