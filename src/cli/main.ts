@@ -52,6 +52,7 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
   const history = new HistoryStore(path.join(stateDir, 'history.json'), { log: warn });
   await history.load();
   const http = new HttpClient({ timeoutMs: config.timeoutMs, env });
+  if (http.proxyProblem) warn(`${http.proxyProblem} Accounts on localhost are still checked.`);
   const thresholds = { thresholds: config.thresholds, percent: config.percent };
   const keyed = config.accounts.filter((a) => a.account.enabled !== false);
   const keysById = new Map(keyed.map((a) => [a.account.id, a.keys]));

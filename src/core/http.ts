@@ -43,11 +43,39 @@ export interface HttpResponse {
   url: string;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
+/**
+ * Loopback in every spelling a URL can carry: localhost and *.localhost (RFC 6761), with or
+ * without the trailing dot, 127.0.0.0/8, ::1 and the IPv4-mapped ::ffff:127.x.y.z. (WHATWG URL
+ * parsing has already turned 127.1, 2130706433 and 0:0:0:0:0:0:0:1 into these forms.)
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || /^127\.\d+\.\d+\.\d+$/.test(h) || h.endsWith('.localhost');
+  let h = hostname.toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h.endsWith('.')) h = h.slice(0, -1);
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (h === '::1') return true;
+  // ::ffff:127.0.0.1, which URL writes as ::ffff:7f00:1 (7f = 127).
+  return /^::ffff:(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(h);
+}
+
+/** Why a proxy URL cannot be used by this client (undici speaks to http:// and https:// proxies only), if it cannot. */
+export function proxyProblemOf(raw: string): string | undefined {
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  const shown = redact(raw);
+  if (!u || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    return `The proxy "${shown}" is not a URL: write it with its scheme, e.g. "http://${shown.replace(/^[a-z0-9+.-]*:\/*/i, '')}".`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    return `The proxy "${shown}" uses ${u.protocol.slice(0, -1)}, which LLM Balance cannot use: set an http:// or https:// proxy.`;
+  }
+  if (!u.hostname) return `The proxy "${shown}" has no host.`;
+  return undefined;
 }
 
 /** SPEC §2: non-loopback URLs must be https; http only for loopback. Returns the problem, if any. */
@@ -124,33 +152,60 @@ export function classifyStatus(res: HttpResponse, host: string): CheckError {
   return new CheckError('bad_response', `Unexpected answer — ${where}`, { httpStatus: s });
 }
 
+/** setTimeout's limit: a longer delay fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
+  /** Loopback always goes here, whatever the proxy settings say. */
+  private readonly direct: Dispatcher;
+  private readonly proxied: Dispatcher | undefined;
   private readonly timeoutMs: number;
   private readonly maxBody: number;
+  /**
+   * Set when a proxy is configured that this client cannot use. Requests to other hosts then
+   * fail with it as a `config` error (loopback still works); the owner logs it once.
+   */
+  readonly proxyProblem: string | undefined;
 
   constructor(settings: HttpSettings = {}) {
-    this.timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const t = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = Number.isFinite(t) && t > 0 ? Math.min(t, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
     this.maxBody = settings.maxBodyBytes ?? MAX_BODY_BYTES;
     const env = settings.env ?? process.env;
     const tls = { rejectUnauthorized: settings.strictSSL !== false };
     const proxy = settings.proxy?.trim();
-    const envProxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
+    const envHttps = (env.HTTPS_PROXY ?? env.https_proxy)?.trim();
+    const envHttp = (env.HTTP_PROXY ?? env.http_proxy)?.trim();
     const common = { connect: tls, keepAliveTimeout: 4_000 };
-    if (proxy || envProxy) {
+    this.direct = new Agent(common);
+    const httpsProxy = proxy || envHttps || envHttp;
+    const httpProxy = proxy || envHttp || envHttps;
+    if (!httpsProxy || !httpProxy) return;
+    const problem = proxyProblemOf(httpsProxy) ?? proxyProblemOf(httpProxy);
+    if (problem) {
+      this.proxyProblem = problem;
+      return;
+    }
+    try {
       // requestTls reaches the inner ProxyAgent (not in EnvHttpProxyAgent's typings).
       const opts: ConstructorParameters<typeof EnvHttpProxyAgent>[0] & { requestTls?: object } = {
         ...common,
         requestTls: tls,
-        httpProxy: proxy || (env.HTTP_PROXY ?? env.http_proxy ?? envProxy),
-        httpsProxy: proxy || envProxy,
-        // Loopback never goes through a proxy.
-        noProxy: [env.NO_PROXY ?? env.no_proxy ?? '', 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(','),
+        httpProxy,
+        httpsProxy,
+        noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
       };
-      this.dispatcher = new EnvHttpProxyAgent(opts);
-    } else {
-      this.dispatcher = new Agent(common);
+      this.proxied = new EnvHttpProxyAgent(opts);
+    } catch (e) {
+      this.proxyProblem = redact(`The proxy cannot be used: ${e instanceof Error ? e.message : String(e)}.`);
     }
+  }
+
+  /** Loopback never goes through a proxy (the key would travel to it in clear); other hosts do when one is set. */
+  private dispatcherFor(url: string, secrets: readonly (string | undefined)[]): Dispatcher {
+    if (isLoopbackHost(new URL(url).hostname)) return this.direct;
+    if (this.proxyProblem) throw new CheckError('config', redact(this.proxyProblem, secrets));
+    return this.proxied ?? this.direct;
   }
 
   get timeout(): number {
@@ -158,7 +213,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => undefined);
+    await Promise.all([this.direct, this.proxied].map((d) => d?.close().catch(() => undefined)));
   }
 
   /** Sends a request and returns the raw answer; throws CheckError for transport failures only. */
@@ -212,12 +267,13 @@ export class HttpClient {
     let status: number;
     let rawHeaders: Record<string, string | string[] | undefined>;
     const chunks: Buffer[] = [];
+    const dispatcher = this.dispatcherFor(url, secrets);
     try {
       const res = await request(url, {
         method: req.method ?? 'GET',
         headers,
         body: req.body,
-        dispatcher: this.dispatcher,
+        dispatcher,
         signal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

@@ -134,6 +134,8 @@ export class BalanceMonitor implements vscode.Disposable {
     const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs: settings.requestTimeoutSeconds() * 1000, strictSSL: proxy.strictSSL };
     if (proxy.proxy) httpOpts.proxy = proxy.proxy;
     this.http = new E.HttpClient(httpOpts);
+    // One line per settings change; each affected account says it in its own result too.
+    if (this.http.proxyProblem) this.log.warn(`Proxy: ${this.http.proxyProblem} Accounts on localhost are still checked.`);
     // Checks already running finish on the old client; close it after they had time to.
     if (old) setTimeout(() => void old.close(), 60_000).unref?.();
     const ttl = settings.pollIntervalMinutes() * 60_000;

@@ -18,13 +18,18 @@ describe('http client through a proxy', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
     });
-    // 127.0.0.2 is loopback too, but not in the always-direct list, so a proxy applies to it.
+    // 127.0.0.2 is loopback too: it must never go through the proxy (it once did).
     await new Promise<void>((r) => target.listen(0, '127.0.0.2', () => r()));
     targetUrl = `http://127.0.0.2:${(target.address() as AddressInfo).port}/x`;
     proxy = http.createServer((_req, res) => res.writeHead(405).end());
     proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
       tunnels.push(req.url ?? '');
       const [host, port] = (req.url ?? '').split(':');
+      // Nothing here resolves names: say so at once rather than wait on DNS.
+      if (!net.isIP(host ?? '')) {
+        socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+        return;
+      }
       const up = net.connect(Number(port), host, () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         up.write(head);
@@ -45,40 +50,85 @@ describe('http client through a proxy', () => {
     tunnels.length = 0;
   });
 
-  async function get(client: HttpClient): Promise<unknown> {
+  async function get(client: HttpClient, url = targetUrl): Promise<unknown> {
     try {
-      return (await client.json(targetUrl)).json;
+      return (await client.json(url)).json;
     } finally {
       await client.close();
     }
   }
 
-  it('goes through HTTP_PROXY from the environment', async () => {
-    assert.deepEqual(await get(new HttpClient({ env: { HTTP_PROXY: proxyUrl } })), { ok: true });
-    assert.equal(tunnels.length, 1);
-    assert.match(tunnels[0]!, /^127\.0\.0\.2:\d+$/);
+  /** A request to a name that is not loopback: the proxy sees its CONNECT (and the test's proxy tunnels it nowhere). */
+  async function tunnelled(client: HttpClient): Promise<string[]> {
+    await get(client, 'https://provider.example.test/v1/balance').catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    return tunnels.slice();
+  }
+
+  it('goes through HTTPS_PROXY from the environment', async () => {
+    assert.deepEqual(await tunnelled(new HttpClient({ env: { HTTPS_PROXY: proxyUrl } })), ['provider.example.test:443']);
   });
 
   it('goes through an explicit proxy URL (http.proxy)', async () => {
-    assert.deepEqual(await get(new HttpClient({ proxy: proxyUrl, env: {} })), { ok: true });
-    assert.equal(tunnels.length, 1);
+    assert.deepEqual(await tunnelled(new HttpClient({ proxy: proxyUrl, env: {} })), ['provider.example.test:443']);
   });
 
   it('honours NO_PROXY', async () => {
-    assert.deepEqual(await get(new HttpClient({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.2' } })), { ok: true });
-    assert.equal(tunnels.length, 0);
+    assert.deepEqual(await tunnelled(new HttpClient({ timeoutMs: 2000, env: { HTTPS_PROXY: proxyUrl, NO_PROXY: 'localhost,provider.example.test' } })), []);
   });
 
-  it('never sends 127.0.0.1 or localhost through a proxy', async () => {
+  it('never sends loopback through a proxy, whatever its spelling', async () => {
     const local = http.createServer((_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end('{"local":1}'));
+    const local6 = http.createServer((_q, s) => s.writeHead(200, { 'content-type': 'application/json' }).end('{"local":6}'));
     await new Promise<void>((r) => local.listen(0, '127.0.0.1', () => r()));
-    const c = new HttpClient({ env: { HTTP_PROXY: proxyUrl } });
+    await new Promise<void>((r) => local6.listen(0, '::1', () => r()));
+    const port = (local.address() as AddressInfo).port;
+    const port6 = (local6.address() as AddressInfo).port;
+    const t2 = (target.address() as AddressInfo).port;
     try {
-      assert.deepEqual((await c.json(`http://127.0.0.1:${(local.address() as AddressInfo).port}/`)).json, { local: 1 });
-      assert.equal(tunnels.length, 0);
+      const cases: [string, unknown][] = [
+        [`http://127.0.0.1:${port}/`, { local: 1 }],
+        [`http://127.1:${port}/`, { local: 1 }],
+        [`http://2130706433:${port}/`, { local: 1 }],
+        [`http://127.0.0.2:${t2}/x`, { ok: true }],
+        [`http://[::1]:${port6}/`, { local: 6 }],
+        [`http://[0:0:0:0:0:0:0:1]:${port6}/`, { local: 6 }],
+      ];
+      for (const [url, body] of cases) {
+        tunnels.length = 0;
+        assert.deepEqual(await get(new HttpClient({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }), url), body, url);
+        assert.deepEqual(tunnels, [], url);
+      }
+      // Names that may not resolve here: whatever the outcome, nothing reaches the proxy.
+      for (const url of [`http://localhost:${port}/`, `http://foo.localhost:${port}/`, `http://localhost.:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`]) {
+        tunnels.length = 0;
+        await get(new HttpClient({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }), url).catch((e: Error) => assert.doesNotMatch(e.message, /proxy/i));
+        assert.deepEqual(tunnels, [], url);
+      }
     } finally {
-      await c.close();
       local.close();
+      local6.close();
     }
+  });
+
+  for (const bad of ['socks5://127.0.0.1:1080', '127.0.0.1:3128', 'http://', 'pac+http://wpad/proxy.pac']) {
+    it(`a proxy it cannot use (${bad}) is a clear error for remote hosts, never a crash; loopback still works`, async () => {
+      for (const settings of [{ env: { HTTPS_PROXY: bad } }, { proxy: bad, env: {} }]) {
+        const c = new HttpClient(settings);
+        assert.match(c.proxyProblem ?? '', /proxy/i);
+        await assert.rejects(get(c, 'https://provider.example.test/v1'), (e: Error & { kind?: string }) => {
+          assert.equal(e.kind, 'config');
+          assert.match(e.message, /proxy/);
+          return true;
+        });
+        assert.deepEqual(await get(new HttpClient(settings)), { ok: true });
+        assert.deepEqual(tunnels, []);
+      }
+    });
+  }
+
+  it('a proxy URL with a password is never shown whole', () => {
+    const c = new HttpClient({ env: { HTTPS_PROXY: 'socks5://alice:s3cretpass@proxy.example:1080' } });
+    assert.ok(c.proxyProblem && !c.proxyProblem.includes('s3cretpass'), c.proxyProblem);
   });
 });
