@@ -13,6 +13,9 @@ import { PROVIDERS } from '../core/providers/registry';
 
 export class UsageError extends Error {}
 
+/** The longest request timeout: five minutes is already longer than any provider takes to answer. */
+export const MAX_TIMEOUT_SECONDS = 300;
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 const ConfigFileSchema = z.object({
@@ -20,7 +23,7 @@ const ConfigFileSchema = z.object({
   thresholds: ThresholdsSchema.optional(),
   percentThresholds: PercentThresholdsSchema.optional(),
   notificationCooldownHours: z.number().positive().max(24 * 365).optional(),
-  requestTimeoutSeconds: z.number().min(1).max(300).optional(),
+  requestTimeoutSeconds: z.number().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
 });
 
 export interface CliConfig {
@@ -48,7 +51,8 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   const timeout = env.LLM_BALANCE_TIMEOUT_SECONDS?.trim();
   if (timeout) {
     const n = Number(timeout);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`LLM_BALANCE_TIMEOUT_SECONDS must be a positive number, got "${timeout}".`);
+    // Bounded like the config file's requestTimeoutSeconds: beyond 2147483 s Node's timer overflows and fires at once.
+    if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) throw new UsageError(`LLM_BALANCE_TIMEOUT_SECONDS must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}, got "${timeout}".`);
     base.timeoutMs = n * 1000;
   }
 

@@ -1,9 +1,7 @@
 // `llm-balance`: the headless engine for cron and CI (SPEC §11).
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BalanceEngine } from '../core/engine';
-import { JsonFileStore } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
@@ -12,7 +10,8 @@ import { formatMoney } from '../core/format';
 import { totals } from '../core/statusView';
 import { redact } from '../core/redact';
 import { renderTable, term } from './table';
-import { defaultStateDir, loadConfig, UsageError } from './config';
+import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
+import { saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
 import { notify, type SentNotification } from './notify';
 
 export const EXIT = { ok: 0, warning: 1, critical: 2, usage: 3 } as const;
@@ -43,14 +42,19 @@ interface CheckFlags {
   stateDir?: string;
 }
 
+/** Cached results of accounts no config names are dropped after this long unchecked (another config may share the directory). */
+const PRUNE_UNUSED_MS = 30 * 24 * 3_600_000;
+
 async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const config = await loadConfig(flags.config, env);
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
-  await ensureWritable(stateDir);
-  const warn = (msg: string) => process.stderr.write(`llm-balance: ${msg}\n`);
-  const state = await JsonFileStore.open(path.join(stateDir, 'state.json'), warn);
-  const history = new HistoryStore(path.join(stateDir, 'history.json'), { log: warn });
-  await history.load();
+  const warn = (msg: string) => process.stderr.write(`llm-balance: ${term(msg, 2000)}\n`);
+  return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, flags, env, warn));
+}
+
+/** One check on an open (locked) state session: results, history, alerts, saved state, output. */
+async function checkInSession(session: StateSession, config: CliConfig, flags: CheckFlags, env: NodeJS.ProcessEnv, warn: (msg: string) => void): Promise<number> {
+  const { state, history } = session;
   const http = new HttpClient({ timeoutMs: config.timeoutMs, env });
   if (http.proxyProblem) warn(`${http.proxyProblem} Accounts on localhost are still checked.`);
   const thresholds = { thresholds: config.thresholds, percent: config.percent };
@@ -67,6 +71,7 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
   }
   // Only fresh numbers go into history; a cached result was recorded when it was made.
   history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
+  await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
 
   const ledger = new NotificationLedger(state, config.cooldownHours);
   const sent: SentNotification[] = await notify(results, {
@@ -79,10 +84,16 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
     history,
     log: warn,
     timeoutMs: config.timeoutMs,
+    beforeDelivery: () => session.save().catch((e: unknown) => {
+      throw saveFailedBeforeAlerts(session.dir, e);
+    }),
   });
-  await engine.prune(config.accounts.map((a) => a.account.id));
-  await state.flush();
-  await history.save();
+  try {
+    await session.save();
+  } catch (e) {
+    // Whatever went out is already recorded (beforeDelivery); this loses only what came after.
+    warn(`could not save the state in ${session.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); alerts already sent stay recorded.`);
+  }
 
   const checkedAt = new Date().toISOString();
   const summary = summarize(results);
@@ -94,15 +105,21 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
   return exitCodeFor(results.map((r) => r.level));
 }
 
-/** The ledger must be saved, or the next run repeats every alert: refuse to start without it. */
-async function ensureWritable(dir: string): Promise<void> {
-  try {
-    await fs.mkdir(dir, { recursive: true });
-    const probe = path.join(dir, `.write-test-${process.pid}`);
-    await fs.writeFile(probe, '');
-    await fs.rm(probe, { force: true });
-  } catch (e) {
-    throw new UsageError(`The state directory ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --state-dir DIR.`);
+/** Writes to stdout in chunks, waiting when the pipe is full: a big history is never one string. */
+class ChunkedOut {
+  private parts: string[] = [];
+  private size = 0;
+  async write(text: string): Promise<void> {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 64 * 1024) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const chunk = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
   }
 }
 
@@ -110,33 +127,45 @@ async function runHistory(hoursArg: string | undefined, flags: { json?: boolean;
   const hours = hoursArg === undefined ? 24 : Number(hoursArg);
   if (!Number.isFinite(hours) || hours <= 0) throw new UsageError(`HOURS must be a positive number, got "${hoursArg}".`);
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
-  const history = new HistoryStore(path.join(stateDir, 'history.json'), { log: (m) => process.stderr.write(`llm-balance: ${m}\n`) });
+  const history = new HistoryStore(path.join(stateDir, 'history.json'), { log: (m) => process.stderr.write(`llm-balance: ${term(m, 2000)}\n`) });
   await history.load();
   const since = Date.now() - hours * 3_600_000;
-  const accounts = history.accounts().map((id) => ({
-    accountId: id,
-    label: history.label(id) ?? id,
-    points: history.series(id, since).map((p) => ({ time: new Date(p.t).toISOString(), ...p })),
-  }));
-  const events = history.events().filter((e) => e.t >= since).map((e) => ({ time: new Date(e.t).toISOString(), ...e }));
+  const events = history.events().filter((e) => e.t >= since);
+  const out = new ChunkedOut();
+  // Built point by point, never as one object or one string (a 67 MB history once took 1.6 GB).
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ hours, accounts, events }, null, 2) + '\n');
+    await out.write(`{\n  "hours": ${JSON.stringify(hours)},\n  "accounts": [`);
+    let i = 0;
+    for (const id of history.accounts()) {
+      await out.write(`${i++ ? ',' : ''}\n    {\n      "accountId": ${JSON.stringify(id)},\n      "label": ${JSON.stringify(history.label(id) ?? id)},\n      "points": [`);
+      let j = 0;
+      for (const p of history.seriesView(id, since)) await out.write(`${j++ ? ',' : ''}\n        ${JSON.stringify({ time: new Date(p.t).toISOString(), ...p })}`);
+      await out.write(`${j ? '\n      ' : ''}]\n    }`);
+    }
+    await out.write(`${i ? '\n  ' : ''}],\n  "events": [`);
+    let k = 0;
+    for (const e of events) await out.write(`${k++ ? ',' : ''}\n    ${JSON.stringify({ time: new Date(e.t).toISOString(), ...e })}`);
+    await out.write(`${k ? '\n  ' : ''}]\n}\n`);
+    await out.flush();
     return EXIT.ok;
   }
-  const lines: string[] = [`History of the last ${hours} h (${stateDir})`];
-  if (accounts.every((a) => a.points.length === 0)) lines.push('No history yet: run `llm-balance check` first.');
-  for (const a of accounts) {
-    if (a.points.length === 0) continue;
-    lines.push('', term(a.label, 80));
-    for (const p of a.points) {
-      lines.push(`  ${p.time.replace('T', ' ').slice(0, 16)}Z  ${formatMoney(p.balance, p.currency).padStart(12)}  ${p.level}`);
+  await out.write(`History of the last ${hours} h (${term(stateDir, 2000)})\n`);
+  let any = false;
+  for (const id of history.accounts()) {
+    const points = history.seriesView(id, since);
+    if (points.length === 0) continue;
+    any = true;
+    await out.write(`\n${term(history.label(id) ?? id, 80)}\n`);
+    for (const p of points) {
+      await out.write(`  ${new Date(p.t).toISOString().replace('T', ' ').slice(0, 16)}Z  ${formatMoney(p.balance, p.currency).padStart(12)}  ${p.level}\n`);
     }
   }
+  if (!any) await out.write('No history yet: run `llm-balance check` first.\n');
   if (events.length) {
-    lines.push('', 'Events');
-    for (const e of events) lines.push(`  ${e.time.replace('T', ' ').slice(0, 16)}Z  ${e.kind}  ${term(e.message, 2000)}`);
+    await out.write('\nEvents\n');
+    for (const e of events) await out.write(`  ${new Date(e.t).toISOString().replace('T', ' ').slice(0, 16)}Z  ${e.kind}  ${term(e.message, 2000)}\n`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  await out.flush();
   return EXIT.ok;
 }
 

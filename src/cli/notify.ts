@@ -29,11 +29,17 @@ export interface NotifyOptions {
   timeoutMs: number;
   /** How long to wait for the channels before giving up on them. */
   deliveryTimeoutMs?: number;
+  /**
+   * Called once the alerts about to go out are recorded in the ledger, before any is shown or
+   * sent: it saves the state. If it throws, nothing is sent (and the error propagates) — an
+   * alert that went out must never go out again because its record could not be written.
+   */
+  beforeDelivery?: () => Promise<void>;
 }
 
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {
   const sent: SentNotification[] = [];
-  const alerts: { alert: Alert; level: NotifyLevel }[] = [];
+  const alerts: { alert: Alert; level: NotifyLevel; previous: unknown }[] = [];
   const byId = new Map(o.accounts.map((a) => [a.id, a]));
   for (const r of results) {
     const decision = await o.ledger.observe(r, { force: o.force });
@@ -47,10 +53,15 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
       ...(keyEnv ? { keyLocation: `the environment variable ${keyEnv}` } : {}),
     });
     if (!alert) continue;
+    alerts.push({ alert, level: decision.level, previous: o.ledger.rawRecord(r.accountId, decision.level) });
+  }
+  // Recorded as sent before anything is sent, and saved: a failed save stops here.
+  for (const { alert, level } of alerts) await o.ledger.record(alert.accountId, level);
+  if (alerts.length) await o.beforeDelivery?.();
+  for (const { alert, level } of alerts) {
     process.stderr.write(`${term(alert.message, 2000)}\n`);
-    sent.push({ accountId: r.accountId, level: decision.level, channel: 'console' });
-    o.history.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level: decision.level, message: alert.message, channel: 'console' });
-    alerts.push({ alert, level: decision.level });
+    sent.push({ accountId: alert.accountId, level, channel: 'console' });
+    o.history.addEvent({ t: Date.now(), accountId: alert.accountId, label: alert.label, kind: 'notification', level, message: alert.message, channel: 'console' });
   }
 
   const set = channelsFromEnv(o.env, { timeoutMs: o.timeoutMs });
@@ -69,10 +80,13 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
   } finally {
     await set.close();
   }
-  // Recorded once it reached someone: when every external channel failed, the next run tries again.
-  for (const { alert, level } of alerts) {
-    if (set.channels.length === 0 || delivered.has(alert.accountId)) await o.ledger.record(alert.accountId, level);
-    else o.log(`no channel took the alert for ${alert.accountId}; the next run will try again`);
+  // Kept once it reached someone: when every external channel failed, the record made ahead is
+  // taken back and the next run tries again.
+  for (const { alert, level, previous } of alerts) {
+    if (set.channels.length > 0 && !delivered.has(alert.accountId)) {
+      await o.ledger.restore(alert.accountId, level, previous);
+      o.log(`no channel took the alert for ${alert.accountId}; the next run will try again`);
+    }
   }
   return sent;
 }

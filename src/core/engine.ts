@@ -1,7 +1,7 @@
 // Runs checks for many accounts: concurrently, one request at a time per account (overlapping
 // checks coalesce), results cached for a TTL, exponential backoff after failures (never
 // sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { checkAccountDetailed, type AccountKeys } from './check';
 import type { HttpClient } from './http';
@@ -10,6 +10,10 @@ import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { computeLevel, levelInputOf, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
+/** This install's random salt for key fingerprints (never synced, never a key). */
+export const SALT_KEY = 'llmBalance.cacheSalt';
+/** A result stamped further ahead than this was made under a wrong clock: it is not fresh. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_BACKOFF_FACTOR = 8;
 /** A provider's Retry-After is honoured up to this long; a larger one is a provider bug. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
@@ -47,12 +51,13 @@ function stable(v: unknown): unknown {
 }
 
 /**
- * Identifies what a cached result was made with — the account's settings and (as a short
- * one-way hash, never the key itself) its keys — so a changed setting or a rotated key
- * invalidates it.
+ * Identifies what a cached result was made with — the account's settings and its keys — so a
+ * changed setting or a rotated key invalidates it. The keys enter as an HMAC under this
+ * install's random salt: the stored value gives no table or cross-install guess a start, and
+ * 128 bits are kept, not 48.
  */
-export function fingerprint(account: Account, keys: AccountKeys = {}): string {
-  const keyHash = createHash('sha256').update(`${keys.key ?? ''}\n${keys.adminKey ?? ''}`).digest('hex').slice(0, 12);
+export function fingerprint(account: Account, keys: AccountKeys = {}, salt = ''): string {
+  const keyHash = createHmac('sha256', salt).update(`${keys.key ?? ''}\n${keys.adminKey ?? ''}`).digest('hex').slice(0, 32);
   return `${JSON.stringify(stable(account))}#${keyHash}`;
 }
 
@@ -83,6 +88,20 @@ export class BalanceEngine {
     this.opts.http = client;
   }
 
+  /** The install's salt, made on first use. */
+  private async salt(): Promise<string> {
+    const v = this.opts.store.get(SALT_KEY);
+    if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return v;
+    const made = randomBytes(32).toString('hex');
+    await this.opts.store.update(SALT_KEY, made);
+    return made;
+  }
+
+  /** A result from a clock that was ahead (then corrected) is not to be trusted as fresh. */
+  private fromTheFuture(e: CacheEntry, nowMs: number): boolean {
+    return Date.parse(e.result.checkedAt) > nowMs + MAX_CLOCK_SKEW_MS || (e.retryAt ?? 0) > nowMs + MAX_RETRY_AFTER_MS;
+  }
+
   private entry(accountId: string): CacheEntry | undefined {
     const parsed = CacheEntrySchema.safeParse(this.opts.store.get(RESULT_PREFIX + accountId));
     return parsed.success ? parsed.data : undefined;
@@ -98,6 +117,7 @@ export class BalanceEngine {
   nextDue(account: Account): number {
     const e = this.entry(account.id);
     if (!e || e.accountFingerprint !== JSON.stringify(stable(account))) return 0;
+    if (this.fromTheFuture(e, this.now().getTime())) return 0;
     const checked = Date.parse(e.result.checkedAt);
     const factor = Math.min(2 ** Math.max(0, e.failures - 1), MAX_BACKOFF_FACTOR);
     return Math.max(checked + this.opts.cacheTtlMs * factor, e.retryAt ?? 0);
@@ -125,10 +145,10 @@ export class BalanceEngine {
       if (e) return this.withCurrentLevel(e.result, account);
       keys = {};
     }
-    const fp = fingerprint(account, keys);
+    const fp = fingerprint(account, keys, await this.salt());
     const same = e?.fingerprint === fp;
     const nowMs = this.now().getTime();
-    if (e && same) {
+    if (e && same && !this.fromTheFuture(e, nowMs)) {
       const cached = this.withCurrentLevel(e.result, account);
       if (e.retryAt !== undefined && e.retryAt > nowMs) return cached;
       if (!opts.force && this.nextDue(account) > nowMs) return cached;
@@ -186,11 +206,22 @@ export class BalanceEngine {
     return r;
   }
 
-  /** Forgets cached results of accounts that are no longer configured. */
-  async prune(accountIds: readonly string[]): Promise<void> {
+  /**
+   * Forgets cached results of accounts that are no longer configured. With `unusedForMs`, only
+   * those nobody has checked for that long: another config sharing the store (a second cron
+   * job on one state directory) keeps its own.
+   */
+  async prune(accountIds: readonly string[], opts: { unusedForMs?: number } = {}): Promise<void> {
     const keep = new Set(accountIds.map((id) => RESULT_PREFIX + id));
+    const nowMs = this.now().getTime();
     for (const k of this.opts.store.keys()) {
-      if (k.startsWith(RESULT_PREFIX) && !keep.has(k)) await this.opts.store.update(k, undefined);
+      if (!k.startsWith(RESULT_PREFIX) || keep.has(k)) continue;
+      if (opts.unusedForMs !== undefined) {
+        const e = CacheEntrySchema.safeParse(this.opts.store.get(k));
+        const checked = e.success ? Date.parse(e.data.result.checkedAt) : NaN;
+        if (Number.isFinite(checked) && checked <= nowMs && nowMs - checked < opts.unusedForMs) continue;
+      }
+      await this.opts.store.update(k, undefined);
     }
   }
 }

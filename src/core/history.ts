@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { LevelSchema, type BalanceResult, type Level } from './model';
+import { keepAside } from './fileStore';
 
 export interface HistoryPoint {
   /** Time of the check, ms since the epoch. */
@@ -133,12 +134,11 @@ export class HistoryStore {
   }
 
   private async setAside(why: string): Promise<void> {
-    const bak = `${this.file}.bak`;
     try {
-      await fs.rename(this.file, bak);
+      const bak = await keepAside(this.file);
       this.log(`History file ${this.file} ${why}; kept it as ${bak} and started a new history.`);
     } catch (e) {
-      this.log(`History file ${this.file} ${why}; could not move it to ${bak} (${errorText(e)}); starting a new history.`);
+      this.log(`History file ${this.file} ${why}; could not move it to ${this.file}.bak (${errorText(e)}); starting a new history.`);
     }
     this.accountsById = new Map();
     this.eventList = [];

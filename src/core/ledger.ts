@@ -84,6 +84,15 @@ export class NotificationLedger {
     return mark;
   }
 
+  /** The stored record as is, to put back with restore() when a send that was recorded ahead did not happen. */
+  rawRecord(accountId: string, level: NotifyLevel): unknown {
+    return this.store.get(this.key(accountId, level));
+  }
+
+  async restore(accountId: string, level: NotifyLevel, raw: unknown): Promise<void> {
+    await this.store.update(this.key(accountId, level), raw);
+  }
+
   /** Claims the showing of a notification with a token unique to the caller. */
   async claim(accountId: string, level: NotifyLevel, token: string): Promise<void> {
     await this.store.update(`${CLAIM_PREFIX}${accountId}.${level}`, token);

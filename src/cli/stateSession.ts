@@ -1,0 +1,84 @@
+// The CLI's state directory as one session (SPEC §11): locked for the session's length so that
+// overlapping runs (cron jobs, `check` beside `serve`) take turns and each reads what the other
+// wrote; proven writable before anything is checked or sent; saved in one step. `serve` opens
+// one session per check so that a `check` run in between is not locked out.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { JsonFileStore, LockTimeoutError, acquireStateLock, probeWritable } from '../core/fileStore';
+import { HistoryStore } from '../core/history';
+import { UsageError } from './config';
+
+/** Room asked of the disk beyond the files' current sizes: the new files are written beside the old ones. */
+const PROBE_MARGIN_BYTES = 16 * 1024;
+
+export interface StateSession {
+  readonly dir: string;
+  readonly state: JsonFileStore;
+  readonly history: HistoryStore;
+  /** Writes state.json, then history.json. Throws the filesystem's error. */
+  save(): Promise<void>;
+}
+
+export interface StateSessionOptions {
+  log: (msg: string) => void;
+  /** How long to wait for another run's lock; default 2 minutes. */
+  lockWaitMs?: number;
+}
+
+function code(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+}
+
+function notWritable(dir: string, e: unknown): UsageError {
+  const c = code(e);
+  const why = c === 'ENOSPC' ? 'the disk is full' : c === 'EDQUOT' ? 'the disk quota is used up' : c === 'EROFS' ? 'it is on a read-only file system' : c === 'EACCES' || c === 'EPERM' ? 'permission denied' : c;
+  return new UsageError(`The state directory ${dir} is not writable (${why}); nothing was checked or sent. Free some space or pass --state-dir DIR.`);
+}
+
+async function sizeOf(file: string): Promise<number> {
+  return fs.stat(file).then((s) => s.size, () => 0);
+}
+
+/** Opens the state directory, holding its lock until `fn` ends. */
+export async function withStateSession<T>(dir: string, opts: StateSessionOptions, fn: (s: StateSession) => Promise<T>): Promise<T> {
+  // A cheap proof first, so a full disk fails before waiting for a lock.
+  await probeWritable(dir, PROBE_MARGIN_BYTES).catch((e: unknown) => {
+    throw notWritable(dir, e);
+  });
+  let lock;
+  try {
+    lock = await acquireStateLock(dir, { waitMs: opts.lockWaitMs ?? 120_000, log: opts.log });
+  } catch (e) {
+    if (e instanceof LockTimeoutError) throw new UsageError(e.message);
+    throw notWritable(dir, e);
+  }
+  try {
+    const stateFile = path.join(dir, 'state.json');
+    const historyFile = path.join(dir, 'history.json');
+    // Read under the lock: what the previous run wrote is what this one starts from.
+    const state = await JsonFileStore.open(stateFile, opts.log);
+    const history = new HistoryStore(historyFile, { log: opts.log });
+    await history.load();
+    const need = (await sizeOf(stateFile)) + (await sizeOf(historyFile)) + PROBE_MARGIN_BYTES;
+    await probeWritable(dir, need).catch((e: unknown) => {
+      throw notWritable(dir, e);
+    });
+    const session: StateSession = {
+      dir,
+      state,
+      history,
+      async save() {
+        await state.flush();
+        await history.save();
+      },
+    };
+    return await fn(session);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A save that failed before any alert went out: exit 3, with what happened. */
+export function saveFailedBeforeAlerts(dir: string, e: unknown): UsageError {
+  return new UsageError(`Could not save the state in ${dir} (${code(e)}); no alert was sent, so none is lost — the next run sends it. Free some space or pass --state-dir DIR.`);
+}
