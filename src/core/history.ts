@@ -66,6 +66,13 @@ const HistoryEventSchema = z.object({
   channel: z.string().max(100).optional(),
 });
 
+/** The file without looking into the points (they are read one by one: readTuple). */
+const HistoryShellSchema = z.object({
+  version: z.literal(HISTORY_VERSION),
+  accounts: z.record(z.string(), z.object({ label: z.string(), points: z.array(z.unknown()) })),
+  events: z.array(HistoryEventSchema),
+});
+
 /** The file on disk. Points are tuples [t, balance, usage, limit, currency, level] to stay small. */
 export const HistoryFileSchema = z.object({
   version: z.literal(HISTORY_VERSION),
@@ -111,25 +118,43 @@ export class HistoryStore {
       await this.setAside(`cannot be read (${errorText(e)})`);
       return;
     }
-    let parsed: HistoryFile;
+    // The points are checked one tuple at a time and each account's raw arrays are dropped once
+    // read: a schema pass over the whole file would hold a second copy of it (a 63 MB history
+    // once took 1.4 GB to print).
+    let raw: unknown;
     try {
-      const result = HistoryFileSchema.safeParse(JSON.parse(text));
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
-        await this.setAside(`is not a valid history file (${where})`);
-        return;
-      }
-      parsed = result.data;
+      raw = JSON.parse(text);
     } catch (e) {
       await this.setAside(`is not valid JSON (${errorText(e)})`);
       return;
     }
-    this.accountsById = new Map();
-    for (const [id, a] of Object.entries(parsed.accounts)) {
-      const points = a.points.map(fromTuple).sort((x, y) => x.t - y.t);
-      this.accountsById.set(id, { label: a.label, points });
+    text = '';
+    const shell = HistoryShellSchema.safeParse(raw);
+    if (!shell.success) {
+      const issue = shell.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+      await this.setAside(`is not a valid history file (${where})`);
+      return;
     }
+    const parsed = shell.data;
+    const rawAccounts = (raw as { accounts: Record<string, { points: unknown[] }> }).accounts;
+    const accounts = new Map<string, AccountHistory>();
+    for (const [id, a] of Object.entries(parsed.accounts)) {
+      const points: HistoryPoint[] = new Array<HistoryPoint>(a.points.length);
+      for (let i = 0; i < a.points.length; i++) {
+        const p = readTuple(a.points[i]);
+        if (!p) {
+          await this.setAside(`is not a valid history file (accounts.${id}.points.${i}: not a [t, balance, usage, limit, currency, level] point)`);
+          return;
+        }
+        points[i] = p;
+      }
+      rawAccounts[id]!.points = [];
+      a.points = [];
+      points.sort((x, y) => x.t - y.t);
+      accounts.set(id, { label: a.label, points });
+    }
+    this.accountsById = accounts;
     this.eventList = parsed.events.slice().sort((x, y) => x.t - y.t).slice(-MAX_EVENTS);
   }
 
@@ -370,8 +395,18 @@ function toTuple(p: HistoryPoint): PointTuple {
   return [p.t, p.balance, p.usage, p.limit, p.currency, p.level];
 }
 
-function fromTuple([t, balance, usage, limit, currency, level]: PointTuple): HistoryPoint {
-  return { t, balance, usage, limit, currency, level };
+const CURRENCY = /^[A-Z]{3}$/;
+const LEVEL_SET: ReadonlySet<unknown> = new Set(LevelSchema.options);
+const finiteOrNullValue = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** PointTupleSchema's rules, checked in place without a copy. */
+function readTuple(v: unknown): HistoryPoint | undefined {
+  if (!Array.isArray(v) || v.length !== 6) return undefined;
+  const [t, balance, usage, limit, currency, level] = v as unknown[];
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) return undefined;
+  if (!finiteOrNullValue(balance) || !finiteOrNullValue(usage) || !finiteOrNullValue(limit)) return undefined;
+  if (typeof currency !== 'string' || !CURRENCY.test(currency) || !LEVEL_SET.has(level)) return undefined;
+  return { t, balance, usage, limit, currency, level: level as Level };
 }
 
 function csvNumber(n: number | null): string {
