@@ -11,6 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer, type FakeReply } from '../fake/server';
+import { acquireStateLock } from '../../src/core/fileStore';
 import { ECHOED_KEY, hostileLeftovers, hostileMessage } from '../fake/hostile';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -148,6 +149,22 @@ describe('llm-balance state: overlap and faults', function () {
     const r = await cli(['check', '--json', '--config', cfg, '--state-dir', stateDir], env());
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /took over an abandoned lock/);
+
+    // Held by a live process (this one): the run waits, and finishes once it is released.
+    const held = await acquireStateLock(stateDir);
+    let finished = false;
+    const waiting = cli(['check', '--json', '--force', '--config', cfg, '--state-dir', stateDir], env()).then((x) => {
+      finished = true;
+      return x;
+    });
+    await new Promise((res) => setTimeout(res, 1500));
+    assert.equal(finished, false, 'the run did not wait for the lock');
+    const hitsBefore = server.hits('/bal/a').length;
+    await held.release();
+    const w = await waiting;
+    assert.equal(w.code, 0, w.stderr);
+    assert.match(w.stderr, /waiting for another run/);
+    assert.equal(server.hits('/bal/a').length, hitsBefore + 1, 'checked only after the lock was released');
   });
 
   it('a full disk is exit 3 with a clear message before any alert, and the alert is sent once space is back', async function () {
