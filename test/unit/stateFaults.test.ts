@@ -1,0 +1,116 @@
+// The pieces under the CLI's state session, in one process: the engine's clock and salt rules
+// and the state directory lock (the two-process race is in test/cli/state.test.ts).
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BalanceEngine, SALT_KEY } from '../../src/core/engine';
+import { LOCK_STALE_MS, LockTimeoutError, acquireStateLock, keepAside, MAX_BACKUPS } from '../../src/core/fileStore';
+import { HttpClient } from '../../src/core/http';
+import { MemoryStore } from '../../src/core/kv';
+import { AccountSchema } from '../../src/core/model';
+import { useFakeServer, VALID_KEY } from './helpers';
+
+describe('engine: clock and salt', () => {
+  const f = useFakeServer();
+  const P = '/openrouter/api/v1';
+  let http: HttpClient;
+  beforeEach(() => {
+    http = new HttpClient({ timeoutMs: 1500, env: {} });
+  });
+  afterEach(() => http.close());
+  // The server's URL is known only once it has started.
+  const acct = () => AccountSchema.parse({ id: 'or', provider: 'openrouter', baseUrl: f.server.url + P });
+
+  it('a result stamped in the future (clock ahead, then corrected) is checked again, not served', async () => {
+    const store = new MemoryStore();
+    let now = Date.parse('2026-12-31T00:00:00Z');
+    const e = new BalanceEngine({ http, store, cacheTtlMs: 3_600_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+    await e.checkOne(acct());
+    now -= 30 * 86_400_000;
+    assert.equal(e.nextDue(acct()), 0);
+    await e.checkOne(acct());
+    assert.equal(f.server.hits(`${P}/credits`).length, 2);
+    // A few minutes of skew between machines is no reason to go again.
+    now += 60_000;
+    await e.checkOne(acct());
+    assert.equal(f.server.hits(`${P}/credits`).length, 2);
+  });
+
+  it('fingerprints keys under a per-store random salt', async () => {
+    const stores = [new MemoryStore(), new MemoryStore()];
+    const fps: string[] = [];
+    for (const store of stores) {
+      const e = new BalanceEngine({ http, store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
+      await e.checkOne(acct());
+      assert.match(String(store.get(SALT_KEY)), /^[0-9a-f]{64}$/);
+      fps.push((store.get('llmBalance.result.or') as { fingerprint: string }).fingerprint);
+    }
+    assert.notEqual(fps[0], fps[1]);
+  });
+
+  it('prune with unusedForMs keeps another config\'s fresh entries and drops old ones', async () => {
+    const store = new MemoryStore();
+    let now = Date.parse('2026-11-01T00:00:00Z');
+    const e = new BalanceEngine({ http, store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+    await e.checkOne(acct());
+    await e.prune(['other'], { unusedForMs: 86_400_000 });
+    assert.ok(store.get('llmBalance.result.or'));
+    now += 2 * 86_400_000;
+    await e.prune(['other'], { unusedForMs: 86_400_000 });
+    assert.equal(store.get('llmBalance.result.or'), undefined);
+  });
+});
+
+describe('state directory lock', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-lock-'));
+  });
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('one holder at a time; the next waits and gets it on release', async () => {
+    const first = await acquireStateLock(dir);
+    const order: string[] = [];
+    const second = acquireStateLock(dir, { waitMs: 5000 }).then((l) => {
+      order.push('second');
+      return l;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    order.push('released');
+    await first.release();
+    await (await second).release();
+    assert.deepEqual(order, ['released', 'second']);
+    assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('.lock')), []);
+  });
+
+  it('gives up on a live holder after waitMs with a clear error', async () => {
+    const held = await acquireStateLock(dir);
+    await assert.rejects(acquireStateLock(dir, { waitMs: 300 }), (e: Error) => e instanceof LockTimeoutError && /Another llm-balance run/.test(e.message));
+    await held.release();
+  });
+
+  it('takes over a lock nobody refreshed (another host, stopped) and never removes a new owner\'s lock', async () => {
+    const file = path.join(dir, '.lock');
+    await fs.writeFile(file, JSON.stringify({ pid: 1, host: 'elsewhere', token: 'old', since: '2026-01-01' }));
+    const old = new Date(Date.now() - LOCK_STALE_MS - 5000);
+    await fs.utimes(file, old, old);
+    const mine = await acquireStateLock(dir, { waitMs: 2000 });
+    // Someone took it from us meanwhile: releasing must leave theirs.
+    await fs.writeFile(file, JSON.stringify({ pid: 1, host: 'elsewhere', token: 'theirs', since: '2026-01-01' }));
+    await mine.release();
+    assert.match(await fs.readFile(file, 'utf8'), /theirs/);
+  });
+
+  it('keepAside keeps the last MAX_BACKUPS corrupt copies, newest as .bak', async () => {
+    const file = path.join(dir, 'state.json');
+    for (let i = 1; i <= MAX_BACKUPS + 2; i++) {
+      await fs.writeFile(file, `v${i}`);
+      await keepAside(file);
+    }
+    const baks = (await fs.readdir(dir)).sort();
+    assert.equal(baks.length, MAX_BACKUPS);
+    assert.equal(await fs.readFile(`${file}.bak`, 'utf8'), `v${MAX_BACKUPS + 2}`);
+    assert.equal(await fs.readFile(`${file}.bak.${MAX_BACKUPS - 1}`, 'utf8'), 'v3');
+  });
+});
