@@ -84,7 +84,8 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
     history,
     log: warn,
     timeoutMs: config.timeoutMs,
-    beforeDelivery: () => session.save().catch((e: unknown) => {
+    // The ledger alone: a history that fails to save after it must not block an alert already recorded.
+    beforeDelivery: () => session.saveState().catch((e: unknown) => {
       throw saveFailedBeforeAlerts(session.dir, e);
     }),
   });

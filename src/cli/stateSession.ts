@@ -15,6 +15,8 @@ export interface StateSession {
   readonly dir: string;
   readonly state: JsonFileStore;
   readonly history: HistoryStore;
+  /** Writes state.json (cache and ledger) only: what must be on disk before an alert goes out. */
+  saveState(): Promise<void>;
   /** Writes state.json, then history.json. Throws the filesystem's error. */
   save(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
       dir,
       state,
       history,
+      saveState: () => state.flush(),
       async save() {
         await state.flush();
         await history.save();

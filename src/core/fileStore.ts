@@ -170,6 +170,18 @@ async function isStale(file: string, owner: LockOwner | undefined, now: number):
   }
 }
 
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/** Creates `file` only if it does not exist: a hard link of the written temp file, or O_EXCL where a file system has no hard links. */
+async function createExclusive(tmp: string, file: string, me: LockOwner): Promise<void> {
+  try {
+    await fs.link(tmp, file);
+  } catch (e) {
+    if (!NO_HARD_LINKS.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+  }
+}
+
 /**
  * Takes the state directory's lock: an O_EXCL-style create (a hard link of a fully written
  * temp file, so nobody ever reads a half-written lock), refreshed while held, taken over when
@@ -186,7 +198,7 @@ export async function acquireStateLock(dir: string, opts: { waitMs?: number; log
   try {
     for (;;) {
       try {
-        await fs.link(tmp, file);
+        await createExclusive(tmp, file, me);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
