@@ -8,7 +8,6 @@ import { NotificationLedger } from '../core/ledger';
 import { LEVEL_RANK, worstLevel, type BalanceResult, type Level } from '../core/model';
 import { formatMoney } from '../core/format';
 import { totals } from '../core/statusView';
-import { redact } from '../core/redact';
 import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
 import { saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
@@ -133,7 +132,7 @@ async function runHistory(hoursArg: string | undefined, flags: { json?: boolean;
   const since = Date.now() - hours * 3_600_000;
   const events = history.events().filter((e) => e.t >= since);
   const out = new ChunkedOut();
-  // Built point by point, never as one object or one string (a 67 MB history once took 1.6 GB).
+  // Built point by point, never as one object or one string (a 63 MB history once peaked at 1.4 GB).
   if (flags.json) {
     await out.write(`{\n  "hours": ${JSON.stringify(hours)},\n  "accounts": [`);
     let i = 0;
@@ -210,7 +209,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stderr.write(`llm-balance: ${e.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`llm-balance: unexpected failure: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+    process.stderr.write(`llm-balance: unexpected failure: ${term(e instanceof Error ? e.message : String(e), 2000)}\n`);
     return EXIT.critical;
   }
 }
