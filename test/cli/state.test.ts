@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer, type FakeReply } from '../fake/server';
 import { acquireStateLock } from '../../src/core/fileStore';
+import { FakeSmtp } from '../unit/alerts/fakes';
 import { ECHOED_KEY, hostileLeftovers, hostileMessage } from '../fake/hostile';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -307,15 +308,24 @@ describe('llm-balance state: overlap and faults', function () {
     assert.equal(out.accounts[0]!.points[0]!.balance, 100);
   });
 
-  it('the same hostile provider text is safe in the table, --json, state.json, history and the webhook', async () => {
+  it('the same hostile provider text is safe in the table, --json, state.json, history, the webhook and e-mail', async () => {
     const huge = 'Z'.repeat(889 * 1024);
     // A relay that echoes the key and sends escape sequences, a command link and bidi controls.
     server.route('GET', '/bal/h', (req): FakeReply => ({ status: 401, body: { error: { message: `${hostileMessage(req.key)} ${huge}` } } }));
     const file = path.join(dir, 'hostile.json');
     await fs.writeFile(file, JSON.stringify({ accounts: [{ id: 'h', provider: 'custom', label: 'Hostile', url: `${server.url}/bal/h`, balancePath: 'balance', keyEnv: 'HK' }] }));
-    const e = { ...env(), HK: ECHOED_KEY };
-    const table = await cli(['check', '--config', file, '--state-dir', stateDir], e);
-    const asJson = await cli(['check', '--json', '--force', '--force-notify', '--config', file, '--state-dir', stateDir], e);
+    const smtp = new FakeSmtp();
+    await smtp.start();
+    const e = { ...env(), HK: ECHOED_KEY, SMTP_URL: smtp.url(), ALERT_EMAIL_TO: 'dev@example.com' };
+    let table: Run;
+    let asJson: Run;
+    try {
+      table = await cli(['check', '--config', file, '--state-dir', stateDir], e);
+      asJson = await cli(['check', '--json', '--force', '--force-notify', '--config', file, '--state-dir', stateDir], e);
+    } finally {
+      await smtp.stop();
+    }
+    assert.ok(smtp.received.length >= 1, `the key error alert went by e-mail: ${table.stderr}`);
     assert.equal(json(asJson).accounts[0]!.level, 'error');
     // JSON escapes controls (\u001b): look at the strings as a reader of the JSON gets them.
     const strings = (text: string) => collectStrings(JSON.parse(text)).join('\n');
@@ -327,6 +337,7 @@ describe('llm-balance state: overlap and faults', function () {
       'state.json': strings(await fs.readFile(path.join(stateDir, 'state.json'), 'utf8')),
       'history.json': strings(await fs.readFile(path.join(stateDir, 'history.json'), 'utf8')),
       webhook: hook.bodies.map(strings).join('\n'),
+      'e-mail': smtp.received.map((m) => `${m.mail.subject ?? ''}\n${m.mail.text ?? ''}\n${typeof m.mail.html === 'string' ? m.mail.html : ''}`).join('\n'),
     };
     for (const [name, text] of Object.entries(sinks)) {
       assert.deepEqual(hostileLeftovers(text, { links: false }), [], `${name}: ${text.slice(0, 400)}`);
