@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -151,21 +151,21 @@ describe('llm-balance state: overlap and faults', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /took over an abandoned lock/);
 
-    // Held by a live process (this one): the run waits, and finishes once it is released.
+    // Held by a live process (this one): the run waits, and checks only once it is released.
     const held = await acquireStateLock(stateDir);
-    let finished = false;
-    const waiting = cli(['check', '--json', '--force', '--config', cfg, '--state-dir', stateDir], env()).then((x) => {
-      finished = true;
-      return x;
-    });
-    await new Promise((res) => setTimeout(res, 1500));
-    assert.equal(finished, false, 'the run did not wait for the lock');
     const hitsBefore = server.hits('/bal/a').length;
+    const child = spawn(process.execPath, [CLI, 'check', '--json', '--force', '--config', cfg, '--state-dir', stateDir], { env: { PATH: process.env.PATH ?? '', ...env() } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((res) => child.on('close', (c) => res(c ?? 99)));
+    const deadline = Date.now() + 30_000;
+    while (!/waiting for another run/.test(stderr) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    assert.match(stderr, /waiting for another run/);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(server.hits('/bal/a').length, hitsBefore, 'checked while another run held the lock');
     await held.release();
-    const w = await waiting;
-    assert.equal(w.code, 0, w.stderr);
-    assert.match(w.stderr, /waiting for another run/);
-    assert.equal(server.hits('/bal/a').length, hitsBefore + 1, 'checked only after the lock was released');
+    assert.equal(await exited, 0, stderr);
+    assert.equal(server.hits('/bal/a').length, hitsBefore + 1, 'checked once the lock was released');
   });
 
   it('a full disk is exit 3 with a clear message before any alert, and the alert is sent once space is back', async function () {
