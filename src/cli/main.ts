@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BalanceEngine } from '../core/engine';
+import { probeWritable } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
@@ -103,6 +104,18 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
     process.stdout.write(renderTable(results, summary.totalBalance) + '\n');
   }
   return exitCodeFor(results.map((r) => r.level));
+}
+
+/**
+ * A real writability check for a directory the CLI writes to (a zero-byte probe passes on a
+ * full disk). `check` gets it from withStateSession; other writers (a textfile, `serve`) call it.
+ */
+export async function ensureWritable(dir: string, hint = '--state-dir DIR'): Promise<void> {
+  try {
+    await probeWritable(dir, 16 * 1024);
+  } catch (e) {
+    throw new UsageError(`${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass ${hint}.`);
+  }
 }
 
 /** Writes to stdout in chunks, waiting when the pipe is full: a big history is never one string. */
