@@ -100,7 +100,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       currency,
       usage: null,
       limit: null,
-      note: redact(note, secrets),
+      note: safeText(note, 'data', { secrets }),
       details: { http_status: 410 },
       checkedAt: now().toISOString(),
     };

@@ -58,5 +58,6 @@ export function ui(): Ui {
     showWarningMessage: (m, ...items) => u.showWarningMessage(toastText(m), ...items),
     showErrorMessage: (m, ...items) => u.showErrorMessage(toastText(m), ...items),
     showModalWarning: (m, detail, ...items) => u.showModalWarning(toastText(m), toastText(detail), ...items),
+    setStatusBarMessage: (m, ms) => u.setStatusBarMessage(toastText(m), ms),
   };
 }
