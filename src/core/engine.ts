@@ -3,7 +3,7 @@
 // sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { checkAccountDetailed, type AccountKeys } from './check';
+import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check';
 import type { HttpClient } from './http';
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
@@ -99,7 +99,8 @@ export class BalanceEngine {
 
   /** A result from a clock that was ahead (then corrected) is not to be trusted as fresh. */
   private fromTheFuture(e: CacheEntry, nowMs: number): boolean {
-    return Date.parse(e.result.checkedAt) > nowMs + MAX_CLOCK_SKEW_MS || (e.retryAt ?? 0) > nowMs + MAX_RETRY_AFTER_MS;
+    // retryAt is at most a day ahead when set (a retired endpoint's recheck); further is a clock that moved back.
+    return Date.parse(e.result.checkedAt) > nowMs + MAX_CLOCK_SKEW_MS || (e.retryAt ?? 0) > nowMs + Math.max(MAX_RETRY_AFTER_MS, GONE_RECHECK_MS) + MAX_CLOCK_SKEW_MS;
   }
 
   private entry(accountId: string): CacheEntry | undefined {
