@@ -160,11 +160,10 @@ const CURRENCY_CHOICES: { label: string; description?: string; code?: string; pa
 export async function addAccount(d: AccountCommandDeps): Promise<string | undefined> {
   const E = engine();
   const providers = Object.values(E.PROVIDERS);
-  // Count the provider step too, with the longest path, until a provider is picked.
-  const longest = Math.max(...providers.map((p) => wizardSteps(p).length)) + 1;
+  // How many steps follow depends on the provider, so the first step claims no total.
   const picked = await ui().showQuickPick(
     providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: p.description })),
-    { title: `Add API Key (1/${longest}): provider`, placeHolder: 'Which provider is the key for?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+    { title: 'Add API Key (1): provider', placeHolder: 'Which provider is the key for?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   if (!picked) return undefined;
   const p = E.PROVIDERS[picked.id];
