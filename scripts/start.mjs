@@ -97,6 +97,7 @@ const demoEnv = {
   XAI_MANAGEMENT_KEY: 'sk-test-demo-xai-0001', XAI_TEAM_ID: 'team-test-0001', XAI_BASE_URL: `${F}/xai`,
   LITELLM_API_KEY: 'sk-test-demo-litellm-0001', LITELLM_BASE_URL: `${F}/litellm`,
   RELAY_API_KEY: 'sk-test-demo-relay-0001', RELAY_BASE_URL: `${F}/relay/v1`,
+  LLM_BALANCE_SANDBOX: F, // the add-key wizard proposes these simulated providers and refuses real ones
 };
 const settings = {
   // No settings accounts: their keys would start out missing and lead the demo with red
@@ -111,6 +112,8 @@ fs.mkdirSync(workspace, { recursive: true });
 fs.writeFileSync(path.join(workspace, 'README.md'),
   '# LLM Balance sandbox\n\nEvery provider here is the fake server started by `npm start`; no request leaves this machine.\n');
 
+// A month of history, so that charts, burn rates and forecasts show on first sight.
+say(`seeded history: ${JSON.stringify((await createRequire(import.meta.url)(path.join(repoRoot, 'out', 'test', 'fake', 'sandboxHistory.js')).seedSandboxHistory({ userDataDir: path.join(base, 'ud'), env: demoEnv })).accounts)}`);
 
 // --- 4. desktop VS Code, or code-server -------------------------------------------------------
 const codeBin = !args.web && !args.screenshot ? findOnPath('code') : undefined;
@@ -132,6 +135,7 @@ if (codeBin) {
     await shutdown(1);
   }
   const server = await session.startCodeServer({
+    userDataDir: path.join(base, 'ud'), // where the seeded history is
     port: await portOr(Number(process.env.LLMB_START_PORT ?? 47101)),
     settings,
     env: demoEnv,
@@ -143,7 +147,7 @@ if (codeBin) {
   } else {
     say('VS Code (code-server) with LLM Balance loaded is ready. Open in a browser on this machine:');
     console.log(`\n  ${url}\n`);
-    say(`To try "LLM Balance: Add API Key": pick a provider, base URL ${F}/<provider path> (e.g. ${F}/openrouter/api/v1), any key starting with sk-test.`);
+    say('To try "LLM Balance: Add API Key": pick a provider, keep the simulated base URL it proposes, and use any key starting with sk-test.');
     say('The "(environment)" accounts use the demo keys in VS Code\'s environment. Ctrl-C stops everything.');
   }
 }

@@ -45,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
       monitor.accounts.map((m) => {
         const r = monitor.results.find((x) => x.accountId === m.account.id);
         const cur = r?.currency ?? m.account.currency ?? engine().PROVIDERS[m.account.provider].defaultCurrency;
-        return { account: m.account, thresholds: monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {} };
+        const thresholds = monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {};
+        return m.source === 'environment' ? { account: m.account, thresholds, keyEnv: engine().PROVIDERS[m.account.provider].keyEnv } : { account: m.account, thresholds };
       }),
     history: () => monitor.history(),
     onDidChange: monitor.onDidChange,

@@ -14,6 +14,8 @@ export interface StatusView {
   tooltip: string;
   background: 'warning' | 'error' | undefined;
   command: string;
+  /** Arguments for `command` (the account whose key to set). */
+  commandArgs?: unknown[];
   level: Level | undefined;
   /** Plain words for screen readers (the item's accessibilityInformation); without it VS Code reads the tooltip's Markdown source. */
   ariaLabel: string;
@@ -40,7 +42,7 @@ function md(s: string, max = 300): string {
   return safeText(s, 'markdown', { max });
 }
 
-export function isKeyMissing(r: BalanceResult): boolean {
+export function isKeyMissing(r: Pick<BalanceResult, 'errorKind' | 'error'>): boolean {
   return r.errorKind === 'config' && /key missing/.test(r.error ?? '');
 }
 
@@ -54,13 +56,30 @@ function short(r: BalanceResult): string {
   return `${r.label}: key ok`;
 }
 
-/** Worst state first, then the lowest balance. */
+/** Worst state first, then the lowest balance; ties keep their order. The status bar, tooltip and panel share it. */
+export function byConcern(a: Pick<BalanceResult, 'level' | 'balance'>, b: Pick<BalanceResult, 'level' | 'balance'>): number {
+  const d = LEVEL_RANK[b.level] - LEVEL_RANK[a.level];
+  if (d !== 0) return d;
+  return (a.balance ?? Infinity) - (b.balance ?? Infinity);
+}
+
 export function sortByConcern(results: readonly BalanceResult[]): BalanceResult[] {
-  return [...results].sort((a, b) => {
-    const d = LEVEL_RANK[b.level] - LEVEL_RANK[a.level];
-    if (d !== 0) return d;
-    return (a.balance ?? Infinity) - (b.balance ?? Infinity);
-  });
+  return [...results].sort(byConcern);
+}
+
+/**
+ * A provider note as it applies to an account from the environment: such an account cannot
+ * carry a monthlyBudget, so advice to set one is replaced by what can be done.
+ */
+export function noteForEnvironmentAccount(note: string): string {
+  if (!/monthlyBudget/.test(note)) return note;
+  const kept = note
+    .replace(/ and a monthlyBudget/g, '')
+    .split(/(?<=\.)\s+/)
+    .filter((s) => !/monthlyBudget/.test(s))
+    .join(' ');
+  const hint = 'A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.';
+  return kept ? `${kept} ${hint}` : hint;
 }
 
 /**
@@ -119,7 +138,7 @@ export function statusView(
   } else if (opts.mode === 'all') {
     body = sorted.map(short).join(' | ');
   } else {
-    body = short(first) + (sorted.length > 1 ? ` +${sorted.length - 1}` : '');
+    body = short(first) + (sorted.length > 1 ? ` +${sorted.length - 1} more` : '');
   }
   const background = level === 'warning' ? 'warning' : level === 'critical' || level === 'error' ? 'error' : undefined;
 
@@ -134,8 +153,10 @@ export function statusView(
   const notes = sorted
     .filter((r) => r.error || r.note)
     .map((r) => {
-      const fix = (isKeyMissing(r) || r.status === 'invalid') && !opts.readOnly?.has(r.accountId) ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
-      return `- **${md(r.label, 80)}**: ${md(r.error ?? r.note ?? '')}${fix}`;
+      const readOnly = opts.readOnly?.has(r.accountId) ?? false;
+      const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
+      const text = r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
+      return `- **${md(r.label, 80)}**: ${md(text)}${fix}`;
     });
   const tooltip = [
     '**LLM Balance**',
@@ -148,6 +169,10 @@ export function statusView(
     '',
     '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)',
   ].join('\n');
-  const ariaLabel = `LLM Balance${opts.checking ? ' (checking)' : ''}: ${first ? body : 'no results yet'}${level && level !== 'ok' ? `, ${level}` : ''}`;
-  return { text: `${icon} ${body}`, tooltip, background, command: 'llmBalance.showPanel', level, ariaLabel };
+  // The worst account has no key (and it is ours to set): the click sets it rather than opening the panel.
+  const setKey = first && isKeyMissing(first) && !opts.readOnly?.has(first.accountId) ? first : undefined;
+  const ariaLabel = `LLM Balance${opts.checking ? ' (checking)' : ''}: ${first ? body : 'no results yet'}${level && level !== 'ok' ? `, ${level}` : ''}${setKey ? `. Activate to set the key of ${setKey.label}.` : ''}`;
+  const view: StatusView = { text: `${icon} ${body}`, tooltip, background, command: setKey ? 'llmBalance.updateKey' : 'llmBalance.showPanel', level, ariaLabel };
+  if (setKey) view.commandArgs = [setKey.accountId];
+  return view;
 }

@@ -152,8 +152,10 @@ export class BalancePanel {
         const accountId = msg.accountId ?? null;
         this.post({ type: 'busy', accountId, busy: true });
         try {
-          // The model's onDidChange brings the new numbers.
-          await vscode.commands.executeCommand('llmBalance.check', ...(msg.accountId ? [msg.accountId] : []));
+          // The model's onDidChange brings the new numbers. One card's check is quiet: the card
+          // shows its progress and result, so it pops no progress or summary toast.
+          if (msg.accountId) await vscode.commands.executeCommand('llmBalance.checkAccountQuietly', msg.accountId);
+          else await vscode.commands.executeCommand('llmBalance.check');
         } finally {
           this.post({ type: 'busy', accountId, busy: false });
         }

@@ -1,6 +1,8 @@
 // "Export History": CSV or JSON of the whole history through a save dialog.
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { PanelModel } from './types';
 
 export type ExportFormat = 'csv' | 'json';
@@ -11,6 +13,20 @@ export function exportFormatOf(uri: vscode.Uri): ExportFormat {
 }
 
 /**
+ * Where the save dialog starts: Downloads, else the home folder — never the workspace, where
+ * an export of one's spending would be one `git add .` away from a commit.
+ */
+export function defaultExportFolder(home = os.homedir()): string {
+  const downloads = path.join(home, 'Downloads');
+  try {
+    if (fs.statSync(downloads).isDirectory()) return downloads;
+  } catch {
+    // no Downloads folder
+  }
+  return home;
+}
+
+/**
  * Asks where to save (unless `target` is given, as tests and command arguments do), writes the
  * file and says where it went. Returns the file, or undefined when the user cancelled.
  */
@@ -18,7 +34,7 @@ export async function exportHistory(model: Pick<PanelModel, 'history'>, target?:
   const store = await model.history();
   let uri = target;
   if (!uri) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+    const folder = vscode.Uri.file(defaultExportFolder());
     const day = new Date().toISOString().slice(0, 10);
     uri = await vscode.window.showSaveDialog({
       title: 'Export LLM Balance History',

@@ -88,6 +88,12 @@ export const AccountViewSchema = z.object({
   currency: z.string(),
   usage: z.nullable(num),
   limit: z.nullable(num),
+  /** What is left of the key's own cap when that is not the balance (OpenRouter: the account vs the key). */
+  keyCapLeft: z.optional(num),
+  /** The key comes from the environment: nothing to update here. */
+  readOnly: z.optional(z.boolean()),
+  /** The environment variable that holds a read-only account's key. */
+  keyEnv: z.optional(z.string()),
   note: z.optional(z.string()),
   error: z.optional(z.string()),
   errorKind: z.optional(ErrorKindSchema),

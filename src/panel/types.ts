@@ -11,12 +11,14 @@ export interface PanelAccount {
   account: Account;
   /** Amount thresholds for the account's currency (amountThresholds in src/core/thresholds). */
   thresholds: { warning?: number; critical?: number };
+  /** The account's key comes from this environment variable; the panel offers no key update. */
+  keyEnv?: string;
 }
 
 export interface PanelModel {
   /** The latest result per account. */
   results(): BalanceResult[];
-  /** Configured accounts, in the order the user sees them. */
+  /** Configured accounts (the panel puts the worst first). */
   accounts(): PanelAccount[];
   /** The loaded history store; the panel only reads it. */
   history(): Promise<HistoryStore>;

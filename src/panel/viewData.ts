@@ -4,7 +4,7 @@ import type { Account, BalanceResult, ErrorKind, Level, Status } from '../core/m
 import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
 import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
-import { totals } from '../core/statusView';
+import { byConcern, noteForEnvironmentAccount, totals } from '../core/statusView';
 import { downsampleIndices } from './downsample';
 import {
   MAX_SERIES_POINTS, RANGE_MS,
@@ -38,7 +38,7 @@ function since(points: readonly Readonly<HistoryPoint>[], t: number): readonly R
 
 export interface PanelInput {
   results: readonly BalanceResult[];
-  accounts: readonly { account: Account; thresholds: { warning?: number; critical?: number } }[];
+  accounts: readonly { account: Account; thresholds: { warning?: number; critical?: number }; keyEnv?: string }[];
   history: HistoryReader;
   billingUrl: (accountId: string) => string | undefined;
   range: Range;
@@ -116,13 +116,15 @@ export function buildSummary(results: readonly BalanceResult[], accounts: number
 export function buildPanelData(input: PanelInput): PanelData {
   const { now, range } = input;
   const resultById = new Map(input.results.map((r) => [r.accountId, r]));
-  const entries: { id: string; account?: Account; thresholds: { warning?: number; critical?: number }; result?: BalanceResult }[] = [];
-  for (const a of input.accounts) entries.push({ id: a.account.id, account: a.account, thresholds: a.thresholds, result: resultById.get(a.account.id) });
+  const entries: { id: string; account?: Account; thresholds: { warning?: number; critical?: number }; keyEnv?: string | undefined; result?: BalanceResult }[] = [];
+  for (const a of input.accounts) entries.push({ id: a.account.id, account: a.account, thresholds: a.thresholds, keyEnv: a.keyEnv, result: resultById.get(a.account.id) });
   const configured = new Set(entries.map((e) => e.id));
   for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: {}, result: r });
+  // Worst first, in the status bar's order; an account not checked yet counts as "info".
+  entries.sort((a, b) => byConcern(a.result ?? { level: 'info', balance: null }, b.result ?? { level: 'info', balance: null }));
 
   const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
-  const accounts: AccountView[] = entries.map(({ id, account, thresholds, result }) => {
+  const accounts: AccountView[] = entries.map(({ id, account, thresholds, keyEnv, result }) => {
     const points = input.history.seriesView(id, from);
     const inRange = since(points, now - RANGE_MS[range]);
     const lastWeek = since(points, now - FORECAST_WINDOW_MS);
@@ -143,7 +145,13 @@ export function buildPanelData(input: PanelInput): PanelData {
       forecast: forecast(lastWeek, thresholds, now),
       chart: buildChart(inRange, range, now, input.maxPoints),
     };
-    if (result?.note !== undefined) view.note = result.note;
+    const capLeft = result?.details?.limit_remaining;
+    if (typeof capLeft === 'number' && Number.isFinite(capLeft)) view.keyCapLeft = capLeft;
+    if (keyEnv) {
+      view.readOnly = true;
+      view.keyEnv = keyEnv;
+    }
+    if (result?.note !== undefined) view.note = keyEnv ? noteForEnvironmentAccount(result.note) : result.note;
     if (result?.error !== undefined) view.error = result.error;
     if (result?.errorKind !== undefined) view.errorKind = result.errorKind;
     return view;

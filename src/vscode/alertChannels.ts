@@ -160,8 +160,14 @@ const TELEGRAM_TOKEN = /^\d+:[A-Za-z0-9_-]+$/;
 const TELEGRAM_CHAT = /^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/;
 const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+$/;
 
-/** Never quotes the value back: it is a secret. */
-function webhookUrlProblem(v: string): string | undefined {
+/** The hosts Slack and Discord hand out webhook URLs on; a typo there is caught now, not at the first alert. */
+const WEBHOOK_HOSTS: Partial<Record<ChannelId, { hosts: RegExp; name: string }>> = {
+  slack: { hosts: /^hooks\.slack\.com$/, name: 'hooks.slack.com' },
+  discord: { hosts: /^((canary|ptb)\.)?discord(app)?\.com$/, name: 'discord.com' },
+};
+
+/** Never quotes the value back whole: its path is a secret. */
+export function webhookUrlProblem(v: string, id: ChannelId = 'webhook'): string | undefined {
   let u: URL;
   try {
     u = new URL(v);
@@ -170,6 +176,9 @@ function webhookUrlProblem(v: string): string | undefined {
   }
   if (u.username || u.password) return 'The URL must not carry a user name or password.';
   if (engine().checkUrlPolicy(u.toString())) return 'The URL must start with https:// (http:// only for localhost).';
+  const known = WEBHOOK_HOSTS[id];
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname);
+  if (known && !loopback && !known.hosts.test(u.hostname.toLowerCase())) return `A ${CHANNELS[id].name} webhook URL is on ${known.name}, not ${u.hostname}.`;
   return undefined;
 }
 
@@ -401,12 +410,14 @@ export class AlertChannels implements vscode.Disposable {
       if (!v) return stored ? undefined : `Paste the ${info.secretName}.`;
       if (id === 'telegram') return TELEGRAM_TOKEN.test(v) ? undefined : 'A bot token is digits, ":", then letters, digits, "_" or "-".';
       if (id === 'email') return smtpUrlProblem(v);
-      return webhookUrlProblem(v);
+      return webhookUrlProblem(v, id);
     };
     const typed = await ui().showInputBox({
       title: title(info.secretName),
       prompt: `${secretPrompt[id]} It is stored in VS Code's secret storage, never in settings.${keep}`,
-      password: true,
+      // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
+      // (only its path is secret). Tokens and SMTP passwords stay masked.
+      password: id === 'telegram' || id === 'email',
       ignoreFocusOut: true,
       validateInput: (v) => check(v.trim()),
     });

@@ -53,6 +53,10 @@ export const settings = {
     if (typeof proxy === 'string' && proxy.trim()) out.proxy = proxy.trim();
     return out;
   },
+  /** Writes a setting of this extension for the user (application-scoped ones cannot go elsewhere). */
+  async update(key: 'thresholds' | 'percentThresholds', value: unknown): Promise<void> {
+    await cfg().update(key, value, vscode.ConfigurationTarget.Global);
+  },
   async setAccounts(accounts: unknown[]): Promise<void> {
     await cfg().update('accounts', accounts, vscode.ConfigurationTarget.Global);
   },

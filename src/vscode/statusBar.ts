@@ -7,6 +7,8 @@ import { settings } from './settings';
 export class BalanceStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly subs: vscode.Disposable[] = [];
+  /** The tooltip says "Checked 6 min ago": redraw it as time passes, not only when results change. */
+  private readonly clock: ReturnType<typeof setInterval>;
 
   constructor(private readonly monitor: BalanceMonitor) {
     this.item = vscode.window.createStatusBarItem('llmBalance.status', vscode.StatusBarAlignment.Right, 100);
@@ -14,6 +16,9 @@ export class BalanceStatusBar implements vscode.Disposable {
     this.subs.push(monitor.onDidChange(() => this.render()));
     this.item.text = '$(sync~spin) LLM Balance';
     this.item.show();
+    this.clock = setInterval(() => {
+      if (this.monitor.results.length) this.render();
+    }, 30_000);
   }
 
   render(): void {
@@ -28,7 +33,7 @@ export class BalanceStatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString(v.tooltip, true);
     md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey'] };
     this.item.tooltip = md;
-    this.item.command = v.command;
+    this.item.command = v.commandArgs ? { command: v.command, title: 'Set key', arguments: v.commandArgs } : v.command;
     this.item.backgroundColor =
       v.background === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : v.background === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -36,6 +41,7 @@ export class BalanceStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.clock);
     for (const s of this.subs) s.dispose();
     this.item.dispose();
   }

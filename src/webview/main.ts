@@ -31,6 +31,18 @@ let colors: ChartColors | undefined;
 let chartJob = 0;
 let firstPaintDone = false;
 
+// Says when a check ends, for screen readers (outside #app, which every render replaces).
+const announcer = document.createElement('div');
+announcer.setAttribute('role', 'status');
+announcer.setAttribute('aria-live', 'polite');
+announcer.className = 'sr-only';
+document.body.append(announcer);
+
+function announceFinished(accountId: string | null): void {
+  const label = accountId ? data?.accounts.find((a) => a.id === accountId)?.label : undefined;
+  announcer.textContent = accountId ? `Check of ${label ?? accountId} finished.` : 'Check of every account finished.';
+}
+
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
@@ -127,6 +139,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (msg.busy) busy.add(msg.accountId ?? ALL);
       else busy.delete(msg.accountId ?? ALL);
       renderBusy();
+      if (!msg.busy) announceFinished(msg.accountId);
       break;
   }
 });

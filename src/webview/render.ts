@@ -2,6 +2,7 @@
 // attribute values (see dom.ts). Charts are created later by main.ts, after the first paint.
 import type { AccountView, EventView, PanelData, Range, Summary } from '../panel/protocol';
 import { RANGES } from '../panel/protocol';
+import { isKeyMissing } from '../core/statusView';
 import { h } from './dom';
 import { formatAgo, formatDateTime, formatDuration, formatMoney, formatRate, LEVEL_TEXT } from './format';
 
@@ -25,7 +26,7 @@ export interface ViewState {
 /** The key main.ts uses for the "every account" check. */
 export const ALL = '*';
 
-function button(label: string, action: string, opts: { account?: string; kind?: 'primary' | 'secondary'; busy?: boolean; title?: string } = {}): HTMLButtonElement {
+function button(label: string, action: string, opts: { account?: string; kind?: 'primary' | 'secondary'; busy?: boolean; title?: string; ariaLabel?: string } = {}): HTMLButtonElement {
   const b = h('button', {
     type: 'button',
     class: `btn ${opts.kind ?? 'secondary'}`,
@@ -33,6 +34,8 @@ function button(label: string, action: string, opts: { account?: string; kind?: 
     'data-account': opts.account,
     'data-focus-key': `${action}:${opts.account ?? ''}`,
     'aria-disabled': opts.busy ? 'true' : undefined,
+    // Eleven "Check now" buttons read alike to a screen reader: say whose.
+    'aria-label': opts.ariaLabel,
   }, label);
   if (opts.title) b.title = opts.title;
   return b;
@@ -75,28 +78,40 @@ export function renderSummary(summary: Summary): HTMLElement {
   );
 }
 
+/** The percentage is labelled by what it counts: "75% left", never a bare "(75%)". */
 function usageMeter(a: AccountView): HTMLElement | null {
   if (a.limit !== null && a.limit > 0) {
-    const remaining = a.usage !== null ? a.limit - a.usage : a.balance;
+    // A key cap beside an account balance (OpenRouter) is its own figure, named as such.
+    const isKeyCap = a.keyCapLeft !== undefined;
+    const remaining = isKeyCap ? a.keyCapLeft! : a.usage !== null ? a.limit - a.usage : a.balance;
     if (remaining === null) return null;
     const pct = Math.max(0, Math.min(100, (remaining / a.limit) * 100));
     const fill = h('div', { class: 'meter-fill' });
     fill.style.width = `${pct}%`;
-    const text = `${formatMoney(remaining, a.currency)} left of ${formatMoney(a.limit, a.currency)}` +
-      (a.usage !== null ? ` · ${formatMoney(a.usage, a.currency)} used` : '');
+    const what = isKeyCap ? 'Key cap' : 'Limit';
+    const text = `${what}: ${formatMoney(remaining, a.currency)} left of ${formatMoney(a.limit, a.currency)}` +
+      (a.usage !== null ? ` · ${formatMoney(a.usage, a.currency)} used` : '') +
+      ` · ${Math.round(pct)}% left`;
     const meter = h('div', {
       class: 'meter',
       role: 'meter',
       'aria-valuemin': 0,
       'aria-valuemax': 100,
       'aria-valuenow': Math.round(pct),
-      'aria-valuetext': `${Math.round(pct)}% of the limit left`,
+      'aria-valuetext': `${Math.round(pct)}% of the ${isKeyCap ? 'key cap' : 'limit'} left`,
     }, fill);
-    meter.setAttribute('aria-label', 'Limit left');
-    return h('div', { class: 'usage' }, meter, h('p', { class: 'meter-text' }, text, ` (${Math.round(pct)}%)`));
+    meter.setAttribute('aria-label', isKeyCap ? 'Key cap left' : 'Limit left');
+    return h('div', { class: 'usage' }, meter, h('p', { class: 'meter-text' }, text));
   }
   if (a.usage !== null) return h('div', { class: 'usage' }, h('p', { class: 'meter-text' }, `${formatMoney(a.usage, a.currency)} used`));
   return null;
+}
+
+/** What the large figure is: the account's balance, or what is left of a limit. */
+function amountLabel(a: AccountView): string {
+  if (a.keyCapLeft !== undefined) return 'account balance';
+  if (a.limit !== null) return 'left of the limit';
+  return 'balance';
 }
 
 function etaText(eta: Eta): string {
@@ -156,18 +171,27 @@ export function renderCard(a: AccountView, state: ViewState, range: Range): HTML
       h('span', { class: `badge level-${a.level}` }, h('span', { class: 'badge-icon', 'aria-hidden': 'true' }), LEVEL_TEXT[a.level]),
     ),
     h('p', { class: 'provider' }, a.provider, a.status && a.status !== 'valid' ? ` · ${STATUS_TEXT[a.status]}` : ''),
-    h('div', { class: 'balance' }, amount, a.balance !== null ? h('span', { class: 'currency' }, a.currency) : null),
+    h('div', { class: 'balance' }, amount, a.balance !== null ? h('span', { class: 'currency' }, `${a.currency} ${amountLabel(a)}`) : null),
     usageMeter(a),
     checked,
     a.error ? h('p', { class: 'message error' }, h('span', { class: 'message-label' }, 'Error: '), a.error) : null,
     a.note ? h('p', { class: 'message note' }, a.note) : null,
     renderForecast(a),
     chart,
-    h('div', { class: 'card-actions' },
-      button(busy ? 'Checking…' : 'Check now', 'check', { account: a.id, kind: 'primary', busy }),
-      button('Update key', 'updateKey', { account: a.id }),
-      a.canAddFunds ? button('Add funds', 'addFunds', { account: a.id, title: "Open the provider's billing page" }) : null,
-    ),
+    a.readOnly ? h('p', { class: 'key-source' }, `Key from the environment${a.keyEnv ? ` (${a.keyEnv})` : ''}: change it there.`) : null,
+    renderActions(a, busy),
+  );
+}
+
+/** A missing or rejected key makes setting it the card's main action; environment keys are not ours to set. */
+function renderActions(a: AccountView, busy: boolean): HTMLElement {
+  const keyMissing = isKeyMissing(a);
+  const keyFirst = !a.readOnly && (keyMissing || a.status === 'invalid');
+  const check = button(busy ? 'Checking…' : 'Check now', 'check', { account: a.id, kind: keyFirst ? 'secondary' : 'primary', busy, ariaLabel: `Check ${a.label} now` });
+  const key = a.readOnly ? null : button(keyMissing ? 'Set key' : 'Update key', 'updateKey', { account: a.id, kind: keyFirst ? 'primary' : 'secondary', ariaLabel: `${keyMissing ? 'Set' : 'Update'} the key of ${a.label}` });
+  return h('div', { class: 'card-actions' },
+    keyFirst ? [key, check] : [check, key],
+    a.canAddFunds ? button('Add funds', 'addFunds', { account: a.id, title: "Open the provider's billing page", ariaLabel: `Add funds to ${a.label}` }) : null,
   );
 }
 

@@ -112,12 +112,25 @@ describe('alert channels', function () {
     ui.inputs.length = 0;
     assert.equal(await configure('Webhook', webhookUrl()), 'webhook');
     const validUrl = ui.inputs[0]!.validateInput!;
-    assert.equal(ui.inputs[0]!.password, true);
+    // Pasted, so shown: a wrong paste is seen before it is saved (only the path is secret).
+    assert.equal(ui.inputs[0]!.password, false);
     assert.equal(validUrl('https://example.com/hook'), undefined);
     assert.equal(typeof validUrl('http://example.com/hook'), 'string');
     assert.equal(typeof validUrl('https://user:pw@example.com/hook'), 'string');
     assert.equal(typeof validUrl('hooks.slack.com/services/x'), 'string');
     assert.ok(!String(validUrl('http://example.com/hook-secret-part')).includes('hook-secret-part'), 'the validation message quoted the URL');
+    // Slack and Discord hand out URLs on their own hosts: a typo'd host is refused at once.
+    ui.inputs.length = 0;
+    assert.equal(await configure('Slack', webhookUrl()), 'slack');
+    const validSlack = ui.inputs[0]!.validateInput!;
+    assert.equal(validSlack('https://hooks.slack.com/services/T0/B0/abc'), undefined);
+    assert.match(String(validSlack('https://hooks.slakc.com/services/T0/B0/abc')), /hooks\.slack\.com/);
+    assert.ok(!String(validSlack('https://hooks.slakc.com/services/T0/B0/secretpath')).includes('secretpath'));
+    ui.inputs.length = 0;
+    assert.equal(await configure('Discord', webhookUrl()), 'discord');
+    const validDiscord = ui.inputs[0]!.validateInput!;
+    assert.equal(validDiscord('https://discord.com/api/webhooks/1/abc'), undefined);
+    assert.equal(typeof validDiscord('https://discord.example.com/api/webhooks/1/abc'), 'string');
     ui.inputs.length = 0;
     assert.equal(await configure('E-mail', smtp.url(), 'ops@example.com, oncall@example.com', ''), 'email');
     const validSmtp = ui.inputs[0]!.validateInput!;
@@ -154,6 +167,8 @@ describe('alert channels', function () {
     });
     assert.equal(await vscode.commands.executeCommand('llmBalance.configureChannels'), undefined);
     await remove('Webhook');
+    await remove('Slack');
+    await remove('Discord');
     await remove('E-mail');
     assertNoSecretPersisted();
   });

@@ -73,13 +73,14 @@ describe('extension', function () {
   it('Add API Key: an invalid key is not saved silently', async () => {
     await configure([]);
     ui.picks.push(byLabel('OpenRouter'));
-    ui.answers.push('OpenRouter', fake.server.url + P, '', 'sk-bad-0123456789abcdefgh');
+    // The verdict's Cancel steps back to the key; Escape there ends the wizard.
+    ui.answers.push('OpenRouter', fake.server.url + P, '', 'sk-bad-0123456789abcdefgh', undefined);
     ui.buttons.push([/rejected/, 'Cancel']);
     const id = await vscode.commands.executeCommand<string | undefined>('llmBalance.addAccount');
     assert.equal(id, undefined);
     assert.deepEqual(vscode.workspace.getConfiguration('llmBalance').get('accounts'), []);
     assert.equal((await t.keys.get('openrouter')).key, undefined);
-    assert.ok(ui.shown.some((s) => /rejected.*not saved/.test(s.message)));
+    assert.ok(ui.shown.some((s) => s.kind === 'modal' && /rejected/.test(s.message) && /not been saved/.test(s.detail ?? '')), JSON.stringify(ui.shown));
     assert.ok(!persistedText(t).includes('sk-bad-0123456789abcdefgh'));
   });
 

@@ -21,18 +21,26 @@ export interface Shown {
   kind: 'info' | 'warning' | 'error' | 'modal' | 'status';
   message: string;
   items: string[];
+  /** A modal's detail text. */
+  detail?: string;
 }
 
 /** Answers prompts from a script and records every message. */
 export class ScriptedUi implements Ui {
   readonly shown: Shown[] = [];
   readonly inputs: vscode.InputBoxOptions[] = [];
+  /** The options of every quick pick shown (titles, placeholders). */
+  readonly pickOptions: vscode.QuickPickOptions[] = [];
   picks: ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined)[] = [];
-  answers: (string | undefined)[] = [];
+  /** An answer, or a function of the box's options (e.g. keep its proposed value). */
+  answers: (string | undefined | ((options: vscode.InputBoxOptions) => string | undefined))[] = [];
   /** Button to press for a message matching the pattern. */
   buttons: [RegExp, string][] = [];
+  /** Answers to modal dialogs, in order (undefined = Cancel); when empty, `buttons` decide. */
+  modalAnswers: (string | undefined)[] = [];
 
-  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[]): Thenable<T | undefined> {
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[], options?: vscode.QuickPickOptions): Thenable<T | undefined> {
+    if (options) this.pickOptions.push(options);
     const next = this.picks.shift();
     assert.ok(next, `unexpected quick pick: ${items.map((i) => i.label).join(', ')}`);
     return Promise.resolve(next(items) as T | undefined);
@@ -40,15 +48,16 @@ export class ScriptedUi implements Ui {
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
     this.inputs.push(options);
     assert.ok(this.answers.length > 0, `unexpected input box: ${options.title}`);
-    const a = this.answers.shift();
+    const next = this.answers.shift();
+    const a = typeof next === 'function' ? next(options) : next;
     if (a !== undefined && options.validateInput) {
       const problem = options.validateInput(a);
       assert.ok(!problem || typeof problem !== 'string', `scripted answer "${a}" failed validation: ${String(problem)}`);
     }
     return Promise.resolve(a);
   }
-  private msg(kind: Shown['kind'], message: string, items: string[]): Thenable<string | undefined> {
-    this.shown.push({ kind, message, items });
+  private msg(kind: Shown['kind'], message: string, items: string[], detail?: string): Thenable<string | undefined> {
+    this.shown.push({ kind, message, items, ...(detail !== undefined ? { detail } : {}) });
     const b = this.buttons.find(([re]) => re.test(message));
     return Promise.resolve(b?.[1]);
   }
@@ -61,8 +70,12 @@ export class ScriptedUi implements Ui {
   showErrorMessage(m: string, ...items: string[]) {
     return this.msg('error', m, items);
   }
-  showModalWarning(m: string, _detail: string, ...items: string[]) {
-    return this.msg('modal', m, items);
+  showModalWarning(m: string, detail: string, ...items: string[]) {
+    if (this.modalAnswers.length) {
+      this.shown.push({ kind: 'modal', message: m, items, detail });
+      return Promise.resolve(this.modalAnswers.shift());
+    }
+    return this.msg('modal', m, items, detail);
   }
   setStatusBarMessage(m: string) {
     void this.msg('status', m, []);

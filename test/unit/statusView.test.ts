@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { statusView, escapeMarkdown, totals } from '../../src/core/statusView';
+import { statusView, escapeMarkdown, noteForEnvironmentAccount, totals } from '../../src/core/statusView';
 import type { BalanceResult } from '../../src/core/model';
 
 const NOW = Date.parse('2026-11-01T12:00:00Z');
@@ -19,7 +19,7 @@ describe('status bar view', () => {
 
   it('lowest: the worst account, then lowest balance, plus a count', () => {
     const v = statusView([r('DeepSeek', 'ok', 88.88, 'CNY'), r('OpenRouter', 'warning', 0.69), r('Novita', 'ok', 3)], { mode: 'lowest', checking: false, accountCount: 3, now: NOW });
-    assert.equal(v.text, '$(warning) OpenRouter $0.69 +2');
+    assert.equal(v.text, '$(warning) OpenRouter $0.69 +2 more');
     assert.equal(v.background, 'warning');
     assert.equal(v.command, 'llmBalance.showPanel');
   });
@@ -53,6 +53,32 @@ describe('status bar view', () => {
     assert.ok(!v.tooltip.includes('](command:evil)'));
     for (const c of ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys']) assert.ok(v.tooltip.includes(`command:${c}`));
     assert.equal(escapeMarkdown('a*b_c'), 'a\\*b\\_c');
+  });
+
+  it('key missing first: the click sets that key; an environment account\'s missing key opens the panel', () => {
+    const missing = r('work', 'error', null, 'USD', { errorKind: 'config', error: 'No API key is stored for "work" (key missing).' });
+    const v = statusView([r('ok', 'ok', 50), missing], { mode: 'lowest', checking: false, accountCount: 2, now: NOW });
+    assert.equal(v.command, 'llmBalance.updateKey');
+    assert.deepEqual(v.commandArgs, ['work']);
+    assert.match(v.ariaLabel, /set the key of work/);
+    const env = statusView([missing], { mode: 'lowest', checking: false, accountCount: 1, now: NOW, readOnly: new Set(['work']) });
+    assert.equal(env.command, 'llmBalance.showPanel');
+    assert.equal(env.commandArgs, undefined);
+    assert.ok(!env.tooltip.includes('command:llmBalance.updateKey'), 'a dead-end "Set key" link for an environment account');
+  });
+
+  it('environment accounts are not told to set a monthlyBudget they cannot have', () => {
+    const note = 'Spent $3.00 since 2026-11-01. Set a monthlyBudget on this account to see what is left of it.';
+    const stored = statusView([r('OpenAI', 'info', null, 'USD', { note })], { mode: 'lowest', checking: false, accountCount: 1, now: NOW });
+    assert.match(stored.tooltip, /Set a monthlyBudget/);
+    const env = statusView([r('OpenAI', 'info', null, 'USD', { note, accountId: 'env-openai' })], { mode: 'lowest', checking: false, accountCount: 1, now: NOW, readOnly: new Set(['env-openai']) });
+    assert.ok(!/Set a monthlyBudget/.test(env.tooltip), env.tooltip);
+    assert.ok(env.tooltip.includes("Spent $3\\.00"), env.tooltip);
+    assert.equal(
+      noteForEnvironmentAccount('OpenAI has no balance API; add an admin key and a monthlyBudget to track spend, or check https://platform.openai.com/x'),
+      'OpenAI has no balance API; add an admin key to track spend, or check https://platform.openai.com/x A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.',
+    );
+    assert.equal(noteForEnvironmentAccount('Balance as reported.'), 'Balance as reported.');
   });
 });
 

@@ -143,7 +143,8 @@ describe('balance panel webview', function () {
 
     // A live update re-renders with the new numbers and keeps focus.
     const updated = structuredClone(data);
-    updated.accounts[1]!.balance = 12.34;
+    // By id: the host sends the cards worst first, not in settings order.
+    updated.accounts.find((a) => a.id === 'deepseek')!.balance = 12.34;
     await page.evaluate(`window.__hostPost(${JSON.stringify({ type: 'data', data: updated })})`);
     await waitFor(page, "document.querySelector('[data-account-card=\"deepseek\"] .amount').textContent === '¥12.34'");
     assert.equal(await page.evaluate("document.activeElement.dataset.focusKey"), 'check:deepseek');

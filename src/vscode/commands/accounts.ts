@@ -2,13 +2,14 @@
 // SecretStorage only; the account (without its key) goes to the application-scoped setting.
 import * as vscode from 'vscode';
 import type { AccountKeys } from '../../core/check';
-import type { Account, BalanceResult, ProviderId } from '../../core/model';
+import type { Account, BalanceResult } from '../../core/model';
 import type { ProviderAdapter } from '../../core/providers/types';
 import { formatMoney } from '../../core/format';
 import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
+import { sandboxBaseUrl, sandboxUrlProblem } from '../sandbox';
 import { settings } from '../settings';
 import { ui } from '../ui';
 
@@ -16,10 +17,6 @@ export interface AccountCommandDeps {
   monitor: BalanceMonitor;
   keys: KeyStore;
   log: Log;
-}
-
-interface ProviderItem extends vscode.QuickPickItem {
-  id: ProviderId;
 }
 
 interface AccountItem extends vscode.QuickPickItem {
@@ -43,31 +40,53 @@ function validateKey(v: string): string | undefined {
   return undefined;
 }
 
-async function askKey(p: ProviderAdapter, step: string, label: string): Promise<string | undefined> {
-  const what = p.keyName ?? 'API key';
-  const v = await ui().showInputBox({
-    title: `${step}: ${label}`,
-    prompt: `Paste the ${p.name} ${what}. It is stored in VS Code's secret storage, never in settings.`,
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: validateKey,
-  });
-  return v?.trim();
+/** Provider text as one sentence: trimmed, exactly one final period (never "DNS).."). */
+export function sentence(text: string): string {
+  const t = text.trim().replace(/[\s.]+$/, '');
+  return t ? `${t}.` : '';
 }
 
 function describe(r: BalanceResult): string {
   if (r.balance !== null) return `${formatMoney(r.balance, r.currency)} left${r.level === 'warning' || r.level === 'critical' ? ` (${r.level})` : ''}`;
-  if (r.note) return r.note;
+  if (r.note) return r.note.replace(/[\s.]+$/, '');
   return 'key accepted';
 }
 
-/** Checks a key before it is saved. Returns true when it may be saved. */
-async function verify(account: Account, keys: AccountKeys, label: string, monitor: BalanceMonitor): Promise<{ save: boolean; result?: BalanceResult; retry?: boolean }> {
+/** The URL a check of this account is sent to. */
+function targetUrl(account: Account, p: ProviderAdapter): string {
+  return (p.id === 'custom' ? account.url : account.baseUrl) ?? p.defaultBaseUrl;
+}
+
+/**
+ * VS Code keeps a progress notification on screen for a moment after its task ends; a verdict
+ * shown before then appears beside a "Checking the key…" that no longer is true.
+ */
+const PROGRESS_MIN_VISIBLE_MS = 900;
+
+type Verdict =
+  | { outcome: 'save'; result?: BalanceResult }
+  | { outcome: 'key' }
+  | { outcome: 'url' }
+  | { outcome: 'cancel' };
+
+/**
+ * Checks a key before it is saved and, when it fails, asks in a modal dialog (it stays until
+ * answered) whether to save it anyway. Closing the dialog steps back to the key, never out of
+ * the wizard.
+ */
+async function verify(account: Account, keys: AccountKeys, label: string, monitor: BalanceMonitor, canChangeUrl: boolean): Promise<Verdict> {
   const E = engine();
+  const p = E.PROVIDERS[account.provider];
+  const blocked = sandboxUrlProblem(targetUrl(account, p));
+  if (blocked) {
+    await ui().showModalWarning(`${label}: the key was not checked.`, blocked);
+    return { outcome: canChangeUrl ? 'url' : 'cancel' };
+  }
   const proxy = settings.proxy();
   const opts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs: settings.requestTimeoutSeconds() * 1000, strictSSL: proxy.strictSSL };
   if (proxy.proxy) opts.proxy = proxy.proxy;
   const http = new E.HttpClient(opts);
+  const started = Date.now();
   let result: BalanceResult;
   try {
     result = await vscode.window.withProgress(
@@ -77,111 +96,259 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
   } finally {
     await http.close();
   }
-  if (result.status === 'invalid') {
-    const pick = await ui().showWarningMessage(`${label}: the key was rejected — ${result.error ?? 'unauthorized'}. It was not saved.`, 'Try Again', 'Save Anyway');
-    return { save: pick === 'Save Anyway', result, retry: pick === 'Try Again' };
-  }
-  if (result.status === 'error') {
-    const pick = await ui().showWarningMessage(`${label}: the key could not be verified — ${result.error ?? 'error'}. Save it anyway?`, 'Save', 'Cancel');
-    return { save: pick === 'Save', result };
-  }
-  return { save: true, result };
+  if (result.status !== 'invalid' && result.status !== 'error') return { outcome: 'save', result };
+
+  const wait = started + PROGRESS_MIN_VISIBLE_MS - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const anotherKey = 'Enter Another Key';
+  const changeUrl = 'Change Base URL';
+  const save = 'Save Anyway';
+  const buttons = canChangeUrl ? [anotherKey, changeUrl, save] : [anotherKey, save];
+  // The provider's own words lead ("The key was rejected — HTTP 401 …"); nothing is said twice.
+  const pick = result.status === 'invalid'
+    ? await ui().showModalWarning(`${label}: ${sentence(result.error ?? 'the key was rejected')}`, 'It has not been saved. Enter another key, or save this one anyway.', ...buttons)
+    : await ui().showModalWarning(`${label}: the key could not be verified.`, `${sentence(result.error ?? 'The check failed')} It has not been saved yet. Save it anyway?`, ...buttons);
+  if (pick === save) return { outcome: 'save', result };
+  if (pick === changeUrl) return { outcome: 'url' };
+  return { outcome: 'key' };
 }
+
+interface CustomAuth {
+  headers: Record<string, string>;
+}
+
+/** The wizard's answers so far; stepping back keeps them as the next prompt's value. */
+interface Draft {
+  p: ProviderAdapter;
+  label?: string;
+  url?: string;
+  teamId?: string;
+  auth?: CustomAuth;
+  balancePath?: string;
+  currency?: { code: string } | { path: string };
+  adminKey?: string;
+}
+
+type StepName = 'name' | 'url' | 'team' | 'auth' | 'balancePath' | 'currency' | 'adminKey' | 'key';
+
+/** The steps after the provider, so that every step is numbered "n/total" for this provider. */
+export function wizardSteps(p: Pick<ProviderAdapter, 'id' | 'adminKeyName'>): StepName[] {
+  const steps: StepName[] = ['name', 'url'];
+  if (p.id === 'xai') steps.push('team');
+  if (p.id === 'custom') steps.push('auth', 'balancePath');
+  if (p.id === 'custom' || p.id === 'relay') steps.push('currency');
+  if (p.adminKeyName) steps.push('adminKey');
+  steps.push('key');
+  return steps;
+}
+
+const AUTH_CHOICES: { label: string; description: string; headers?: Record<string, string> }[] = [
+  { label: 'Authorization: Bearer {key}', description: 'most APIs', headers: { Authorization: 'Bearer {key}' } },
+  { label: 'x-api-key: {key}', description: 'the key alone in an x-api-key header', headers: { 'x-api-key': '{key}' } },
+  { label: 'Authorization: {key}', description: 'the key without "Bearer"', headers: { Authorization: '{key}' } },
+  { label: 'Another header…', description: 'name and value, with {key} where the key goes' },
+];
+
+const CURRENCY_CHOICES: { label: string; description?: string; code?: string; path?: boolean; other?: boolean }[] = [
+  { label: 'USD', description: 'US dollars', code: 'USD' },
+  { label: 'CNY', description: 'Chinese yuan', code: 'CNY' },
+  { label: 'EUR', description: 'euros', code: 'EUR' },
+  { label: 'Read it from the answer…', description: 'a JSON path such as data.currency', path: true },
+  { label: 'Another currency…', description: 'a three-letter code', other: true },
+];
 
 export async function addAccount(d: AccountCommandDeps): Promise<string | undefined> {
   const E = engine();
-  const total = 4;
-  const items: ProviderItem[] = Object.values(E.PROVIDERS).map((p) => ({ id: p.id, label: p.name, description: p.id, detail: p.description }));
-  const picked = await ui().showQuickPick(items, { title: `Add API Key (1/${total}): provider`, placeHolder: 'Which provider is the key for?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+  const providers = Object.values(E.PROVIDERS);
+  // How many steps follow depends on the provider, so the first step claims no total.
+  const picked = await ui().showQuickPick(
+    providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: p.description })),
+    { title: 'Add API Key (1): provider', placeHolder: 'Which provider is the key for?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+  );
   if (!picked) return undefined;
   const p = E.PROVIDERS[picked.id];
+  const steps = wizardSteps(p);
+  const total = steps.length + 1;
+  const title = (step: StepName, what: string) => `Add API Key (${steps.indexOf(step) + 2}/${total}): ${what}`;
   const raw = settings.accounts();
   const taken = new Set(raw.map((a) => (a && typeof a === 'object' ? String((a as { id?: unknown }).id) : '')));
   const sameProvider = raw.filter((a) => a && typeof a === 'object' && (a as { provider?: unknown }).provider === p.id).length;
+  const draft: Draft = { p };
+  const defaultUrl = sandboxBaseUrl(p.id) ?? (p.id === 'custom' ? 'https://' : p.defaultBaseUrl);
 
-  const label = (await ui().showInputBox({
-    title: `Add API Key (2/${total}): name`,
-    prompt: 'A name for this account, shown in the status bar',
-    value: sameProvider ? `${p.name} (${sameProvider + 1})` : p.name,
-    ignoreFocusOut: true,
-    validateInput: (v) => (!v.trim() ? 'Give the account a name.' : v.trim().length > 80 ? 'At most 80 characters.' : undefined),
-  }))?.trim();
-  if (!label) return undefined;
+  const build = (): Record<string, unknown> => {
+    const label = draft.label!;
+    const account: Record<string, unknown> = { id: uniqueId(slug(label === p.name ? p.id : label), taken), provider: p.id };
+    if (label !== p.name) account.label = label;
+    const url = draft.url ?? '';
+    if (p.id === 'custom') account.url = url;
+    else if (url.replace(/\/+$/, '') !== p.defaultBaseUrl) account.baseUrl = url;
+    if (draft.teamId) account.teamId = draft.teamId;
+    if (draft.auth) account.headers = draft.auth.headers;
+    if (draft.balancePath) account.balancePath = draft.balancePath;
+    if (draft.currency && 'code' in draft.currency) account.currency = draft.currency.code;
+    if (draft.currency && 'path' in draft.currency) account.currencyPath = draft.currency.path;
+    return account;
+  };
 
-  const account: Record<string, unknown> = { id: uniqueId(slug(label === p.name ? p.id : label), taken), provider: p.id };
-  if (label !== p.name) account.label = label;
-  const urlField = p.id === 'custom' ? 'url' : 'baseUrl';
-  const url = (await ui().showInputBox({
-    title: `Add API Key (3/${total}): ${p.id === 'custom' ? 'endpoint URL' : 'base URL'}`,
-    prompt: p.id === 'custom' ? 'The JSON endpoint that reports the balance' : `The API base URL (default ${p.defaultBaseUrl})`,
-    value: p.id === 'custom' ? 'https://' : p.defaultBaseUrl,
-    ignoreFocusOut: true,
-    validateInput: (v) => E.checkUrlPolicy(v.trim()),
-  }))?.trim();
-  if (url === undefined) return undefined;
-  if (p.id === 'custom' || url.replace(/\/+$/, '') !== p.defaultBaseUrl) account[urlField] = url;
-  if (p.id === 'xai') {
-    const team = (await ui().showInputBox({ title: 'xAI team id', prompt: 'Your xAI team id (console.x.ai → Settings)', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'The team id is needed.') }))?.trim();
-    if (!team) return undefined;
-    account.teamId = team;
-  }
-  if (p.id === 'custom') {
-    const path = (await ui().showInputBox({ title: 'JSON path of the balance', prompt: 'Dotted path in the answer, e.g. data.balance', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A path is needed.') }))?.trim();
-    if (!path) return undefined;
-    account.balancePath = path;
-    account.headers = { Authorization: 'Bearer {key}' };
-  }
-  const parsed = E.AccountSchema.safeParse(account);
-  if (!parsed.success) {
-    void ui().showErrorMessage(`LLM Balance: ${parsed.error.issues[0]?.message ?? 'invalid account'}`);
-    return undefined;
-  }
+  const ask: Record<StepName, () => Promise<boolean | StepName>> = {
+    name: async () => {
+      const v = (await ui().showInputBox({
+        title: title('name', 'name'),
+        prompt: 'A name for this account, shown in the status bar',
+        value: draft.label ?? (sameProvider ? `${p.name} (${sameProvider + 1})` : p.name),
+        ignoreFocusOut: true,
+        validateInput: (s) => (!s.trim() ? 'Give the account a name.' : s.trim().length > 80 ? 'At most 80 characters.' : undefined),
+      }))?.trim();
+      if (!v) return false;
+      draft.label = v;
+      return true;
+    },
+    url: async () => {
+      const v = (await ui().showInputBox({
+        title: title('url', p.id === 'custom' ? 'endpoint URL' : 'base URL'),
+        prompt: p.id === 'custom' ? 'The JSON endpoint that reports the balance' : `The API base URL (the provider's is ${p.defaultBaseUrl})`,
+        value: draft.url ?? defaultUrl,
+        ignoreFocusOut: true,
+        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim()),
+      }))?.trim();
+      if (v === undefined) return false;
+      draft.url = v;
+      return true;
+    },
+    team: async () => {
+      const v = (await ui().showInputBox({ title: title('team', 'xAI team id'), prompt: 'Your xAI team id (console.x.ai → Settings)', value: draft.teamId ?? '', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'The team id is needed.') }))?.trim();
+      if (!v) return false;
+      draft.teamId = v;
+      return true;
+    },
+    auth: async () => {
+      const pick = await ui().showQuickPick(AUTH_CHOICES, { title: title('auth', 'how the key is sent'), placeHolder: 'Which header carries the key? ({key} is replaced by it)', ignoreFocusOut: true });
+      if (!pick) return false;
+      if (pick.headers) {
+        draft.auth = { headers: pick.headers };
+        return true;
+      }
+      const v = (await ui().showInputBox({
+        title: title('auth', 'header'),
+        prompt: 'The header as "Name: value", with {key} where the key goes, e.g. "X-Token: {key}"',
+        value: 'X-Token: {key}',
+        ignoreFocusOut: true,
+        validateInput: (s) => {
+          const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(s);
+          if (!m) return 'Write it as "Name: value".';
+          return /\{key\}/i.test(m[2]!) ? undefined : 'Put {key} where the key goes.';
+        },
+      }))?.trim();
+      if (!v) return 'auth';
+      const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(v)!;
+      draft.auth = { headers: { [m[1]!]: m[2]! } };
+      return true;
+    },
+    balancePath: async () => {
+      const v = (await ui().showInputBox({ title: title('balancePath', 'JSON path of the balance'), prompt: 'Dotted path in the answer, e.g. data.balance', value: draft.balancePath ?? '', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'A path is needed.') }))?.trim();
+      if (!v) return false;
+      draft.balancePath = v;
+      return true;
+    },
+    currency: async () => {
+      const pick = await ui().showQuickPick(CURRENCY_CHOICES, {
+        title: title('currency', 'currency'),
+        placeHolder: p.id === 'relay' ? 'Which currency does the relay show its figures in? (nothing is converted)' : 'Which currency is the balance in?',
+        ignoreFocusOut: true,
+      });
+      if (!pick) return false;
+      if (pick.code) {
+        draft.currency = { code: pick.code };
+        return true;
+      }
+      const v = (await ui().showInputBox(pick.path
+        ? { title: title('currency', 'JSON path of the currency'), prompt: 'Dotted path to a three-letter code in the answer, e.g. data.currency', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'A path is needed.') }
+        : { title: title('currency', 'currency code'), prompt: 'A three-letter currency code, e.g. GBP', ignoreFocusOut: true, validateInput: (s) => (/^[A-Za-z]{3}$/.test(s.trim()) ? undefined : 'Three letters, e.g. GBP.') }))?.trim();
+      if (!v) return 'currency';
+      draft.currency = pick.path ? { path: v } : { code: v.toUpperCase() };
+      return true;
+    },
+    adminKey: async () => {
+      const v = await ui().showInputBox({
+        title: title('adminKey', `${p.adminKeyName} (optional)`),
+        prompt: `Optional ${p.name} ${p.adminKeyName}${p.id === 'openrouter' ? ' (shows the account balance)' : ' (shows this month\'s spend)'}. Leave empty to skip.`,
+        password: true,
+        value: draft.adminKey ?? '',
+        ignoreFocusOut: true,
+        validateInput: (s) => (s.trim() ? validateKey(s) : undefined),
+      });
+      if (v === undefined) return false;
+      draft.adminKey = v.trim() || undefined;
+      return true;
+    },
+    key: async () => {
+      const account = build();
+      const parsed = E.AccountSchema.safeParse(account);
+      if (!parsed.success) {
+        void ui().showErrorMessage(`LLM Balance: ${parsed.error.issues[0]?.message ?? 'invalid account'}`);
+        return false;
+      }
+      const key = (await ui().showInputBox({
+        title: title('key', p.keyName ?? 'API key'),
+        prompt: `Paste the ${p.name} ${p.keyName ?? 'API key'}. It is stored in VS Code's secret storage, never in settings.`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: validateKey,
+      }))?.trim();
+      if (!key) return false;
+      const keys: AccountKeys = { key };
+      if (draft.adminKey) keys.adminKey = draft.adminKey;
+      d.log.addSecret(key);
+      d.log.addSecret(draft.adminKey);
+      const v = await verify(parsed.data, keys, draft.label!, d.monitor, true);
+      if (v.outcome === 'key' || v.outcome === 'url') return v.outcome;
+      if (v.outcome === 'cancel') return false;
+      await d.keys.set(parsed.data.id, key, draft.adminKey ?? '');
+      await settings.setAccounts([...raw, account]);
+      d.log.info(`Added account ${parsed.data.id} (${p.name}).`);
+      savedId = parsed.data.id;
+      d.monitor.reload();
+      void d.monitor.checkNow([parsed.data.id]);
+      void ui().showInformationMessage(`LLM Balance: saved ${draft.label}${v.result ? ` — ${describe(v.result)}` : ''}.`);
+      return true;
+    },
+  };
 
-  let adminKey: string | undefined;
-  if (p.adminKeyName) {
-    const v = await ui().showInputBox({
-      title: `Add API Key: ${p.adminKeyName} (optional)`,
-      prompt: `Optional ${p.name} ${p.adminKeyName}${p.id === 'openrouter' ? ' (shows the account balance)' : ' (shows this month\'s spend)'}. Leave empty to skip.`,
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (s) => (s.trim() ? validateKey(s) : undefined),
-    });
-    if (v === undefined) return undefined;
-    adminKey = v.trim() || undefined;
+  let savedId: string | undefined;
+  for (let i = 0; i < steps.length;) {
+    const outcome = await ask[steps[i]!]();
+    if (outcome === false) return undefined;
+    if (outcome === true) i++;
+    else i = steps.indexOf(outcome);
   }
-
-  for (;;) {
-    const key = await askKey(p, `Add API Key (4/${total})`, p.keyName ?? 'API key');
-    if (!key) return undefined;
-    const keys: AccountKeys = { key };
-    if (adminKey) keys.adminKey = adminKey;
-    d.log.addSecret(key);
-    d.log.addSecret(adminKey);
-    const v = await verify(parsed.data, keys, label, d.monitor);
-    if (v.retry) continue;
-    if (!v.save) return undefined;
-    await d.keys.set(parsed.data.id, key, adminKey ?? '');
-    await settings.setAccounts([...raw, account]);
-    d.log.info(`Added account ${parsed.data.id} (${p.name}).`);
-    d.monitor.reload();
-    void d.monitor.checkNow([parsed.data.id]);
-    void ui().showInformationMessage(`LLM Balance: saved ${label}${v.result ? ` — ${describe(v.result)}` : ''}.`);
-    return parsed.data.id;
-  }
+  return savedId;
 }
 
+/** The accounts whose keys this window stores; environment accounts are read-only. */
+function storedAccounts(d: AccountCommandDeps): Account[] {
+  return d.monitor.accounts.filter((m) => m.source === 'settings').map((m) => m.account);
+}
+
+const ENV_READ_ONLY = 'its key comes from the environment VS Code was started from: change it there and restart VS Code';
+
 async function pickAccount(d: AccountCommandDeps, title: string, accountId: unknown): Promise<Account | undefined> {
-  const mine = d.monitor.accounts.filter((m) => m.source === 'settings').map((m) => m.account);
+  const mine = storedAccounts(d);
+  const fromEnv = d.monitor.accounts.filter((m) => m.source === 'environment');
   if (typeof accountId === 'string') {
     const a = mine.find((x) => x.id === accountId);
     if (a) return a;
-    if (d.monitor.accounts.some((m) => m.account.id === accountId)) {
-      void ui().showInformationMessage('LLM Balance: this account comes from the environment; change its key there.');
+    const env = fromEnv.find((m) => m.account.id === accountId);
+    if (env) {
+      void ui().showInformationMessage(`LLM Balance: "${env.account.label ?? env.account.id}" is read-only here — ${ENV_READ_ONLY}.`);
       return undefined;
     }
   }
   if (mine.length === 0) {
-    const pick = await ui().showInformationMessage('LLM Balance: no accounts yet.', 'Add API Key');
+    const why = fromEnv.length
+      ? `LLM Balance: no stored keys. The ${fromEnv.length} environment account${fromEnv.length === 1 ? ' is' : 's are'} read-only here — their keys come from the environment VS Code was started from.`
+      : 'LLM Balance: no accounts yet.';
+    const pick = await ui().showInformationMessage(why, 'Add API Key');
     if (pick === 'Add API Key') await vscode.commands.executeCommand('llmBalance.addAccount');
     return undefined;
   }
@@ -189,7 +356,10 @@ async function pickAccount(d: AccountCommandDeps, title: string, accountId: unkn
     const r = d.monitor.results.find((x) => x.accountId === a.id);
     return { accountId: a.id, label: a.label ?? engine().PROVIDERS[a.provider].name, description: a.id, detail: r ? `${r.level}${r.balance !== null ? ` · ${formatMoney(r.balance, r.currency)}` : ''}` : undefined };
   });
-  const picked = await ui().showQuickPick(items, { title, placeHolder: 'Which account?', ignoreFocusOut: true });
+  const placeHolder = fromEnv.length
+    ? `Which account? (${fromEnv.length} environment account${fromEnv.length === 1 ? ' is' : 's are'} not listed: ${fromEnv.length === 1 ? 'its key comes' : 'their keys come'} from the environment)`
+    : 'Which account?';
+  const picked = await ui().showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   return picked ? mine.find((a) => a.id === picked.accountId) : undefined;
 }
 
@@ -209,14 +379,21 @@ export async function updateKey(d: AccountCommandDeps, accountId?: unknown): Pro
     which = pick.id;
   }
   const current = await d.keys.get(account.id);
+  const keyName = which === 'admin' ? p.adminKeyName! : p.keyName ?? 'API key';
   for (;;) {
-    const value = await askKey(p, 'Update API Key', `${label} — ${which === 'admin' ? p.adminKeyName : p.keyName ?? 'API key'}`);
+    const value = (await ui().showInputBox({
+      title: `Update API Key: ${label} — ${keyName}`,
+      prompt: `Paste the ${p.name} ${keyName}. It is stored in VS Code's secret storage, never in settings.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateKey,
+    }))?.trim();
     if (!value) return false;
     d.log.addSecret(value);
     const keys: AccountKeys = which === 'admin' ? { ...current, adminKey: value } : { ...current, key: value };
-    const v = await verify(account, keys, label, d.monitor);
-    if (v.retry) continue;
-    if (!v.save) return false;
+    const v = await verify(account, keys, label, d.monitor, false);
+    if (v.outcome === 'key') continue;
+    if (v.outcome !== 'save') return false;
     if (which === 'admin') await d.keys.set(account.id, keys.key ?? '', value);
     else await d.keys.set(account.id, value);
     d.log.info(`Updated the ${which === 'admin' ? 'admin key' : 'key'} of ${account.id}.`);
@@ -242,11 +419,13 @@ export async function removeAccount(d: AccountCommandDeps, accountId?: unknown):
 }
 
 export async function manageKeys(): Promise<void> {
-  const items = [
-    { label: '$(add) Add API Key', command: 'llmBalance.addAccount' },
-    { label: '$(key) Update API Key', command: 'llmBalance.updateKey' },
-    { label: '$(trash) Remove API Key', command: 'llmBalance.removeAccount' },
-    { label: '$(settings-gear) Open Settings', command: 'workbench.action.openSettings', args: 'llmBalance' },
+  // Icons through iconPath, not "$(trash)" in the label, which screen readers read out as "trash".
+  const items: (vscode.QuickPickItem & { command: string; args?: string })[] = [
+    { label: 'Add API Key', iconPath: new vscode.ThemeIcon('add'), command: 'llmBalance.addAccount' },
+    { label: 'Update API Key', iconPath: new vscode.ThemeIcon('key'), command: 'llmBalance.updateKey' },
+    { label: 'Remove API Key', iconPath: new vscode.ThemeIcon('trash'), command: 'llmBalance.removeAccount' },
+    { label: 'Edit Account or Thresholds', iconPath: new vscode.ThemeIcon('edit'), command: 'llmBalance.editAccount' },
+    { label: 'Open Settings', iconPath: new vscode.ThemeIcon('settings-gear'), command: 'workbench.action.openSettings', args: 'llmBalance' },
   ];
   const pick = await ui().showQuickPick(items, { title: 'LLM Balance: manage keys' });
   if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ? [pick.args] : []));

@@ -8,6 +8,7 @@ import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
 import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
 import { checkCommand } from './check';
+import { editAccount } from './editAccount';
 
 export interface CommandDeps {
   monitor: BalanceMonitor;
@@ -39,6 +40,10 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg('llmBalance.addAccount', 'Add API Key', () => addAccount(d));
   reg('llmBalance.updateKey', 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
   reg('llmBalance.removeAccount', 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
+  reg('llmBalance.editAccount', 'Edit Account or Thresholds', (accountId?: unknown) => editAccount(d.monitor, accountId));
+  // The panel's per-card "Check now": the card itself shows progress and the result, so no
+  // progress toast and no summary toast (those belong to "Check LLM Balance").
+  reg('llmBalance.checkAccountQuietly', 'Check now', async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
   reg('llmBalance.manageKeys', 'Manage API Keys', () => manageKeys());
   reg('llmBalance.showPanel', 'Show Balance History', async () => {
     engine().BalancePanel.createOrShow(context, d.panelModel);

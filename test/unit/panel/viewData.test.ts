@@ -67,7 +67,7 @@ describe('buildPanelData', () => {
     balance: 20, currency: 'USD', usage: null, limit: null, checkedAt: new Date(NOW).toISOString(), ...extra,
   });
 
-  it('orders cards as configured, adds unconfigured results, and summarizes', () => {
+  it('orders cards worst first (as the status bar does), adds unconfigured results, and summarizes', () => {
     const store = new HistoryStore('/nonexistent', { now: () => NOW });
     store.record([result('a', { checkedAt: new Date(NOW - 2 * HOUR).toISOString(), balance: 30 }), result('a')]);
     store.addEvent({ t: NOW - HOUR, accountId: 'a', label: 'A', kind: 'notification', level: 'warning', message: 'older' });
@@ -82,13 +82,14 @@ describe('buildPanelData', () => {
       billingUrl: (id) => ({ a: 'https://openrouter.ai/settings/credits', b: 'http://insecure.example', c: 'javascript:alert(1)' } as Record<string, string>)[id],
     });
     assert.ok(PanelDataSchema.safeParse(data).success);
-    assert.deepEqual(data.accounts.map((a) => a.id), ['b', 'a', 'env-x', 'c']);
-    const [b, a] = data.accounts;
+    // error, critical, not checked yet (info), ok.
+    assert.deepEqual(data.accounts.map((a) => a.id), ['env-x', 'c', 'b', 'a']);
+    const [, c, b, a] = data.accounts;
     assert.equal(b!.status, null, 'not checked yet');
     assert.equal(b!.label, 'Bee');
     assert.equal(b!.canAddFunds, false);
     assert.equal(a!.canAddFunds, true);
-    assert.equal(data.accounts[3]!.canAddFunds, false);
+    assert.equal(c!.canAddFunds, false);
     assert.equal(a!.forecast.burnPerDay, 120); // 30 → 20 in 2 hours
     assert.deepEqual(a!.chart.values, [[30, 20]]);
     assert.deepEqual(data.summary, { accounts: 4, totals: [{ currency: 'CNY', amount: 7.5 }, { currency: 'USD', amount: 20 }], errors: 1, critical: 1, warning: 0 });
