@@ -4,6 +4,7 @@ import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
 import { safeText } from './safeText';
+import { isKeyMissing } from './keyMissing';
 
 export { escapeMarkdown } from './safeText';
 
@@ -42,9 +43,7 @@ function md(s: string, max = 300): string {
   return safeText(s, 'markdown', { max });
 }
 
-export function isKeyMissing(r: Pick<BalanceResult, 'errorKind' | 'error'>): boolean {
-  return r.errorKind === 'config' && /key missing/.test(r.error ?? '');
-}
+export { isKeyMissing } from './keyMissing';
 
 function short(r: BalanceResult): string {
   if (isKeyMissing(r)) return `${r.label}: key missing`;

@@ -2,7 +2,7 @@
 // attribute values (see dom.ts). Charts are created later by main.ts, after the first paint.
 import type { AccountView, EventView, PanelData, Range, Summary } from '../panel/protocol';
 import { RANGES } from '../panel/protocol';
-import { isKeyMissing } from '../core/statusView';
+import { isKeyMissing } from '../core/keyMissing';
 import { h } from './dom';
 import { formatAgo, formatDateTime, formatDuration, formatMoney, formatRate, LEVEL_TEXT } from './format';
 

@@ -73,7 +73,7 @@ describe('status bar view', () => {
     assert.match(stored.tooltip, /Set a monthlyBudget/);
     const env = statusView([r('OpenAI', 'info', null, 'USD', { note, accountId: 'env-openai' })], { mode: 'lowest', checking: false, accountCount: 1, now: NOW, readOnly: new Set(['env-openai']) });
     assert.ok(!/Set a monthlyBudget/.test(env.tooltip), env.tooltip);
-    assert.ok(env.tooltip.includes("Spent $3\\.00"), env.tooltip);
+    assert.ok(env.tooltip.includes("Spent \\$3\\.00"), env.tooltip);
     assert.equal(
       noteForEnvironmentAccount('OpenAI has no balance API; add an admin key and a monthlyBudget to track spend, or check https://platform.openai.com/x'),
       'OpenAI has no balance API; add an admin key to track spend, or check https://platform.openai.com/x A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.',
