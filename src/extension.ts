@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
         monitor.reload();
         monitor.rearm();
       }
-      if (e.affectsConfiguration('llmBalance.statusBar.mode')) statusBar.render();
+      if (e.affectsConfiguration('llmBalance.statusBar.mode') || e.affectsConfiguration('llmBalance.statusBar.highlight')) statusBar.render();
     }),
     keys.onDidChange(() => monitor.rearm()),
   );
