@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     history: () => monitor.history(),
     onDidChange: monitor.onDidChange,
     billingUrl: (id) => monitor.billingUrl(id),
+    spendSpike: () => monitor.alertRules.spendSpike,
     log: (m) => log.info(m),
   };
 

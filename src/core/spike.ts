@@ -97,8 +97,11 @@ export function windowText(hours: number): string {
   return `the last ${Math.round(hours * 10) / 10} hours`;
 }
 
+/** How a spike notification begins (the panel finds past spikes among the events by it). */
+export const SPIKE_EVENT_PREFIX = 'UNUSUAL SPEND:';
+
 /** "UNUSUAL SPEND: OpenRouter dropped $42.10 in the last hour — 18× its usual. Check for a leaked key." */
 export function spikeMessage(label: string, s: Spike): string {
   const usual = s.times === null ? `it usually spends ${formatMoney(0, s.currency)} in that time` : `${s.times}× its usual`;
-  return `UNUSUAL SPEND: ${label} dropped ${formatMoney(s.spend, s.currency)} in ${windowText(s.windowHours)} — ${usual}. Check for a leaked key.`;
+  return `${SPIKE_EVENT_PREFIX} ${label} dropped ${formatMoney(s.spend, s.currency)} in ${windowText(s.windowHours)} — ${usual}. Check for a leaked key.`;
 }
