@@ -15,4 +15,4 @@ export { forecast } from './core/forecast';
 export { BalancePanel } from './panel/balancePanel';
 export { exportHistory } from './panel/export';
 export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
-export { detectSpike, spikeMessage } from './core/spike';
+export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';

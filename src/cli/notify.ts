@@ -12,7 +12,7 @@ import { alertThreshold, type ThresholdSettings } from '../core/thresholds';
 import { term } from './table';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
 import { budgetUsage, crossedSteps, stepLevel, stepMessage } from '../core/budgetSteps';
-import { detectSpike, spikeMessage } from '../core/spike';
+import { detectSpike, spikeJudgeable, spikeMessage } from '../core/spike';
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
@@ -131,7 +131,7 @@ async function budgetAndSpike(
         out.push({ r, level, kind: 'step', message: stepMessage(r.label, d.notify, u, level) });
       }
     }
-    if (!o.ledger.spikeDue(r.accountId, { force: o.force })) continue;
+    if (!spikeJudgeable(r) || !o.ledger.spikeDue(r.accountId, { force: o.force })) continue;
     const spike = detectSpike(o.history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, rules.spendSpike);
     if (!spike) continue;
     await o.ledger.recordSpike(r.accountId);

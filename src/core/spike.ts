@@ -90,6 +90,15 @@ export function detectSpike(points: readonly SpikePoint[], now: number, rule: Sp
   return { spend, usual, times: usual > 0 ? Math.round(spend / usual) : null, currency, windowHours: rule.windowHours, from: recentFrom, to: now };
 }
 
+/**
+ * Whether the latest result is sound enough to judge spend by. A stale result says nothing new,
+ * and a note means the figure is a fallback or partial (OpenRouter's key view instead of the
+ * account's credits, say): a drop between two such bases is not spend, and doubt never alarms.
+ */
+export function spikeJudgeable(r: { stale?: boolean | undefined; status: string; note?: string | undefined }): boolean {
+  return !r.stale && r.status === 'valid' && r.note === undefined;
+}
+
 /** "the last hour", "the last 3 hours", "the last 30 minutes". */
 export function windowText(hours: number): string {
   if (hours === 1) return 'the last hour';

@@ -142,9 +142,9 @@ export class Notifier {
   /** Spend spikes from the history, once per cooldown per account. */
   private async spikes(results: readonly BalanceResult[]): Promise<Pending[]> {
     const rule = this.monitor.alertRules.spendSpike;
-    const due = results.filter((r) => this.monitor.ledger.spikeDue(r.accountId));
-    if (due.length === 0) return [];
     const E = engine();
+    const due = results.filter((r) => E.spikeJudgeable(r) && this.monitor.ledger.spikeDue(r.accountId));
+    if (due.length === 0) return [];
     const now = Date.now();
     let history;
     try {

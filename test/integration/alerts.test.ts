@@ -21,6 +21,8 @@ describe('alerts (issue 16)', function () {
   const keyInfo = (remaining: number) =>
     fake.server.route('GET', `${P}/key`, { body: { data: { label: 'x', limit: 100, limit_remaining: remaining, limit_reset: 'monthly', usage: 300, usage_monthly: 100 - remaining } } });
   const check = () => vscode.commands.executeCommand<BalanceResult[]>('llmBalance.check');
+  /** What was shown, without the check command's own one-line summary. */
+  const alerts = () => ui.shown.filter((s) => !/^LLM Balance: \d+ accounts? · /.test(s.message));
 
   async function configure(accounts: { id: string }[]): Promise<void> {
     for (const a of accounts) await t.keys.set(a.id, KEY);
@@ -56,7 +58,7 @@ describe('alerts (issue 16)', function () {
       await until(() => t.monitor.alertRules.budgetSteps.length === 4, 'steps read');
       // The default fake key: $25.50 of its $100 monthly cap used.
       await check();
-      const steps = () => ui.shown.filter((s) => /passed \d+% of its/.test(s.message));
+      const steps = () => alerts().filter((s) => /passed \d+% of its/.test(s.message));
       assert.equal(steps().length, 1, JSON.stringify(ui.shown));
       assert.equal(steps()[0]!.kind, 'info', 'a step below the warning line is an information message');
       assert.equal(steps()[0]!.message, 'BUDGET: OpenRouter passed 20% of its $100.00 monthly limit — $25.50 used, $74.50 left.');
@@ -95,9 +97,9 @@ describe('alerts (issue 16)', function () {
       await configure(ids.map((id, i) => account(id, `Team ${i + 1}`)));
       credits(10, 2);
       await check();
-      const groups = ui.shown.filter((s) => /accounts need attention/.test(s.message));
+      const groups = alerts().filter((s) => /accounts need attention/.test(s.message));
       assert.equal(groups.length, 1, JSON.stringify(ui.shown));
-      assert.equal(ui.shown.filter((s) => /^WARNING: Team/.test(s.message)).length, 0, 'single toasts beside the group');
+      assert.equal(alerts().length, 1, `single toasts beside the group: ${JSON.stringify(ui.shown)}`);
       assert.equal(groups[0]!.kind, 'warning');
       assert.equal(
         groups[0]!.message,
@@ -107,20 +109,20 @@ describe('alerts (issue 16)', function () {
       for (const id of ids) assert.equal(typeof t.globalState.get(`llmBalance.notified.${id}.warning`), 'string', id);
       assert.equal(t.notifier.shown.length, 3);
       await check();
-      assert.equal(ui.shown.length, 1, 'the group repeated');
+      assert.equal(alerts().length, 1, 'the group repeated');
     });
 
     it('two accounts alert separately, except on the first check after install', async () => {
       await configure([account('p-one', 'One'), account('p-two', 'Two')]);
       credits(10, 2);
       await check();
-      assert.deepEqual(ui.shown.map((s) => s.message.slice(0, 20)), ['WARNING: One balance', 'WARNING: Two balance']);
+      assert.deepEqual(alerts().map((s) => s.message.slice(0, 20)), ['WARNING: One balance', 'WARNING: Two balance']);
       await vscode.commands.executeCommand('llmBalance.resetNotifications');
       ui.shown.length = 0;
       await t.globalState.update(ALERTS_STARTED_KEY, undefined);
       await check();
-      assert.equal(ui.shown.length, 1, JSON.stringify(ui.shown));
-      assert.match(ui.shown[0]!.message, /^LLM Balance: 2 accounts need attention — WARNING: One balance low/);
+      assert.equal(alerts().length, 1, JSON.stringify(ui.shown));
+      assert.match(alerts()[0]!.message, /^LLM Balance: 2 accounts need attention — WARNING: One balance low/);
       assert.ok(t.globalState.get(ALERTS_STARTED_KEY), 'the first check was not marked done');
     });
 
@@ -142,7 +144,7 @@ describe('alerts (issue 16)', function () {
       credits(10, 2);
       ui.buttons.push([/^WARNING/, 'Acknowledge']);
       await check();
-      assert.deepEqual(ui.shown[0]!.items, ['Add Funds', 'Acknowledge', 'Open Panel', 'Snooze 24h']);
+      assert.deepEqual(alerts()[0]!.items, ['Add Funds', 'Acknowledge', 'Open Panel', 'Snooze 24h']);
       await until(() => bg() === undefined, 'highlight acknowledged');
       assert.equal(t.statusBar.item.text, '$(warning) OpenRouter $8.00', 'the icon must still tell the level');
       await check();
@@ -172,9 +174,11 @@ describe('alerts (issue 16)', function () {
       await setSetting('statusBar.highlight', 'never');
       await until(() => bg() === undefined, 'never highlights');
       await vscode.commands.executeCommand('llmBalance.resetNotifications');
+      ui.shown.length = 0;
       credits(10, 9.31);
       await check();
       assert.equal(bg(), undefined, '"never" coloured a critical');
+      assert.ok(alerts().some((s) => /^CRITICAL/.test(s.message)), JSON.stringify(ui.shown));
       assert.ok(!ui.shown.some((s) => s.items.includes('Acknowledge')), 'nothing to acknowledge when nothing is highlighted');
     });
   });
@@ -196,7 +200,7 @@ describe('alerts (issue 16)', function () {
       await h.save();
       // The fake's balance: $74.75, i.e. $42.10 gone since.
       await check();
-      const spikes = () => ui.shown.filter((s) => /UNUSUAL SPEND/.test(s.message));
+      const spikes = () => alerts().filter((s) => /UNUSUAL SPEND/.test(s.message));
       assert.equal(spikes().length, 1, JSON.stringify(ui.shown));
       assert.equal(spikes()[0]!.message, 'UNUSUAL SPEND: OpenRouter dropped $42.10 in the last hour — 42× its usual. Check for a leaked key.');
       assert.equal(spikes()[0]!.kind, 'warning');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SPIKE_RULE, detectSpike, spendEvents, spikeMessage, windowText, type SpikePoint } from '../../src/core/spike';
+import { DEFAULT_SPIKE_RULE, detectSpike, spendEvents, spikeJudgeable, spikeMessage, windowText, type SpikePoint } from '../../src/core/spike';
 import { readAlertRules } from '../../src/core/alertRules';
 import { NotificationLedger } from '../../src/core/ledger';
 import { MemoryStore } from '../../src/core/kv';
@@ -73,6 +73,13 @@ describe('spend spike', () => {
     assert.equal(s.usual, 7.02);
     assert.equal(windowText(3), 'the last 3 hours');
     assert.equal(windowText(0.5), 'the last 30 minutes');
+  });
+
+  it('judges only a fresh, valid result without a note: a fallback figure is no evidence of spend', () => {
+    assert.equal(spikeJudgeable({ status: 'valid' }), true);
+    assert.equal(spikeJudgeable({ status: 'valid', stale: true }), false);
+    assert.equal(spikeJudgeable({ status: 'valid', note: "Account credits need a management key; showing this key's own limit instead." }), false);
+    assert.equal(spikeJudgeable({ status: 'error' }), false);
   });
 
   it('notifies once per cooldown', () => {
