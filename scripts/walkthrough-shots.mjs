@@ -39,7 +39,8 @@ const servers = [];
 async function save(page, file, clip) {
   await page.screenshot({ path: file, ...(clip ? { clip } : {}), timeout: 10_000 });
   if (file.startsWith(mediaDir)) {
-    const r = spawnSync('convert', [file, '-strip', '-colors', '256', `PNG8:${file}`]);
+    // Debian's ImageMagick by its path: a stand-in `convert` may come first on PATH.
+    const r = spawnSync('/usr/bin/convert', [file, '-strip', '-colors', '256', `PNG8:${file}`]);
     if (r.status !== 0) throw new Error(`convert failed on ${file}: ${r.stderr}`);
   }
   say(`${path.relative(repoRoot, file)} (${Math.round(fs.statSync(file).size / 1024)} KiB)`);
@@ -77,18 +78,22 @@ async function newUser() {
     say('the walkthrough opened by itself on the first start');
     await page.waitForTimeout(1500);
     await save(page, path.join(reviewDir, 'alerts-walkthrough-first-start.png'));
+    // Each step of the walkthrough, before anything else: Escape (which the palette needs) leaves the walkthrough.
+    for (const step of ['addKey', 'statusBar', 'panel', 'thresholds']) {
+      const button = page.locator(`button.getting-started-step[data-step-id$="${step}"]`);
+      const ids = await page.locator('button.getting-started-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step-id')));
+      if ((await button.count()) === 0) throw new Error(`no walkthrough step "${step}" among ${ids.join(', ')}`);
+      // A plain DOM click: the step list sits in a scrollable pane that Playwright's checks refuse.
+      await button.first().evaluate((el) => el.click());
+      await page.waitForTimeout(1500);
+      await save(page, path.join(reviewDir, `alerts-walkthrough-${step}.png`));
+    }
     await runCommand(page, 'LLM Balance: Add API Key');
     const picker = page.locator('.quick-input-widget');
     await picker.locator('.monaco-list-row').filter({ hasText: 'OpenRouter' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(500);
     await save(page, path.join(mediaDir, 'add-key.png'), padBox(await picker.boundingBox(), VIEWPORT, { x: 6, y: 6 }));
     await page.keyboard.press('Escape');
-    // Each step of the walkthrough, now that its pictures exist.
-    for (const step of ['Read the status bar', 'Set thresholds and alert channels']) {
-      await page.locator('.getting-started-step').filter({ hasText: step }).first().click({ timeout: 10_000 });
-      await page.waitForTimeout(1500);
-      await save(page, path.join(reviewDir, `alerts-walkthrough-${step.split(' ')[0].toLowerCase()}.png`));
-    }
   } finally {
     await context.close();
   }
@@ -145,7 +150,9 @@ async function threeAccounts() {
     await item.hover({ timeout: 5000 });
     await hover.waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForTimeout(500);
-    await save(page, path.join(mediaDir, 'status-bar.png'), padBox(unionBox(await hover.boundingBox(), await item.boundingBox()), VIEWPORT, { x: 10, y: 10 }));
+    // Cropped at the hover's top edge: the toast behind it is not part of the picture.
+    const tip = unionBox(await hover.boundingBox(), await item.boundingBox());
+    await save(page, path.join(mediaDir, 'status-bar.png'), { x: Math.max(0, tip.x - 10), y: tip.y, width: Math.min(VIEWPORT.width - Math.max(0, tip.x - 10), tip.width + 20), height: Math.min(VIEWPORT.height - tip.y, tip.height + 2) });
     await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
     await page.waitForTimeout(400);
 
@@ -156,14 +163,19 @@ async function threeAccounts() {
     await clearNotifications(page);
 
     await runCommand(page, 'LLM Balance: Show Balance History');
-    await page.locator('.part.editor iframe').first().waitFor({ state: 'attached', timeout: 30_000 });
-    await page.waitForTimeout(4000);
+    // Webviews are laid over the editor from outside it, in an iframe of their own.
+    await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await waitUntil(async () => {
+      for (const f of page.frames()) if (await f.locator('canvas').count().catch(() => 0)) return true;
+      return false;
+    }, { timeoutMs: 30_000, what: 'the panel to draw its charts' });
+    await page.waitForTimeout(1500);
     await save(page, path.join(mediaDir, 'panel.png'), await page.locator('.part.editor').first().boundingBox());
 
     await runCommand(page, 'Preferences: Open User Settings');
     const search = page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .suggest-input-container input').first();
     await search.waitFor({ state: 'visible', timeout: 15_000 });
-    await search.fill('@ext:llmbalance.llm-balance budget spike threshold');
+    await search.fill('@ext:llmbalance.llm-balance');
     await page.waitForTimeout(2500);
     await save(page, path.join(mediaDir, 'thresholds.png'), await page.locator('.part.editor').first().boundingBox());
   } finally {
