@@ -14,3 +14,5 @@ export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
 export { BalancePanel } from './panel/balancePanel';
 export { exportHistory } from './panel/export';
+export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
+export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';

@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     history: () => monitor.history(),
     onDidChange: monitor.onDidChange,
     billingUrl: (id) => monitor.billingUrl(id),
+    spendSpike: () => monitor.alertRules.spendSpike,
     log: (m) => log.info(m),
   };
 
@@ -68,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
         monitor.reload();
         monitor.rearm();
       }
-      if (e.affectsConfiguration('llmBalance.statusBar.mode')) statusBar.render();
+      if (e.affectsConfiguration('llmBalance.statusBar.mode') || e.affectsConfiguration('llmBalance.statusBar.highlight')) statusBar.render();
     }),
     keys.onDidChange(() => monitor.rearm()),
   );
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     try {
       monitor.start();
       statusBar.render();
+      showWalkthroughOnce(context, monitor.accounts.length);
       if (monitor.problems.length) {
         void vscode.window
           .showWarningMessage(`LLM Balance: some settings are invalid and were skipped — ${monitor.problems[0]}${monitor.problems.length > 1 ? ` (+${monitor.problems.length - 1} more)` : ''}.`, 'Open Settings', 'Show Log')
@@ -105,6 +107,16 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
       },
     },
   };
+}
+
+export const WALKTHROUGH_SHOWN_KEY = 'llmBalance.walkthroughShown';
+
+/** On the first start without any account, the getting-started walkthrough (not in test runs: it would take the editor). */
+function showWalkthroughOnce(context: vscode.ExtensionContext, accounts: number): void {
+  if (context.globalState.get(WALKTHROUGH_SHOWN_KEY) !== undefined) return;
+  void context.globalState.update(WALKTHROUGH_SHOWN_KEY, new Date().toISOString());
+  if (accounts > 0 || context.extensionMode === vscode.ExtensionMode.Test) return;
+  void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false);
 }
 
 export function deactivate(): void {

@@ -10,6 +10,7 @@ import {
   type PercentThresholds, type Thresholds,
 } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
+import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/alertRules';
 
 export class UsageError extends Error {}
 
@@ -24,6 +25,9 @@ const ConfigFileSchema = z.object({
   percentThresholds: PercentThresholdsSchema.optional(),
   notificationCooldownHours: z.number().positive().max(24 * 365).optional(),
   requestTimeoutSeconds: z.number().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
+  // Checked by readAlertRules: a bad step is reported and skipped, the rest of the run goes on.
+  budgetSteps: z.unknown().optional(),
+  spendSpike: z.object({ windowHours: z.unknown(), factor: z.unknown(), minimum: z.unknown() }).partial().optional(),
 });
 
 export interface CliConfig {
@@ -33,6 +37,10 @@ export interface CliConfig {
   cooldownHours: number;
   timeoutMs: number;
   source: string;
+  /** Budget steps and spend spike (SPEC §7). */
+  alertRules: AlertRules;
+  /** Invalid values that were skipped or defaulted; the run goes on. */
+  warnings: string[];
 }
 
 function issues(e: z.ZodError, prefix: string): string {
@@ -47,6 +55,8 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     percent: DEFAULT_PERCENT_THRESHOLDS,
     cooldownHours: 24,
     timeoutMs: 10_000,
+    alertRules: DEFAULT_ALERT_RULES,
+    warnings: [] as string[],
   };
   const timeout = env.LLM_BALANCE_TIMEOUT_SECONDS?.trim();
   if (timeout) {
@@ -116,7 +126,10 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   });
   if (errors.length) throw new UsageError(`Config file ${file} is invalid:\n${errors.join('\n')}`);
 
+  const rules = readAlertRules({ budgetSteps: cfg.data.budgetSteps, spendSpike: cfg.data.spendSpike }, `${file}: `);
   return {
+    alertRules: rules.rules,
+    warnings: rules.problems,
     // CREDIT_*_THRESHOLD, set for this run, win over the file's USD amounts.
     thresholds: envOverrides(cfg.data.thresholds ?? {}, env, envThresholds.thresholds),
     percent: cfg.data.percentThresholds ?? base.percent,

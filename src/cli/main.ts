@@ -49,6 +49,7 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
   const config = await loadConfig(flags.config, env);
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
   const warn = (msg: string) => process.stderr.write(`llm-balance: ${term(msg, 2000)}\n`);
+  for (const w of config.warnings) warn(w);
   return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, flags, env, warn));
 }
 
@@ -88,6 +89,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
     beforeDelivery: () => session.saveState().catch((e: unknown) => {
       throw saveFailedBeforeAlerts(session.dir, e);
     }),
+    alertRules: config.alertRules,
   });
   try {
     await session.save();

@@ -10,11 +10,18 @@ import type { Account, BalanceResult } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
 import { alertThreshold, type ThresholdSettings } from '../core/thresholds';
 import { term } from './table';
+import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
+import { budgetUsage, crossedSteps, stepLevel, stepMessage } from '../core/budgetSteps';
+import { detectSpike, spikeJudgeable, spikeMessage } from '../core/spike';
+
+const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
 export interface SentNotification {
   accountId: string;
-  level: NotifyLevel;
+  level: NotifyLevel | 'info';
   channel: string;
+  /** Set for a budget step or spend spike; absent for a level alert. */
+  kind?: 'step' | 'spike';
 }
 
 export interface NotifyOptions {
@@ -35,6 +42,9 @@ export interface NotifyOptions {
    * alert that went out must never go out again because its record could not be written.
    */
   beforeDelivery?: () => Promise<void>;
+  /** Budget steps and spend spike; default none and the SPEC's spike rule. */
+  alertRules?: AlertRules;
+  now?: () => number;
 }
 
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {
@@ -57,11 +67,17 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
   }
   // Recorded as sent before anything is sent, and saved: a failed save stops here.
   for (const { alert, level } of alerts) await o.ledger.record(alert.accountId, level);
-  if (alerts.length) await o.beforeDelivery?.();
+  const notices = await budgetAndSpike(results, o, alerts.map((a) => a.alert.accountId));
+  if (alerts.length || notices.length) await o.beforeDelivery?.();
   for (const { alert, level } of alerts) {
     process.stderr.write(`${term(alert.message, 2000)}\n`);
     sent.push({ accountId: alert.accountId, level, channel: 'console' });
     o.history.addEvent({ t: Date.now(), accountId: alert.accountId, label: alert.label, kind: 'notification', level, message: alert.message, channel: 'console' });
+  }
+  for (const n of notices) {
+    process.stderr.write(`${term(n.message, 2000)}\n`);
+    o.history.addEvent({ t: (o.now ?? Date.now)(), accountId: n.r.accountId, label: n.r.label, kind: 'notification', level: n.level, message: n.message, channel: 'console' });
+    sent.push({ accountId: n.r.accountId, level: n.level, channel: 'console', kind: n.kind });
   }
 
   const set = channelsFromEnv(o.env, { timeoutMs: o.timeoutMs });
@@ -89,4 +105,37 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     }
   }
   return sent;
+}
+
+/**
+ * Budget steps and spend spikes due now, recorded in the ledger (the caller saves, then says
+ * them on stderr and in the history's events). A step the level alert of the same run already
+ * said is recorded silently.
+ */
+async function budgetAndSpike(
+  results: readonly BalanceResult[],
+  o: NotifyOptions,
+  alerted: readonly string[],
+): Promise<{ r: BalanceResult; level: NotifyLevel | 'info'; kind: 'step' | 'spike'; message: string }[]> {
+  const rules = o.alertRules ?? DEFAULT_ALERT_RULES;
+  const now = (o.now ?? Date.now)();
+  const out: { r: BalanceResult; level: NotifyLevel | 'info'; kind: 'step' | 'spike'; message: string }[] = [];
+  for (const r of results) {
+    const u = rules.budgetSteps.length ? budgetUsage(r) : undefined;
+    const reached = u ? crossedSteps(u, rules.budgetSteps) : [];
+    if (u && reached.length) {
+      const d = await o.ledger.decideSteps(r.accountId, u.window, reached, { force: o.force });
+      if (d.unrecorded.length) await o.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
+      if (d.notify !== undefined && !alerted.includes(r.accountId)) {
+        const level = stepLevel(r);
+        out.push({ r, level, kind: 'step', message: stepMessage(r.label, d.notify, u, level) });
+      }
+    }
+    if (!spikeJudgeable(r) || !o.ledger.spikeDue(r.accountId, { force: o.force })) continue;
+    const spike = detectSpike(o.history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, rules.spendSpike);
+    if (!spike) continue;
+    await o.ledger.recordSpike(r.accountId);
+    out.push({ r, level: 'warning', kind: 'spike', message: spikeMessage(r.label, spike) });
+  }
+  return out;
 }

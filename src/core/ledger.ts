@@ -9,7 +9,10 @@ export const NOTIFIED_PREFIX = 'llmBalance.notified.';
 export const SNOOZED_PREFIX = 'llmBalance.snoozed.';
 /** Who is about to show a notification; read back to settle a race between windows. */
 export const CLAIM_PREFIX = 'llmBalance.notifyClaim.';
+/** A status bar highlight the user has seen and turned off: `{ level, at }`. */
+export const ACK_PREFIX = 'llmBalance.acknowledged.';
 const HOUR = 3_600_000;
+const LEVEL_RECORDS: readonly NotifyLevel[] = ['warning', 'critical', 'error'];
 
 export type NotifyLevel = 'warning' | 'critical' | 'error';
 
@@ -25,6 +28,24 @@ export function notifiableLevel(r: Pick<BalanceResult, 'level' | 'errorKind'>): 
   // Only errors a person must act on: a rejected key or no funds. Transient ones stay quiet.
   if (r.level === 'error' && (r.errorKind === 'auth' || r.errorKind === 'insufficient_funds')) return 'error';
   return undefined;
+}
+
+/** What a budget-step decision found: the steps reached in this window, and the one to announce. */
+export interface StepDecision {
+  /** The highest newly reached step, when it is above every step already announced in this window. */
+  notify?: number;
+  /** Reached steps not yet recorded in this window (record them all, so a lower one never follows). */
+  unrecorded: number[];
+}
+
+interface StepRecord {
+  at: string;
+  window: string;
+}
+
+interface AckRecord {
+  level: 'warning' | 'critical' | 'error';
+  at: number;
 }
 
 interface SnoozeRecord {
@@ -93,27 +114,100 @@ export class NotificationLedger {
     await this.store.update(this.key(accountId, level), raw);
   }
 
-  /** Claims the showing of a notification with a token unique to the caller. */
-  async claim(accountId: string, level: NotifyLevel, token: string): Promise<void> {
+  /** Claims the showing of a notification (a level, `step.<n>` or `spike`) with a token unique to the caller. */
+  async claim(accountId: string, level: NotifyLevel | `step.${number}` | 'spike', token: string): Promise<void> {
     await this.store.update(`${CLAIM_PREFIX}${accountId}.${level}`, token);
   }
 
   /** True unless another caller's claim replaced this one (a missing claim does not count against it). */
-  stillClaimed(accountId: string, level: NotifyLevel, token: string): boolean {
+  stillClaimed(accountId: string, level: NotifyLevel | `step.${number}` | 'spike', token: string): boolean {
     const v = this.store.get(`${CLAIM_PREFIX}${accountId}.${level}`);
     return v === undefined || v === token;
   }
 
   /**
-   * Applies a fresh result: clears the account's records when it has recovered to ok (so a
-   * new drop notifies at once) and returns whether to notify. The caller records after sending.
+   * Applies a fresh result: clears the account's level records when it has recovered to ok (so
+   * a new drop notifies at once) and returns whether to notify. The caller records after sending.
+   * Budget-step and spike records stay: they belong to a budget window and a cooldown, not a level.
    */
   async observe(r: BalanceResult, opts: { force?: boolean } = {}): Promise<NotifyDecision> {
     if (r.level === 'ok' && !r.stale) {
-      await this.clearAccount(r.accountId);
+      await this.clearLevels(r.accountId);
       return { notify: false, reason: 'recovered' };
     }
     return this.decide(r, opts);
+  }
+
+  private async clearLevels(accountId: string): Promise<void> {
+    const drop = new Set([
+      ...LEVEL_RECORDS.map((l) => this.key(accountId, l)),
+      ...LEVEL_RECORDS.map((l) => `${CLAIM_PREFIX}${accountId}.${l}`),
+      SNOOZED_PREFIX + accountId,
+      ACK_PREFIX + accountId,
+    ]);
+    for (const k of this.store.keys()) if (drop.has(k)) await this.store.update(k, undefined);
+  }
+
+  // ---- budget steps: `llmBalance.notified.<id>.step.<n>` = { at, window } ----
+
+  private stepKey(accountId: string, step: number): string {
+    return `${NOTIFIED_PREFIX}${accountId}.step.${step}`;
+  }
+
+  /** Steps recorded for the account in this budget window; records of an earlier window are cleared. */
+  async stepsInWindow(accountId: string, window: string): Promise<number[]> {
+    const prefix = `${NOTIFIED_PREFIX}${accountId}.step.`;
+    const out: number[] = [];
+    for (const k of this.store.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const v = this.store.get(k) as Partial<StepRecord> | undefined;
+      const step = Number(k.slice(prefix.length));
+      if (v && v.window === window && Number.isFinite(step)) out.push(step);
+      else await this.store.update(k, undefined);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Which of the reached steps (ascending) to announce in this window. Does not record. */
+  async decideSteps(accountId: string, window: string, reached: readonly number[], opts: { force?: boolean } = {}): Promise<StepDecision> {
+    const done = opts.force ? [] : await this.stepsInWindow(accountId, window);
+    const unrecorded = reached.filter((s) => !done.includes(s));
+    const highest = unrecorded[unrecorded.length - 1];
+    // A step below one already announced is no news (it was added to the setting later).
+    if (highest === undefined || (done.length > 0 && highest < done[done.length - 1]!)) return { unrecorded };
+    return { notify: highest, unrecorded };
+  }
+
+  async recordSteps(accountId: string, window: string, steps: readonly number[]): Promise<void> {
+    const rec: StepRecord = { at: new Date(this.now()).toISOString(), window };
+    for (const s of steps) await this.store.update(this.stepKey(accountId, s), rec);
+  }
+
+  // ---- spend spike: `llmBalance.notified.<id>.spike`, once per cooldown ----
+
+  spikeDue(accountId: string, opts: { force?: boolean } = {}): boolean {
+    if (opts.force) return true;
+    const v = this.store.get(`${NOTIFIED_PREFIX}${accountId}.spike`);
+    const t = typeof v === 'string' ? Date.parse(v) : undefined;
+    return !this.within(t !== undefined && Number.isFinite(t) ? t : undefined);
+  }
+
+  async recordSpike(accountId: string): Promise<void> {
+    await this.store.update(`${NOTIFIED_PREFIX}${accountId}.spike`, new Date(this.now()).toISOString());
+  }
+
+  // ---- acknowledged highlights ----
+
+  async acknowledge(accountId: string, level: 'warning' | 'critical' | 'error'): Promise<void> {
+    const rec: AckRecord = { level, at: this.now() };
+    await this.store.update(ACK_PREFIX + accountId, rec);
+  }
+
+  /** True while the account's highlight at `level` is acknowledged: not worse than when seen, and within the cooldown. */
+  isAcknowledged(accountId: string, level: BalanceResult['level']): boolean {
+    const v = this.store.get(ACK_PREFIX + accountId) as Partial<AckRecord> | undefined;
+    if (!v || typeof v.at !== 'number' || (v.level !== 'warning' && v.level !== 'critical' && v.level !== 'error')) return false;
+    return LEVEL_RANK[level] <= LEVEL_RANK[v.level] && this.within(v.at);
   }
 
   snooze(accountId: string): SnoozeRecord | undefined {
@@ -126,9 +220,10 @@ export class NotificationLedger {
     await this.store.update(SNOOZED_PREFIX + accountId, { until: this.now() + hours * HOUR, level });
   }
 
+  /** Forgets everything about an account (it was removed). */
   async clearAccount(accountId: string): Promise<void> {
     for (const k of this.store.keys()) {
-      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k.startsWith(`${CLAIM_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId) await this.store.update(k, undefined);
+      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k.startsWith(`${CLAIM_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId || k === ACK_PREFIX + accountId) await this.store.update(k, undefined);
     }
   }
 
@@ -136,7 +231,7 @@ export class NotificationLedger {
   async reset(): Promise<number> {
     let n = 0;
     for (const k of this.store.keys()) {
-      if (k.startsWith(NOTIFIED_PREFIX) || k.startsWith(SNOOZED_PREFIX)) {
+      if (k.startsWith(NOTIFIED_PREFIX) || k.startsWith(SNOOZED_PREFIX) || k.startsWith(ACK_PREFIX)) {
         await this.store.update(k, undefined);
         n++;
       } else if (k.startsWith(CLAIM_PREFIX)) await this.store.update(k, undefined);

@@ -9,6 +9,8 @@ import { isKeyMissing } from './keyMissing';
 export { escapeMarkdown } from './safeText';
 
 export type StatusBarMode = 'lowest' | 'total' | 'all';
+/** When the item's warning/error background shows: always, until the user acknowledges it, or never. */
+export type HighlightMode = 'always' | 'untilAcknowledged' | 'never';
 
 export interface StatusView {
   text: string;
@@ -109,7 +111,18 @@ function ago(iso: string, now: number): string {
 
 export function statusView(
   results: readonly BalanceResult[],
-  opts: { mode: StatusBarMode; checking: boolean; accountCount: number; now?: number; /** Accounts whose key is not ours to set (environment). */ readOnly?: ReadonlySet<string> },
+  opts: {
+    mode: StatusBarMode;
+    checking: boolean;
+    accountCount: number;
+    now?: number;
+    /** Accounts whose key is not ours to set (environment). */
+    readOnly?: ReadonlySet<string>;
+    /** Default `untilAcknowledged`. */
+    highlight?: HighlightMode;
+    /** Accounts whose highlight the user acknowledged at (at least) their current level. */
+    acknowledged?: ReadonlySet<string>;
+  },
 ): StatusView {
   const now = opts.now ?? Date.now();
   if (opts.accountCount === 0) {
@@ -139,7 +152,11 @@ export function statusView(
   } else {
     body = short(first) + (sorted.length > 1 ? ` +${sorted.length - 1} more` : '');
   }
-  const background = level === 'warning' ? 'warning' : level === 'critical' || level === 'error' ? 'error' : undefined;
+  const highlight = opts.highlight ?? 'untilAcknowledged';
+  const isAcked = (r: BalanceResult) => highlight === 'untilAcknowledged' && !!opts.acknowledged?.has(r.accountId);
+  const lit = highlight === 'never' ? [] : sorted.filter((r) => LEVEL_RANK[r.level] >= LEVEL_RANK.warning && !isAcked(r));
+  const litLevel = worstLevel(lit.map((r) => r.level));
+  const background = litLevel === 'warning' ? 'warning' : litLevel === 'critical' || litLevel === 'error' ? 'error' : undefined;
 
   // Checked together (the usual case): say when once, under the table, and keep the width for the rest.
   const agos = new Set(sorted.map((r) => ago(r.checkedAt, now)));
@@ -147,7 +164,7 @@ export function statusView(
   const rows = sorted.map((r) => {
     const bal = r.balance === null ? '—' : formatMoney(r.balance, r.currency) + (r.stale ? ' _(stale)_' : '');
     const lim = [r.limit !== null ? `limit ${formatMoney(r.limit, r.currency)}` : '', r.usage !== null ? `used ${formatMoney(r.usage, r.currency)}` : ''].filter(Boolean).join(', ') || '—';
-    return `| ${md(r.label, 80)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
+    return `| ${md(r.label, 80)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level}${isAcked(r) ? ' _(acknowledged)_' : ''} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
   });
   const notes = sorted
     .filter((r) => r.error || r.note)
@@ -157,6 +174,9 @@ export function statusView(
       const text = r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
       return `- **${md(r.label, 80)}**: ${md(text)}${fix}`;
     });
+  const ack = highlight === 'untilAcknowledged' && lit.length
+    ? ` · [$(check) Acknowledge](command:llmBalance.acknowledge?${encodeURIComponent(JSON.stringify([lit.map((r) => r.accountId)]))} "Turn the highlight off until the level gets worse")`
+    : '';
   const tooltip = [
     '**LLM Balance**',
     '',
@@ -166,7 +186,7 @@ export function statusView(
     ...(oneAgo ? ['', `_Checked ${oneAgo}._`] : []),
     ...(notes.length ? ['', ...notes] : []),
     '',
-    '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)',
+    '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)' + ack,
   ].join('\n');
   // The worst account has no key (and it is ours to set): the click sets it rather than opening the panel.
   const setKey = first && isKeyMissing(first) && !opts.readOnly?.has(first.accountId) ? first : undefined;

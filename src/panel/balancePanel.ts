@@ -208,6 +208,7 @@ export class BalancePanel {
         billingUrl: (id) => this.model.billingUrl(id),
         range: this.range,
         now: Date.now(),
+        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike() } : {}),
       });
       this.post({ type: 'data', data });
     });

@@ -74,6 +74,8 @@ export const ChartSchema = z.object({
   topUps: z.array(z.object({ t: num, amount: num, balance: num, currency: z.string() })),
   /** Points in the range before downsampling. */
   sourcePoints: count,
+  /** Windows of unusual spend (SPEC §7 spend spike), shaded on the chart. */
+  spikes: z.optional(z.array(z.object({ fromMs: num, toMs: num }))),
 });
 export type ChartData = z.infer<typeof ChartSchema>;
 

@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { Account, BalanceResult } from '../core/model';
 import type { HistoryStore } from '../core/history';
+import type { SpikeRule } from '../core/spike';
 
 /** The panel's view type, for the serializer and the `onWebviewPanel:` activation event. */
 export const PANEL_VIEW_TYPE = 'llmBalance.panel';
@@ -26,6 +27,8 @@ export interface PanelModel {
   onDidChange: vscode.Event<void>;
   /** The provider's billing page for an account; only https URLs are ever opened. */
   billingUrl(accountId: string): string | undefined;
+  /** Optional: the spend-spike rule, so the chart can mark spikes. */
+  spendSpike?(): SpikeRule;
   /** Optional: where the panel logs what it ignores or fails to do (the "LLM Balance" log). */
   log?(message: string): void;
 }

@@ -5,6 +5,7 @@ import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
 import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
 import { byConcern, noteForEnvironmentAccount, totals } from '../core/statusView';
+import { detectSpike, SPIKE_EVENT_PREFIX, type SpikeRule } from '../core/spike';
 import { downsampleIndices } from './downsample';
 import {
   MAX_SERIES_POINTS, RANGE_MS,
@@ -46,6 +47,23 @@ export interface PanelInput {
   /** Events shown, newest first. */
   maxEvents?: number;
   maxPoints?: number;
+  /** The spend-spike rule: spikes (announced ones, and one going on now) are marked on the chart. */
+  spendSpike?: SpikeRule;
+}
+
+const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
+
+/** Spike windows in the chart's range: from the spike notifications sent, and the one going on now if any. */
+function spikeWindows(input: PanelInput, id: string, fromMs: number, events: readonly HistoryEvent[]): { fromMs: number; toMs: number }[] {
+  const rule = input.spendSpike;
+  if (!rule) return [];
+  const w = rule.windowHours * 3_600_000;
+  const out = events
+    .filter((e) => e.accountId === id && e.kind === 'notification' && e.message.startsWith(SPIKE_EVENT_PREFIX) && e.t >= fromMs)
+    .map((e) => ({ fromMs: e.t - w, toMs: e.t }));
+  const now = detectSpike(input.history.seriesView(id, input.now - SPIKE_LOOKBACK_MS), input.now, rule);
+  if (now && !out.some((x) => x.toMs > now.from)) out.push({ fromMs: now.from, toMs: now.to });
+  return out.sort((a, b) => a.fromMs - b.fromMs);
 }
 
 /** Only https pages are opened from the panel. */
@@ -124,6 +142,7 @@ export function buildPanelData(input: PanelInput): PanelData {
   entries.sort((a, b) => byConcern(a.result ?? { level: 'info', balance: null }, b.result ?? { level: 'info', balance: null }));
 
   const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
+  const spikeEvents = input.spendSpike ? input.history.events() : [];
   const accounts: AccountView[] = entries.map(({ id, account, thresholds, keyEnv, result }) => {
     const points = input.history.seriesView(id, from);
     const inRange = since(points, now - RANGE_MS[range]);
@@ -151,6 +170,8 @@ export function buildPanelData(input: PanelInput): PanelData {
       view.readOnly = true;
       view.keyEnv = keyEnv;
     }
+    const spikes = spikeWindows(input, id, now - RANGE_MS[range], spikeEvents);
+    if (spikes.length) view.chart.spikes = spikes;
     if (result?.note !== undefined) view.note = keyEnv ? noteForEnvironmentAccount(result.note) : result.note;
     if (result?.error !== undefined) view.error = result.error;
     if (result?.errorKind !== undefined) view.errorKind = result.errorKind;

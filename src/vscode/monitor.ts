@@ -10,6 +10,7 @@ import type { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import type { ThresholdSettings } from '../core/thresholds';
+import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/alertRules';
 import { engine } from './engineLoader';
 import type { KeyStore } from './keys';
 import type { Log } from './log';
@@ -41,6 +42,8 @@ export class BalanceMonitor implements vscode.Disposable {
   problems: string[] = [];
   results: BalanceResult[] = [];
   thresholds: ThresholdSettings | undefined;
+  /** Budget steps and spend spike, as read from the settings (invalid parts reported and defaulted). */
+  alertRules: AlertRules = DEFAULT_ALERT_RULES;
   private checking = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
@@ -125,6 +128,9 @@ export class BalanceMonitor implements vscode.Disposable {
       thresholds: th.success ? th.data : E.DEFAULT_THRESHOLDS,
       percent: pct.success ? pct.data : E.DEFAULT_PERCENT_THRESHOLDS,
     };
+    const rules = readAlertRules(settings.alertRules(), 'llmBalance.');
+    problems.push(...rules.problems);
+    this.alertRules = rules.rules;
     this.accounts = accounts;
     this.problems = problems;
     for (const p of problems) this.log.warn(`Settings: ${p}`);
@@ -338,6 +344,11 @@ export class BalanceMonitor implements vscode.Disposable {
     } catch (e) {
       this.log.error(`Could not record the notification: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Redraws whoever shows the results (after an acknowledgement, say). */
+  refreshViews(): void {
+    this.changed.fire();
   }
 
   billingUrl(accountId: string): string | undefined {

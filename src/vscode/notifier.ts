@@ -11,19 +11,52 @@ import type { BalanceMonitor } from './monitor';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
 import { settings } from './settings';
+import type { NotifyLevel } from '../core/ledger';
+
+const RANK: Record<ShownLevel, number> = { info: 0, warning: 1, critical: 2, error: 3 };
+
+/** "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00). Add funds…" → "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00)". */
+function briefOf(message: string): string {
+  const cut = message.replace(/\. (Add funds|Check|Add more)[\s\S]*$/, '').replace(/\.$/, '');
+  return cut.length > 160 ? `${cut.slice(0, 157)}…` : cut;
+}
 
 export const KEY_MISSING_PREFIX = 'llmBalance.keyMissingPrompted.';
+/** Set after the first check that could alert: before it, even two alerts share one toast. */
+export const ALERTS_STARTED_KEY = 'llmBalance.alertsStarted';
 const READ_BACK_MS = 300;
+/** More accounts than this alerting in one check share one toast. */
+const GROUP_ABOVE = 2;
+const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
+
+export type ShownLevel = 'info' | 'warning' | 'critical' | 'error';
 
 export interface ShownNotification {
   accountId: string;
-  level: 'warning' | 'critical' | 'error';
+  level: ShownLevel;
   message: string;
+  /** What raised it: a level, a budget step, or a spend spike. */
+  kind: 'level' | 'step' | 'spike';
+}
+
+interface Pending {
+  r: BalanceResult;
+  kind: ShownNotification['kind'];
+  level: ShownLevel;
+  claim: NotifyLevel | `step.${number}` | 'spike';
+  token: string;
+  /** Level alerts only: the alert for the external channels. */
+  alert?: Alert;
+  message: string;
+  /** One line in a grouped toast. */
+  brief: string;
 }
 
 export class Notifier {
   /** What this window has shown, newest last (read by the tests and the panel's events). */
   readonly shown: ShownNotification[] = [];
+  /** The grouped toasts this window has shown, newest last. */
+  readonly groups: { message: string; accountIds: string[] }[] = [];
   /** Told of each alert as its notification is shown, after the ledger recorded it (the external channels). */
   onAlert: ((alert: Alert) => void) | undefined;
 
@@ -35,47 +68,116 @@ export class Notifier {
 
   async handle(results: readonly BalanceResult[]): Promise<void> {
     await this.promptKeyMissing(results.filter(isKeyMissing));
-    const claimed: { r: BalanceResult; level: 'warning' | 'critical' | 'error'; token: string }[] = [];
-    for (const r of results) {
-      if (isKeyMissing(r)) continue;
-      const d = await this.monitor.ledger.observe(r);
+    const ledger = this.monitor.ledger;
+    const token = () => `${this.monitor.windowId}:${randomUUID()}`;
+    const pending: Pending[] = [];
+    const checked = results.filter((r) => !isKeyMissing(r));
+    for (const r of checked) {
+      const d = await ledger.observe(r);
       if (!d.notify || !d.level) continue;
-      const token = `${this.monitor.windowId}:${randomUUID()}`;
-      await this.monitor.ledger.record(r.accountId, d.level);
-      await this.monitor.ledger.claim(r.accountId, d.level, token);
-      claimed.push({ r, level: d.level, token });
-    }
-    if (claimed.length === 0) return;
-    // Another window (or an overlapping check in this one) that decided the same at the same
-    // moment wrote its own claim; after the writes have crossed, only the last claim shows.
-    await new Promise((res) => setTimeout(res, READ_BACK_MS));
-    for (const { r, level, token } of claimed) {
-      if (!this.monitor.ledger.stillClaimed(r.accountId, level, token)) {
-        this.log.info(`Another window notified ${r.accountId} (${level}); not repeating it.`);
-        continue;
-      }
       const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
       const th = this.monitor.thresholds ? engine().alertThreshold(r, m?.account ?? {}, this.monitor.thresholds) : { threshold: null };
       const billingUrl = this.monitor.billingUrl(r.accountId);
       const alert = engine().buildAlert(r, { ...th, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
       if (!alert) continue;
-      const message = alert.message;
-      this.shown.push({ accountId: r.accountId, level, message });
-      this.log.info(`Notified (${level}): ${message}`);
-      try {
-        this.onAlert?.(alert);
-      } catch (e) {
-        this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      await this.monitor.addNotificationEvent(r, message, level);
-      this.show(r, level, message).catch((e: unknown) => this.log.error(`Notification action failed: ${e instanceof Error ? e.message : String(e)}`));
+      const p: Pending = { r, kind: 'level', level: d.level, claim: d.level, token: token(), alert, message: alert.message, brief: briefOf(alert.message) };
+      await ledger.record(r.accountId, d.level);
+      await ledger.claim(r.accountId, p.claim, p.token);
+      pending.push(p);
     }
+    pending.push(...(await this.budgetSteps(checked, pending)));
+    pending.push(...(await this.spikes(checked)));
+    const firstCheck = this.store.get(ALERTS_STARTED_KEY) === undefined;
+    if (checked.length) await this.store.update(ALERTS_STARTED_KEY, new Date().toISOString());
+    if (pending.length === 0) return;
+    // Another window (or an overlapping check in this one) that decided the same at the same
+    // moment wrote its own claim; after the writes have crossed, only the last claim shows.
+    await new Promise((res) => setTimeout(res, READ_BACK_MS));
+    const due = pending.filter((p) => {
+      if (ledger.stillClaimed(p.r.accountId, p.claim, p.token)) return true;
+      this.log.info(`Another window notified ${p.r.accountId} (${p.claim}); not repeating it.`);
+      return false;
+    });
+    for (const p of due) {
+      this.shown.push({ accountId: p.r.accountId, level: p.level, message: p.message, kind: p.kind });
+      this.log.info(`Notified (${p.kind === 'level' ? p.level : p.claim}): ${p.message}`);
+      if (p.alert) {
+        try {
+          this.onAlert?.(p.alert);
+        } catch (e) {
+          this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      await this.monitor.addNotificationEvent(p.r, p.message, p.level);
+    }
+    const accounts = [...new Set(due.map((p) => p.r.accountId))];
+    const fail = (e: unknown) => this.log.error(`Notification action failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (accounts.length > GROUP_ABOVE || (firstCheck && accounts.length > 1)) this.showGroup(due, accounts).catch(fail);
+    else for (const p of due) this.show(p).catch(fail);
   }
 
-  private async show(r: BalanceResult, level: 'warning' | 'critical' | 'error', message: string): Promise<void> {
-    const keyProblem = level === 'error' && r.errorKind === 'auth';
-    const actions = keyProblem ? ['Update Key', 'Open Panel', 'Snooze 24h'] : ['Add Funds', 'Open Panel', 'Snooze 24h'];
-    const pick = level === 'warning' ? await ui().showWarningMessage(message, ...actions) : await ui().showErrorMessage(message, ...actions);
+  /** Budget steps newly reached in their window; a step goes unannounced when a level alert for the account already speaks. */
+  private async budgetSteps(results: readonly BalanceResult[], levelAlerts: readonly Pending[]): Promise<Pending[]> {
+    const steps = this.monitor.alertRules.budgetSteps;
+    if (steps.length === 0) return [];
+    const E = engine();
+    const out: Pending[] = [];
+    for (const r of results) {
+      const u = E.budgetUsage(r);
+      if (!u) continue;
+      const reached = E.crossedSteps(u, steps);
+      if (reached.length === 0) continue;
+      const d = await this.monitor.ledger.decideSteps(r.accountId, u.window, reached);
+      if (d.unrecorded.length) await this.monitor.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
+      if (d.notify === undefined || levelAlerts.some((p) => p.r.accountId === r.accountId)) continue;
+      const level = E.stepLevel(r);
+      const message = E.stepMessage(r.label, d.notify, u, level);
+      const p: Pending = { r, kind: 'step', level, claim: `step.${d.notify}`, token: `${this.monitor.windowId}:${randomUUID()}`, message, brief: briefOf(message) };
+      await this.monitor.ledger.claim(r.accountId, p.claim, p.token);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** Spend spikes from the history, once per cooldown per account. */
+  private async spikes(results: readonly BalanceResult[]): Promise<Pending[]> {
+    const rule = this.monitor.alertRules.spendSpike;
+    const E = engine();
+    const due = results.filter((r) => E.spikeJudgeable(r) && this.monitor.ledger.spikeDue(r.accountId));
+    if (due.length === 0) return [];
+    const now = Date.now();
+    let history;
+    try {
+      history = await this.monitor.history();
+    } catch (e) {
+      this.log.warn(`No spend-spike check: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
+    const out: Pending[] = [];
+    for (const r of due) {
+      const spike = E.detectSpike(history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, rule);
+      if (!spike) continue;
+      const message = E.spikeMessage(r.label, spike);
+      const p: Pending = { r, kind: 'spike', level: 'warning', claim: 'spike', token: `${this.monitor.windowId}:${randomUUID()}`, message, brief: briefOf(message) };
+      await this.monitor.ledger.recordSpike(r.accountId);
+      await this.monitor.ledger.claim(r.accountId, p.claim, p.token);
+      out.push(p);
+    }
+    return out;
+  }
+
+  private async show(p: Pending): Promise<void> {
+    const { r, level, message } = p;
+    const highlighted = level !== 'info' && p.kind !== 'spike' && settings.statusBarHighlight() === 'untilAcknowledged';
+    const ack = highlighted ? ['Acknowledge'] : [];
+    let actions: string[];
+    if (p.kind === 'spike') actions = ['Update Key', 'Open Panel'];
+    else if (p.kind === 'step') actions = [...ack, 'Open Panel'];
+    else if (level === 'error' && r.errorKind === 'auth') actions = ['Update Key', ...ack, 'Open Panel', 'Snooze 24h'];
+    else actions = ['Add Funds', ...ack, 'Open Panel', 'Snooze 24h'];
+    const pick = level === 'info' ? await ui().showInformationMessage(message, ...actions)
+      : level === 'warning' ? await ui().showWarningMessage(message, ...actions)
+      : await ui().showErrorMessage(message, ...actions);
     switch (pick) {
       case 'Add Funds': {
         const url = this.monitor.billingUrl(r.accountId);
@@ -86,12 +188,39 @@ export class Notifier {
       case 'Update Key':
         await vscode.commands.executeCommand('llmBalance.updateKey', r.accountId);
         break;
+      case 'Acknowledge':
+        await vscode.commands.executeCommand('llmBalance.acknowledge', [r.accountId]);
+        break;
       case 'Open Panel':
         await vscode.commands.executeCommand('llmBalance.showPanel');
         break;
       case 'Snooze 24h':
-        await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
+        if (level !== 'info') await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
         this.log.info(`Snoozed ${r.label} (${level}) for 24 h.`);
+        break;
+    }
+  }
+
+  /** One toast for many accounts: each line says what happened to one of them. */
+  private async showGroup(due: readonly Pending[], accounts: readonly string[]): Promise<void> {
+    const worst = due.reduce<ShownLevel>((w, p) => (RANK[p.level] > RANK[w] ? p.level : w), 'info');
+    const message = `LLM Balance: ${accounts.length} accounts need attention — ${due.map((p) => p.brief).join('; ')}.`;
+    this.groups.push({ message, accountIds: [...accounts] });
+    const highlighted = settings.statusBarHighlight() === 'untilAcknowledged' && due.some((p) => p.level !== 'info' && p.kind !== 'spike');
+    const actions = [...(highlighted ? ['Acknowledge'] : []), 'Open Panel', 'Snooze 24h'];
+    const pick = worst === 'info' ? await ui().showInformationMessage(message, ...actions)
+      : worst === 'warning' ? await ui().showWarningMessage(message, ...actions)
+      : await ui().showErrorMessage(message, ...actions);
+    switch (pick) {
+      case 'Acknowledge':
+        await vscode.commands.executeCommand('llmBalance.acknowledge', [...accounts]);
+        break;
+      case 'Open Panel':
+        await vscode.commands.executeCommand('llmBalance.showPanel');
+        break;
+      case 'Snooze 24h':
+        for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.monitor.ledger.snoozeAccount(p.r.accountId, p.level, 24);
+        this.log.info(`Snoozed ${accounts.length} accounts for 24 h.`);
         break;
     }
   }

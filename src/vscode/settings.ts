@@ -15,6 +15,7 @@ function num(key: string, def: number, min: number, max: number): number {
 }
 
 export type StatusBarMode = 'lowest' | 'total' | 'all';
+export type HighlightMode = 'always' | 'untilAcknowledged' | 'never';
 
 export const settings = {
   accounts(): unknown[] {
@@ -36,6 +37,17 @@ export const settings = {
   statusBarMode(): StatusBarMode {
     const v = cfg().get<unknown>('statusBar.mode');
     return v === 'total' || v === 'all' ? v : 'lowest';
+  },
+  statusBarHighlight(): HighlightMode {
+    const v = cfg().get<unknown>('statusBar.highlight');
+    return v === 'always' || v === 'never' ? v : 'untilAcknowledged';
+  },
+  /** Raw, validated by readAlertRules so that a bad value is reported rather than clamped. */
+  alertRules(): { budgetSteps: unknown; spendSpike: { windowHours: unknown; factor: unknown; minimum: unknown } } {
+    return {
+      budgetSteps: cfg().get<unknown>('budgetSteps'),
+      spendSpike: { windowHours: cfg().get<unknown>('spendSpike.windowHours'), factor: cfg().get<unknown>('spendSpike.factor'), minimum: cfg().get<unknown>('spendSpike.minimum') },
+    };
   },
   notificationCooldownHours(): number {
     return num('notificationCooldownHours', 24, 1, 720);
@@ -66,5 +78,5 @@ export const settings = {
 export const MONITOR_SETTINGS = [
   'llmBalance.accounts', 'llmBalance.thresholds', 'llmBalance.percentThresholds', 'llmBalance.pollIntervalMinutes',
   'llmBalance.requestTimeoutSeconds', 'llmBalance.useEnvironmentKeys', 'llmBalance.notificationCooldownHours',
-  'llmBalance.historyRetentionDays', 'http.proxy', 'http.proxyStrictSSL',
+  'llmBalance.historyRetentionDays', 'llmBalance.budgetSteps', 'llmBalance.spendSpike', 'http.proxy', 'http.proxyStrictSSL',
 ];

@@ -27,11 +27,13 @@ export class BalanceStatusBar implements vscode.Disposable {
       checking: this.monitor.isChecking,
       accountCount: this.monitor.accounts.length,
       readOnly: new Set(this.monitor.accounts.filter((m) => m.source === 'environment').map((m) => m.account.id)),
+      highlight: settings.statusBarHighlight(),
+      acknowledged: new Set(this.monitor.results.filter((r) => this.monitor.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
     });
     this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };
     this.item.text = v.text;
     const md = new vscode.MarkdownString(v.tooltip, true);
-    md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey'] };
+    md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey', 'llmBalance.acknowledge'] };
     this.item.tooltip = md;
     this.item.command = v.commandArgs ? { command: v.command, title: 'Set key', arguments: v.commandArgs } : v.command;
     this.item.backgroundColor =

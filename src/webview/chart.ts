@@ -61,6 +61,20 @@ export function createChart(
     ctx.save();
     ctx.font = colors.font.replace(/^(\d+)px/, (_, px: string) => `${Number(px) * dpr}px`);
     ctx.lineWidth = dpr;
+    // Unusual spend first, under the lines: a shaded band with a label, in the critical colour.
+    for (const spike of chart.spikes ?? []) {
+      const x0 = Math.max(left, u.valToPos(spike.fromMs / 1000, 'x', true));
+      const x1 = Math.min(left + width, u.valToPos(spike.toMs / 1000, 'x', true));
+      if (x1 < left || x0 > left + width) continue;
+      const x = x1 - x0 < 3 * dpr ? x1 - 3 * dpr : x0;
+      ctx.globalAlpha = 0.22;
+      ctx.fillStyle = colors.critical;
+      ctx.fillRect(x, top, Math.max(3 * dpr, x1 - x0), height);
+      ctx.globalAlpha = 1;
+      ctx.textAlign = x1 > left + width - 90 * dpr ? 'right' : 'left';
+      ctx.textBaseline = 'top';
+      ctx.fillText('unusual spend', ctx.textAlign === 'right' ? x - 3 * dpr : x1 + 3 * dpr, top + 2 * dpr);
+    }
     for (const line of lines) {
       const y = Math.round(u.valToPos(line.value, main!, true)) + 0.5;
       if (y < top || y > top + height) continue;
@@ -160,6 +174,8 @@ export function describeChart(chart: ChartData, label: string, rangeText: string
   const first = values[0]!;
   const last = values[values.length - 1]!;
   const ups = chart.topUps.length;
+  const spikes = chart.spikes?.length ?? 0;
   return `${label}: ${what} over the last ${rangeText}, from ${formatMoney(first, main)} to ${formatMoney(last, main)}` +
-    `, lowest ${formatMoney(Math.min(...values), main)}${ups ? `, ${ups} top-up${ups === 1 ? '' : 's'}` : ''}.`;
+    `, lowest ${formatMoney(Math.min(...values), main)}${ups ? `, ${ups} top-up${ups === 1 ? '' : 's'}` : ''}` +
+    `${spikes ? `, ${spikes} period${spikes === 1 ? '' : 's'} of unusual spend` : ''}.`;
 }

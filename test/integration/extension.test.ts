@@ -143,7 +143,7 @@ describe('extension', function () {
     assert.equal(toasts().length, 1);
     assert.equal(toasts()[0]!.kind, 'warning');
     assert.match(toasts()[0]!.message, /^WARNING: OpenRouter balance low — \$8\.00 left \(threshold \$10\.00\)\. Add funds to avoid interruption\.$/);
-    assert.deepEqual(toasts()[0]!.items, ['Add Funds', 'Open Panel', 'Snooze 24h']);
+    assert.deepEqual(toasts()[0]!.items, ['Add Funds', 'Acknowledge', 'Open Panel', 'Snooze 24h']);
     assert.ok(typeof t.globalState.get('llmBalance.notified.or.warning') === 'string');
     await check();
     assert.equal(toasts().length, 1, 'warned twice');
@@ -251,7 +251,7 @@ describe('extension', function () {
     const toast = ui.shown.find((s) => /API key error/.test(s.message));
     assert.ok(toast, JSON.stringify(ui.shown));
     assert.equal(toast.kind, 'error');
-    assert.deepEqual(toast.items, ['Update Key', 'Open Panel', 'Snooze 24h']);
+    assert.deepEqual(toast.items, ['Update Key', 'Acknowledge', 'Open Panel', 'Snooze 24h']);
   });
 
   it('invalid settings: valid accounts keep working and the problem is logged', async () => {

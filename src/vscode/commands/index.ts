@@ -9,6 +9,7 @@ import { ui } from '../ui';
 import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
 import { checkCommand } from './check';
 import { editAccount } from './editAccount';
+import { acknowledgeCommand } from './acknowledge';
 
 export interface CommandDeps {
   monitor: BalanceMonitor;
@@ -56,4 +57,5 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     return n;
   });
   reg('llmBalance.showLog', 'Show Log', async () => d.log.show());
+  reg('llmBalance.acknowledge', 'Acknowledge Highlight', (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
 }

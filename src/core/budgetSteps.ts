@@ -1,0 +1,74 @@
+// Budget steps (SPEC §7): how much of a known limit or budget is used, in which budget window,
+// and which configured steps that crosses. Pure; the ledger remembers what was sent.
+import { formatMoney } from './format';
+import type { BalanceResult } from './model';
+
+export interface BudgetUsage {
+  /** Percent of the limit used, 0–∞ (over budget is above 100). */
+  usedPercent: number;
+  limit: number;
+  remaining: number;
+  currency: string;
+  /** Identifies the budget window; a new id means the window reset and the steps re-arm. */
+  window: string;
+  /** How the window reads in a message: "monthly", "daily", "weekly", or a reset date. */
+  period: 'daily' | 'weekly' | 'monthly' | 'lifetime' | { resetsAt: string };
+  /** "limit" for a key cap, "budget" for a spend budget. */
+  noun: 'limit' | 'budget';
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The Monday (UTC) of the week holding d, as YYYY-MM-DD. */
+function weekStart(d: Date): string {
+  const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  m.setUTCDate(m.getUTCDate() - ((m.getUTCDay() + 6) % 7));
+  return day(m);
+}
+
+/**
+ * What a result says about its budget; undefined when no limit is known, the numbers are stale
+ * (a failed check says nothing new), or the remainder is unknown.
+ */
+export function budgetUsage(r: BalanceResult, now: Date = new Date(r.checkedAt)): BudgetUsage | undefined {
+  if (r.stale || r.limit === null || !(r.limit > 0)) return undefined;
+  const lr = r.details?.limit_remaining;
+  const remaining = typeof lr === 'number' ? lr : lr === null ? null : r.balance;
+  if (remaining === null || !Number.isFinite(remaining)) return undefined;
+  const usedPercent = Math.max(0, ((r.limit - remaining) / r.limit) * 100);
+  const base = { usedPercent, limit: r.limit, remaining, currency: r.currency };
+  const reset = r.details?.key_limit_reset;
+  if (reset === 'daily') return { ...base, window: `day:${day(now)}`, period: 'daily', noun: 'limit' };
+  if (reset === 'weekly') return { ...base, window: `week:${weekStart(now)}`, period: 'weekly', noun: 'limit' };
+  if (reset === 'monthly') return { ...base, window: `month:${day(now).slice(0, 7)}`, period: 'monthly', noun: 'limit' };
+  const resetAt = r.details?.budget_reset_at;
+  if (typeof resetAt === 'string' && Number.isFinite(Date.parse(resetAt))) {
+    return { ...base, window: `until:${new Date(resetAt).toISOString()}`, period: { resetsAt: new Date(resetAt).toISOString().slice(0, 10) }, noun: 'budget' };
+  }
+  // OpenAI and Anthropic report this month's spend against a monthly budget or spend limit.
+  if (r.provider === 'openai' || r.provider === 'anthropic') return { ...base, window: `month:${day(now).slice(0, 7)}`, period: 'monthly', noun: 'budget' };
+  // A cap that never resets: a raised cap is a new window, so its steps count again.
+  return { ...base, window: `lifetime:${r.limit}`, period: 'lifetime', noun: r.provider === 'litellm' ? 'budget' : 'limit' };
+}
+
+/** The configured steps the usage has reached, ascending. */
+export function crossedSteps(usage: Pick<BudgetUsage, 'usedPercent'>, steps: readonly number[]): number[] {
+  // A hair of tolerance so that 80.0000001 % of float noise still counts 80 as reached, and 79.99999 does too.
+  return [...new Set(steps)].filter((s) => usage.usedPercent + 1e-9 >= s).sort((a, b) => a - b);
+}
+
+/** The level a step notification takes: what the usual rule gives, an information message below the warning line. */
+export function stepLevel(r: Pick<BalanceResult, 'level'>): 'info' | 'warning' | 'critical' {
+  return r.level === 'warning' || r.level === 'critical' ? r.level : 'info';
+}
+
+const WORD = { info: 'BUDGET', warning: 'WARNING', critical: 'CRITICAL' } as const;
+
+/** "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left." */
+export function stepMessage(label: string, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical'): string {
+  const m = (n: number) => formatMoney(n, u.currency);
+  const period = typeof u.period === 'object' ? '' : u.period === 'lifetime' ? '' : `${u.period} `;
+  const resets = typeof u.period === 'object' ? ` (resets ${u.period.resetsAt})` : '';
+  const used = Math.round((u.limit - u.remaining) * 100) / 100;
+  return `${WORD[level]}: ${label} passed ${step}% of its ${m(u.limit)} ${period}${u.noun}${resets} — ${m(used)} used, ${m(u.remaining)} left.`;
+}
