@@ -19,7 +19,7 @@ describe('status bar highlight and acknowledgement', () => {
     const both = statusView(results, { ...base, acknowledged: new Set(['a', 'b']) });
     assert.equal(both.background, undefined);
     // The icon and the text still tell the level: only the colour is turned off.
-    assert.equal(both.text, '$(error) a $1.00 +1');
+    assert.equal(both.text, '$(error) a $1.00 +1 more');
     assert.match(both.tooltip, /critical _\(acknowledged\)_/);
     assert.doesNotMatch(both.tooltip, /command:llmBalance\.acknowledge/, 'nothing left to acknowledge');
   });
