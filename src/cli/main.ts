@@ -13,6 +13,8 @@ import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
 import { saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
 import { notify, type SentNotification } from './notify';
+import { checkTimed, metricsText, writeTextfile } from './exposition';
+import { DEFAULT_LISTEN, runServe, type ServeFlags } from './serve';
 
 export const EXIT = { ok: 0, warning: 1, critical: 2, usage: 3 } as const;
 const CACHE_TTL_MS = 3_600_000;
@@ -36,6 +38,8 @@ export function summarize(results: readonly BalanceResult[]) {
 
 interface CheckFlags {
   json?: boolean;
+  format?: string;
+  textfile?: string;
   force?: boolean;
   forceNotify?: boolean;
   config?: string;
@@ -45,9 +49,15 @@ interface CheckFlags {
 /** Cached results of accounts no config names are dropped after this long unchecked (another config may share the directory). */
 const PRUNE_UNUSED_MS = 30 * 24 * 3_600_000;
 
+const FORMATS = ['table', 'json', 'openmetrics'] as const;
+
 async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  const format = flags.format ?? (flags.json ? 'json' : 'table');
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`);
+  if (flags.json && format !== 'json') throw new UsageError(`--json is --format json; it cannot be combined with --format ${format}.`);
   const config = await loadConfig(flags.config, env);
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
+  if (flags.textfile) await ensureWritable(path.resolve(flags.textfile), '--textfile DIR');
   const warn = (msg: string) => process.stderr.write(`llm-balance: ${term(msg, 2000)}\n`);
   for (const w of config.warnings) warn(w);
   return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, flags, env, warn));
@@ -65,8 +75,9 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
 
   const started = Date.now();
   let results: BalanceResult[];
+  let durations: Map<string, number>;
   try {
-    results = await engine.check(keyed.map((a) => a.account), { force: !!flags.force });
+    ({ results, durations } = await checkTimed(engine, keyed.map((a) => a.account), { force: !!flags.force }));
   } finally {
     await http.close();
   }
@@ -100,7 +111,12 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
 
   const checkedAt = new Date().toISOString();
   const summary = summarize(results);
-  if (flags.json) {
+  const metricsInput = { results, accounts: keyed.map((a) => a.account), thresholds, durations };
+  // node_exporter's textfile collector reads the 0.0.4 text format.
+  if (flags.textfile) await writeTextfile(flags.textfile, metricsText(metricsInput, 'prometheus'));
+  if (format === 'openmetrics') {
+    process.stdout.write(metricsText(metricsInput, 'openmetrics'));
+  } else if (format === 'json') {
     process.stdout.write(JSON.stringify({ checkedAt, accounts: results, summary, notificationsSent: sent }, null, 2) + '\n');
   } else {
     process.stdout.write(renderTable(results, summary.totalBalance) + '\n');
@@ -184,6 +200,19 @@ async function runHistory(hoursArg: string | undefined, flags: { json?: boolean;
   return EXIT.ok;
 }
 
+/** SIGTERM (systemd, docker) or SIGINT (Ctrl-C) ends `serve` after the running check. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = new Command();
   let code: number = EXIT.ok;
@@ -196,13 +225,30 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   program
     .command('check')
     .description('check every account; exit 0 ok, 1 warning, 2 critical or error, 3 usage error')
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object (= --format json)')
+    .option('--format <format>', 'table, json or openmetrics')
+    .option('--textfile <dir>', 'also write DIR/llm_balance.prom for node_exporter\'s textfile collector')
     .option('--force', 'bypass the one-hour cache')
     .option('--force-notify', 'notify even if already notified within the cooldown')
     .option('--config <file>', 'accounts from a JSON file instead of the environment')
     .option('--state-dir <dir>', 'where cache, notification records and history live')
     .action(async (flags: CheckFlags) => {
       code = await runCheck(flags, env);
+    });
+  program
+    .command('serve')
+    .description('check every --interval minutes, alert as check does, and serve /metrics, /api/v1/balances and /healthz')
+    .option('--listen <host:port>', `where to listen (default ${DEFAULT_LISTEN}; another host needs LLM_BALANCE_SERVE_TOKEN)`)
+    .option('--interval <minutes>', 'minutes between checks (default 30)')
+    .option('--config <file>', 'accounts from a JSON file instead of the environment')
+    .option('--state-dir <dir>', 'where cache, notification records and history live')
+    .action(async (flags: ServeFlags) => {
+      code = await runServe(flags, env, {
+        stopSignal: stopSignal(),
+        log: (m) => process.stderr.write(`llm-balance serve: ${term(m, 2000)}\n`),
+        summarize,
+        ensureWritable: (dir) => ensureWritable(dir),
+      });
     });
   program
     .command('history')

@@ -1,0 +1,49 @@
+// Metrics out of the CLI: timed checks, the exposition text, and node_exporter's textfile.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { BalanceEngine, CheckRunOptions } from '../core/engine';
+import { renderMetrics, type ExpositionFormat, type MetricsInput } from '../core/metrics';
+import type { Account, BalanceResult } from '../core/model';
+
+export const TEXTFILE_NAME = 'llm_balance.prom';
+
+/**
+ * Checks every account, timing each. Only answers made by this call count as checks: a result
+ * served from the cache gets no duration (it would claim a check that took no time).
+ */
+export async function checkTimed(engine: BalanceEngine, accounts: readonly Account[], opts: CheckRunOptions): Promise<{ results: BalanceResult[]; durations: Map<string, number> }> {
+  const durations = new Map<string, number>();
+  const results = await Promise.all(
+    accounts.map(async (a) => {
+      const before = Date.now();
+      const t0 = performance.now();
+      const r = await engine.checkOne(a, opts);
+      if (Date.parse(r.checkedAt) >= before - 1) durations.set(a.id, (performance.now() - t0) / 1000);
+      return r;
+    }),
+  );
+  return { results, durations };
+}
+
+export function metricsText(input: MetricsInput, format: ExpositionFormat): string {
+  return renderMetrics(input, format);
+}
+
+/**
+ * Writes DIR/llm_balance.prom atomically: a temp file in the same directory (its name does
+ * not end in .prom, so the collector never reads it half-written), then a rename. World-
+ * readable, because node_exporter runs as another user; the file holds no secret.
+ */
+export async function writeTextfile(dir: string, text: string): Promise<string> {
+  const file = path.join(dir, TEXTFILE_NAME);
+  const tmp = path.join(dir, `.${TEXTFILE_NAME}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await fs.writeFile(tmp, text, { encoding: 'utf8', mode: 0o644 });
+    await fs.chmod(tmp, 0o644);
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  return file;
+}
