@@ -13,6 +13,7 @@ import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
 import { saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
 import { notify, type SentNotification } from './notify';
+import { expandTeamResults } from '../core/providers/team';
 import { checkTimed, metricsText, writeTextfile } from './exposition';
 import { DEFAULT_LISTEN, runServe, type ServeFlags } from './serve';
 
@@ -78,6 +79,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   let durations: Map<string, number>;
   try {
     ({ results, durations } = await checkTimed(engine, keyed.map((a) => a.account), { force: !!flags.force }));
+    results = expandTeamResults(results);
   } finally {
     await http.close();
   }

@@ -12,6 +12,7 @@ import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { CONTENT_TYPES, negotiateFormat, renderMetrics } from '../core/metrics';
 import type { BalanceResult } from '../core/model';
+import { expandTeamResults } from '../core/providers/team';
 import { redact } from '../core/redact';
 import { defaultStateDir, loadConfig, UsageError } from './config';
 import { checkTimed } from './exposition';
@@ -110,7 +111,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
   const round = async (): Promise<void> => {
     const started = Date.now();
     try {
-      const { results, durations: measured } = await checkTimed(engine, accounts, {});
+      const { results: checked, durations: measured } = await checkTimed(engine, accounts, {});
+      const results = expandTeamResults(checked);
       for (const [id, d] of measured) durations.set(id, d);
       history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
       const sent = await notify(results, {

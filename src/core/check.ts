@@ -2,7 +2,7 @@
 // up as a classified, redacted error inside the result, never as an exception or a NaN.
 import { CheckError } from './errors';
 import { HttpClient, checkUrlPolicy } from './http';
-import { BalanceResultSchema, type Account, type BalanceResult, type Status } from './model';
+import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
 import type { ProviderContext, Reading } from './providers/types';
@@ -32,6 +32,15 @@ export function accountLabel(account: Account): string {
 export function resolveBaseUrl(account: Account): string {
   const p = getProvider(account.provider);
   return (account.baseUrl ?? p.defaultBaseUrl).replace(/\/+$/, '');
+}
+
+/** A team server's text is provider text: made safe (and redacted with this check's secrets) like any. */
+function safeShared(r: SharedResult, secrets: string[]): SharedResult {
+  const out: SharedResult = { ...r, label: safeText(r.label, 'data', { secrets, max: 80 }) };
+  if (r.note !== undefined) out.note = safeText(r.note, 'data', { secrets });
+  if (r.error !== undefined) out.error = safeText(r.error, 'data', { secrets });
+  if (r.details) out.details = Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]));
+  return out;
 }
 
 export async function checkAccount(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<BalanceResult> {
@@ -147,6 +156,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]),
     );
   }
+  if (reading.shared) result.shared = reading.shared.map((r) => safeShared(r, secrets));
   if (reading.limitRemaining !== undefined) result.details = { ...result.details, limit_remaining: reading.limitRemaining };
   if (reading.insufficientFunds) {
     result.errorKind = 'insufficient_funds';

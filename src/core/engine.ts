@@ -203,6 +203,7 @@ export class BalanceEngine {
       stale: true,
       details: { ...good.details, staleSince: good.checkedAt },
     };
+    if (good.shared) r.shared = good.shared;
     r.level = computeLevel(levelInputOf(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
     return r;
   }

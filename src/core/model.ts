@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const PROVIDER_IDS = [
   'openrouter', 'openai', 'anthropic', 'deepseek', 'moonshot', 'siliconflow',
-  'novita', 'xai', 'litellm', 'relay', 'custom',
+  'novita', 'xai', 'litellm', 'relay', 'custom', 'team',
 ] as const;
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
@@ -82,8 +82,7 @@ export const DEFAULT_PERCENT_THRESHOLDS: PercentThresholds = { warning: 20, crit
 export const DetailValueSchema = z.union([z.number().finite(), z.string(), z.boolean(), z.null()]);
 export type DetailValue = z.infer<typeof DetailValueSchema>;
 
-/** The outcome of checking one account (SPEC §3). */
-export const BalanceResultSchema = z.object({
+const BalanceResultFields = {
   accountId: z.string(),
   provider: ProviderIdSchema,
   label: z.string(),
@@ -99,6 +98,15 @@ export const BalanceResultSchema = z.object({
   checkedAt: z.string().datetime(),
   stale: z.boolean().optional(),
   details: z.record(z.string(), DetailValueSchema).optional(),
+};
+/** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
+export const SharedResultSchema = z.object(BalanceResultFields);
+export type SharedResult = z.infer<typeof SharedResultSchema>;
+/** The outcome of checking one account (SPEC §3). */
+export const BalanceResultSchema = z.object({
+  ...BalanceResultFields,
+  /** `team` accounts: the shared accounts behind it, shown in its place (see providers/team.ts). */
+  shared: z.array(SharedResultSchema).max(1000).optional(),
 });
 export type BalanceResult = z.infer<typeof BalanceResultSchema>;
 

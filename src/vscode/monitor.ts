@@ -182,11 +182,12 @@ export class BalanceMonitor implements vscode.Disposable {
   /** Shows whatever results the windows have stored, without checking. */
   refreshFromStore(): void {
     if (!this.eng) return;
-    const next: BalanceResult[] = [];
+    let next: BalanceResult[] = [];
     for (const m of this.accounts) {
       const r = this.eng.last(m.account);
       if (r) next.push(r);
     }
+    next = engine().expandTeamResults(next);
     if (JSON.stringify(next) !== JSON.stringify(this.results)) {
       this.results = next;
       this.changed.fire();
@@ -274,7 +275,9 @@ export class BalanceMonitor implements vscode.Disposable {
   private async run(opts: { force: boolean; accountIds?: string[] | undefined }): Promise<BalanceResult[]> {
     if (!this.eng) this.reload();
     const eng = this.eng!;
-    const targets = this.accounts.filter((m) => !opts.accountIds || opts.accountIds.includes(m.account.id));
+    // A team's shared account ("<teamId>/<accountId>") is checked through its team account.
+    const ids = opts.accountIds?.map((id) => id.split('/')[0]);
+    const targets = this.accounts.filter((m) => !ids || ids.includes(m.account.id));
     if (targets.length === 0) {
       this.results = [];
       this.changed.fire();
@@ -285,7 +288,7 @@ export class BalanceMonitor implements vscode.Disposable {
     const started = Date.now();
     let results: BalanceResult[];
     try {
-      results = await eng.check(targets.map((m) => m.account), { force: opts.force });
+      results = engine().expandTeamResults(await eng.check(targets.map((m) => m.account), { force: opts.force }));
     } finally {
       this.checking--;
     }

@@ -11,10 +11,11 @@ import { xai } from './xai';
 import { litellm } from './litellm';
 import { relay } from './relay';
 import { custom } from './custom';
+import { team } from './team';
 
 // Adding a provider is adding a file and a row here.
 export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
-  openrouter, openai, anthropic, deepseek, moonshot, siliconflow, novita, xai, litellm, relay, custom,
+  openrouter, openai, anthropic, deepseek, moonshot, siliconflow, novita, xai, litellm, relay, custom, team,
 };
 
 export function getProvider(id: ProviderId): ProviderAdapter {

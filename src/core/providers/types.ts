@@ -1,4 +1,4 @@
-import type { Account, DetailValue, ProviderId } from '../model';
+import type { Account, DetailValue, ProviderId, SharedResult } from '../model';
 import type { HttpClient } from '../http';
 import { CheckError } from '../errors';
 import { preview } from '../safeText';
@@ -29,6 +29,8 @@ export interface Reading {
   details?: Record<string, DetailValue>;
   /** Set when the provider says the balance cannot pay for calls (level critical). */
   insufficientFunds?: string;
+  /** A `team` account's shared accounts, as its server judged them. */
+  shared?: SharedResult[];
 }
 
 export interface ProviderAdapter {

@@ -10,8 +10,9 @@ import { routes as xai } from './xai';
 import { routes as litellm } from './litellm';
 import { routes as relay } from './relay';
 import { routes as custom } from './custom';
+import { routes as team } from './team';
 
 export const defaultRoutes: FakeRoute[] = [
   ...openrouter, ...openai, ...anthropic, ...deepseek, ...moonshot, ...siliconflow,
-  ...novita, ...xai, ...litellm, ...relay, ...custom,
+  ...novita, ...xai, ...litellm, ...relay, ...custom, ...team,
 ];

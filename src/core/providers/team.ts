@@ -1,0 +1,88 @@
+// A team's `llm-balance serve` as one account (SPEC §12): GET /api/v1/balances with the
+// team's bearer token. The server holds the providers' keys and judges the levels by the
+// team's thresholds; developers see the shared balances without holding those keys.
+//
+// One account, several results: the check returns the team account's own result carrying
+// the shared accounts in `shared`; `expandTeamResults` puts them in its place, with ids
+// `<teamAccountId>/<sharedAccountId>` and labels "Team: …", wherever results are shown.
+import { z } from 'zod';
+import { CheckError } from '../errors';
+import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+
+export const TEAM_BALANCES_PATH = '/api/v1/balances';
+const MAX_SHARED = 1000;
+
+const SnapshotSchema = z.object({
+  checkedAt: z.string().datetime(),
+  accounts: z.array(z.unknown()).max(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`),
+});
+
+export const team: ProviderAdapter = {
+  id: 'team',
+  name: 'Team',
+  description: "Every account a team's llm-balance serve shares (its URL and bearer token)",
+  defaultBaseUrl: 'http://127.0.0.1:9464',
+  defaultCurrency: 'USD',
+  keyEnv: 'LLM_BALANCE_TEAM_TOKEN',
+  keyName: 'bearer token',
+  billingUrl: () => undefined,
+  async check(ctx): Promise<Reading> {
+    const { http, baseUrl, key, secrets } = ctx;
+    const res = await http.json(joinUrl(baseUrl, TEAM_BALANCES_PATH), { headers: bearer(key), secrets });
+    const parsed = SnapshotSchema.safeParse(asObject(res.json, `Team server ${TEAM_BALANCES_PATH}`));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CheckError('bad_response', `Team server ${TEAM_BALANCES_PATH}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'} (is this an llm-balance serve?).`);
+    }
+    const shared: SharedResult[] = [];
+    let skipped = 0;
+    const seen = new Set<string>();
+    for (const item of parsed.data.accounts) {
+      const r = SharedResultSchema.safeParse(item);
+      if (!r.success || seen.has(r.data.accountId)) skipped++;
+      else {
+        seen.add(r.data.accountId);
+        shared.push(r.data);
+      }
+    }
+    const parts = [shared.length === 0 ? 'The team server shares no accounts.' : `${shared.length} shared account${shared.length === 1 ? '' : 's'}, checked by the team server at ${parsed.data.checkedAt}.`];
+    if (skipped) parts.push(`${skipped} entr${skipped === 1 ? 'y was' : 'ies were'} not readable and left out.`);
+    return {
+      balance: null,
+      currency: ctx.account.currency ?? 'USD',
+      status: 'valid',
+      note: parts.join(' '),
+      details: { shared_accounts: shared.length, team_checked_at: parsed.data.checkedAt },
+      shared,
+    };
+  },
+};
+
+/**
+ * Puts each team account's shared accounts in its place. When the team server could not be
+ * read, its last shared numbers stay, marked stale, and the team account itself is shown too,
+ * so that its error (a revoked token, a server down) is seen once rather than on every card.
+ */
+export function expandTeamResults(results: readonly BalanceResult[]): BalanceResult[] {
+  const out: BalanceResult[] = [];
+  for (const r of results) {
+    if (r.provider !== 'team' || !r.shared || r.shared.length === 0) {
+      out.push(r);
+      continue;
+    }
+    const { shared, ...teamResult } = r;
+    const failed = r.status === 'error' || r.status === 'invalid';
+    if (failed) out.push(teamResult);
+    for (const s of shared) {
+      const member: BalanceResult = { ...s, accountId: `${r.accountId}/${s.accountId}`, label: `Team: ${s.label}` };
+      if (failed) {
+        member.stale = true;
+        member.note = `The team server "${r.label}" could not be read${r.error ? ` (${r.error})` : ''}; these are its last numbers.`;
+        if (!s.stale) member.details = { ...s.details, staleSince: s.checkedAt };
+      }
+      out.push(member);
+    }
+  }
+  return out;
+}
