@@ -35,8 +35,7 @@ interface Family {
   help: string;
   /** OpenMetrics allows a unit only as the name's suffix: seconds, never a currency. */
   unit?: string;
-  /** "info" is written as OpenMetrics' info type (and a gauge in the 0.0.4 text). */
-  type: 'gauge' | 'info';
+  type: 'gauge';
   samples: { labels: Record<string, string>; value: number }[];
 }
 
@@ -78,7 +77,9 @@ export function buildFamilies(input: MetricsInput): Family[] {
   const up = f('llm_balance_up', '1 when the latest check of the account got an answer, 0 when it failed.');
   const lastSuccess = f('llm_balance_last_success_timestamp_seconds', 'When the account last answered a check (Unix time).', { unit: 'seconds' });
   const duration = f('llm_balance_check_duration_seconds', 'How long the latest check of the account took.', { unit: 'seconds' });
-  const info = f('llm_balance_info', 'The account and its display label.', { type: 'info' });
+  // A gauge of 1 rather than OpenMetrics' info type: promtool check metrics (the 0.0.4 parser)
+  // rejects that type, and the SPEC's name already carries the _info suffix.
+  const info = f('llm_balance_info', 'The account and its display label (always 1).');
 
   const byId = new Map(input.accounts.map((a) => [a.id, a]));
   const sorted = [...input.results].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
@@ -112,12 +113,9 @@ export function buildFamilies(input: MetricsInput): Family[] {
 export function renderMetrics(input: MetricsInput, format: ExpositionFormat): string {
   const lines: string[] = [];
   for (const fam of buildFamilies(input)) {
-    // OpenMetrics names an info family without its `_info` suffix; the samples keep it.
-    const familyName = format === 'openmetrics' && fam.type === 'info' ? fam.name.replace(/_info$/, '') : fam.name;
-    const type = format === 'openmetrics' ? fam.type : 'gauge';
-    lines.push(`# HELP ${familyName} ${fam.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
-    lines.push(`# TYPE ${familyName} ${type}`);
-    if (fam.unit && format === 'openmetrics') lines.push(`# UNIT ${familyName} ${fam.unit}`);
+    lines.push(`# HELP ${fam.name} ${fam.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
+    lines.push(`# TYPE ${fam.name} ${fam.type}`);
+    if (fam.unit && format === 'openmetrics') lines.push(`# UNIT ${fam.name} ${fam.unit}`);
     for (const s of fam.samples) {
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${labelValue(v)}"`).join(',');
       lines.push(`${fam.name}${labels ? `{${labels}}` : ''} ${num(s.value)}`);
