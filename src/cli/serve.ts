@@ -132,7 +132,9 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     }
   };
 
-  const server = http.createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192 }, (req, res) => {
+  // Slow clients cannot hold it: headers within 5 s, a whole request within 10 s (checked every
+  // second, not Node's default 30 s), idle sockets closed, and at most 64 connections.
+  const server = http.createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000, maxHeaderSize: 8192, connectionsCheckingInterval: 1_000 }, (req, res) => {
     try {
       handle(req, res);
     } catch (e) {
@@ -142,10 +144,14 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     }
   });
   server.maxConnections = MAX_CONNECTIONS;
-  server.timeout = 15_000; // an idle socket is closed: a slow client cannot hold a connection open
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  server.timeout = 15_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      // A client that never reads the answer does not keep the socket either.
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    } else socket.destroy();
   });
 
   function reply(res: http.ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
