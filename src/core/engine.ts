@@ -174,7 +174,8 @@ export class BalanceEngine {
     const final = detailed.recheckAfterMs !== undefined;
     const noNews = !final && isFailure(result);
     const lastGood = noNews ? (prev?.lastGood ?? (prev && !isFailure(prev.result) ? prev.result : undefined)) : result;
-    if (noNews && lastGood && (lastGood.balance !== null || lastGood.usage !== null)) {
+    // A team account's numbers are its shared accounts'.
+    if (noNews && lastGood && (lastGood.balance !== null || lastGood.usage !== null || !!lastGood.shared?.length)) {
       result = this.staleFrom(result, lastGood, account);
     }
     // Backoff is for a provider that failed to answer; "out of funds" is an answer, and a
