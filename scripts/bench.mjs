@@ -4,7 +4,8 @@
 //     never answers): wall time for the 49, time until the hung one is given up, CPU per
 //     check, peak RSS;
 //  3. activate() measured inside the real VS Code (code-server);
-//  4. the panel's first paint (scripts/bench-panel.mjs), when present.
+//  4. the panel's first paint (scripts/bench-panel.mjs), when present;
+//  5. `serve` with 200 accounts (scripts/bench-serve.mjs): scrape latency and RSS.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -119,6 +120,11 @@ try {
 if (fs.existsSync(path.join(root, 'scripts/bench-panel.mjs'))) {
   console.log('\n# Panel in a plain Chromium page (scripts/bench-panel.mjs)');
   const r = spawnSync('node', ['scripts/bench-panel.mjs'], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
+}
+if (fs.existsSync(path.join(root, 'scripts/bench-serve.mjs'))) {
+  console.log('\n# llm-balance serve with 200 accounts (scripts/bench-serve.mjs)');
+  const r = spawnSync('node', ['scripts/bench-serve.mjs'], { cwd: root, encoding: 'utf8' });
   process.stdout.write(r.stdout + r.stderr);
 }
 fs.rmSync(prod, { recursive: true, force: true });

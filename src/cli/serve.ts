@@ -10,7 +10,7 @@ import { JsonFileStore } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
-import { CONTENT_TYPES, negotiateFormat, renderMetrics } from '../core/metrics';
+import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } from '../core/metrics';
 import type { BalanceResult } from '../core/model';
 import { expandTeamResults } from '../core/providers/team';
 import { redact } from '../core/redact';
@@ -106,6 +106,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
   let snapshot: Snapshot | undefined;
   const durations = new Map<string, number>();
   let lastRoundError: string | undefined;
+  const rendered = new Map<ExpositionFormat, string>();
+  let renderedFor: Snapshot | undefined;
   let rounds = 0;
 
   const round = async (): Promise<void> => {
@@ -181,7 +183,14 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     if (!snapshot) return reply(res, 503, 'text/plain; charset=utf-8', 'the first check is still running\n', { 'retry-after': '5' });
     if (pathname === '/api/v1/balances') return reply(res, 200, 'application/json; charset=utf-8', JSON.stringify(snapshot) + '\n');
     const format = negotiateFormat(req.headers.accept);
-    const text = renderMetrics({ results: snapshot.accounts, accounts, thresholds, durations }, format);
+    // Rendered once per round and format: scrapes far outnumber checks.
+    let text = rendered.get(format);
+    if (!text || renderedFor !== snapshot) {
+      if (renderedFor !== snapshot) rendered.clear();
+      renderedFor = snapshot;
+      text = renderMetrics({ results: snapshot.accounts, accounts, thresholds, durations }, format);
+      rendered.set(format, text);
+    }
     return reply(res, 200, CONTENT_TYPES[format], text, { vary: 'Accept' });
   }
 
