@@ -42,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   const panelModel: PanelModel = {
     results: () => monitor.results,
     accounts: () =>
-      monitor.accounts.map((m) => {
+      // A team account's card gives way to its shared accounts' once they are shown.
+      monitor.accounts.filter((m) => !monitor.results.some((r) => r.accountId.startsWith(`${m.account.id}/`))).map((m) => {
         const r = monitor.results.find((x) => x.accountId === m.account.id);
         const cur = r?.currency ?? m.account.currency ?? engine().PROVIDERS[m.account.provider].defaultCurrency;
         const thresholds = monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {};
