@@ -212,6 +212,24 @@ describe('teams: llm-balance serve', function () {
     }
   });
 
+  it('at most 64 connections: the rest are closed at once, and the held ones expire so scrapes resume', async () => {
+    const { url } = await serve();
+    const port = Number(new URL(url).port);
+    const t0 = Date.now();
+    const sockets = await Promise.all(Array.from({ length: 80 }, () => new Promise<{ closedAfter: Promise<number> }>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.resume();
+      const closedAfter = new Promise<number>((r) => s.on('close', () => r(Date.now() - t0)));
+      s.on('connect', () => resolve({ closedAfter }));
+    })));
+    const times = await Promise.all(sockets.map((s) => s.closedAfter));
+    const atOnce = times.filter((ms) => ms < 1_000).length;
+    assert.ok(atOnce >= 16, `only ${atOnce} of the connections beyond the limit were refused at once`);
+    assert.ok(times.every((ms) => ms < 9_000), `a silent connection was held for ${Math.max(...times)} ms`);
+    assert.equal((await get(`${url}/metrics`)).status, 200);
+  });
+
   it('SIGTERM finishes the running check, saves state and exits 0', async () => {
     const { url, proc } = await serve(['--interval', '0.05']);
     const hitsBefore = fake.hits('/openrouter/api/v1/credits').length;
