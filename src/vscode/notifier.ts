@@ -171,7 +171,9 @@ export class Notifier {
     const highlighted = level !== 'info' && p.kind !== 'spike' && settings.statusBarHighlight() === 'untilAcknowledged';
     const ack = highlighted ? ['Acknowledge'] : [];
     let actions: string[];
-    if (p.kind === 'spike') actions = ['Update Key', 'Open Panel'];
+    // A team's shared account ("<team>/<id>"): its key and billing are the team server's business.
+    if (r.accountId.includes('/')) actions = [...ack, 'Open Panel', 'Snooze 24h'];
+    else if (p.kind === 'spike') actions = ['Update Key', 'Open Panel'];
     else if (p.kind === 'step') actions = [...ack, 'Open Panel'];
     else if (level === 'error' && r.errorKind === 'auth') actions = ['Update Key', ...ack, 'Open Panel', 'Snooze 24h'];
     else actions = ['Add Funds', ...ack, 'Open Panel', 'Snooze 24h'];

@@ -26,7 +26,11 @@ export class BalanceStatusBar implements vscode.Disposable {
       mode: settings.statusBarMode(),
       checking: this.monitor.isChecking,
       accountCount: this.monitor.accounts.length,
-      readOnly: new Set(this.monitor.accounts.filter((m) => m.source === 'environment').map((m) => m.account.id)),
+      // Environment accounts, and a team's shared accounts ("<team>/<id>": their keys live on the team server).
+      readOnly: new Set([
+        ...this.monitor.accounts.filter((m) => m.source === 'environment').map((m) => m.account.id),
+        ...this.monitor.results.filter((r) => r.accountId.includes('/')).map((r) => r.accountId),
+      ]),
       highlight: settings.statusBarHighlight(),
       acknowledged: new Set(this.monitor.results.filter((r) => this.monitor.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
     });

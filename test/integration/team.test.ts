@@ -10,10 +10,11 @@ describe('team account', function () {
   this.timeout(60_000);
   const fake = startFake();
   let t: TestApi;
+  const ui = new ScriptedUi();
 
   before(async () => {
     t = await api();
-    t.uiHolder.current = new ScriptedUi();
+    t.uiHolder.current = ui;
   });
   after(async () => {
     await setSetting('accounts', undefined);
@@ -35,6 +36,12 @@ describe('team account', function () {
     assert.match(t.statusBar.item.text, /Team: Novita \(shared\): key rejected/);
     const tip = (t.statusBar.item.tooltip as vscode.MarkdownString).value;
     assert.match(tip, /\| Team: DeepSeek \\\(shared\\\) \| ¥110\.00 \|/); // Markdown-escaped
+    // The shared Novita key was refused on the team server: nothing to set here.
+    await until(() => ui.shown.some((m) => /Team: Novita \(shared\)/.test(m.message)), `no notification for the refused shared key: ${JSON.stringify(ui.shown)}`);
+    const toast = ui.shown.find((m) => /Team: Novita \(shared\)/.test(m.message));
+    assert.ok(toast, `no notification for the refused shared key: ${JSON.stringify(ui.shown)}`);
+    assert.ok(toast.items.includes('Open Panel') && !toast.items.includes('Update Key') && !toast.items.includes('Add Funds'), toast.items.join(', '));
+    assert.doesNotMatch(tip, /updateKey/);
     // The panel: one card per shared account, none for the team account itself.
     assert.deepEqual(t.panelModel.accounts().map((a) => a.account.id), []);
     assert.deepEqual(t.panelModel.results().map((r) => r.label), ['Team: OpenRouter (shared)', 'Team: DeepSeek (shared)', 'Team: Novita (shared)']);
