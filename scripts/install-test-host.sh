@@ -38,8 +38,9 @@ quiet() {
 # chromium: the browser the workbench runs in; ripgrep: the `rg` VS Code's search and file
 # pickers spawn (code-server's scripts-off install lacks @vscode/ripgrep's download);
 # prometheus + alertmanager: promtool and the real engines the OpenMetrics / rules tests run;
-# fonts-noto-cjk: the zh-CN screenshots. One apt-get update + install for all that are missing.
-APT_PACKAGES=(chromium ripgrep prometheus prometheus-alertmanager fonts-noto-cjk)
+# fonts-noto-cjk: the zh-CN screenshots; systemd: systemd-analyze verifies contrib's unit.
+# One apt-get update + install for all that are missing.
+APT_PACKAGES=(chromium ripgrep prometheus prometheus-alertmanager fonts-noto-cjk systemd)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -63,7 +64,7 @@ else
   quiet $SUDO "${APT[@]}" install -y --no-install-recommends "${missing[@]}"
   step "apt packages: installed ${missing[*]} in $(( $(date +%s) - t )) s"
 fi
-for bin in /usr/bin/chromium /usr/bin/rg /usr/bin/promtool /usr/bin/prometheus /usr/bin/prometheus-alertmanager; do
+for bin in /usr/bin/chromium /usr/bin/rg /usr/bin/promtool /usr/bin/prometheus /usr/bin/prometheus-alertmanager /usr/bin/systemd-analyze; do
   [ -x "$bin" ] || { echo "[test-host] after apt-get there is no $bin" >&2; exit 1; }
 done
 
