@@ -11,7 +11,7 @@ import { formatMoney } from '../core/format';
 import { totals } from '../core/statusView';
 import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
-import { saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
+import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
 import { notify, type SentNotification } from './notify';
 import { expandTeamResults } from '../core/providers/team';
 import { checkTimed, metricsText, writeTextfile } from './exposition';
@@ -47,8 +47,6 @@ interface CheckFlags {
   stateDir?: string;
 }
 
-/** Cached results of accounts no config names are dropped after this long unchecked (another config may share the directory). */
-const PRUNE_UNUSED_MS = 30 * 24 * 3_600_000;
 
 const FORMATS = ['table', 'json', 'openmetrics'] as const;
 
@@ -61,7 +59,7 @@ async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<numb
   if (flags.textfile) await ensureWritable(path.resolve(flags.textfile), '--textfile DIR');
   const warn = (msg: string) => process.stderr.write(`llm-balance: ${term(msg, 2000)}\n`);
   for (const w of config.warnings) warn(w);
-  return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, flags, env, warn));
+  return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, { ...flags, format }, env, warn));
 }
 
 /** One check on an open (locked) state session: results, history, alerts, saved state, output. */
@@ -113,6 +111,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
 
   const checkedAt = new Date().toISOString();
   const summary = summarize(results);
+  const format = flags.format;
   const metricsInput = { results, accounts: keyed.map((a) => a.account), thresholds, durations };
   // node_exporter's textfile collector reads the 0.0.4 text format.
   if (flags.textfile) await writeTextfile(flags.textfile, metricsText(metricsInput, 'prometheus'));

@@ -6,8 +6,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { BalanceEngine } from '../core/engine';
-import { JsonFileStore } from '../core/fileStore';
-import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } from '../core/metrics';
@@ -15,6 +13,7 @@ import type { BalanceResult } from '../core/model';
 import { expandTeamResults } from '../core/providers/team';
 import { redact } from '../core/redact';
 import { defaultStateDir, loadConfig, UsageError } from './config';
+import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession } from './stateSession';
 import { checkTimed } from './exposition';
 import { notify, type SentNotification } from './notify';
 
@@ -90,18 +89,14 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
   const stateDir = path.resolve(flags.stateDir ?? defaultStateDir(env));
   await deps.ensureWritable(stateDir);
   const log = deps.log;
-  const state = await JsonFileStore.open(path.join(stateDir, 'state.json'), log);
-  const history = new HistoryStore(path.join(stateDir, 'history.json'), { log });
-  await history.load();
+  for (const w of config.warnings) log(w);
   const httpClient = new HttpClient({ timeoutMs: config.timeoutMs, env });
+  if (httpClient.proxyProblem) log(`${httpClient.proxyProblem} Accounts on localhost are still checked.`);
   const thresholds = { thresholds: config.thresholds, percent: config.percent };
   const keyed = config.accounts.filter((a) => a.account.enabled !== false);
   const accounts = keyed.map((a) => a.account);
   const keysById = new Map(keyed.map((a) => [a.account.id, a.keys]));
   const secrets = keyed.flatMap((a) => [a.keys.key, a.keys.adminKey]).filter((s): s is string => !!s);
-  // A little under the interval, so that each round really checks; failing accounts still back off.
-  const engine = new BalanceEngine({ http: httpClient, store: state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
-  const ledger = new NotificationLedger(state, config.cooldownHours);
 
   let snapshot: Snapshot | undefined;
   const durations = new Map<string, number>();
@@ -110,21 +105,31 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
   let renderedFor: Snapshot | undefined;
   let rounds = 0;
 
+  // One state session per round, as `check` runs it: locked while it lasts (a `check` run in
+  // between takes its turn), read afresh, the ledger saved before any alert goes out.
   const round = async (): Promise<void> => {
     const started = Date.now();
     try {
-      const { results: checked, durations: measured } = await checkTimed(engine, accounts, {});
-      const results = expandTeamResults(checked);
-      for (const [id, d] of measured) durations.set(id, d);
-      history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
-      const sent = await notify(results, {
-        ledger, accounts, thresholds, cooldownHours: config.cooldownHours, force: false, env, history, log, timeoutMs: config.timeoutMs,
+      await withStateSession(stateDir, { log }, async (session) => {
+        // A little under the interval, so that each round really checks; failing accounts still back off.
+        const engine = new BalanceEngine({ http: httpClient, store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
+        const { results: checked, durations: measured } = await checkTimed(engine, accounts, {});
+        const results = expandTeamResults(checked);
+        for (const [id, d] of measured) durations.set(id, d);
+        session.history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
+        await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
+        const sent = await notify(results, {
+          ledger: new NotificationLedger(session.state, config.cooldownHours),
+          accounts, thresholds, cooldownHours: config.cooldownHours, force: false, env, history: session.history, log, timeoutMs: config.timeoutMs,
+          beforeDelivery: () => session.saveState().catch((e: unknown) => {
+            throw saveFailedBeforeAlerts(session.dir, e);
+          }),
+          alertRules: config.alertRules,
+        });
+        // The numbers are served even when saving fails; the failure is logged and shown at /healthz.
+        snapshot = { checkedAt: new Date().toISOString(), accounts: results, summary: deps.summarize(results), notificationsSent: sent };
+        await session.save();
       });
-      await engine.prune(config.accounts.map((a) => a.account.id));
-      // The numbers are served even when saving fails; the failure is logged and shown at /healthz.
-      snapshot = { checkedAt: new Date().toISOString(), accounts: results, summary: deps.summarize(results), notificationsSent: sent };
-      await state.flush();
-      await history.save();
       lastRoundError = undefined;
     } catch (e) {
       lastRoundError = redact(e instanceof Error ? e.message : String(e), secrets);
@@ -225,13 +230,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     setTimeout(() => server.closeAllConnections(), 2_000).unref();
   });
   await httpClient.close();
-  try {
-    await state.flush();
-    await history.save();
-  } catch (e) {
-    log(`could not save state on exit: ${redact(e instanceof Error ? e.message : String(e), secrets)}`);
-    return 2;
-  }
+  // Every round saved its state before it ended; nothing is left open.
   log('stopped');
   return 0;
 }

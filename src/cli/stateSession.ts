@@ -8,6 +8,9 @@ import { JsonFileStore, LockTimeoutError, acquireStateLock, probeWritable } from
 import { HistoryStore } from '../core/history';
 import { UsageError } from './config';
 
+/** Cached results of accounts no config names are dropped after this long unchecked (another config may share the directory). */
+export const PRUNE_UNUSED_MS = 30 * 24 * 3_600_000;
+
 /** Room asked of the disk beyond the files' current sizes: the new files are written beside the old ones. */
 const PROBE_MARGIN_BYTES = 16 * 1024;
 
