@@ -230,6 +230,14 @@ describe('teams: llm-balance serve', function () {
     assert.equal((await get(`${url}/metrics`)).status, 200);
   });
 
+  it('a check on the same state directory is not locked out by serve: it takes its turn between rounds', async () => {
+    await serve(['--interval', '0.05']);
+    const out = await run(process.execPath, [CLI, 'check', '--json', '--state-dir', path.join(dir, 'state')], { env: env(), timeoutMs: 30_000 });
+    assert.equal(out.code, 0, out.stderr);
+    const json = JSON.parse(out.stdout) as { accounts: { accountId: string; balance: number }[] };
+    assert.deepEqual(json.accounts.map((a) => [a.accountId, a.balance]).sort(), [['deepseek', 110], ['openrouter', 74.75]]);
+  });
+
   it('SIGTERM finishes the running check, saves state and exits 0', async () => {
     const { url, proc } = await serve(['--interval', '0.05']);
     const hitsBefore = fake.hits('/openrouter/api/v1/credits').length;
