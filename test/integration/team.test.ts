@@ -35,7 +35,7 @@ describe('team account', function () {
     assert.match(t.statusBar.item.text, /Team: DeepSeek \(shared\) ¥110\.00/);
     assert.match(t.statusBar.item.text, /Team: Novita \(shared\): key rejected/);
     const tip = (t.statusBar.item.tooltip as vscode.MarkdownString).value;
-    assert.match(tip, /\| Team: DeepSeek \\\(shared\\\) \| ¥110\.00 \|/); // Markdown-escaped
+    assert.match(tip, /\| Team\\: DeepSeek \\\(shared\\\) \| ¥110\.00 \|/); // Markdown-escaped
     // The shared Novita key was refused on the team server: nothing to set here.
     await until(() => ui.shown.some((m) => /Team: Novita \(shared\)/.test(m.message)), `no notification for the refused shared key: ${JSON.stringify(ui.shown)}`);
     const toast = ui.shown.find((m) => /Team: Novita \(shared\)/.test(m.message));
