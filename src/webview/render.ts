@@ -165,6 +165,9 @@ export function renderCard(a: AccountView, state: ViewState, range: Range): HTML
     : h('p', { class: 'checked' }, 'Not checked yet');
   const chart = h('div', { class: 'chart', role: 'img', 'data-chart': a.id });
   if (a.chart.t.length === 0) chart.append(h('p', { class: 'chart-empty' }, `No history in the last ${RANGE_TEXT[range]} yet.`));
+  // A key that was never set has no numbers yet: no empty forecast and chart between the
+  // problem and its fix.
+  const nothingYet = isKeyMissing(a) && a.chart.t.length === 0;
   return h('article', { class: `card level-${a.level}`, 'aria-labelledby': headingId, 'data-account-card': a.id },
     h('header', { class: 'card-head' },
       title,
@@ -176,8 +179,8 @@ export function renderCard(a: AccountView, state: ViewState, range: Range): HTML
     checked,
     a.error ? h('p', { class: 'message error' }, h('span', { class: 'message-label' }, 'Error: '), a.error) : null,
     a.note ? h('p', { class: 'message note' }, a.note) : null,
-    renderForecast(a),
-    chart,
+    nothingYet ? null : renderForecast(a),
+    nothingYet ? null : chart,
     a.readOnly ? h('p', { class: 'key-source' }, `Key from the environment${a.keyEnv ? ` (${a.keyEnv})` : ''}: change it there.`) : null,
     renderActions(a, busy),
   );

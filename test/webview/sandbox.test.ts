@@ -124,6 +124,7 @@ describe('the sandbox panel on first sight', function () {
     const work = page.locator('[data-account-card="work"] .card-actions .btn');
     assert.equal(await work.first().textContent(), 'Set key');
     assert.match((await work.first().getAttribute('class')) ?? '', /primary/);
+    assert.equal(await page.locator('[data-account-card="work"] .forecast, [data-account-card="work"] .chart').count(), 0, 'an empty forecast and chart on a card with no key yet');
     await work.first().click();
     assert.deepEqual(await page.evaluate('window.__sent[window.__sent.length - 1]'), { type: 'updateKey', accountId: 'work' });
 
