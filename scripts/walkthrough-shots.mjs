@@ -5,13 +5,15 @@
 // in a fresh profile without accounts, or when the grouped toast or the acknowledgement does not
 // show — so the pictures are of what works.
 //
-//   flock /tmp/llmb-ui.lock node scripts/walkthrough-shots.mjs [--no-build] [--timeout SECONDS]
+//   flock /tmp/llmb-ui.lock node scripts/walkthrough-shots.mjs [--no-build] [--timeout SECONDS] [--log FILE]
+//
+// Its work folder, code-server, chromium and the fake providers belong to one HostSession
+// (scripts/vscode-host.mjs): cleaned up at the end, on the time limit and on Ctrl-C.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, launchChromium, readTail, repoRoot, startCodeServer, workbenchUrl } from './vscode-host.mjs';
+import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
 import { clearNotifications, openRouterCredits, padBox, runCommand, startFakeProviders, statusItem, statusState, unionBox, waitUntil } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
@@ -25,15 +27,16 @@ const say = (s) => console.log(`[walkthrough] ${s}`);
 const mediaDir = path.join(repoRoot, 'media', 'walkthrough');
 const reviewDir = path.join(repoRoot, 'screenshots');
 const logFile = path.resolve(args.log);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-walk-'));
+const session = new HostSession({ name: 'walk', logFile, timeoutMs: Number(args.timeout) * 1000 });
+const work = session.work;
 const VIEWPORT = { width: 1100, height: 720 };
 const THEME = { scheme: 'dark', cls: 'vscode-theme-defaults-themes-dark_modern-json' };
 const HOUR = 3_600_000;
-const log = (line) => { try { fs.appendFileSync(logFile, `[walk ${new Date().toISOString().slice(11, 23)}] ${line}\n`); } catch { /* none */ } };
+const log = (line) => session.log(line);
 
 let browser;
 let fakeHandle;
-const servers = [];
+let serverCount = 0;
 
 /** Saves a picture; walkthrough ones are reduced to 256 colours so the extension stays small. */
 async function save(page, file, clip) {
@@ -47,10 +50,9 @@ async function save(page, file, clip) {
 }
 
 async function startServer(settings, env, userDataDir) {
-  const folder = path.join(work, `workspace-${servers.length}`);
+  const folder = path.join(work, `workspace-${serverCount++}`);
   fs.mkdirSync(folder, { recursive: true });
-  const server = await startCodeServer({ settings: { 'workbench.colorTheme': 'Default Dark Modern', ...settings }, env, logFile, ...(userDataDir ? { userDataDir } : {}) });
-  servers.push(server);
+  const server = await session.startCodeServer({ settings: { 'workbench.colorTheme': 'Default Dark Modern', ...settings }, env, ...(userDataDir ? { userDataDir } : {}) });
   return { server, folder };
 }
 
@@ -192,38 +194,15 @@ async function main() {
   }
   const missing = checkInstalled();
   if (missing) throw new Error(missing);
-  for (const d of [mediaDir, reviewDir, path.dirname(logFile)]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(logFile, `# walkthrough pictures ${new Date().toISOString()}\n`);
+  for (const d of [mediaDir, reviewDir]) fs.mkdirSync(d, { recursive: true });
   fakeHandle = await startFakeProviders();
-  browser = await launchChromium();
+  session.onCleanup(() => fakeHandle.fake.stop(), 'stop the fake providers');
+  browser = await session.launchChromium();
   // The account pictures first: the walkthrough's own pictures come from them.
   await threeAccounts();
   await newUser();
 }
 
-async function cleanup() {
-  const withLimit = (p, ms) => Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
-  if (browser) await withLimit(browser.close().catch(() => {}), 10_000);
-  for (const s of servers) await withLimit(s.stop().catch(() => {}), 10_000);
-  if (fakeHandle) await withLimit(fakeHandle.fake.stop().catch(() => {}), 5_000);
-  fs.rmSync(work, { recursive: true, force: true });
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`[walkthrough] FAILED: took longer than ${args.timeout} s`);
-  void cleanup().finally(() => process.exit(1));
-}, Number(args.timeout) * 1000);
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-
-let code = 0;
-try {
-  await main();
-} catch (e) {
-  code = 1;
-  console.error(`[walkthrough] FAILED: ${e.stack ?? e}`);
-  const tail = readTail(logFile, 30);
-  if (tail.trim()) console.error(`--- ${logFile} (last lines) ---\n${tail}\n---`);
-}
-clearTimeout(watchdog);
-await cleanup();
-process.exit(code);
+const result = await session.run(main);
+if (!result.ok) session.printFailure(result.error.stack ?? result.error.message, 30);
+process.exit(result.ok ? 0 : 1);
