@@ -2,13 +2,11 @@
 // these schemas; every boundary (settings, provider answers, stored state, webview messages)
 // is validated with them.
 import { z } from 'zod';
+import { PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
 
-export const PROVIDER_IDS = [
-  'openrouter', 'openai', 'anthropic', 'deepseek', 'moonshot', 'siliconflow',
-  'novita', 'xai', 'litellm', 'relay', 'custom', 'team',
-] as const;
+// The providers' ids and options come from their descriptors (providers/registry.ts).
+export { PROVIDER_IDS, type ProviderId };
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
 export const STATUSES = ['valid', 'invalid', 'error', 'unavailable'] as const;
 export const LEVELS = ['ok', 'info', 'warning', 'critical', 'error'] as const;
@@ -30,19 +28,6 @@ const currencyCode = z
 
 const money = z.number().finite();
 
-/** Options for the `custom` provider: any JSON endpoint. */
-export const CustomOptionsSchema = z.object({
-  url: z.string().url().optional(),
-  method: z.enum(['GET', 'POST']).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().max(10_000).optional(),
-  balancePath: z.string().min(1).optional(),
-  limitPath: z.string().min(1).optional(),
-  usagePath: z.string().min(1).optional(),
-  currencyPath: z.string().min(1).optional(),
-  divisor: z.number().finite().positive().optional(),
-});
-
 /** One key at one provider (SPEC §2). The key itself is never part of it. */
 export const AccountSchema = z.looseObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"').max(64),
@@ -54,13 +39,7 @@ export const AccountSchema = z.looseObject({
   critical: money.optional(),
   enabled: z.boolean().optional(),
   monthlyBudget: money.positive().optional(),
-  /** xAI team id (management API). */
-  teamId: z.string().trim().min(1).max(200).optional(),
-  /** OpenAI project id: read that project's hard spend limit and costs instead of the organization's. */
-  projectId: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'a project id such as "proj_abc123"').max(200).optional(),
-  /** Relay: `hard_limit_usd` already is what is left (one-api per-user display mode), so usage is not subtracted again. */
-  hardLimitIsRemaining: z.boolean().optional(),
-  ...CustomOptionsSchema.shape,
+  ...PROVIDER_OPTIONS,
 });
 export type Account = z.infer<typeof AccountSchema>;
 

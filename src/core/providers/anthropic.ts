@@ -2,6 +2,7 @@ import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import { joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 import { eachResult, errorObject, forEachPage, hostOfResponse, keyCheckWithSpend, utcMonthStart } from './openai';
 
 // Like OpenAI: no balance endpoint. We check the key (/models) and, with an admin key, sum
@@ -63,7 +64,7 @@ async function monthSpendCents(ctx: Parameters<ProviderAdapter['check']>[0], adm
   return cents;
 }
 
-export const anthropic: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'anthropic',
   name: 'Anthropic',
   description: 'Key check; spend this month and budget left with an admin key (no balance API)',
@@ -72,6 +73,19 @@ export const anthropic: ProviderAdapter = {
   keyEnv: 'ANTHROPIC_API_KEY',
   adminKeyEnv: 'ANTHROPIC_ADMIN_KEY',
   adminKeyName: 'admin key',
+  summary: 'Anthropic key check; spend with an admin key',
+  readme: {
+    reports: 'key validity; with an admin key: spend this month (cost report), and what is left of your `monthlyBudget`',
+    key: 'API key; admin key (`sk-ant-admin…`)',
+    cannot: 'credit balance (no API); Priority Tier costs (left out of the cost report, so spend can be understated)',
+  },
+  fromEnvironment: true,
+  envNote: 'Anthropic key; admin key for this month\'s spend',
+  adminKeyPurpose: 'shows this month\'s spend',
+});
+
+export const anthropic: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => BILLING_URL,
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;

@@ -3,6 +3,8 @@ import { preview } from '../safeText';
 import { checkUrlPolicy } from '../http';
 import { getPath, parseAmount, roundMoney } from '../numbers';
 import { type ProviderAdapter, type Reading } from './types';
+import { z } from 'zod';
+import { defineProvider } from './descriptor';
 import { originOf } from './relay';
 
 // Any JSON endpoint the user describes: url, method, headers and body with a {key}
@@ -35,7 +37,7 @@ function readNumber(json: unknown, path: string, option: string): number {
   return parseAmount(v, path);
 }
 
-export const custom: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'custom',
   name: 'Custom',
   description: 'Any JSON endpoint: URL, headers with {key}, JSON paths to balance / limit / usage',
@@ -44,6 +46,42 @@ export const custom: ProviderAdapter = {
   defaultBaseUrl: 'https://example.invalid',
   defaultCurrency: 'USD',
   keyEnv: 'CUSTOM_API_KEY',
+  summary: 'Any JSON endpoint',
+  readme: {
+    reports: 'whatever JSON paths you point at: balance, limit, usage, currency',
+    key: 'any, via `{key}` in headers',
+    cannot: '—',
+  },
+  fromEnvironment: false,
+  currencyQuestion: 'Which currency is the balance in?',
+  options: {
+    url: {
+      schema: z.string().url(),
+      description: 'Custom provider: endpoint URL.',
+      prompt: { kind: 'endpoint', title: 'endpoint URL', prompt: 'The JSON endpoint that reports the balance' },
+    },
+    method: { schema: z.enum(['GET', 'POST']), description: 'Custom provider: `GET` (default) or `POST`.' },
+    headers: {
+      schema: z.record(z.string(), z.string()),
+      description: 'Custom provider: headers; `{key}` is replaced by the key.',
+      prompt: { kind: 'headers', title: 'how the key is sent' },
+    },
+    body: { schema: z.string().max(10_000), description: 'Custom provider: the `POST` body; `{key}` is replaced by the key.' },
+    balancePath: {
+      schema: z.string().min(1),
+      description: 'Custom provider: dotted path of the balance in the answer, e.g. `data.balance`.',
+      prompt: { kind: 'text', title: 'JSON path of the balance', prompt: 'Dotted path in the answer, e.g. data.balance' },
+      required: true,
+    },
+    limitPath: { schema: z.string().min(1), description: 'Custom provider: dotted path of the limit.' },
+    usagePath: { schema: z.string().min(1), description: 'Custom provider: dotted path of the usage.' },
+    currencyPath: { schema: z.string().min(1), description: 'Custom provider: dotted path of a three-letter currency code.' },
+    divisor: { schema: z.number().finite().positive(), description: 'Custom provider: the amounts are divided by it (e.g. `100` for cents).' },
+  },
+});
+
+export const custom: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: (account) => originOf(account.url),
   async check(ctx): Promise<Reading> {
     const { http, key, secrets, account } = ctx;

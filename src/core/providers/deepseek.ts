@@ -2,6 +2,7 @@ import { CheckError } from '../errors';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 interface Entry {
   currency: string;
@@ -10,13 +11,25 @@ interface Entry {
 
 // One balance entry per currency (CNY and/or USD), in no stable order. USD-only accounts
 // exist, so no currency is ever required; an empty wallet often sits beside a funded one.
-export const deepseek: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'deepseek',
   name: 'DeepSeek',
   description: 'Account balance in CNY and/or USD (platform.deepseek.com)',
   defaultBaseUrl: 'https://api.deepseek.com',
   defaultCurrency: 'USD',
   keyEnv: 'DEEPSEEK_API_KEY',
+  summary: 'DeepSeek balance (CNY/USD)',
+  readme: {
+    reports: 'balance per wallet (CNY and/or USD); whether it can pay for calls',
+    key: 'API key',
+    cannot: '—',
+  },
+  fromEnvironment: true,
+  envNote: 'DeepSeek',
+});
+
+export const deepseek: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => 'https://platform.deepseek.com/top_up',
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;

@@ -3,6 +3,7 @@ import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading } from './types';
+import { defineProvider } from './descriptor';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { errorObject, hostOfResponse } from './openai';
 import { originOf } from './relay';
@@ -113,13 +114,25 @@ async function outerBudget(
   }
 }
 
-export const litellm: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'litellm',
   name: 'LiteLLM',
   description: 'Budget left on a LiteLLM proxy: the smallest of the key, team and user budgets (set your proxy URL)',
   defaultBaseUrl: 'http://localhost:4000',
   defaultCurrency: 'USD',
   keyEnv: 'LITELLM_API_KEY',
+  summary: 'LiteLLM proxy key budget',
+  readme: {
+    reports: 'budget left = the smallest of the key\'s, its team\'s (or, outside a team, its user\'s) `max_budget − spend`; when the budget window resets',
+    key: 'virtual key',
+    cannot: 'provider-side balances behind the proxy; budgets of a proxy without a database ("unavailable")',
+  },
+  fromEnvironment: true,
+  envNote: 'LiteLLM virtual key (set `LITELLM_BASE_URL`)',
+});
+
+export const litellm: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: (account) => originOf(account.baseUrl),
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;

@@ -3,6 +3,7 @@ import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { Account, DetailValue } from '../model';
 import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 const DEFAULT_BASE_URL = 'https://api.moonshot.ai';
 
@@ -32,13 +33,25 @@ function classify(res: HttpResponse): CheckError | undefined {
   return undefined;
 }
 
-export const moonshot: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'moonshot',
   name: 'Moonshot',
   description: 'Kimi available balance (USD on moonshot.ai, CNY on moonshot.cn)',
   defaultBaseUrl: DEFAULT_BASE_URL,
   defaultCurrency: 'USD',
   keyEnv: 'MOONSHOT_API_KEY',
+  summary: 'Moonshot / Kimi balance',
+  readme: {
+    reports: 'available balance (cash + voucher; CNY on `.cn`, USD on `.ai`)',
+    key: 'API key',
+    cannot: '—',
+  },
+  fromEnvironment: true,
+  envNote: 'Moonshot / Kimi (`.cn` base URL → CNY)',
+});
+
+export const moonshot: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: (account) => (isChina(account) ? 'https://platform.moonshot.cn/console/pay' : 'https://platform.moonshot.ai/console/pay'),
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;

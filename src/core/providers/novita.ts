@@ -1,6 +1,7 @@
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 // Amounts arrive as strings in units of 1/10 000 USD.
 const UNITS_PER_USD = 10_000;
@@ -9,13 +10,25 @@ function usd(value: unknown, field: string): number {
   return roundMoney(parseAmount(value, field) / UNITS_PER_USD);
 }
 
-export const novita: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'novita',
   name: 'Novita',
   description: 'Available balance in USD (novita.ai)',
   defaultBaseUrl: 'https://api.novita.ai',
   defaultCurrency: 'USD',
   keyEnv: 'NOVITA_API_KEY',
+  summary: 'Novita balance',
+  readme: {
+    reports: 'available balance (USD)',
+    key: 'API key',
+    cannot: '—',
+  },
+  fromEnvironment: true,
+  envNote: 'Novita',
+});
+
+export const novita: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => 'https://novita.ai/billing',
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;

@@ -4,6 +4,8 @@ import { providerMessage, type HttpResponse } from '../http';
 import type { Account, DetailValue } from '../model';
 import { parseAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { z } from 'zod';
+import { defineProvider } from './descriptor';
 
 // OpenAI gives an API key no balance. We check the key (/models) and, with an admin key, sum
 // this month's costs; with a monthlyBudget that becomes "budget left". The spend helpers
@@ -219,7 +221,7 @@ async function hardSpendLimit(ctx: Parameters<ProviderAdapter['check']>[0], admi
   return { limit: { amount, label: `OpenAI's hard spend limit for ${whose}` } };
 }
 
-export const openai: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'openai',
   name: 'OpenAI',
   description: 'Key check; spend this month and what is left of the hard spend limit (or monthlyBudget) with an admin key',
@@ -228,6 +230,25 @@ export const openai: ProviderAdapter = {
   keyEnv: 'OPENAI_API_KEY',
   adminKeyEnv: 'OPENAI_ADMIN_KEY',
   adminKeyName: 'admin key',
+  summary: 'OpenAI key check; spend with an admin key',
+  readme: {
+    reports: 'key validity; with an admin key: spend this month, and what is left of OpenAI\'s own hard spend limit (organization, or the account\'s `projectId`) — else of your `monthlyBudget`',
+    key: 'API key; admin key (`sk-admin-…`, `api.usage.read`) for spend and limit',
+    cannot: 'prepaid credit balance (no API gives it)',
+  },
+  fromEnvironment: true,
+  envNote: 'OpenAI key; admin key for this month\'s spend',
+  adminKeyPurpose: 'shows this month\'s spend',
+  options: {
+    projectId: {
+      schema: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'a project id such as "proj_abc123"').max(200),
+      description: 'OpenAI: a project id (`proj_…`). With an admin key, the project\'s hard spend limit and costs are read instead of the organization\'s.',
+    },
+  },
+});
+
+export const openai: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => BILLING_URL,
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;

@@ -2,11 +2,12 @@ import { CheckError } from '../errors';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 // Balance = total_credits − total_usage from /credits, which officially needs a management
 // key; many normal keys succeed too. On 403 — or on 0/0 zeros that the key's own spend
 // contradicts — we fall back to /key (the key's own cap) and say so.
-export const openrouter: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'openrouter',
   name: 'OpenRouter',
   description: 'Account credits and key limits (openrouter.ai)',
@@ -14,6 +15,19 @@ export const openrouter: ProviderAdapter = {
   defaultCurrency: 'USD',
   keyEnv: 'OPENROUTER_API_KEY',
   adminKeyName: 'management key',
+  summary: 'OpenRouter credits and key limits',
+  readme: {
+    reports: 'balance = credits − usage; key cap, remaining, spend this day / week / month',
+    key: 'any key; the account balance may need a management key (key view and a note otherwise)',
+    cannot: 'a balance that `/credits` hides from a normal key (shown as "not visible", never $0)',
+  },
+  fromEnvironment: true,
+  envNote: 'OpenRouter key (balance needs a management key on some accounts)',
+  adminKeyPurpose: 'shows the account balance',
+});
+
+export const openrouter: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => 'https://openrouter.ai/settings/credits',
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets } = ctx;

@@ -1,5 +1,5 @@
-import type { ProviderId } from '../model';
 import type { ProviderAdapter } from './types';
+import { optionShape } from './descriptor';
 import { openrouter } from './openrouter';
 import { openai } from './openai';
 import { anthropic } from './anthropic';
@@ -13,10 +13,16 @@ import { relay } from './relay';
 import { custom } from './custom';
 import { team } from './team';
 
-// Adding a provider is adding a file and a row here.
-export const PROVIDERS: Record<ProviderId, ProviderAdapter> = {
-  openrouter, openai, anthropic, deepseek, moonshot, siliconflow, novita, xai, litellm, relay, custom, team,
-};
+// Adding a provider is adding its file (descriptor and check) and a row here; ProviderId, the
+// account schema, the env reader, the wizard, package.json and the README follow.
+const TABLE = { openrouter, openai, anthropic, deepseek, moonshot, siliconflow, novita, xai, litellm, relay, custom, team };
+
+export type ProviderId = keyof typeof TABLE;
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderAdapter>> = TABLE;
+/** In the table's order, which pickers and the generated docs keep. */
+export const PROVIDER_IDS = Object.keys(TABLE) as [ProviderId, ...ProviderId[]];
+/** Every provider's options, for AccountSchema. */
+export const PROVIDER_OPTIONS = optionShape(Object.values(TABLE));
 
 export function getProvider(id: ProviderId): ProviderAdapter {
   const p = PROVIDERS[id];

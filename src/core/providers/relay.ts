@@ -3,6 +3,8 @@ import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { z } from 'zod';
+import { defineProvider } from './descriptor';
 import { errorObject, hostOfResponse } from './openai';
 
 // one-api / new-api and their forks serve OpenAI's old billing endpoints for their tokens:
@@ -52,13 +54,32 @@ function classify(res: HttpResponse): CheckError | undefined {
   return undefined;
 }
 
-export const relay: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'relay',
   name: 'Relay',
   description: 'one-api / new-api relays: token limit − usage (set the relay URL; default http://localhost:3000)',
   defaultBaseUrl: 'http://localhost:3000',
   defaultCurrency: 'USD',
   keyEnv: 'RELAY_API_KEY',
+  summary: 'OpenAI-compatible relay (one-api, new-api)',
+  readme: {
+    reports: 'one-api / new-api token: limit − usage, in the account\'s `currency`; `hardLimitIsRemaining: true` for relays that report what is left as the limit',
+    key: 'relay token',
+    cannot: 'real currency (the relay\'s display unit is shown as set); a limit on an unlimited token',
+  },
+  fromEnvironment: true,
+  envNote: 'one-api / new-api relay token (set `RELAY_BASE_URL`)',
+  currencyQuestion: 'Which currency does the relay show its figures in? (nothing is converted)',
+  options: {
+    hardLimitIsRemaining: {
+      schema: z.boolean(),
+      description: 'Relay: this relay reports what is **left** as `hard_limit_usd` (one-api per-user display mode), so usage is not subtracted a second time.',
+    },
+  },
+});
+
+export const relay: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: (account) => originOf(account.baseUrl),
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;

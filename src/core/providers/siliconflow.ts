@@ -4,6 +4,7 @@ import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 const DEFAULT_BASE_URL = 'https://api.siliconflow.cn';
 
@@ -26,13 +27,25 @@ function classify(res: HttpResponse): CheckError | undefined {
   return undefined;
 }
 
-export const siliconflow: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'siliconflow',
   name: 'SiliconFlow',
   description: 'Total balance (CNY on siliconflow.cn, USD on siliconflow.com)',
   defaultBaseUrl: DEFAULT_BASE_URL,
   defaultCurrency: 'CNY',
   keyEnv: 'SILICONFLOW_API_KEY',
+  summary: 'SiliconFlow balance',
+  readme: {
+    reports: 'total balance as the API reports it (CNY on `.cn`, USD on `.com`)',
+    key: 'API key',
+    cannot: 'vouchers; the `.cn` endpoint is retired (410): "unavailable", see the console',
+  },
+  fromEnvironment: true,
+  envNote: 'SiliconFlow',
+});
+
+export const siliconflow: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: (account) =>
     siliconflowCurrencyForHost(hostOf(account.baseUrl ?? DEFAULT_BASE_URL)) === 'USD'
       ? 'https://cloud.siliconflow.com/expensebill'

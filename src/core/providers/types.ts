@@ -2,6 +2,7 @@ import type { Account, DetailValue, ProviderId, SharedResult } from '../model';
 import type { HttpClient } from '../http';
 import { CheckError } from '../errors';
 import { preview } from '../safeText';
+import type { ProviderDescriptor } from './descriptor';
 
 export interface ProviderContext {
   account: Account;
@@ -33,21 +34,10 @@ export interface Reading {
   shared?: SharedResult[];
 }
 
-export interface ProviderAdapter {
-  readonly id: ProviderId;
-  /** Display name: "OpenRouter". */
-  readonly name: string;
-  /** One line for pickers. */
-  readonly description: string;
-  readonly defaultBaseUrl: string;
-  readonly defaultCurrency: string;
-  /** CLI environment variables (SPEC §11). */
-  readonly keyEnv: string;
-  readonly adminKeyEnv?: string;
-  /** What the optional second key is called, when the provider has one. */
-  readonly adminKeyName?: string;
-  /** True when the main key is itself a management key (xAI). */
-  readonly keyName?: string;
+/** A provider: its descriptor (metadata) and the code that reads its API. */
+export type ProviderAdapter<D extends ProviderDescriptor = ProviderDescriptor & { readonly id: ProviderId }> = D & ProviderCheck;
+
+export interface ProviderCheck {
   billingUrl(account: Account): string | undefined;
   check(ctx: ProviderContext): Promise<Reading>;
 }

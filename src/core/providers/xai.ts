@@ -3,10 +3,12 @@ import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
 import { bearer, asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { z } from 'zod';
+import { defineProvider } from './descriptor';
 
 // The prepaid balance lives in the management API, per team. total.val is a string in USD
 // cents with the sign inverted (credit is negative): "-1000" means $10.00 left.
-export const xai: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'xai',
   name: 'xAI',
   description: 'Prepaid credits of a team (needs a management key and team id)',
@@ -14,6 +16,27 @@ export const xai: ProviderAdapter = {
   defaultCurrency: 'USD',
   keyEnv: 'XAI_MANAGEMENT_KEY',
   keyName: 'management key',
+  summary: 'xAI prepaid balance (management key + team id)',
+  readme: {
+    reports: 'prepaid balance',
+    key: 'management key + `teamId`',
+    cannot: 'postpaid usage',
+  },
+  fromEnvironment: true,
+  envNote: 'xAI management key and team',
+  options: {
+    teamId: {
+      schema: z.string().trim().min(1).max(200),
+      description: 'xAI team id.',
+      env: 'XAI_TEAM_ID',
+      prompt: { kind: 'text', title: 'xAI team id', prompt: 'Your xAI team id (console.x.ai → Settings)' },
+      required: true,
+    },
+  },
+});
+
+export const xai: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => 'https://console.x.ai',
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
