@@ -70,7 +70,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     const { accounts, problems } = accountsFromEnv(env);
     if (problems.length) throw new UsageError(`Invalid account settings in the environment:\n  ${problems.join('\n  ')}`);
     if (accounts.length === 0) {
-      const vars = Object.values(PROVIDERS).filter((p) => p.id !== 'custom').map((p) => p.keyEnv);
+      const vars = Object.values(PROVIDERS).filter((p) => p.fromEnvironment).map((p) => p.keyEnv);
       throw new UsageError(`No accounts: set one of ${vars.join(', ')}, or pass --config FILE.`);
     }
     return { ...base, accounts, source: 'environment' };

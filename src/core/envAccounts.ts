@@ -9,20 +9,26 @@ export interface KeyedAccount {
   keys: AccountKeys;
 }
 
+/** The variables besides the key that shape an environment account (`OPENROUTER_BASE_URL`, …). */
+export const baseUrlEnv = (id: string): string => `${id.toUpperCase()}_BASE_URL`;
+export const currencyEnv = (id: string): string => `${id.toUpperCase()}_CURRENCY`;
+
 export function accountsFromEnv(env: NodeJS.ProcessEnv): { accounts: KeyedAccount[]; problems: string[] } {
   const accounts: KeyedAccount[] = [];
   const problems: string[] = [];
   for (const id of PROVIDER_IDS) {
-    if (id === 'custom') continue;
     const p = PROVIDERS[id];
+    if (!p.fromEnvironment) continue;
     const key = env[p.keyEnv]?.trim();
     if (!key) continue;
     const raw: Record<string, unknown> = { id, provider: id };
-    const baseUrl = env[`${id.toUpperCase()}_BASE_URL`]?.trim();
-    if (baseUrl) raw.baseUrl = baseUrl;
-    if (id === 'xai' && env.XAI_TEAM_ID?.trim()) raw.teamId = env.XAI_TEAM_ID.trim();
-    const currency = env[`${id.toUpperCase()}_CURRENCY`]?.trim();
-    if (currency) raw.currency = currency;
+    const fromEnv = (name: string, variable: string) => {
+      const v = env[variable]?.trim();
+      if (v) raw[name] = v;
+    };
+    fromEnv('baseUrl', baseUrlEnv(id));
+    for (const [name, option] of Object.entries(p.options ?? {})) if (option.env) fromEnv(name, option.env);
+    fromEnv('currency', currencyEnv(id));
     const parsed = AccountSchema.safeParse(raw);
     if (!parsed.success) {
       problems.push(`${p.keyEnv}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'account'} ${i.message}`).join('; ')}`);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { AccountKeys } from '../../core/check';
 import type { Account, BalanceResult } from '../../core/model';
+import type { OptionField, OptionPrompt } from '../../core/providers/descriptor';
 import type { ProviderAdapter } from '../../core/providers/types';
 import { formatMoney } from '../../core/format';
 import { engine } from '../engineLoader';
@@ -52,9 +53,25 @@ function describe(r: BalanceResult): string {
   return 'key accepted';
 }
 
+type EndpointPrompt = Extract<OptionPrompt, { kind: 'endpoint' }>;
+type StepPrompt = Exclude<OptionPrompt, EndpointPrompt>;
+
+/** The option the URL step fills instead of `baseUrl` (the custom provider's endpoint). */
+function endpointOption(p: ProviderAdapter): { name: string; prompt: EndpointPrompt } | undefined {
+  for (const [name, o] of Object.entries(p.options ?? {})) if (o.prompt?.kind === 'endpoint') return { name, prompt: o.prompt };
+  return undefined;
+}
+
+/** The options the wizard asks for after the URL, in the descriptor's order. */
+function promptedOptions(p: ProviderAdapter): [string, OptionField & { prompt: StepPrompt }][] {
+  return Object.entries(p.options ?? {}).filter((e): e is [string, OptionField & { prompt: StepPrompt }] => !!e[1].prompt && e[1].prompt.kind !== 'endpoint');
+}
+
 /** The URL a check of this account is sent to. */
 function targetUrl(account: Account, p: ProviderAdapter): string {
-  return (p.id === 'custom' ? account.url : account.baseUrl) ?? p.defaultBaseUrl;
+  const endpoint = endpointOption(p);
+  const url = endpoint ? (account as Record<string, unknown>)[endpoint.name] : account.baseUrl;
+  return typeof url === 'string' ? url : p.defaultBaseUrl;
 }
 
 /**
@@ -113,30 +130,24 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
   return { outcome: 'key' };
 }
 
-interface CustomAuth {
-  headers: Record<string, string>;
-}
-
 /** The wizard's answers so far; stepping back keeps them as the next prompt's value. */
 interface Draft {
   p: ProviderAdapter;
   label?: string;
   url?: string;
-  teamId?: string;
-  auth?: CustomAuth;
-  balancePath?: string;
+  /** Answers to the descriptor's option prompts, by option name. */
+  options: Record<string, unknown>;
   currency?: { code: string } | { path: string };
   adminKey?: string;
 }
 
-type StepName = 'name' | 'url' | 'team' | 'auth' | 'balancePath' | 'currency' | 'adminKey' | 'key';
+/** A fixed step, or the name of an option the descriptor asks for. */
+type StepName = 'name' | 'url' | 'currency' | 'adminKey' | 'key' | (string & {});
 
 /** The steps after the provider, so that every step is numbered "n/total" for this provider. */
-export function wizardSteps(p: Pick<ProviderAdapter, 'id' | 'adminKeyName'>): StepName[] {
-  const steps: StepName[] = ['name', 'url'];
-  if (p.id === 'xai') steps.push('team');
-  if (p.id === 'custom') steps.push('auth', 'balancePath');
-  if (p.id === 'custom' || p.id === 'relay') steps.push('currency');
+export function wizardSteps(p: ProviderAdapter): StepName[] {
+  const steps: StepName[] = ['name', 'url', ...promptedOptions(p).map(([name]) => name)];
+  if (p.currencyQuestion) steps.push('currency');
   if (p.adminKeyName) steps.push('adminKey');
   steps.push('key');
   return steps;
@@ -173,25 +184,63 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   const raw = settings.accounts();
   const taken = new Set(raw.map((a) => (a && typeof a === 'object' ? String((a as { id?: unknown }).id) : '')));
   const sameProvider = raw.filter((a) => a && typeof a === 'object' && (a as { provider?: unknown }).provider === p.id).length;
-  const draft: Draft = { p };
-  const defaultUrl = sandboxBaseUrl(p.id) ?? (p.id === 'custom' ? 'https://' : p.defaultBaseUrl);
+  const draft: Draft = { p, options: {} };
+  const endpoint = endpointOption(p);
+  const defaultUrl = sandboxBaseUrl(p.id) ?? (endpoint ? 'https://' : p.defaultBaseUrl);
 
   const build = (): Record<string, unknown> => {
     const label = draft.label!;
     const account: Record<string, unknown> = { id: uniqueId(slug(label === p.name ? p.id : label), taken), provider: p.id };
     if (label !== p.name) account.label = label;
     const url = draft.url ?? '';
-    if (p.id === 'custom') account.url = url;
+    if (endpoint) account[endpoint.name] = url;
     else if (url.replace(/\/+$/, '') !== p.defaultBaseUrl) account.baseUrl = url;
-    if (draft.teamId) account.teamId = draft.teamId;
-    if (draft.auth) account.headers = draft.auth.headers;
-    if (draft.balancePath) account.balancePath = draft.balancePath;
+    Object.assign(account, draft.options);
     if (draft.currency && 'code' in draft.currency) account.currency = draft.currency.code;
     if (draft.currency && 'path' in draft.currency) account.currencyPath = draft.currency.path;
     return account;
   };
 
-  const ask: Record<StepName, () => Promise<boolean | StepName>> = {
+  const askOption = async (name: string, option: OptionField, prompt: StepPrompt): Promise<boolean | StepName> => {
+    if (prompt.kind === 'headers') return askHeaders(name, prompt.title);
+    const v = (await ui().showInputBox({
+      title: title(name, prompt.title),
+      prompt: prompt.prompt,
+      value: typeof draft.options[name] === 'string' ? draft.options[name] : '',
+      ignoreFocusOut: true,
+      validateInput: (s) => (s.trim() || !option.required ? undefined : `The ${prompt.title} is needed.`),
+    }))?.trim();
+    if (v === undefined || (!v && option.required)) return false;
+    if (v) draft.options[name] = v;
+    else delete draft.options[name];
+    return true;
+  };
+
+  const askHeaders = async (name: string, what: string): Promise<boolean | StepName> => {
+    const pick = await ui().showQuickPick(AUTH_CHOICES, { title: title(name, what), placeHolder: 'Which header carries the key? ({key} is replaced by it)', ignoreFocusOut: true });
+    if (!pick) return false;
+    if (pick.headers) {
+      draft.options[name] = pick.headers;
+      return true;
+    }
+    const v = (await ui().showInputBox({
+      title: title(name, 'header'),
+      prompt: 'The header as "Name: value", with {key} where the key goes, e.g. "X-Token: {key}"',
+      value: 'X-Token: {key}',
+      ignoreFocusOut: true,
+      validateInput: (s) => {
+        const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(s);
+        if (!m) return 'Write it as "Name: value".';
+        return /\{key\}/i.test(m[2]!) ? undefined : 'Put {key} where the key goes.';
+      },
+    }))?.trim();
+    if (!v) return name;
+    const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(v)!;
+    draft.options[name] = { [m[1]!]: m[2]! };
+    return true;
+  };
+
+  const ask: Record<string, () => Promise<boolean | StepName>> = {
     name: async () => {
       const v = (await ui().showInputBox({
         title: title('name', 'name'),
@@ -206,8 +255,8 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     },
     url: async () => {
       const v = (await ui().showInputBox({
-        title: title('url', p.id === 'custom' ? 'endpoint URL' : 'base URL'),
-        prompt: p.id === 'custom' ? 'The JSON endpoint that reports the balance' : `The API base URL (the provider's is ${p.defaultBaseUrl})`,
+        title: title('url', endpoint?.prompt.title ?? 'base URL'),
+        prompt: endpoint?.prompt.prompt ?? `The API base URL (the provider's is ${p.defaultBaseUrl})`,
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
         validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim()),
@@ -216,45 +265,10 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
       draft.url = v;
       return true;
     },
-    team: async () => {
-      const v = (await ui().showInputBox({ title: title('team', 'xAI team id'), prompt: 'Your xAI team id (console.x.ai → Settings)', value: draft.teamId ?? '', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'The team id is needed.') }))?.trim();
-      if (!v) return false;
-      draft.teamId = v;
-      return true;
-    },
-    auth: async () => {
-      const pick = await ui().showQuickPick(AUTH_CHOICES, { title: title('auth', 'how the key is sent'), placeHolder: 'Which header carries the key? ({key} is replaced by it)', ignoreFocusOut: true });
-      if (!pick) return false;
-      if (pick.headers) {
-        draft.auth = { headers: pick.headers };
-        return true;
-      }
-      const v = (await ui().showInputBox({
-        title: title('auth', 'header'),
-        prompt: 'The header as "Name: value", with {key} where the key goes, e.g. "X-Token: {key}"',
-        value: 'X-Token: {key}',
-        ignoreFocusOut: true,
-        validateInput: (s) => {
-          const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(s);
-          if (!m) return 'Write it as "Name: value".';
-          return /\{key\}/i.test(m[2]!) ? undefined : 'Put {key} where the key goes.';
-        },
-      }))?.trim();
-      if (!v) return 'auth';
-      const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(v)!;
-      draft.auth = { headers: { [m[1]!]: m[2]! } };
-      return true;
-    },
-    balancePath: async () => {
-      const v = (await ui().showInputBox({ title: title('balancePath', 'JSON path of the balance'), prompt: 'Dotted path in the answer, e.g. data.balance', value: draft.balancePath ?? '', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'A path is needed.') }))?.trim();
-      if (!v) return false;
-      draft.balancePath = v;
-      return true;
-    },
     currency: async () => {
       const pick = await ui().showQuickPick(CURRENCY_CHOICES, {
         title: title('currency', 'currency'),
-        placeHolder: p.id === 'relay' ? 'Which currency does the relay show its figures in? (nothing is converted)' : 'Which currency is the balance in?',
+        placeHolder: p.currencyQuestion,
         ignoreFocusOut: true,
       });
       if (!pick) return false;
@@ -272,7 +286,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     adminKey: async () => {
       const v = await ui().showInputBox({
         title: title('adminKey', `${p.adminKeyName} (optional)`),
-        prompt: `Optional ${p.name} ${p.adminKeyName}${p.id === 'openrouter' ? ' (shows the account balance)' : ' (shows this month\'s spend)'}. Leave empty to skip.`,
+        prompt: `Optional ${p.name} ${p.adminKeyName}${p.adminKeyPurpose ? ` (${p.adminKeyPurpose})` : ''}. Leave empty to skip.`,
         password: true,
         value: draft.adminKey ?? '',
         ignoreFocusOut: true,
@@ -315,9 +329,11 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     },
   };
 
+  for (const [name, option] of promptedOptions(p)) ask[name] = () => askOption(name, option, option.prompt);
+
   let savedId: string | undefined;
   for (let i = 0; i < steps.length;) {
-    const outcome = await ask[steps[i]!]();
+    const outcome = await ask[steps[i]!]!();
     if (outcome === false) return undefined;
     if (outcome === true) i++;
     else i = steps.indexOf(outcome);
