@@ -30,14 +30,14 @@ const money = z.number().finite();
 
 /** One key at one provider (SPEC §2). The key itself is never part of it. */
 export const AccountSchema = z.looseObject({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"').max(64),
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"').max(64).describe('Unique slug, e.g. `openrouter-work`.'),
   provider: ProviderIdSchema,
   label: z.string().trim().min(1).max(80).optional(),
-  baseUrl: z.string().url().optional(),
+  baseUrl: z.string().url().optional().describe('API base URL; `https` required except for localhost.'),
   currency: currencyCode.optional(),
   warning: money.optional(),
   critical: money.optional(),
-  enabled: z.boolean().optional(),
+  enabled: z.boolean().optional().meta({ default: true }),
   monthlyBudget: money.positive().optional(),
   ...PROVIDER_OPTIONS,
 });
