@@ -18,16 +18,17 @@ export interface HistoryPoint {
   level: Level;
 }
 
-export interface HistoryEvent {
-  t: number;
-  accountId: string;
-  label: string;
-  kind: 'notification' | 'error';
-  level: Level;
-  message: string;
+const HistoryEventSchema = z.object({
+  t: z.number().int().nonnegative(),
+  accountId: z.string().max(200),
+  label: z.string().max(200),
+  kind: z.enum(['notification', 'error']),
+  level: LevelSchema,
+  message: z.string().max(2000),
   /** Where a notification went: "vscode", "telegram", "slack", … */
-  channel?: string;
-}
+  channel: z.string().max(100).optional(),
+});
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 
 export interface HistoryStoreOptions {
   /** Points and events older than this are dropped on save. Default 90. */
@@ -55,16 +56,6 @@ const PointTupleSchema = z.tuple([
   LevelSchema,
 ]);
 type PointTuple = z.infer<typeof PointTupleSchema>;
-
-const HistoryEventSchema = z.object({
-  t: z.number().int().nonnegative(),
-  accountId: z.string().max(200),
-  label: z.string().max(200),
-  kind: z.enum(['notification', 'error']),
-  level: LevelSchema,
-  message: z.string().max(2000),
-  channel: z.string().max(100).optional(),
-});
 
 /** The file without looking into the points (they are read one by one: readTuple). */
 const HistoryShellSchema = z.object({

@@ -1,7 +1,15 @@
-// Level order without zod, so the extension's small main bundle can use it.
-export type Level = 'ok' | 'info' | 'warning' | 'critical' | 'error';
+// The level, status and error-kind lists, written once and without zod so that the extension's
+// small main bundle and the webview (zod/mini) can use them; model.ts and panel/protocol.ts pass
+// them to their zod.
+export const LEVELS = ['ok', 'info', 'warning', 'critical', 'error'] as const;
+export const STATUSES = ['valid', 'invalid', 'error', 'unavailable'] as const;
+export const ERROR_KINDS = [
+  'auth', 'insufficient_funds', 'rate_limited', 'timeout', 'network', 'bad_response', 'server', 'config',
+] as const;
+export type Level = (typeof LEVELS)[number];
 
-export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warning: 2, critical: 3, error: 4 };
+/** Worse is higher: the order of LEVELS. */
+export const LEVEL_RANK = Object.fromEntries(LEVELS.map((level, rank) => [level, rank])) as Record<Level, number>;
 
 export function worstLevel(levels: Iterable<Level>): Level {
   let worst: Level = 'ok';

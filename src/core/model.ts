@@ -8,11 +8,9 @@ import { PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/reg
 export { PROVIDER_IDS, type ProviderId };
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
-export const STATUSES = ['valid', 'invalid', 'error', 'unavailable'] as const;
-export const LEVELS = ['ok', 'info', 'warning', 'critical', 'error'] as const;
-export const ERROR_KINDS = [
-  'auth', 'insufficient_funds', 'rate_limited', 'timeout', 'network', 'bad_response', 'server', 'config',
-] as const;
+import { ERROR_KINDS, LEVELS, STATUSES } from './levels';
+
+export { ERROR_KINDS, LEVELS, STATUSES };
 export const StatusSchema = z.enum(STATUSES);
 export const LevelSchema = z.enum(LEVELS);
 export const ErrorKindSchema = z.enum(ERROR_KINDS);

@@ -2,13 +2,13 @@
 // both directions. Each side validates what it receives with these schemas. Imported by the
 // browser bundle too: nothing here may depend on Node or on 'vscode', and it uses zod/mini
 // (about 20 kB in the bundle, where full zod is 450 kB). The level, status and error-kind
-// lists repeat src/core/model.ts so that the bundle does not pull in full zod through it;
-// src/panel/viewData.ts checks at compile time that they agree.
+// lists come from zod-free src/core/levels.ts, so the bundle does not pull in full zod.
 import * as z from 'zod/mini';
+import { ERROR_KINDS, LEVELS, STATUSES } from '../core/levels';
 
-export const LevelSchema = z.enum(['ok', 'info', 'warning', 'critical', 'error']);
-export const StatusSchema = z.enum(['valid', 'invalid', 'error', 'unavailable']);
-export const ErrorKindSchema = z.enum(['auth', 'insufficient_funds', 'rate_limited', 'timeout', 'network', 'bad_response', 'server', 'config']);
+export const LevelSchema = z.enum(LEVELS);
+export const StatusSchema = z.enum(STATUSES);
+export const ErrorKindSchema = z.enum(ERROR_KINDS);
 
 export const RANGES = ['24h', '7d', '30d', '90d'] as const;
 export const RangeSchema = z.enum(RANGES);
