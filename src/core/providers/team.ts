@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CheckError } from '../errors';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { defineProvider } from './descriptor';
 
 export const TEAM_BALANCES_PATH = '/api/v1/balances';
 const MAX_SHARED = 1000;
@@ -18,7 +19,7 @@ const SnapshotSchema = z.object({
   accounts: z.array(z.unknown()).max(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`),
 });
 
-export const team: ProviderAdapter = {
+const descriptor = defineProvider({
   id: 'team',
   name: 'Team',
   description: "Every account a team's llm-balance serve shares (its URL and bearer token)",
@@ -26,6 +27,18 @@ export const team: ProviderAdapter = {
   defaultCurrency: 'USD',
   keyEnv: 'LLM_BALANCE_TEAM_TOKEN',
   keyName: 'bearer token',
+  summary: "A team's `llm-balance serve`: every account it shares (bearer token as the key)",
+  readme: {
+    reports: "every account a team's `llm-balance serve` shares, with the team's numbers and levels (see [For teams](#for-teams))",
+    key: "the server's `LLM_BALANCE_SERVE_TOKEN`",
+    cannot: '—',
+  },
+  fromEnvironment: true,
+  envNote: "a team's `llm-balance serve` (set `TEAM_BASE_URL`)",
+});
+
+export const team: ProviderAdapter<typeof descriptor> = {
+  ...descriptor,
   billingUrl: () => undefined,
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
