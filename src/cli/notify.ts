@@ -3,7 +3,7 @@
 // the environment (Telegram, Slack, Discord, webhook, e-mail), waiting for delivery — bounded.
 import { buildAlert, type Alert } from '../core/alerts/message';
 import { channelsFromEnv } from '../core/alerts/channels';
-import { deliverAlerts } from '../core/alerts/queue';
+import { deliverAlerts } from '../core/alerts/delivery';
 import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
