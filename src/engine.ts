@@ -17,3 +17,4 @@ export { BalancePanel } from './panel/balancePanel';
 export { exportHistory } from './panel/export';
 export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
 export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';
+export { decideAlerts } from './core/decideAlerts';

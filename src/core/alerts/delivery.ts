@@ -50,7 +50,8 @@ export async function deliverAlerts(alerts: readonly Alert[], channels: readonly
   const sleeps = new Set<NodeJS.Timeout>();
   /** Waits for `p` or the deadline, whichever comes first. */
   const bounded = <T>(p: Promise<T>): Promise<T | 'deadline'> => Promise.race([p, deadline]);
-  const sleep = (ms: number): Promise<void> => new Promise((r) => sleeps.add(setTimeout(r, ms)));
+  // +1 ms: a timer may fire a hair early by the wall clock, and a Retry-After must really have passed.
+  const sleep = (ms: number): Promise<void> => new Promise((r) => sleeps.add(setTimeout(r, ms + 1)));
   const record = (a: Alert, channel: ChannelId, attempts: number, error?: string): void => {
     outcomes.push({ accountId: a.accountId, level: a.level, channel, ok: error === undefined, attempts, ...(error !== undefined ? { error } : {}) });
   };
