@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ChannelConfigError, ChannelDescriptor, ChannelField, ChannelId } from '../core/alerts/channels';
 import type { Alert } from '../core/alerts/message';
 import type { DeliveryOptions, DeliveryReport } from '../core/alerts/delivery';
+import { guarded } from './commands';
 import { engine } from './engineLoader';
 import type { Log } from './log';
 import { settings } from './settings';
@@ -340,20 +341,6 @@ export class AlertChannels implements vscode.Disposable {
     // Deliveries still running lose their connections; nothing more is sent.
     for (const close of [...this.closers]) void close().catch(() => undefined);
   }
-}
-
-/** Runs a command body; an unexpected failure becomes one actionable message. */
-function guarded<R>(log: Log, name: string, fn: () => Promise<R>): () => Promise<R | undefined> {
-  return async () => {
-    try {
-      return await fn();
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      log.error(`${name} failed: ${msg}`);
-      void ui().showErrorMessage(`LLM Balance: ${name} failed — ${msg}`, 'Show Log').then((p) => (p ? log.show() : undefined));
-      return undefined;
-    }
-  };
 }
 
 /** "Configure Alert Channels" and "Send Test Alert"; the returned channels take the Notifier's alerts. */
