@@ -263,7 +263,7 @@ export class AlertChannels implements vscode.Disposable {
         void ui().showInformationMessage(`LLM Balance: ${info.name} alerts ${what}.`);
         return id;
       }
-      if (a.action === 'on') return (await this.turnOn(id)) ? id : undefined;
+      if (a.action === 'on') return (await this.turnOn(id)) && id;
     }
     return (await this.setUp(id, s.stored)) ? id : undefined;
   }
@@ -320,19 +320,14 @@ export class AlertChannels implements vscode.Disposable {
 
     if (newSecret) await this.secrets.store(id, newSecret);
     for (const f of d.fields) if (f.setting && f.prompt) await setSetting(f.setting, values[f.env] || undefined);
-    await setSetting(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${d.name} is on: ${description}.`);
-    void ui()
-      .showInformationMessage(`LLM Balance: ${d.name} alerts are on — ${description}.`, 'Send Test Alert')
-      .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
-    return true;
+    return this.turnOn(id, description);
   }
 
-  private async turnOn(id: ChannelId): Promise<boolean> {
+  private async turnOn(id: ChannelId, description?: string): Promise<true> {
     await setSetting(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${nameOf(id)} is on.`);
+    this.log.info(`Alert channel ${nameOf(id)} is on${description ? `: ${description}` : ''}.`);
     void ui()
-      .showInformationMessage(`LLM Balance: ${nameOf(id)} alerts are on.`, 'Send Test Alert')
+      .showInformationMessage(`LLM Balance: ${nameOf(id)} alerts are on${description ? ` — ${description}` : ''}.`, 'Send Test Alert')
       .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
     return true;
   }
