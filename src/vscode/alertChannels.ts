@@ -159,7 +159,7 @@ export class AlertChannels implements vscode.Disposable {
     }
   }
 
-  /** Builds the channels that are on, queues the alerts on all of them and waits (bounded). */
+  /** Builds the channels that are on, sends the alerts to all of them and waits (bounded). */
   private async send(alerts: readonly Alert[], over: DeliveryOptions): Promise<SendResult> {
     const values: Record<string, string> = {};
     const problems: ChannelConfigError[] = [];
