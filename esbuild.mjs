@@ -20,7 +20,7 @@ const bundles = [
   },
   {
     // nodemailer, required by the CLI and the engine only when an e-mail is sent.
-    entryPoints: { mailer: 'src/core/alerts/mailer.ts' },
+    entryPoints: { mailer: 'src/core/alerts/channels/mailer.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

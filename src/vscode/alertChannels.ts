@@ -5,9 +5,10 @@
 // channel repeats nothing the VS Code notification does not. Every delivery builds the channels
 // from the current settings; a failing channel is logged and holds up nothing else.
 import * as vscode from 'vscode';
-import type { ChannelConfigError, ChannelId, ChannelsConfig } from '../core/alerts/channels';
+import type { ChannelConfigError, ChannelDescriptor, ChannelField, ChannelId } from '../core/alerts/channels';
 import type { Alert } from '../core/alerts/message';
-import type { DeliveryReport, QueueOptions } from '../core/alerts/queue';
+import type { DeliveryOptions, DeliveryReport } from '../core/alerts/delivery';
+import { guarded } from './commands';
 import { engine } from './engineLoader';
 import type { Log } from './log';
 import { settings } from './settings';
@@ -16,79 +17,31 @@ import { ui } from './ui';
 export const CONFIGURE_CHANNELS_COMMAND = 'llmBalance.configureChannels';
 export const SEND_TEST_ALERT_COMMAND = 'llmBalance.sendTestAlert';
 
-interface ChannelInfo {
-  name: string;
-  /** The SecretStorage key of the channel's secret. */
-  secretKey: string;
-  /** What the secret is called in prompts. */
-  secretName: string;
-  detail: string;
-}
+const descriptors = (): readonly ChannelDescriptor[] => engine().CHANNELS;
+const descriptor = (id: ChannelId): ChannelDescriptor => descriptors().find((d) => d.id === id)!;
+const secretField = (d: ChannelDescriptor): ChannelField => d.fields.find((f) => f.secret)!;
+/** What the secret is called in prompts: "bot token", "webhook URL", "SMTP URL". */
+const secretName = (d: ChannelDescriptor): string => secretField(d).label.replace(/^the (Telegram |Slack |Discord )?/, '');
+const secretKey = (d: ChannelDescriptor): string => `llmBalance.channel.${d.id}.${{ telegram: 'botToken', slack: 'webhookUrl', discord: 'webhookUrl', webhook: 'url', email: 'smtpUrl' }[d.id]}`;
 
-const CHANNELS: Record<ChannelId, ChannelInfo> = {
-  telegram: { name: 'Telegram', secretKey: 'llmBalance.channel.telegram.botToken', secretName: 'bot token', detail: 'A message from your bot to a chat, group or channel' },
-  slack: { name: 'Slack', secretKey: 'llmBalance.channel.slack.webhookUrl', secretName: 'incoming webhook URL', detail: 'A message through a Slack incoming webhook' },
-  discord: { name: 'Discord', secretKey: 'llmBalance.channel.discord.webhookUrl', secretName: 'webhook URL', detail: 'A message through a Discord channel webhook' },
-  webhook: { name: 'Webhook', secretKey: 'llmBalance.channel.webhook.url', secretName: 'webhook URL', detail: 'A JSON POST to your own endpoint (event "llm-balance.alert", version 1)' },
-  email: { name: 'E-mail', secretKey: 'llmBalance.channel.email.smtpUrl', secretName: 'SMTP URL', detail: 'An e-mail sent through your SMTP server' },
-};
-const CHANNEL_IDS = Object.keys(CHANNELS) as ChannelId[];
-
-// The core names the CLI's environment variables in its messages; here they are settings or secrets.
-const WHERE: [RegExp, string][] = [
-  [/\bTELEGRAM_BOT_TOKEN\b/g, 'the Telegram bot token'],
-  [/\bTELEGRAM_CHAT_ID\b/g, 'llmBalance.channels.telegram.chatId'],
-  [/\bTELEGRAM_API_BASE\b/g, 'llmBalance.channels.telegram.apiBase'],
-  [/\bSLACK_WEBHOOK_URL\b/g, 'the Slack webhook URL'],
-  [/\bDISCORD_WEBHOOK_URL\b/g, 'the Discord webhook URL'],
-  [/\bWEBHOOK_URL\b/g, 'the webhook URL'],
-  [/\bSMTP_URL\b/g, 'the SMTP URL'],
-  [/\bALERT_EMAIL_TO\b/g, 'llmBalance.channels.email.to'],
-  [/\bALERT_EMAIL_FROM\b/g, 'llmBalance.channels.email.from'],
-];
-
+/** The core names the CLI's environment variables in its messages; here they are settings or secrets. */
 function inExtensionTerms(message: string): string {
-  return WHERE.reduce((m, [re, to]) => m.replace(re, to), message);
+  return descriptors().flatMap((d) => d.fields).reduce((m, f) => m.replace(new RegExp(`\\b${f.env}\\b`, 'g'), f.label), message);
 }
-
-// ---- settings (the non-secret parts) ----
 
 function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('llmBalance.channels');
 }
 
-function text(key: string): string {
-  const v = cfg().get<unknown>(key);
-  return typeof v === 'string' ? v.trim() : '';
-}
+const enabled = (id: ChannelId): boolean => cfg().get<unknown>(`${id}.enabled`) === true;
+const setSetting = (key: string, value: unknown): Thenable<void> => cfg().update(key, value, vscode.ConfigurationTarget.Global);
 
-const channelSettings = {
-  enabled: (id: ChannelId): boolean => cfg().get<unknown>(`${id}.enabled`) === true,
-  telegramChatId: (): string => text('telegram.chatId'),
-  telegramApiBase: (): string => text('telegram.apiBase'),
-  emailTo: (): string => text('email.to'),
-  emailFrom: (): string => text('email.from'),
-  async set(key: string, value: unknown): Promise<void> {
-    await cfg().update(key, value, vscode.ConfigurationTarget.Global);
-  },
-};
-
-// ---- secrets ----
-
-/** The pieces of a secret that could show up in a message on their own. */
-function secretParts(secret: string): string[] {
-  const out = [secret];
-  const afterColon = /^\d+:(.+)$/.exec(secret)?.[1];
-  if (afterColon) out.push(afterColon);
-  try {
-    const u = new URL(secret);
-    if (u.password) out.push(u.password, decodeURIComponent(u.password));
-    if (u.pathname.length > 1) out.push(u.pathname, u.pathname.replace(/^\/+/, ''));
-    const last = u.pathname.split('/').filter(Boolean).pop();
-    if (last) out.push(last);
-    if (u.search) out.push(u.search);
-  } catch {
-    /* not a URL (a bot token) */
+/** A channel's saved settings, by variable name. */
+function savedValues(d: ChannelDescriptor): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of d.fields) {
+    const v = f.setting ? cfg().get<unknown>(f.setting) : undefined;
+    if (typeof v === 'string' && v.trim()) out[f.env] = v.trim();
   }
   return out;
 }
@@ -98,110 +51,40 @@ class ChannelSecrets {
   constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {}
 
   async get(id: ChannelId): Promise<string | undefined> {
-    const v = (await this.secrets.get(CHANNELS[id].secretKey))?.trim();
-    if (!v) return undefined;
-    this.protect(v);
-    return v;
+    const v = (await this.secrets.get(secretKey(descriptor(id))))?.trim();
+    if (v) this.protect(v);
+    return v || undefined;
   }
 
   async store(id: ChannelId, value: string): Promise<void> {
     this.protect(value);
-    await this.secrets.store(CHANNELS[id].secretKey, value);
+    await this.secrets.store(secretKey(descriptor(id)), value);
   }
 
   async delete(id: ChannelId): Promise<void> {
-    await this.secrets.delete(CHANNELS[id].secretKey);
+    await this.secrets.delete(secretKey(descriptor(id)));
   }
 
-  private protect(secret: string): void {
-    for (const s of secretParts(secret)) this.log.addSecret(s);
+  protect(secret: string): void {
+    for (const s of engine().secretPieces(secret)) this.log.addSecret(s);
   }
 }
 
-/** The non-secret parts of a channel: as saved in the settings, or as just typed in. */
-interface ChannelValues {
-  chatId: string;
-  to: string;
-  from: string;
-}
-
-function savedValues(): ChannelValues {
-  return { chatId: channelSettings.telegramChatId(), to: channelSettings.emailTo(), from: channelSettings.emailFrom() };
-}
-
-/** Adds one channel to the config createChannels takes. */
-function addToConfig(c: ChannelsConfig, id: ChannelId, secret: string, v: ChannelValues): void {
-  switch (id) {
-    case 'telegram': {
-      c.telegram = { botToken: secret, chatId: v.chatId };
-      const base = channelSettings.telegramApiBase();
-      if (base) c.telegram.apiBase = base;
-      break;
+/** The wizard's check of one typed value: the field's own validator, then the typo guard for a pasted URL. */
+function fieldProblem(f: ChannelField, v: string, d: ChannelDescriptor, keepStored: boolean): string | undefined {
+  if (!v) return f.optional || keepStored ? undefined : `Paste ${f.label}.`;
+  const problem = f.validate?.(v);
+  if (problem) return `This ${problem}`;
+  const host = (() => {
+    try {
+      return new URL(v).hostname.toLowerCase();
+    } catch {
+      return '';
     }
-    case 'slack':
-      c.slackWebhookUrl = secret;
-      break;
-    case 'discord':
-      c.discordWebhookUrl = secret;
-      break;
-    case 'webhook':
-      c.webhookUrl = secret;
-      break;
-    case 'email':
-      c.email = { smtpUrl: secret, to: v.to };
-      if (v.from) c.email.from = v.from;
-      break;
-  }
-}
-
-// ---- validation of what is typed in ----
-
-const TELEGRAM_TOKEN = /^\d+:[A-Za-z0-9_-]+$/;
-const TELEGRAM_CHAT = /^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/;
-const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+$/;
-
-/** The hosts Slack and Discord hand out webhook URLs on; a typo there is caught now, not at the first alert. */
-const WEBHOOK_HOSTS: Partial<Record<ChannelId, { hosts: RegExp; name: string }>> = {
-  slack: { hosts: /^hooks\.slack\.com$/, name: 'hooks.slack.com' },
-  discord: { hosts: /^((canary|ptb)\.)?discord(app)?\.com$/, name: 'discord.com' },
-};
-
-/** Never quotes the value back whole: its path is a secret. */
-export function webhookUrlProblem(v: string, id: ChannelId = 'webhook'): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return 'Paste the whole URL, starting with https://.';
-  }
-  if (u.username || u.password) return 'The URL must not carry a user name or password.';
-  if (engine().checkUrlPolicy(u.toString())) return 'The URL must start with https:// (http:// only for localhost).';
-  const known = WEBHOOK_HOSTS[id];
-  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname);
-  if (known && !loopback && !known.hosts.test(u.hostname.toLowerCase())) return `A ${CHANNELS[id].name} webhook URL is on ${known.name}, not ${u.hostname}.`;
+  })();
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
+  if (f.expectHost && !loopback && !f.expectHost.hosts.test(host)) return `A ${d.name} webhook URL is on ${f.expectHost.name}, not ${host}.`;
   return undefined;
-}
-
-function smtpUrlProblem(v: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return 'Expected smtp://user:password@host:587 or smtps://user:password@host:465.';
-  }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return 'The URL must start with smtp:// (STARTTLS) or smtps:// (TLS).';
-  if (!u.hostname) return 'The URL has no host.';
-  return undefined;
-}
-
-function addressesProblem(v: string): string | undefined {
-  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
-  return list.length > 0 && list.every((a) => ADDRESS.test(a)) ? undefined : 'One e-mail address or several, comma-separated.';
-}
-
-function fromProblem(v: string): string | undefined {
-  if (!v) return undefined;
-  return ADDRESS.test(v) || /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/.test(v) ? undefined : 'An address: "alerts@example.com" or "LLM Balance <alerts@example.com>".';
 }
 
 // ---- the test alert ----
@@ -237,9 +120,11 @@ interface ChannelItem extends vscode.QuickPickItem {
   id: ChannelId;
 }
 
+const nameOf = (id: ChannelId): string => descriptor(id).name;
+
 export class AlertChannels implements vscode.Disposable {
-  /** Delivery queue settings (the tests shorten the backoff). */
-  queueOptions: QueueOptions = {};
+  /** Delivery settings (the tests shorten the backoff). */
+  deliveryOptions: DeliveryOptions = {};
   private readonly secrets: ChannelSecrets;
   private readonly running = new Set<Promise<void>>();
   private readonly closers = new Set<() => Promise<void>>();
@@ -250,7 +135,7 @@ export class AlertChannels implements vscode.Disposable {
 
   /** Sends alerts to every channel that is on. Never rejects: failures go to the log. */
   deliver(alerts: readonly Alert[]): Promise<void> {
-    if (alerts.length === 0 || !CHANNEL_IDS.some((id) => channelSettings.enabled(id))) return Promise.resolve();
+    if (alerts.length === 0 || !descriptors().some((d) => enabled(d.id))) return Promise.resolve();
     const p = this.deliverNow(alerts).finally(() => this.running.delete(p));
     this.running.add(p);
     return p;
@@ -264,26 +149,25 @@ export class AlertChannels implements vscode.Disposable {
   private async deliverNow(alerts: readonly Alert[]): Promise<void> {
     try {
       const r = await this.send(alerts, {});
-      for (const p of r.problems) this.log.warn(`Alert channel ${CHANNELS[p.channel].name} skipped: ${inExtensionTerms(p.message)}`);
+      for (const p of r.problems) this.log.warn(`Alert channel ${nameOf(p.channel)} skipped: ${inExtensionTerms(p.message)}`);
       for (const o of r.report.outcomes) {
-        if (o.ok) this.log.info(`Alert sent to ${CHANNELS[o.channel].name}: ${o.accountId} (${o.level}).`);
-        else this.log.error(`Alert to ${CHANNELS[o.channel].name} failed for ${o.accountId} (${o.level}): ${inExtensionTerms(o.error ?? 'not delivered')}`);
+        if (o.ok) this.log.info(`Alert sent to ${nameOf(o.channel)}: ${o.accountId} (${o.level}).`);
+        else this.log.error(`Alert to ${nameOf(o.channel)} failed for ${o.accountId} (${o.level}): ${inExtensionTerms(o.error ?? 'not delivered')}`);
       }
     } catch (e) {
       this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  /** Builds the channels that are on, queues the alerts on all of them and waits (bounded). */
-  private async send(alerts: readonly Alert[], over: QueueOptions & { timeoutMs?: number }): Promise<SendResult> {
-    const config: ChannelsConfig = {};
+  /** Builds the channels that are on, sends the alerts to all of them and waits (bounded). */
+  private async send(alerts: readonly Alert[], over: DeliveryOptions): Promise<SendResult> {
+    const values: Record<string, string> = {};
     const problems: ChannelConfigError[] = [];
-    const values = savedValues();
-    for (const id of CHANNEL_IDS) {
-      if (!channelSettings.enabled(id)) continue;
-      const secret = await this.secrets.get(id);
-      if (secret) addToConfig(config, id, secret, values);
-      else problems.push({ channel: id, variable: CHANNELS[id].secretKey, message: `it is on, but no ${CHANNELS[id].secretName} is stored on this machine; run "LLM Balance: Configure Alert Channels".` });
+    for (const d of descriptors()) {
+      if (!enabled(d.id)) continue;
+      const secret = await this.secrets.get(d.id);
+      if (secret) Object.assign(values, savedValues(d), { [secretField(d).env]: secret });
+      else problems.push({ channel: d.id, variable: secretKey(d), message: `it is on, but no ${secretName(d)} is stored on this machine; run "LLM Balance: Configure Alert Channels".` });
     }
     const E = engine();
     const proxy = settings.proxy();
@@ -291,7 +175,7 @@ export class AlertChannels implements vscode.Disposable {
     const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs, strictSSL: proxy.strictSSL };
     if (proxy.proxy) httpOpts.proxy = proxy.proxy;
     const http = new E.HttpClient(httpOpts);
-    const set = E.createChannels(config, { http, timeoutMs });
+    const set = E.createChannels(values, { http, timeoutMs });
     const close = async (): Promise<void> => {
       this.closers.delete(close);
       await set.close();
@@ -301,7 +185,7 @@ export class AlertChannels implements vscode.Disposable {
     try {
       problems.push(...set.errors);
       const report = await E.deliverAlerts(alerts, set.channels, {
-        ...this.queueOptions,
+        ...this.deliveryOptions,
         ...over,
         timeoutMs: over.timeoutMs ?? 60_000,
         log: (line) => this.log.info(`Alert channels: ${inExtensionTerms(line)}`),
@@ -315,7 +199,7 @@ export class AlertChannels implements vscode.Disposable {
   // ---- "Send Test Alert" ----
 
   async sendTestAlert(): Promise<{ delivered: ChannelId[]; failed: { channel: ChannelId; error: string }[] }> {
-    const on = CHANNEL_IDS.filter((id) => channelSettings.enabled(id));
+    const on = descriptors().filter((d) => enabled(d.id));
     if (on.length === 0) {
       const pick = await ui().showInformationMessage('LLM Balance: no alert channel is on.', 'Configure Alert Channels');
       if (pick) await vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
@@ -333,11 +217,11 @@ export class AlertChannels implements vscode.Disposable {
       if (o.ok) delivered.push(o.channel);
       else failed.push({ channel: o.channel, error: inExtensionTerms(o.error ?? 'not delivered') });
     }
-    const order = (id: ChannelId): number => CHANNEL_IDS.indexOf(id);
+    const order = (id: ChannelId): number => descriptors().findIndex((d) => d.id === id);
     delivered.sort((a, b) => order(a) - order(b));
     failed.sort((a, b) => order(a.channel) - order(b.channel));
-    for (const id of delivered) this.log.info(`Test alert delivered to ${CHANNELS[id].name}.`);
-    for (const f of failed) this.log.error(`Test alert to ${CHANNELS[f.channel].name} failed: ${f.error}`);
+    for (const id of delivered) this.log.info(`Test alert delivered to ${nameOf(id)}.`);
+    for (const f of failed) this.log.error(`Test alert to ${nameOf(f.channel)} failed: ${f.error}`);
     const parts: string[] = [];
     if (delivered.length) parts.push(`delivered to ${delivered.join(', ')}`);
     if (failed.length) parts.push(`failed: ${failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')}`);
@@ -357,13 +241,13 @@ export class AlertChannels implements vscode.Disposable {
 
   /** Returns the channel that was changed, if any. */
   async configure(): Promise<ChannelId | undefined> {
-    const state = await Promise.all(CHANNEL_IDS.map(async (id) => ({ id, on: channelSettings.enabled(id), stored: (await this.secrets.get(id)) !== undefined })));
-    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: CHANNELS[s.id].name, description: this.stateText(s.id, s.on, s.stored), detail: CHANNELS[s.id].detail }));
+    const state = await Promise.all(descriptors().map(async (d) => ({ id: d.id, on: enabled(d.id), stored: (await this.secrets.get(d.id)) !== undefined })));
+    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: nameOf(s.id), description: this.stateText(s.id, s.on, s.stored), detail: descriptor(s.id).detail }));
     const picked = await ui().showQuickPick(items, { title: 'Configure Alert Channels', placeHolder: 'Alerts go to VS Code and to every channel that is on. Which channel?', ignoreFocusOut: true });
     if (!picked) return undefined;
     const id = picked.id;
     const s = state.find((x) => x.id === id)!;
-    const info = CHANNELS[id];
+    const info = { name: nameOf(id), secretName: secretName(descriptor(id)) };
     if (s.on || s.stored) {
       const actions: ActionItem[] = [{ action: 'change', label: 'Change', description: `the ${info.secretName} and settings` }];
       if (s.on) actions.push({ action: 'off', label: 'Turn Off', description: 'keep the stored secret' });
@@ -373,126 +257,77 @@ export class AlertChannels implements vscode.Disposable {
       if (!a) return undefined;
       if (a.action === 'off' || a.action === 'remove') {
         if (a.action === 'remove') await this.secrets.delete(id);
-        await channelSettings.set(`${id}.enabled`, undefined);
+        await setSetting(`${id}.enabled`, undefined);
         const what = a.action === 'remove' ? `removed (the ${info.secretName} was deleted from secret storage)` : 'off';
         this.log.info(`Alert channel ${info.name} ${what}.`);
         void ui().showInformationMessage(`LLM Balance: ${info.name} alerts ${what}.`);
         return id;
       }
-      if (a.action === 'on') return (await this.turnOn(id)) ? id : undefined;
+      if (a.action === 'on') return (await this.turnOn(id)) && id;
     }
     return (await this.setUp(id, s.stored)) ? id : undefined;
   }
 
   private stateText(id: ChannelId, on: boolean, stored: boolean): string {
-    const secret = CHANNELS[id].secretName;
-    const v = savedValues();
-    const where = id === 'telegram' && v.chatId ? ` — chat ${v.chatId}` : id === 'email' && v.to ? ` — to ${v.to}` : '';
+    const secret = secretName(descriptor(id));
+    const v = savedValues(descriptor(id));
+    const where = v.TELEGRAM_CHAT_ID ? ` — chat ${v.TELEGRAM_CHAT_ID}` : v.ALERT_EMAIL_TO ? ` — to ${v.ALERT_EMAIL_TO}` : '';
     if (on && stored) return `on${where}`;
     if (on) return `on, but no ${secret} is stored on this machine`;
     if (stored) return `off (${secret} stored)`;
     return 'not set up';
   }
 
-  /** Asks the secret (and the channel's settings), checks them, then stores and turns the channel on. */
+  /** Asks every field the channel has a question for, checks them, then stores and turns the channel on. */
   private async setUp(id: ChannelId, stored: boolean): Promise<boolean> {
-    const info = CHANNELS[id];
-    const title = (step: string) => `Configure Alert Channels: ${info.name} — ${step}`;
-    const keep = stored ? ` Leave empty to keep the stored ${info.secretName}.` : '';
-    const secretPrompt: Record<ChannelId, string> = {
-      telegram: 'Paste the bot token from @BotFather (123456789:AA…).',
-      slack: 'Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).',
-      discord: 'Paste the Discord webhook URL (https://discord.com/api/webhooks/…).',
-      webhook: 'Paste the URL that receives the alerts as a JSON POST (https://…).',
-      email: 'Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.',
-    };
-    const check = (v: string): string | undefined => {
-      if (!v) return stored ? undefined : `Paste the ${info.secretName}.`;
-      if (id === 'telegram') return TELEGRAM_TOKEN.test(v) ? undefined : 'A bot token is digits, ":", then letters, digits, "_" or "-".';
-      if (id === 'email') return smtpUrlProblem(v);
-      return webhookUrlProblem(v, id);
-    };
-    const typed = await ui().showInputBox({
-      title: title(info.secretName),
-      prompt: `${secretPrompt[id]} It is stored in VS Code's secret storage, never in settings.${keep}`,
-      // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
-      // (only its path is secret). Tokens and SMTP passwords stay masked.
-      password: id === 'telegram' || id === 'email',
-      ignoreFocusOut: true,
-      validateInput: (v) => check(v.trim()),
-    });
-    if (typed === undefined) return false;
-    const newSecret = typed.trim() || undefined;
-    if (newSecret) for (const s of secretParts(newSecret)) this.log.addSecret(s);
-    const secret = newSecret ?? (await this.secrets.get(id));
-    if (!secret) return false;
-
-    const values = savedValues();
-    if (id === 'telegram') {
-      const chat = (await ui().showInputBox({
-        title: title('chat id'),
-        prompt: 'The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.',
-        value: values.chatId,
+    const d = descriptor(id);
+    const values = savedValues(d);
+    let newSecret: string | undefined;
+    for (const f of d.fields.filter((x) => x.prompt)) {
+      const keep = f.secret && stored;
+      const typed = (await ui().showInputBox({
+        title: `Configure Alert Channels: ${d.name} — ${f.secret ? secretName(d) : (f.setting ?? '').split('.').pop()}`,
+        prompt: f.secret ? `${f.prompt} It is stored in VS Code's secret storage, never in settings.${keep ? ` Leave empty to keep the stored ${secretName(d)}.` : ''}` : f.prompt,
+        ...(f.secret ? {} : { value: values[f.env] ?? '' }),
+        // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
+        // (only its path is secret). Tokens and SMTP passwords stay masked.
+        password: f.masked === true,
         ignoreFocusOut: true,
-        validateInput: (v) => (TELEGRAM_CHAT.test(v.trim()) ? undefined : 'A numeric chat id (e.g. -1001234567890) or @channelname.'),
+        validateInput: (v) => fieldProblem(f, v.trim(), d, !!keep),
       }))?.trim();
-      if (!chat) return false;
-      values.chatId = chat;
-    }
-    if (id === 'email') {
-      const to = (await ui().showInputBox({
-        title: title('to'),
-        prompt: 'Who gets the alerts: one address or several, comma-separated.',
-        value: values.to,
-        ignoreFocusOut: true,
-        validateInput: (v) => addressesProblem(v),
-      }))?.trim();
-      if (!to) return false;
-      const from = (await ui().showInputBox({
-        title: title('from'),
-        prompt: 'The sender address. Leave empty to send as the SMTP user.',
-        value: values.from,
-        ignoreFocusOut: true,
-        validateInput: (v) => fromProblem(v.trim()),
-      }))?.trim();
-      if (from === undefined) return false;
-      values.to = to;
-      values.from = from;
+      if (typed === undefined || (!typed && !f.optional && !keep)) return false;
+      if (f.secret) {
+        newSecret = typed || undefined;
+        if (newSecret) this.secrets.protect(newSecret);
+        const secret = newSecret ?? (await this.secrets.get(id));
+        if (!secret) return false;
+        values[f.env] = secret;
+      } else if (typed) values[f.env] = typed;
+      else delete values[f.env];
     }
 
     // The core's own checks, on exactly what will be used, before anything is saved.
-    const config: ChannelsConfig = {};
-    addToConfig(config, id, secret, values);
-    const set = engine().createChannels(config);
+    const set = engine().createChannels(values);
     const description = set.channels[0]?.description;
     const problem = set.errors[0];
     await set.close();
     if (problem || !description) {
       const message = inExtensionTerms(problem?.message ?? 'the channel could not be set up');
-      this.log.warn(`Alert channel ${info.name} not saved: ${message}`);
-      void ui().showErrorMessage(`LLM Balance: ${info.name} alerts were not saved — ${message}`);
+      this.log.warn(`Alert channel ${d.name} not saved: ${message}`);
+      void ui().showErrorMessage(`LLM Balance: ${d.name} alerts were not saved — ${message}`);
       return false;
     }
 
     if (newSecret) await this.secrets.store(id, newSecret);
-    if (id === 'telegram') await channelSettings.set('telegram.chatId', values.chatId);
-    if (id === 'email') {
-      await channelSettings.set('email.to', values.to);
-      await channelSettings.set('email.from', values.from || undefined);
-    }
-    await channelSettings.set(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${info.name} is on: ${description}.`);
-    void ui()
-      .showInformationMessage(`LLM Balance: ${info.name} alerts are on — ${description}.`, 'Send Test Alert')
-      .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
-    return true;
+    for (const f of d.fields) if (f.setting && f.prompt) await setSetting(f.setting, values[f.env] || undefined);
+    return this.turnOn(id, description);
   }
 
-  private async turnOn(id: ChannelId): Promise<boolean> {
-    await channelSettings.set(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${CHANNELS[id].name} is on.`);
+  private async turnOn(id: ChannelId, description?: string): Promise<true> {
+    await setSetting(`${id}.enabled`, true);
+    this.log.info(`Alert channel ${nameOf(id)} is on${description ? `: ${description}` : ''}.`);
     void ui()
-      .showInformationMessage(`LLM Balance: ${CHANNELS[id].name} alerts are on.`, 'Send Test Alert')
+      .showInformationMessage(`LLM Balance: ${nameOf(id)} alerts are on${description ? ` — ${description}` : ''}.`, 'Send Test Alert')
       .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
     return true;
   }
@@ -501,20 +336,6 @@ export class AlertChannels implements vscode.Disposable {
     // Deliveries still running lose their connections; nothing more is sent.
     for (const close of [...this.closers]) void close().catch(() => undefined);
   }
-}
-
-/** Runs a command body; an unexpected failure becomes one actionable message. */
-function guarded<R>(log: Log, name: string, fn: () => Promise<R>): () => Promise<R | undefined> {
-  return async () => {
-    try {
-      return await fn();
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      log.error(`${name} failed: ${msg}`);
-      void ui().showErrorMessage(`LLM Balance: ${name} failed — ${msg}`, 'Show Log').then((p) => (p ? log.show() : undefined));
-      return undefined;
-    }
-  };
 }
 
 /** "Configure Alert Channels" and "Send Test Alert"; the returned channels take the Notifier's alerts. */

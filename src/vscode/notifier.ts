@@ -3,7 +3,6 @@
 // a moment later stays quiet.
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import type { Alert } from '../core/alerts/message';
 import type { BalanceResult } from '../core/model';
 import { engine } from './engineLoader';
 import type { Log } from './log';
@@ -11,7 +10,8 @@ import type { BalanceMonitor } from './monitor';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
 import { settings } from './settings';
-import type { NotifyLevel } from '../core/ledger';
+import type { DecidedAlert } from '../core/decideAlerts';
+import type { Alert } from '../core/alerts/message';
 
 const RANK: Record<ShownLevel, number> = { info: 0, warning: 1, critical: 2, error: 3 };
 
@@ -27,7 +27,6 @@ export const ALERTS_STARTED_KEY = 'llmBalance.alertsStarted';
 const READ_BACK_MS = 300;
 /** More accounts than this alerting in one check share one toast. */
 const GROUP_ABOVE = 2;
-const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
 export type ShownLevel = 'info' | 'warning' | 'critical' | 'error';
 
@@ -39,15 +38,8 @@ export interface ShownNotification {
   kind: 'level' | 'step' | 'spike';
 }
 
-interface Pending {
-  r: BalanceResult;
-  kind: ShownNotification['kind'];
-  level: ShownLevel;
-  claim: NotifyLevel | `step.${number}` | 'spike';
+interface Pending extends DecidedAlert {
   token: string;
-  /** Level alerts only: the alert for the external channels. */
-  alert?: Alert;
-  message: string;
   /** One line in a grouped toast. */
   brief: string;
 }
@@ -69,24 +61,26 @@ export class Notifier {
   async handle(results: readonly BalanceResult[]): Promise<void> {
     await this.promptKeyMissing(results.filter(isKeyMissing));
     const ledger = this.monitor.ledger;
-    const token = () => `${this.monitor.windowId}:${randomUUID()}`;
-    const pending: Pending[] = [];
     const checked = results.filter((r) => !isKeyMissing(r));
-    for (const r of checked) {
-      const d = await ledger.observe(r);
-      if (!d.notify || !d.level) continue;
-      const m = this.monitor.accounts.find((x) => x.account.id === r.accountId);
-      const th = this.monitor.thresholds ? engine().alertThreshold(r, m?.account ?? {}, this.monitor.thresholds) : { threshold: null };
-      const billingUrl = this.monitor.billingUrl(r.accountId);
-      const alert = engine().buildAlert(r, { ...th, cooldownHours: settings.notificationCooldownHours(), ...(billingUrl ? { billingUrl } : {}) });
-      if (!alert) continue;
-      const p: Pending = { r, kind: 'level', level: d.level, claim: d.level, token: token(), alert, message: alert.message, brief: briefOf(alert.message) };
-      await ledger.record(r.accountId, d.level);
-      await ledger.claim(r.accountId, p.claim, p.token);
+    const decided = await engine().decideAlerts(checked, {
+      ledger,
+      rules: this.monitor.alertRules,
+      thresholds: this.monitor.thresholds,
+      account: (id) => this.monitor.accounts.find((x) => x.account.id === id)?.account,
+      cooldownHours: settings.notificationCooldownHours(),
+      extras: (r) => {
+        const billingUrl = this.monitor.billingUrl(r.accountId);
+        return billingUrl ? { billingUrl } : {};
+      },
+      history: () => this.monitor.history(),
+      warn: (m) => this.log.warn(m),
+    });
+    const pending: Pending[] = [];
+    for (const d of decided) {
+      const p: Pending = { ...d, token: `${this.monitor.windowId}:${randomUUID()}`, brief: briefOf(d.message) };
+      await ledger.claim(d.r.accountId, p.claim, p.token);
       pending.push(p);
     }
-    pending.push(...(await this.budgetSteps(checked, pending)));
-    pending.push(...(await this.spikes(checked)));
     const firstCheck = this.store.get(ALERTS_STARTED_KEY) === undefined;
     if (checked.length) await this.store.update(ALERTS_STARTED_KEY, new Date().toISOString());
     if (pending.length === 0) return;
@@ -114,56 +108,6 @@ export class Notifier {
     const fail = (e: unknown) => this.log.error(`Notification action failed: ${e instanceof Error ? e.message : String(e)}`);
     if (accounts.length > GROUP_ABOVE || (firstCheck && accounts.length > 1)) this.showGroup(due, accounts).catch(fail);
     else for (const p of due) this.show(p).catch(fail);
-  }
-
-  /** Budget steps newly reached in their window; a step goes unannounced when a level alert for the account already speaks. */
-  private async budgetSteps(results: readonly BalanceResult[], levelAlerts: readonly Pending[]): Promise<Pending[]> {
-    const steps = this.monitor.alertRules.budgetSteps;
-    if (steps.length === 0) return [];
-    const E = engine();
-    const out: Pending[] = [];
-    for (const r of results) {
-      const u = E.budgetUsage(r);
-      if (!u) continue;
-      const reached = E.crossedSteps(u, steps);
-      if (reached.length === 0) continue;
-      const d = await this.monitor.ledger.decideSteps(r.accountId, u.window, reached);
-      if (d.unrecorded.length) await this.monitor.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
-      if (d.notify === undefined || levelAlerts.some((p) => p.r.accountId === r.accountId)) continue;
-      const level = E.stepLevel(r);
-      const message = E.stepMessage(r.label, d.notify, u, level);
-      const p: Pending = { r, kind: 'step', level, claim: `step.${d.notify}`, token: `${this.monitor.windowId}:${randomUUID()}`, message, brief: briefOf(message) };
-      await this.monitor.ledger.claim(r.accountId, p.claim, p.token);
-      out.push(p);
-    }
-    return out;
-  }
-
-  /** Spend spikes from the history, once per cooldown per account. */
-  private async spikes(results: readonly BalanceResult[]): Promise<Pending[]> {
-    const rule = this.monitor.alertRules.spendSpike;
-    const E = engine();
-    const due = results.filter((r) => E.spikeJudgeable(r) && this.monitor.ledger.spikeDue(r.accountId));
-    if (due.length === 0) return [];
-    const now = Date.now();
-    let history;
-    try {
-      history = await this.monitor.history();
-    } catch (e) {
-      this.log.warn(`No spend-spike check: ${e instanceof Error ? e.message : String(e)}`);
-      return [];
-    }
-    const out: Pending[] = [];
-    for (const r of due) {
-      const spike = E.detectSpike(history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, rule);
-      if (!spike) continue;
-      const message = E.spikeMessage(r.label, spike);
-      const p: Pending = { r, kind: 'spike', level: 'warning', claim: 'spike', token: `${this.monitor.windowId}:${randomUUID()}`, message, brief: briefOf(message) };
-      await this.monitor.ledger.recordSpike(r.accountId);
-      await this.monitor.ledger.claim(r.accountId, p.claim, p.token);
-      out.push(p);
-    }
-    return out;
   }
 
   private async show(p: Pending): Promise<void> {

@@ -62,7 +62,7 @@ describe('alert channels', function () {
     await Promise.all([telegram.start(), hook.start(), smtp.start()]);
     t = await api();
     // A failing channel gives up after two quick tries instead of seconds of backoff.
-    t.channels.queueOptions = { baseBackoffMs: 20, maxAttempts: 2 };
+    t.channels.deliveryOptions = { baseBackoffMs: 20, maxAttempts: 2 };
     await setSetting('channels.telegram.apiBase', telegram.url);
   });
   beforeEach(async () => {
@@ -82,7 +82,7 @@ describe('alert channels', function () {
     for (const key of CHANNEL_SETTINGS) await setSetting(`channels.${key}`, undefined);
     await setSetting('accounts', undefined);
     await t.keys.delete('or');
-    t.channels.queueOptions = {};
+    t.channels.deliveryOptions = {};
     await Promise.all([telegram.stop(), hook.stop(), smtp.stop()]);
   });
 

@@ -261,12 +261,7 @@ function slackLink(url: string | undefined, text: string): string {
   return `<${u}|${escapeSlack(text)}>`;
 }
 
-export interface SlackPayload {
-  text: string;
-  blocks: object[];
-}
-
-export function formatSlack(a: Alert): SlackPayload {
+export function formatSlack(a: Alert) {
   const c = alertContent(a);
   const steps = c.steps.map((s, i) => `${i + 1}. ${escapeSlack(s.text)}${s.url ? `: ${slackLink(s.url, s.url)}` : ''}`).join('\n');
   return {
@@ -291,13 +286,7 @@ export function escapeDiscord(s: string): string {
 
 const COLOR: Record<AlertLevel, number> = { warning: 0xfb8c00, critical: 0xe53935, error: 0xb71c1c };
 
-export interface DiscordPayload {
-  content: string;
-  embeds: object[];
-  allowed_mentions: { parse: string[] };
-}
-
-export function formatDiscord(a: Alert): DiscordPayload {
+export function formatDiscord(a: Alert) {
   const c = alertContent(a);
   const steps = c.steps
     .map((s, i) => {
@@ -321,53 +310,11 @@ export function formatDiscord(a: Alert): DiscordPayload {
 
 // ---- generic webhook ----
 
-/**
- * The generic webhook payload (WEBHOOK_URL), version 1. Stable: fields are only ever added.
- *
- * ```json
- * {
- *   "event": "llm-balance.alert",
- *   "version": 1,
- *   "account": "openrouter",              // account id
- *   "label": "OpenRouter",
- *   "provider": "openrouter",
- *   "level": "critical",                  // "warning" | "critical" | "error"
- *   "errorKind": null,                    // null | "auth" | "insufficient_funds" | …
- *   "balance": 0.69,                      // null when unknown
- *   "currency": "USD",
- *   "threshold": 5,                       // null when none applies
- *   "subject": "CRITICAL: OpenRouter Balance Low",
- *   "message": "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00). Add funds to avoid interruption.",
- *   "billingUrl": "https://openrouter.ai/settings/credits",   // null when unknown
- *   "stale": false,
- *   "time": "2026-01-01T12:00:00.000Z",   // ISO time of the check
- *   "cooldownHours": 24
- * }
- * ```
- */
-export interface WebhookPayload {
-  event: 'llm-balance.alert';
-  version: 1;
-  account: string;
-  label: string;
-  provider: ProviderId;
-  level: AlertLevel;
-  errorKind: ErrorKind | null;
-  balance: number | null;
-  currency: string;
-  threshold: number | null;
-  subject: string;
-  message: string;
-  billingUrl: string | null;
-  stale: boolean;
-  time: string;
-  cooldownHours: number;
-}
-
-export function formatWebhook(a: Alert): WebhookPayload {
+/** The generic webhook payload (WEBHOOK_URL, README "Alert channels"), version 1. Stable: fields are only ever added. */
+export function formatWebhook(a: Alert) {
   return {
-    event: 'llm-balance.alert',
-    version: 1,
+    event: 'llm-balance.alert' as const,
+    version: 1 as const,
     account: a.accountId,
     label: a.label,
     provider: a.provider,

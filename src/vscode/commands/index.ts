@@ -21,7 +21,7 @@ export interface CommandDeps {
 }
 
 /** Runs a command body; an unexpected failure becomes one actionable message, not a silent rejection. */
-function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
   return async (...args: A) => {
     try {
       return await fn(...args);

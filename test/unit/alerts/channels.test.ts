@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FakeProviderServer, type FakeRequest } from '../../fake/server';
 import { channelsFromEnv, createChannels, DeliveryError, type Channel, type ChannelSet } from '../../../src/core/alerts/channels';
-import { DeliveryQueue, deliverAlerts } from '../../../src/core/alerts/queue';
+import { deliverAlerts } from '../../../src/core/alerts/delivery';
 import { formatSubject } from '../../../src/core/alerts/message';
 import { assertNoSecret } from '../helpers';
 import { BOT_TOKEN, CHAT_ID, FakeSmtp, FakeTelegram, sampleAlert } from './fakes';
@@ -69,7 +69,7 @@ describe('alert channels: configuration', () => {
     assert.match(byVar.TELEGRAM_CHAT_ID ?? '', /TELEGRAM_CHAT_ID is not set/);
     assert.match(byVar.SLACK_WEBHOOK_URL ?? '', /must be an https:\/\/ URL/);
     assert.match(byVar.DISCORD_WEBHOOK_URL ?? '', /not a valid URL/);
-    assert.match(byVar.ALERT_EMAIL_TO ?? '', /ALERT_EMAIL_TO must be/);
+    assert.match(byVar.ALERT_EMAIL_TO ?? '', /ALERT_EMAIL_TO is not set/);
     assertNoSecret(set.errors, BOT_TOKEN, 'SECRETSECRETSECRET', 'SECRETDISCORD', 'hunter2-password');
     await set.close();
   });
@@ -206,9 +206,7 @@ describe('alert channels: webhooks', () => {
     let discordCalls = 0;
     hooks.route('POST', '/discord' + SECRET_PATH, () => (++discordCalls === 1 ? { status: 429, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false } } : { status: 204 }));
     const set = channelsFromEnv({ WEBHOOK_URL: hooks.url + '/generic' + SECRET_PATH, DISCORD_WEBHOOK_URL: hooks.url + '/discord' + SECRET_PATH });
-    const q = new DeliveryQueue(set.channels, { baseBackoffMs: 20, maxAttempts: 3 });
-    q.enqueue(sampleAlert());
-    const report = await q.drain(5000);
+    const report = await deliverAlerts([sampleAlert()], set.channels, { baseBackoffMs: 20, maxAttempts: 3, timeoutMs: 5000 });
     await set.close();
     const generic = report.outcomes.find((o) => o.channel === 'webhook')!;
     assert.equal(generic.ok, false);
@@ -287,7 +285,7 @@ describe('alert channels: e-mail over a real SMTP server', () => {
   });
 
   it('an SMTP server that is down is a retryable failure', async () => {
-    const set = createChannels({ email: { smtpUrl: 'smtp://u:secret-pass-123@127.0.0.1:1', to: 'dev@example.com', from: 'a@example.com' } }, { timeoutMs: 2000 });
+    const set = createChannels({ SMTP_URL: 'smtp://u:secret-pass-123@127.0.0.1:1', ALERT_EMAIL_TO: 'dev@example.com', ALERT_EMAIL_FROM: 'a@example.com' }, { timeoutMs: 2000 });
     const e = await failure(only(set).send(sampleAlert()));
     await set.close();
     assert.equal(e.retryable, true);

@@ -1,0 +1,77 @@
+// External alert channels (SPEC §7, §11), one file each, registered here. A channel is on when
+// any of its values is set; each value is checked by its field, then the channel is built.
+import { HttpClient } from '../../http';
+import { redact } from '../../redact';
+import { discord } from './discord';
+import { email } from './email';
+import { secretPieces, type Channel, type ChannelConfigError, type ChannelDescriptor, type ChannelValues } from './shared';
+import { slack } from './slack';
+import { telegram } from './telegram';
+import { webhook } from './webhook';
+
+export * from './shared';
+export { DEFAULT_TELEGRAM_API_BASE } from './telegram';
+
+export const CHANNELS: readonly ChannelDescriptor[] = [telegram, slack, discord, webhook, email];
+
+export interface ChannelOptions {
+  /** Shared HTTP client; by default one is created (and closed by `ChannelSet.close`). */
+  http?: HttpClient;
+  /** Per-request / per-SMTP-stage time limit; default 10 s. */
+  timeoutMs?: number;
+  /** Environment for proxies when the HTTP client is created here. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ChannelSet {
+  channels: Channel[];
+  /** Channels that are configured wrongly, with what to fix. */
+  errors: ChannelConfigError[];
+  close(): Promise<void>;
+}
+
+/** The first thing wrong with a channel's values, named by variable; undefined when they can be used. */
+export function channelProblem(d: ChannelDescriptor, values: ChannelValues): ChannelConfigError | undefined {
+  for (const f of d.fields) {
+    const v = values[f.env];
+    const problem = v === undefined ? (f.optional ? undefined : 'is not set.') : f.validate?.(v);
+    if (problem) return { channel: d.id, variable: f.env, message: `${f.env} ${problem}` };
+  }
+  return undefined;
+}
+
+/** Builds the channels whose values are set (by variable name: the environment, or what the extension read). Never throws. */
+export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: ChannelOptions = {}): ChannelSet {
+  const values: Record<string, string> = {};
+  for (const f of CHANNELS.flatMap((d) => d.fields)) {
+    const v = raw[f.env]?.trim();
+    if (v) values[f.env] = v;
+  }
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  let ownHttp: HttpClient | undefined;
+  const ctx = { timeoutMs, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
+  const channels: Channel[] = [];
+  const errors: ChannelConfigError[] = [];
+  for (const d of CHANNELS) {
+    if (!d.fields.some((f) => !f.modifier && values[f.env] !== undefined)) continue;
+    const made = channelProblem(d, values) ?? d.create(values, ctx);
+    if ('send' in made) channels.push(made);
+    else errors.push(made);
+  }
+  // Whatever went wrong, no message may carry a secret.
+  const secrets = CHANNELS.flatMap((d) => d.fields.filter((f) => f.secret && values[f.env])).flatMap((f) => secretPieces(values[f.env]!));
+  for (const e of errors) e.message = redact(e.message, secrets);
+  return {
+    channels,
+    errors,
+    async close() {
+      await Promise.all(channels.map((c) => c.close?.()));
+      if (ownHttp) await ownHttp.close();
+    },
+  };
+}
+
+/** SPEC §11: channels from TELEGRAM_*, SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_*. */
+export function channelsFromEnv(env: NodeJS.ProcessEnv, opts: ChannelOptions = {}): ChannelSet {
+  return createChannels(env, { env, ...opts });
+}

@@ -1,0 +1,85 @@
+// Which results alert, at which level, with which text — for the CLI and the extension alike.
+// Level alerts follow the ledger (once per account, level and cooldown); budget steps are said
+// once per window unless a level alert for the account already speaks; spend spikes once per
+// cooldown. Every decision is recorded in the ledger here, before anyone shows or sends it.
+import { buildAlert, type Alert, type BuildAlertOptions } from './alerts/message';
+import type { AlertRules } from './alertRules';
+import { budgetUsage, crossedSteps, stepLevel, stepMessage } from './budgetSteps';
+import type { HistoryStore } from './history';
+import type { NotificationLedger, NotifyLevel } from './ledger';
+import type { Account, BalanceResult } from './model';
+import { detectSpike, spikeJudgeable, spikeMessage } from './spike';
+import { alertThreshold, type ThresholdSettings } from './thresholds';
+
+const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
+
+export interface DecidedAlert {
+  r: BalanceResult;
+  kind: 'level' | 'step' | 'spike';
+  level: NotifyLevel | 'info';
+  /** What the ledger's claim is about, for windows that decide at the same moment. */
+  claim: NotifyLevel | `step.${number}` | 'spike';
+  message: string;
+  /** Level alerts only: the alert for the external channels, and the ledger record it replaced. */
+  alert?: Alert;
+  previous?: unknown;
+}
+
+export interface AlertContext {
+  ledger: NotificationLedger;
+  rules: AlertRules;
+  /** Absent: no threshold is named in the alert. */
+  thresholds: ThresholdSettings | undefined;
+  account(accountId: string): Account | undefined;
+  cooldownHours: number;
+  /** Where to add funds, where the key lives. */
+  extras?(r: BalanceResult, account: Account | undefined): Pick<BuildAlertOptions, 'billingUrl' | 'keyLocation'>;
+  /** Read only when a spike may be due; a failure skips the spike check (told to `warn`). */
+  history(): Pick<HistoryStore, 'seriesView'> | Promise<Pick<HistoryStore, 'seriesView'>>;
+  warn?(message: string): void;
+  force?: boolean;
+  now?: number;
+}
+
+export async function decideAlerts(results: readonly BalanceResult[], c: AlertContext): Promise<DecidedAlert[]> {
+  const force = { force: c.force === true };
+  const out: DecidedAlert[] = [];
+  for (const r of results) {
+    const d = await c.ledger.observe(r, force);
+    if (!d.notify || !d.level) continue;
+    const account = c.account(r.accountId);
+    const threshold = c.thresholds ? alertThreshold(r, account ?? {}, c.thresholds) : { threshold: null };
+    const alert = buildAlert(r, { ...threshold, cooldownHours: c.cooldownHours, ...c.extras?.(r, account) });
+    if (!alert) continue;
+    out.push({ r, kind: 'level', level: d.level, claim: d.level, message: alert.message, alert, previous: c.ledger.rawRecord(r.accountId, d.level) });
+    await c.ledger.record(r.accountId, d.level);
+  }
+  const alerted = new Set(out.map((a) => a.r.accountId));
+  for (const r of c.rules.budgetSteps.length ? results : []) {
+    const u = budgetUsage(r);
+    const reached = u ? crossedSteps(u, c.rules.budgetSteps) : [];
+    if (!u || reached.length === 0) continue;
+    const d = await c.ledger.decideSteps(r.accountId, u.window, reached, force);
+    if (d.unrecorded.length) await c.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
+    if (d.notify === undefined || alerted.has(r.accountId)) continue;
+    const level = stepLevel(r);
+    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: stepMessage(r.label, d.notify, u, level) });
+  }
+  const due = results.filter((r) => spikeJudgeable(r) && c.ledger.spikeDue(r.accountId, force));
+  if (due.length === 0) return out;
+  let history: Pick<HistoryStore, 'seriesView'>;
+  try {
+    history = await c.history();
+  } catch (e) {
+    c.warn?.(`No spend-spike check: ${e instanceof Error ? e.message : String(e)}`);
+    return out;
+  }
+  const now = c.now ?? Date.now();
+  for (const r of due) {
+    const spike = detectSpike(history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, c.rules.spendSpike);
+    if (!spike) continue;
+    await c.ledger.recordSpike(r.accountId);
+    out.push({ r, kind: 'spike', level: 'warning', claim: 'spike', message: spikeMessage(r.label, spike) });
+  }
+  return out;
+}
