@@ -5,7 +5,7 @@ export { HttpClient, checkUrlPolicy } from './core/http';
 export { checkAccount } from './core/check';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
-export { expandTeamResults } from './core/providers/team';
+export { expandTeamResults, expandTeamChecks } from './core/providers/team';
 export { accountsFromEnv } from './core/envAccounts';
 export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';

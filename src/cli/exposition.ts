@@ -1,9 +1,9 @@
 // Metrics out of the CLI: timed checks, the exposition text, and node_exporter's textfile.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { BalanceEngine, CheckRunOptions } from '../core/engine';
+import type { BalanceEngine, CheckedResult, CheckRunOptions } from '../core/engine';
 import { renderMetrics, type ExpositionFormat, type MetricsInput } from '../core/metrics';
-import type { Account, BalanceResult } from '../core/model';
+import type { Account } from '../core/model';
 
 export const TEXTFILE_NAME = 'llm_balance.prom';
 
@@ -11,18 +11,17 @@ export const TEXTFILE_NAME = 'llm_balance.prom';
  * Checks every account, timing each. Only answers made by this call count as checks: a result
  * served from the cache gets no duration (it would claim a check that took no time).
  */
-export async function checkTimed(engine: BalanceEngine, accounts: readonly Account[], opts: CheckRunOptions): Promise<{ results: BalanceResult[]; durations: Map<string, number> }> {
+export async function checkTimed(engine: BalanceEngine, accounts: readonly Account[], opts: CheckRunOptions): Promise<{ checked: CheckedResult[]; durations: Map<string, number> }> {
   const durations = new Map<string, number>();
-  const results = await Promise.all(
+  const checked = await Promise.all(
     accounts.map(async (a) => {
-      const before = Date.now();
       const t0 = performance.now();
-      const r = await engine.checkOne(a, opts);
-      if (Date.parse(r.checkedAt) >= before - 1) durations.set(a.id, (performance.now() - t0) / 1000);
-      return r;
+      const c = await engine.checkOneReported(a, opts);
+      if (c.fresh) durations.set(a.id, (performance.now() - t0) / 1000);
+      return c;
     }),
   );
-  return { results, durations };
+  return { checked, durations };
 }
 
 export function metricsText(input: MetricsInput, format: ExpositionFormat): string {

@@ -1,7 +1,7 @@
 // `llm-balance`: the headless engine for cron and CI (SPEC §11).
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { BalanceEngine } from '../core/engine';
+import { BalanceEngine, type CheckedResult } from '../core/engine';
 import { probeWritable } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
@@ -13,7 +13,7 @@ import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
 import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
 import { notify, type SentNotification } from './notify';
-import { expandTeamResults } from '../core/providers/team';
+import { expandTeamChecks } from '../core/providers/team';
 import { checkTimed, metricsText, writeTextfile } from './exposition';
 import { DEFAULT_LISTEN, runServe, type ServeFlags } from './serve';
 
@@ -72,17 +72,17 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const keysById = new Map(keyed.map((a) => [a.account.id, a.keys]));
   const engine = new BalanceEngine({ http, store: state, cacheTtlMs: CACHE_TTL_MS, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
 
-  const started = Date.now();
-  let results: BalanceResult[];
+  let checked: CheckedResult[];
   let durations: Map<string, number>;
   try {
-    ({ results, durations } = await checkTimed(engine, keyed.map((a) => a.account), { force: !!flags.force }));
-    results = expandTeamResults(results);
+    ({ checked, durations } = await checkTimed(engine, keyed.map((a) => a.account), { force: !!flags.force }));
+    checked = expandTeamChecks(checked);
   } finally {
     await http.close();
   }
+  const results = checked.map((c) => c.result);
   // Only fresh numbers go into history; a cached result was recorded when it was made.
-  history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
+  history.record(checked.filter((c) => c.fresh).map((c) => c.result));
   await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
 
   const ledger = new NotificationLedger(state, config.cooldownHours);

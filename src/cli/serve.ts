@@ -10,7 +10,7 @@ import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } from '../core/metrics';
 import type { BalanceResult } from '../core/model';
-import { expandTeamResults } from '../core/providers/team';
+import { expandTeamChecks } from '../core/providers/team';
 import { redact } from '../core/redact';
 import { defaultStateDir, loadConfig, UsageError } from './config';
 import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession } from './stateSession';
@@ -108,15 +108,15 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
   // One state session per round, as `check` runs it: locked while it lasts (a `check` run in
   // between takes its turn), read afresh, the ledger saved before any alert goes out.
   const round = async (): Promise<void> => {
-    const started = Date.now();
     try {
       await withStateSession(stateDir, { log }, async (session) => {
         // A little under the interval, so that each round really checks; failing accounts still back off.
         const engine = new BalanceEngine({ http: httpClient, store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
-        const { results: checked, durations: measured } = await checkTimed(engine, accounts, {});
-        const results = expandTeamResults(checked);
+        const { checked, durations: measured } = await checkTimed(engine, accounts, {});
+        const expanded = expandTeamChecks(checked);
+        const results = expanded.map((c) => c.result);
         for (const [id, d] of measured) durations.set(id, d);
-        session.history.record(results.filter((r) => Date.parse(r.checkedAt) >= started - 1000));
+        session.history.record(expanded.filter((c) => c.fresh).map((c) => c.result));
         await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
         const sent = await notify(results, {
           ledger: new NotificationLedger(session.state, config.cooldownHours),

@@ -39,6 +39,12 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
+/** One account's answer from a check run: `fresh` when this run asked the provider, not the cache. */
+export interface CheckedResult {
+  result: BalanceResult;
+  fresh: boolean;
+}
+
 export interface CheckRunOptions {
   /** Bypass the cache and backoff (not an active Retry-After). */
   force?: boolean;
@@ -69,7 +75,7 @@ function isFailure(r: BalanceResult): boolean {
 }
 
 export class BalanceEngine {
-  private readonly inFlight = new Map<string, Promise<BalanceResult>>();
+  private readonly inFlight = new Map<string, Promise<CheckedResult>>();
   private readonly now: () => Date;
 
   constructor(private readonly opts: EngineOptions) {
@@ -125,10 +131,20 @@ export class BalanceEngine {
   }
 
   async check(accounts: readonly Account[], opts: CheckRunOptions = {}): Promise<BalanceResult[]> {
-    return Promise.all(accounts.map((a) => this.checkOne(a, opts)));
+    return (await this.checkReported(accounts, opts)).map((c) => c.result);
   }
 
-  checkOne(account: Account, opts: CheckRunOptions = {}): Promise<BalanceResult> {
+  /** Like `check`, each result with whether this run made it (only fresh numbers go into history). */
+  checkReported(accounts: readonly Account[], opts: CheckRunOptions = {}): Promise<CheckedResult[]> {
+    return Promise.all(accounts.map((a) => this.checkOneReported(a, opts)));
+  }
+
+  async checkOne(account: Account, opts: CheckRunOptions = {}): Promise<BalanceResult> {
+    return (await this.checkOneReported(account, opts)).result;
+  }
+
+  /** A caller that joins a check already running gets its answer, fresh too: it was made during the call. */
+  checkOneReported(account: Account, opts: CheckRunOptions = {}): Promise<CheckedResult> {
     const running = this.inFlight.get(account.id);
     if (running) return running;
     const p = this.checkOrCached(account, opts).finally(() => this.inFlight.delete(account.id));
@@ -136,25 +152,25 @@ export class BalanceEngine {
     return p;
   }
 
-  private async checkOrCached(account: Account, opts: CheckRunOptions): Promise<BalanceResult> {
+  private async checkOrCached(account: Account, opts: CheckRunOptions): Promise<CheckedResult> {
     const e = this.entry(account.id);
     let keys: AccountKeys;
     try {
       keys = await this.opts.keys(account);
     } catch {
       // The key store could not be read this time: what we had stands; nothing is checked.
-      if (e) return this.withCurrentLevel(e.result, account);
+      if (e) return { result: this.withCurrentLevel(e.result, account), fresh: false };
       keys = {};
     }
     const fp = fingerprint(account, keys, await this.salt());
     const same = e?.fingerprint === fp;
     const nowMs = this.now().getTime();
     if (e && same && !this.fromTheFuture(e, nowMs)) {
-      const cached = this.withCurrentLevel(e.result, account);
+      const cached = { result: this.withCurrentLevel(e.result, account), fresh: false };
       if (e.retryAt !== undefined && e.retryAt > nowMs) return cached;
       if (!opts.force && this.nextDue(account) > nowMs) return cached;
     }
-    return this.run(account, keys, fp, same ? e : undefined);
+    return { result: await this.run(account, keys, fp, same ? e : undefined), fresh: true };
   }
 
   /** A cached result judged by today's thresholds, not those it was made with. */

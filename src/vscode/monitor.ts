@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AccountKeys } from '../core/check';
-import type { BalanceEngine } from '../core/engine';
+import type { BalanceEngine, CheckedResult } from '../core/engine';
 import type { HistoryStore } from '../core/history';
 import type { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
@@ -285,20 +285,20 @@ export class BalanceMonitor implements vscode.Disposable {
     }
     this.checking++;
     this.changed.fire();
-    const started = Date.now();
-    let results: BalanceResult[];
+    let checked: CheckedResult[];
     try {
-      results = engine().expandTeamResults(await eng.check(targets.map((m) => m.account), { force: opts.force }));
+      checked = engine().expandTeamChecks(await eng.checkReported(targets.map((m) => m.account), { force: opts.force }));
     } finally {
       this.checking--;
     }
-    for (const r of results) {
-      if (r.error && Date.parse(r.checkedAt) >= started - 1000) this.log.warn(`${r.label}: ${r.error}`);
+    const results = checked.map((c) => c.result);
+    const fresh = checked.filter((c) => c.fresh).map((c) => c.result);
+    for (const r of fresh) {
+      if (r.error) this.log.warn(`${r.label}: ${r.error}`);
     }
     this.log.info(`Checked ${results.length} account(s): ${results.map((r) => `${r.accountId}=${r.level}`).join(', ')}`);
     this.refreshFromStore();
     this.changed.fire();
-    const fresh = results.filter((r) => Date.parse(r.checkedAt) >= started - 1000);
     await this.recordHistory(fresh);
     for (const l of this.listeners) {
       try {

@@ -36,6 +36,23 @@ describe('balance engine', () => {
     assert.equal(f.server.hits(`${P}/credits`).length, 4);
   });
 
+  it('reports which results this run made: fresh from the provider, not fresh from the cache, whatever the clocks say', async () => {
+    const e = engine();
+    const first = await e.checkOneReported(account());
+    assert.equal(first.fresh, true);
+    // The engine's clock (November) is not the wall clock: freshness is not guessed from checkedAt.
+    now += 30_000;
+    const cached = await e.checkOneReported(account());
+    assert.equal(cached.fresh, false);
+    assert.equal(cached.result.checkedAt, first.result.checkedAt);
+    const [forced] = await e.checkReported([account()], { force: true });
+    assert.equal(forced!.fresh, true);
+    assert.equal(f.server.hits(`${P}/credits`).length, 2);
+    const unreadable = new BalanceEngine({ http, store, cacheTtlMs: 60_000, keys: () => { throw new Error('locked'); }, now: () => new Date(now) });
+    const kept = await unreadable.checkOneReported(account(), { force: true });
+    assert.deepEqual([kept.fresh, kept.result.checkedAt], [false, forced!.result.checkedAt]);
+  });
+
   it('coalesces overlapping checks of one account', async () => {
     f.server.route('GET', `${P}/credits`, { delayMs: 150, body: { data: { total_credits: 5, total_usage: 1 } } });
     const e = engine();

@@ -6,6 +6,7 @@
 // the shared accounts in `shared`; `expandTeamResults` puts them in its place, with ids
 // `<teamAccountId>/<sharedAccountId>` and labels "Team: …", wherever results are shown.
 import { z } from 'zod';
+import type { CheckedResult } from '../engine';
 import { CheckError } from '../errors';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
@@ -98,4 +99,9 @@ export function expandTeamResults(results: readonly BalanceResult[]): BalanceRes
     }
   }
   return out;
+}
+
+/** `expandTeamResults` for a check run's answers: a shared account is as fresh as its team's check. */
+export function expandTeamChecks(checked: readonly CheckedResult[]): CheckedResult[] {
+  return checked.flatMap((c) => expandTeamResults([c.result]).map((result) => ({ result, fresh: c.fresh })));
 }
