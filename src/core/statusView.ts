@@ -5,6 +5,7 @@ import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
 import { safeText } from './safeText';
 import { isKeyMissing } from './keyMissing';
+import { COMMAND } from './commandIds';
 
 export { escapeMarkdown } from './safeText';
 
@@ -130,7 +131,7 @@ export function statusView(
       text: '$(key) Add LLM API key',
       tooltip: 'LLM Balance: no accounts yet. Click to add an API key.',
       background: undefined,
-      command: 'llmBalance.addAccount',
+      command: COMMAND.addAccount,
       level: undefined,
       ariaLabel: 'LLM Balance: no accounts yet. Add an API key.',
     };
@@ -170,12 +171,12 @@ export function statusView(
     .filter((r) => r.error || r.note)
     .map((r) => {
       const readOnly = opts.readOnly?.has(r.accountId) ?? false;
-      const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [Set key](command:llmBalance.updateKey?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
+      const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [Set key](command:${COMMAND.updateKey}?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
       const text = r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
       return `- **${md(r.label, 80)}**: ${md(text)}${fix}`;
     });
   const ack = highlight === 'untilAcknowledged' && lit.length
-    ? ` · [$(check) Acknowledge](command:llmBalance.acknowledge?${encodeURIComponent(JSON.stringify([lit.map((r) => r.accountId)]))} "Turn the highlight off until the level gets worse")`
+    ? ` · [$(check) Acknowledge](command:${COMMAND.acknowledge}?${encodeURIComponent(JSON.stringify([lit.map((r) => r.accountId)]))} "Turn the highlight off until the level gets worse")`
     : '';
   const tooltip = [
     '**LLM Balance**',
@@ -186,12 +187,12 @@ export function statusView(
     ...(oneAgo ? ['', `_Checked ${oneAgo}._`] : []),
     ...(notes.length ? ['', ...notes] : []),
     '',
-    '[$(refresh) Check now](command:llmBalance.check) · [$(graph) Open panel](command:llmBalance.showPanel) · [$(key) Manage keys](command:llmBalance.manageKeys)' + ack,
+    `[$(refresh) Check now](command:${COMMAND.check}) · [$(graph) Open panel](command:${COMMAND.showPanel}) · [$(key) Manage keys](command:${COMMAND.manageKeys})` + ack,
   ].join('\n');
   // The worst account has no key (and it is ours to set): the click sets it rather than opening the panel.
   const setKey = first && isKeyMissing(first) && !opts.readOnly?.has(first.accountId) ? first : undefined;
   const ariaLabel = `LLM Balance${opts.checking ? ' (checking)' : ''}: ${first ? body : 'no results yet'}${level && level !== 'ok' ? `, ${level}` : ''}${setKey ? `. Activate to set the key of ${setKey.label}.` : ''}`;
-  const view: StatusView = { text: `${icon} ${body}`, tooltip, background, command: setKey ? 'llmBalance.updateKey' : 'llmBalance.showPanel', level, ariaLabel };
+  const view: StatusView = { text: `${icon} ${body}`, tooltip, background, command: setKey ? COMMAND.updateKey : COMMAND.showPanel, level, ariaLabel };
   if (setKey) view.commandArgs = [setKey.accountId];
   return view;
 }

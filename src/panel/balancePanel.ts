@@ -11,6 +11,7 @@ import {
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
+import { COMMAND } from '../core/commandIds';
 
 export { PANEL_VIEW_TYPE };
 
@@ -154,18 +155,18 @@ export class BalancePanel {
         try {
           // The model's onDidChange brings the new numbers. One card's check is quiet: the card
           // shows its progress and result, so it pops no progress or summary toast.
-          if (msg.accountId) await vscode.commands.executeCommand('llmBalance.checkAccountQuietly', msg.accountId);
-          else await vscode.commands.executeCommand('llmBalance.check');
+          if (msg.accountId) await vscode.commands.executeCommand(COMMAND.checkAccountQuietly, msg.accountId);
+          else await vscode.commands.executeCommand(COMMAND.check);
         } finally {
           this.post({ type: 'busy', accountId, busy: false });
         }
         return;
       }
       case 'updateKey':
-        await vscode.commands.executeCommand('llmBalance.updateKey', msg.accountId);
+        await vscode.commands.executeCommand(COMMAND.updateKey, msg.accountId);
         return;
       case 'addAccount':
-        await vscode.commands.executeCommand('llmBalance.addAccount');
+        await vscode.commands.executeCommand(COMMAND.addAccount);
         return;
       case 'addFunds': {
         const url = this.model.billingUrl(msg.accountId);

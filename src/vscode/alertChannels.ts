@@ -13,9 +13,10 @@ import { engine } from './engineLoader';
 import type { Log } from './log';
 import { settings } from './settings';
 import { ui } from './ui';
+import { COMMAND } from '../core/commandIds';
 
-export const CONFIGURE_CHANNELS_COMMAND = 'llmBalance.configureChannels';
-export const SEND_TEST_ALERT_COMMAND = 'llmBalance.sendTestAlert';
+export const CONFIGURE_CHANNELS_COMMAND = COMMAND.configureChannels;
+export const SEND_TEST_ALERT_COMMAND = COMMAND.sendTestAlert;
 
 const descriptors = (): readonly ChannelDescriptor[] => engine().CHANNELS;
 const descriptor = (id: ChannelId): ChannelDescriptor => descriptors().find((d) => d.id === id)!;

@@ -12,6 +12,7 @@ import { isKeyMissing } from '../core/statusView';
 import { settings } from './settings';
 import type { DecidedAlert } from '../core/decideAlerts';
 import type { Alert } from '../core/alerts/message';
+import { COMMAND } from '../core/commandIds';
 
 const RANK: Record<ShownLevel, number> = { info: 0, warning: 1, critical: 2, error: 3 };
 
@@ -128,17 +129,17 @@ export class Notifier {
       case 'Add Funds': {
         const url = this.monitor.billingUrl(r.accountId);
         if (url && url.startsWith('https://')) await vscode.env.openExternal(vscode.Uri.parse(url));
-        else await vscode.commands.executeCommand('llmBalance.showPanel');
+        else await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       }
       case 'Update Key':
-        await vscode.commands.executeCommand('llmBalance.updateKey', r.accountId);
+        await vscode.commands.executeCommand(COMMAND.updateKey, r.accountId);
         break;
       case 'Acknowledge':
-        await vscode.commands.executeCommand('llmBalance.acknowledge', [r.accountId]);
+        await vscode.commands.executeCommand(COMMAND.acknowledge, [r.accountId]);
         break;
       case 'Open Panel':
-        await vscode.commands.executeCommand('llmBalance.showPanel');
+        await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       case 'Snooze 24h':
         if (level !== 'info') await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
@@ -159,10 +160,10 @@ export class Notifier {
       : await ui().showErrorMessage(message, ...actions);
     switch (pick) {
       case 'Acknowledge':
-        await vscode.commands.executeCommand('llmBalance.acknowledge', [...accounts]);
+        await vscode.commands.executeCommand(COMMAND.acknowledge, [...accounts]);
         break;
       case 'Open Panel':
-        await vscode.commands.executeCommand('llmBalance.showPanel');
+        await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       case 'Snooze 24h':
         for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.monitor.ledger.snoozeAccount(p.r.accountId, p.level, 24);
@@ -189,6 +190,6 @@ export class Notifier {
       : `LLM Balance: no API keys are stored on this machine for ${names}. Set them to start checking.`;
     void ui()
       .showWarningMessage(text, 'Set Key')
-      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand('llmBalance.updateKey', due.length === 1 ? due[0]!.accountId : undefined) : undefined));
+      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand(COMMAND.updateKey, due.length === 1 ? due[0]!.accountId : undefined) : undefined));
   }
 }

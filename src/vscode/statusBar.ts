@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { statusView } from '../core/statusView';
 import type { BalanceMonitor } from './monitor';
 import { settings } from './settings';
+import { COMMAND } from '../core/commandIds';
 
 /** The one status bar item (SPEC §6), redrawn whenever the monitor changes. */
 export class BalanceStatusBar implements vscode.Disposable {
@@ -37,7 +38,7 @@ export class BalanceStatusBar implements vscode.Disposable {
     this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };
     this.item.text = v.text;
     const md = new vscode.MarkdownString(v.tooltip, true);
-    md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey', 'llmBalance.acknowledge'] };
+    md.isTrusted = { enabledCommands: [COMMAND.check, COMMAND.showPanel, COMMAND.manageKeys, COMMAND.updateKey, COMMAND.acknowledge] };
     this.item.tooltip = md;
     this.item.command = v.commandArgs ? { command: v.command, title: 'Set key', arguments: v.commandArgs } : v.command;
     this.item.backgroundColor =

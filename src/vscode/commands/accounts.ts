@@ -13,6 +13,7 @@ import type { BalanceMonitor } from '../monitor';
 import { sandboxBaseUrl, sandboxUrlProblem } from '../sandbox';
 import { settings } from '../settings';
 import { ui } from '../ui';
+import { COMMAND } from '../../core/commandIds';
 
 export interface AccountCommandDeps {
   monitor: BalanceMonitor;
@@ -365,7 +366,7 @@ async function pickAccount(d: AccountCommandDeps, title: string, accountId: unkn
       ? `LLM Balance: no stored keys. The ${fromEnv.length} environment account${fromEnv.length === 1 ? ' is' : 's are'} read-only here — their keys come from the environment VS Code was started from.`
       : 'LLM Balance: no accounts yet.';
     const pick = await ui().showInformationMessage(why, 'Add API Key');
-    if (pick === 'Add API Key') await vscode.commands.executeCommand('llmBalance.addAccount');
+    if (pick === 'Add API Key') await vscode.commands.executeCommand(COMMAND.addAccount);
     return undefined;
   }
   const items: AccountItem[] = mine.map((a) => {
@@ -437,10 +438,10 @@ export async function removeAccount(d: AccountCommandDeps, accountId?: unknown):
 export async function manageKeys(): Promise<void> {
   // Icons through iconPath, not "$(trash)" in the label, which screen readers read out as "trash".
   const items: (vscode.QuickPickItem & { command: string; args?: string })[] = [
-    { label: 'Add API Key', iconPath: new vscode.ThemeIcon('add'), command: 'llmBalance.addAccount' },
-    { label: 'Update API Key', iconPath: new vscode.ThemeIcon('key'), command: 'llmBalance.updateKey' },
-    { label: 'Remove API Key', iconPath: new vscode.ThemeIcon('trash'), command: 'llmBalance.removeAccount' },
-    { label: 'Edit Account or Thresholds', iconPath: new vscode.ThemeIcon('edit'), command: 'llmBalance.editAccount' },
+    { label: 'Add API Key', iconPath: new vscode.ThemeIcon('add'), command: COMMAND.addAccount },
+    { label: 'Update API Key', iconPath: new vscode.ThemeIcon('key'), command: COMMAND.updateKey },
+    { label: 'Remove API Key', iconPath: new vscode.ThemeIcon('trash'), command: COMMAND.removeAccount },
+    { label: 'Edit Account or Thresholds', iconPath: new vscode.ThemeIcon('edit'), command: COMMAND.editAccount },
     { label: 'Open Settings', iconPath: new vscode.ThemeIcon('settings-gear'), command: 'workbench.action.openSettings', args: 'llmBalance' },
   ];
   const pick = await ui().showQuickPick(items, { title: 'LLM Balance: manage keys' });

@@ -5,6 +5,7 @@ import { totals } from '../../core/statusView';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
+import { COMMAND } from '../../core/commandIds';
 
 /** One line that says what a check found: "3 accounts · $74.75 · ¥110.00 · 1 error". */
 export function checkSummary(results: readonly BalanceResult[]): string {
@@ -35,7 +36,7 @@ export const SUMMARY_STATUS_MS = 10_000;
 export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, alertsShown?: readonly ShownNotification[]): Promise<BalanceResult[]> {
   if (monitor.accounts.length === 0) {
     const pick = await ui().showInformationMessage('LLM Balance: no accounts yet.', 'Add API Key');
-    if (pick === 'Add API Key') await vscode.commands.executeCommand('llmBalance.addAccount');
+    if (pick === 'Add API Key') await vscode.commands.executeCommand(COMMAND.addAccount);
     return [];
   }
   const ids = typeof accountId === 'string' ? [accountId] : undefined;
@@ -61,8 +62,8 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
     void ui()
       .showWarningMessage(`${summary}. ${first.label}: ${first.error ?? 'error'}`, 'Show Log', 'Open Panel')
       .then((pick) => {
-        if (pick === 'Show Log') void vscode.commands.executeCommand('llmBalance.showLog');
-        if (pick === 'Open Panel') void vscode.commands.executeCommand('llmBalance.showPanel');
+        if (pick === 'Show Log') void vscode.commands.executeCommand(COMMAND.showLog);
+        if (pick === 'Open Panel') void vscode.commands.executeCommand(COMMAND.showPanel);
       });
   }
   return results;

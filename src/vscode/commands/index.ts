@@ -10,6 +10,7 @@ import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
 import { checkCommand } from './check';
 import { editAccount } from './editAccount';
 import { acknowledgeCommand } from './acknowledge';
+import { COMMAND, type CommandId } from '../../core/commandIds';
 
 export interface CommandDeps {
   monitor: BalanceMonitor;
@@ -35,27 +36,27 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
 }
 
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const reg = <A extends unknown[], R>(id: string, name: string, fn: (...args: A) => Promise<R>) =>
+  const reg = <A extends unknown[], R>(id: CommandId, name: string, fn: (...args: A) => Promise<R>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
-  reg('llmBalance.check', 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
-  reg('llmBalance.addAccount', 'Add API Key', () => addAccount(d));
-  reg('llmBalance.updateKey', 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
-  reg('llmBalance.removeAccount', 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
-  reg('llmBalance.editAccount', 'Edit Account or Thresholds', (accountId?: unknown) => editAccount(d.monitor, accountId));
+  reg(COMMAND.check, 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
+  reg(COMMAND.addAccount, 'Add API Key', () => addAccount(d));
+  reg(COMMAND.updateKey, 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
+  reg(COMMAND.removeAccount, 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
+  reg(COMMAND.editAccount, 'Edit Account or Thresholds', (accountId?: unknown) => editAccount(d.monitor, accountId));
   // The panel's per-card "Check now": the card itself shows progress and the result, so no
   // progress toast and no summary toast (those belong to "Check LLM Balance").
-  reg('llmBalance.checkAccountQuietly', 'Check now', async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
-  reg('llmBalance.manageKeys', 'Manage API Keys', () => manageKeys());
-  reg('llmBalance.showPanel', 'Show Balance History', async () => {
+  reg(COMMAND.checkAccountQuietly, 'Check now', async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
+  reg(COMMAND.manageKeys, 'Manage API Keys', () => manageKeys());
+  reg(COMMAND.showPanel, 'Show Balance History', async () => {
     engine().BalancePanel.createOrShow(context, d.panelModel);
   });
-  reg('llmBalance.exportHistory', 'Export History', (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
-  reg('llmBalance.resetNotifications', 'Reset Notification State', async () => {
+  reg(COMMAND.exportHistory, 'Export History', (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
+  reg(COMMAND.resetNotifications, 'Reset Notification State', async () => {
     const n = await d.monitor.ledger.reset();
     d.log.info(`Notification state reset (${n} record${n === 1 ? '' : 's'}).`);
     void ui().showInformationMessage(`LLM Balance: notification state reset (${n} record${n === 1 ? '' : 's'} cleared).`);
     return n;
   });
-  reg('llmBalance.showLog', 'Show Log', async () => d.log.show());
-  reg('llmBalance.acknowledge', 'Acknowledge Highlight', (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
+  reg(COMMAND.showLog, 'Show Log', async () => d.log.show());
+  reg(COMMAND.acknowledge, 'Acknowledge Highlight', (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
 }
