@@ -14,6 +14,7 @@ import type { Log } from './log';
 import { settings } from './settings';
 import { ui } from './ui';
 import { COMMAND } from '../core/commandIds';
+import { httpFromSettings } from './httpFromSettings';
 
 export const CONFIGURE_CHANNELS_COMMAND = COMMAND.configureChannels;
 export const SEND_TEST_ALERT_COMMAND = COMMAND.sendTestAlert;
@@ -171,11 +172,8 @@ export class AlertChannels implements vscode.Disposable {
       else problems.push({ channel: d.id, variable: secretKey(d), message: `it is on, but no ${secretName(d)} is stored on this machine; run "LLM Balance: Configure Alert Channels".` });
     }
     const E = engine();
-    const proxy = settings.proxy();
     const timeoutMs = settings.requestTimeoutSeconds() * 1000;
-    const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs, strictSSL: proxy.strictSSL };
-    if (proxy.proxy) httpOpts.proxy = proxy.proxy;
-    const http = new E.HttpClient(httpOpts);
+    const http = httpFromSettings();
     const set = E.createChannels(values, { http, timeoutMs });
     const close = async (): Promise<void> => {
       this.closers.delete(close);

@@ -12,6 +12,7 @@ import type { Account, BalanceResult } from '../core/model';
 import type { ThresholdSettings } from '../core/thresholds';
 import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/alertRules';
 import { engine } from './engineLoader';
+import { httpFromSettings } from './httpFromSettings';
 import type { KeyStore } from './keys';
 import type { Log } from './log';
 import { settings } from './settings';
@@ -136,10 +137,7 @@ export class BalanceMonitor implements vscode.Disposable {
     for (const p of problems) this.log.warn(`Settings: ${p}`);
 
     const old = this.http;
-    const proxy = settings.proxy();
-    const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs: settings.requestTimeoutSeconds() * 1000, strictSSL: proxy.strictSSL };
-    if (proxy.proxy) httpOpts.proxy = proxy.proxy;
-    this.http = new E.HttpClient(httpOpts);
+    this.http = httpFromSettings();
     // One line per settings change; each affected account says it in its own result too.
     if (this.http.proxyProblem) this.log.warn(`Proxy: ${this.http.proxyProblem} Accounts on localhost are still checked.`);
     // Checks already running finish on the old client; close it after they had time to.

@@ -14,6 +14,7 @@ import { sandboxBaseUrl, sandboxUrlProblem } from '../sandbox';
 import { settings } from '../settings';
 import { ui } from '../ui';
 import { COMMAND } from '../../core/commandIds';
+import { httpFromSettings } from '../httpFromSettings';
 
 export interface AccountCommandDeps {
   monitor: BalanceMonitor;
@@ -100,10 +101,7 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
     await ui().showModalWarning(`${label}: the key was not checked.`, blocked);
     return { outcome: canChangeUrl ? 'url' : 'cancel' };
   }
-  const proxy = settings.proxy();
-  const opts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs: settings.requestTimeoutSeconds() * 1000, strictSSL: proxy.strictSSL };
-  if (proxy.proxy) opts.proxy = proxy.proxy;
-  const http = new E.HttpClient(opts);
+  const http = httpFromSettings();
   const started = Date.now();
   let result: BalanceResult;
   try {
