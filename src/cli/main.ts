@@ -8,7 +8,7 @@ import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { LEVEL_RANK, worstLevel, type BalanceResult, type Level } from '../core/model';
 import { formatMoney } from '../core/format';
-import { totals } from '../core/statusView';
+import { summarizeResults } from '../core/statusView';
 import { renderTable, term } from './table';
 import { defaultStateDir, loadConfig, UsageError, type CliConfig } from './config';
 import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession, type StateSession } from './stateSession';
@@ -27,14 +27,10 @@ export function exitCodeFor(levels: Level[]): number {
   return EXIT.ok;
 }
 
+/** The `check --json` summary: summarizeResults under the CLI's field names. */
 export function summarize(results: readonly BalanceResult[]) {
-  return {
-    totalAccounts: results.length,
-    totalBalance: totals(results),
-    accountsWithErrors: results.filter((r) => r.level === 'error').length,
-    accountsCritical: results.filter((r) => r.level === 'critical').length,
-    accountsWarning: results.filter((r) => r.level === 'warning').length,
-  };
+  const s = summarizeResults(results);
+  return { totalAccounts: s.accounts, totalBalance: s.totals, accountsWithErrors: s.errors, accountsCritical: s.critical, accountsWarning: s.warning };
 }
 
 interface CheckFlags {

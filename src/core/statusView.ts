@@ -88,6 +88,20 @@ export function noteForEnvironmentAccount(note: string): string {
  * Total balance per currency (never summed across currencies). A currency whose total is not a
  * finite number (1e308 + 1e308) is left out rather than shown as Infinity or turned into JSON null.
  */
+/** What a set of results comes to: the one rule behind the CLI's summary, the panel's header and the check's toast. */
+export interface ResultsSummary {
+  accounts: number;
+  totals: Record<string, number>;
+  errors: number;
+  critical: number;
+  warning: number;
+}
+
+export function summarizeResults(results: readonly BalanceResult[]): ResultsSummary {
+  const count = (level: BalanceResult['level']) => results.filter((r) => r.level === level).length;
+  return { accounts: results.length, totals: totals(results), errors: count('error'), critical: count('critical'), warning: count('warning') };
+}
+
 export function totals(results: readonly BalanceResult[]): Record<string, number> {
   const t: Record<string, number> = {};
   const overflowed = new Set<string>();

@@ -4,7 +4,7 @@ import type { Account, BalanceResult } from '../core/model';
 import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
 import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
-import { byConcern, noteForEnvironmentAccount, totals } from '../core/statusView';
+import { byConcern, noteForEnvironmentAccount, summarizeResults } from '../core/statusView';
 import { detectSpike, SPIKE_EVENT_PREFIX, type SpikeRule } from '../core/spike';
 import { downsampleIndices } from './downsample';
 import {
@@ -115,14 +115,14 @@ export function buildChart(points: readonly Readonly<HistoryPoint>[], range: Ran
 }
 
 export function buildSummary(results: readonly BalanceResult[], accounts: number): Summary {
-  // One totals rule for the status bar, the CLI and the panel (per currency, never Infinity).
-  const perCurrency = Object.entries(totals(results));
+  // One summary rule for the status bar, the CLI and the panel (totals per currency, never Infinity).
+  const s = summarizeResults(results);
   return {
     accounts,
-    totals: perCurrency.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount })),
-    errors: results.filter((r) => r.level === 'error').length,
-    critical: results.filter((r) => r.level === 'critical').length,
-    warning: results.filter((r) => r.level === 'warning').length,
+    totals: Object.entries(s.totals).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, amount]) => ({ currency, amount })),
+    errors: s.errors,
+    critical: s.critical,
+    warning: s.warning,
   };
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { statusView, escapeMarkdown, noteForEnvironmentAccount, totals } from '../../src/core/statusView';
+import { statusView, escapeMarkdown, noteForEnvironmentAccount, summarizeResults, totals } from '../../src/core/statusView';
 import type { BalanceResult } from '../../src/core/model';
 
 const NOW = Date.parse('2026-11-01T12:00:00Z');
@@ -79,6 +79,13 @@ describe('status bar view', () => {
       'OpenAI has no balance API; add an admin key to track spend, or check https://platform.openai.com/x A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.',
     );
     assert.equal(noteForEnvironmentAccount('Balance as reported.'), 'Balance as reported.');
+  });
+});
+
+describe('results summary', () => {
+  it('counts each level once and totals per currency, for the CLI, the panel and the check toast alike', () => {
+    const s = summarizeResults([r('a', 'ok', 1.5), r('b', 'warning', 2), r('c', 'critical', 3, 'CNY'), r('d', 'error', null), r('e', 'error', null), r('f', 'info', null)]);
+    assert.deepEqual(s, { accounts: 6, totals: { USD: 3.5, CNY: 3 }, errors: 2, critical: 1, warning: 1 });
   });
 });
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
-import { totals } from '../../core/statusView';
+import { summarizeResults } from '../../core/statusView';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
@@ -9,15 +9,15 @@ import { COMMAND } from '../../core/commandIds';
 
 /** One line that says what a check found: "3 accounts · $74.75 · ¥110.00 · 1 error". */
 export function checkSummary(results: readonly BalanceResult[]): string {
-  const parts = [`${results.length} account${results.length === 1 ? '' : 's'}`];
-  for (const [cur, n] of Object.entries(totals(results))) parts.push(formatMoney(n, cur));
-  const count = (pred: (r: BalanceResult) => boolean, word: string) => {
-    const n = results.filter(pred).length;
+  const s = summarizeResults(results);
+  const parts = [`${s.accounts} account${s.accounts === 1 ? '' : 's'}`];
+  for (const [cur, n] of Object.entries(s.totals)) parts.push(formatMoney(n, cur));
+  const count = (n: number, word: string) => {
     if (n) parts.push(`${n} ${word}${n === 1 ? '' : 's'}`);
   };
-  count((r) => r.level === 'error', 'error');
-  count((r) => r.level === 'critical', 'critical');
-  count((r) => r.level === 'warning', 'warning');
+  count(s.errors, 'error');
+  count(s.critical, 'critical');
+  count(s.warning, 'warning');
   return parts.join(' · ');
 }
 
