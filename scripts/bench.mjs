@@ -122,6 +122,11 @@ if (fs.existsSync(path.join(root, 'scripts/bench-panel.mjs'))) {
   const r = spawnSync('node', ['scripts/bench-panel.mjs'], { cwd: root, encoding: 'utf8' });
   process.stdout.write(r.stdout + r.stderr);
 }
+console.log('\n# Issue 14, side by side (scripts/bench-cli.mjs)');
+{
+  const r = spawnSync('node', ['scripts/bench-cli.mjs'], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
+}
 if (fs.existsSync(path.join(root, 'scripts/bench-serve.mjs'))) {
   console.log('\n# llm-balance serve with 200 accounts (scripts/bench-serve.mjs)');
   const r = spawnSync('node', ['scripts/bench-serve.mjs'], { cwd: root, encoding: 'utf8' });

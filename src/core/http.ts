@@ -1,7 +1,8 @@
 // The one way the engine talks to providers: undici with a per-request time limit, a cap on
 // body size, same-origin redirects only, https for every non-loopback host, proxies from
 // settings or the environment, and every message redacted.
-import { request, Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { CheckError } from './errors';
 import { redact } from './redact';
 import { preview } from './safeText';
@@ -9,6 +10,15 @@ import { preview } from './safeText';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
+
+let undiciModule: typeof Undici | undefined;
+/** undici (~400 KB, ~37 ms to require) is loaded by the first client, not on import: the CLI's
+ *  `--help` and `history`, and the extension's activation, never pay for it. */
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  undiciModule ??= require('undici') as typeof Undici;
+  return undiciModule;
+}
 
 export interface HttpSettings {
   timeoutMs?: number;
@@ -177,7 +187,7 @@ export class HttpClient {
     const envHttps = (env.HTTPS_PROXY ?? env.https_proxy)?.trim();
     const envHttp = (env.HTTP_PROXY ?? env.http_proxy)?.trim();
     const common = { connect: tls, keepAliveTimeout: 4_000 };
-    this.direct = new Agent(common);
+    this.direct = new (undici().Agent)(common);
     const httpsProxy = proxy || envHttps || envHttp;
     const httpProxy = proxy || envHttp || envHttps;
     if (!httpsProxy || !httpProxy) return;
@@ -188,14 +198,14 @@ export class HttpClient {
     }
     try {
       // requestTls reaches the inner ProxyAgent (not in EnvHttpProxyAgent's typings).
-      const opts: ConstructorParameters<typeof EnvHttpProxyAgent>[0] & { requestTls?: object } = {
+      const opts: ConstructorParameters<typeof Undici.EnvHttpProxyAgent>[0] & { requestTls?: object } = {
         ...common,
         requestTls: tls,
         httpProxy,
         httpsProxy,
         noProxy: env.NO_PROXY ?? env.no_proxy ?? '',
       };
-      this.proxied = new EnvHttpProxyAgent(opts);
+      this.proxied = new (undici().EnvHttpProxyAgent)(opts);
     } catch (e) {
       this.proxyProblem = redact(`The proxy cannot be used: ${e instanceof Error ? e.message : String(e)}.`);
     }
@@ -269,7 +279,7 @@ export class HttpClient {
     const chunks: Buffer[] = [];
     const dispatcher = this.dispatcherFor(url, secrets);
     try {
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: req.method ?? 'GET',
         headers,
         body: req.body,
