@@ -7,6 +7,7 @@
 // host only and are redacted against every secret of the channel.
 import { HttpClient, checkUrlPolicy, isLoopbackHost, providerMessage, type HttpResponse } from '../http';
 import { CheckError } from '../errors';
+import { english, type Translate } from '../l10n';
 import { redact } from '../redact';
 import { cap, stripControls } from '../safeText';
 import { formatDiscord, formatHtml, formatSlack, formatSubject, formatTelegram, formatText, formatWebhook, type Alert } from './message';
@@ -78,6 +79,8 @@ export interface ChannelOptions {
   timeoutMs?: number;
   /** Environment for proxies when the HTTP client is created here. */
   env?: NodeJS.ProcessEnv;
+  /** The language of the messages (the extension passes vscode.l10n.t); default English. */
+  t?: Translate;
 }
 
 export interface ChannelSet {
@@ -158,7 +161,7 @@ class TelegramChannel implements Channel {
   private readonly url: string;
   private readonly secrets: string[];
 
-  constructor(private readonly cfg: Required<TelegramConfig>, private readonly http: HttpClient) {
+  constructor(private readonly cfg: Required<TelegramConfig>, private readonly http: HttpClient, private readonly t: Translate = english) {
     const base = cfg.apiBase.replace(/\/+$/, '');
     this.url = `${base}/bot${cfg.botToken}/sendMessage`;
     this.secrets = [this.url, `bot${cfg.botToken}`, cfg.botToken];
@@ -168,7 +171,7 @@ class TelegramChannel implements Channel {
   async send(alert: Alert): Promise<void> {
     const body = JSON.stringify({
       chat_id: this.cfg.chatId,
-      text: formatTelegram(alert),
+      text: formatTelegram(alert, this.t),
       parse_mode: 'MarkdownV2',
       link_preview_options: { is_disabled: true },
     });
@@ -207,21 +210,21 @@ function telegramHint(res: HttpResponse): string {
 
 type WebhookKind = 'slack' | 'discord' | 'webhook';
 const WEBHOOK_NAME: Record<WebhookKind, string> = { slack: 'Slack webhook', discord: 'Discord webhook', webhook: 'Webhook' };
-const WEBHOOK_FORMAT: Record<WebhookKind, (a: Alert) => object> = { slack: formatSlack, discord: formatDiscord, webhook: formatWebhook };
+const WEBHOOK_FORMAT: Record<WebhookKind, (a: Alert, t: Translate) => object> = { slack: formatSlack, discord: formatDiscord, webhook: formatWebhook };
 
 class WebhookChannel implements Channel {
   readonly description: string;
   private readonly secrets: string[];
   private readonly name: string;
 
-  constructor(readonly id: WebhookKind, private readonly url: string, private readonly http: HttpClient) {
+  constructor(readonly id: WebhookKind, private readonly url: string, private readonly http: HttpClient, private readonly t: Translate = english) {
     this.name = WEBHOOK_NAME[id];
     this.secrets = urlSecrets(url);
     this.description = `${this.name} (${hostOf(url)})`;
   }
 
   async send(alert: Alert): Promise<void> {
-    const body = JSON.stringify(WEBHOOK_FORMAT[this.id](alert));
+    const body = JSON.stringify(WEBHOOK_FORMAT[this.id](alert, this.t));
     let res: HttpResponse;
     try {
       res = await this.http.send(this.url, { method: 'POST', body, secrets: this.secrets, headers: { 'content-type': 'application/json' } });
@@ -257,7 +260,7 @@ class EmailChannel implements Channel {
   private transport: Promise<MailTransport> | undefined;
   private readonly secrets: string[];
 
-  constructor(private readonly s: SmtpSettings, smtpUrl: string, private readonly timeoutMs: number) {
+  constructor(private readonly s: SmtpSettings, smtpUrl: string, private readonly timeoutMs: number, private readonly t: Translate = english) {
     this.secrets = [smtpUrl, s.pass].filter((x): x is string => !!x);
     if (s.pass) this.secrets.push(encodeURIComponent(s.pass));
     this.description = `E-mail to ${s.to.join(', ')} via ${s.host}:${s.port}`;
@@ -291,9 +294,9 @@ class EmailChannel implements Channel {
       await t.sendMail({
         from: this.s.from,
         to: this.s.to,
-        subject: formatSubject(alert),
-        text: formatText(alert),
-        html: formatHtml(alert),
+        subject: formatSubject(alert, this.t),
+        text: formatText(alert, this.t),
+        html: formatHtml(alert, this.t),
       });
     } catch (e) {
       throw smtpFailure(e, where, this.secrets);
@@ -425,7 +428,7 @@ export function createChannels(config: ChannelsConfig, opts: ChannelOptions = {}
         return checkUrlPolicy(apiBase) ? `TELEGRAM_API_BASE must be https:// (http only for localhost), without a user name or password.` : undefined;
       })();
       if (policy) errors.push({ channel: 'telegram', variable: 'TELEGRAM_API_BASE', message: policy });
-      else channels.push(new TelegramChannel({ botToken: token, chatId: chat, apiBase }, http()));
+      else channels.push(new TelegramChannel({ botToken: token, chatId: chat, apiBase }, http(), opts.t));
     }
   }
 
@@ -434,13 +437,13 @@ export function createChannels(config: ChannelsConfig, opts: ChannelOptions = {}
     if (!url?.trim()) continue;
     const problem = webhookProblem(kind, url);
     if (problem) errors.push(problem);
-    else channels.push(new WebhookChannel(kind, url.trim(), http()));
+    else channels.push(new WebhookChannel(kind, url.trim(), http(), opts.t));
   }
 
   if (config.email) {
     const s = parseSmtp(config.email);
     if ('variable' in s) errors.push(s);
-    else channels.push(new EmailChannel(s, config.email.smtpUrl, timeoutMs));
+    else channels.push(new EmailChannel(s, config.email.smtpUrl, timeoutMs, opts.t));
   }
 
   // Whatever went wrong, no message may carry a secret.
