@@ -9,6 +9,7 @@ import type { ChannelConfigError, ChannelId, ChannelsConfig } from '../core/aler
 import type { Alert } from '../core/alerts/message';
 import type { DeliveryReport, QueueOptions } from '../core/alerts/queue';
 import { engine } from './engineLoader';
+import { t } from './l10n';
 import type { Log } from './log';
 import { settings } from './settings';
 import { ui } from './ui';
@@ -17,22 +18,31 @@ export const CONFIGURE_CHANNELS_COMMAND = 'llmBalance.configureChannels';
 export const SEND_TEST_ALERT_COMMAND = 'llmBalance.sendTestAlert';
 
 interface ChannelInfo {
+  /** For the log (English). */
   name: string;
   /** The SecretStorage key of the channel's secret. */
   secretKey: string;
-  /** What the secret is called in prompts. */
-  secretName: string;
-  detail: string;
 }
 
 const CHANNELS: Record<ChannelId, ChannelInfo> = {
-  telegram: { name: 'Telegram', secretKey: 'llmBalance.channel.telegram.botToken', secretName: 'bot token', detail: 'A message from your bot to a chat, group or channel' },
-  slack: { name: 'Slack', secretKey: 'llmBalance.channel.slack.webhookUrl', secretName: 'incoming webhook URL', detail: 'A message through a Slack incoming webhook' },
-  discord: { name: 'Discord', secretKey: 'llmBalance.channel.discord.webhookUrl', secretName: 'webhook URL', detail: 'A message through a Discord channel webhook' },
-  webhook: { name: 'Webhook', secretKey: 'llmBalance.channel.webhook.url', secretName: 'webhook URL', detail: 'A JSON POST to your own endpoint (event "llm-balance.alert", version 1)' },
-  email: { name: 'E-mail', secretKey: 'llmBalance.channel.email.smtpUrl', secretName: 'SMTP URL', detail: 'An e-mail sent through your SMTP server' },
+  telegram: { name: 'Telegram', secretKey: 'llmBalance.channel.telegram.botToken' },
+  slack: { name: 'Slack', secretKey: 'llmBalance.channel.slack.webhookUrl' },
+  discord: { name: 'Discord', secretKey: 'llmBalance.channel.discord.webhookUrl' },
+  webhook: { name: 'Webhook', secretKey: 'llmBalance.channel.webhook.url' },
+  email: { name: 'E-mail', secretKey: 'llmBalance.channel.email.smtpUrl' },
 };
 const CHANNEL_IDS = Object.keys(CHANNELS) as ChannelId[];
+
+/** What people read about a channel, in the display language (asked when shown, not at load). */
+function channelText(id: ChannelId): { name: string; secretName: string; detail: string } {
+  switch (id) {
+    case 'telegram': return { name: 'Telegram', secretName: t('bot token'), detail: t('A message from your bot to a chat, group or channel') };
+    case 'slack': return { name: 'Slack', secretName: t('incoming webhook URL'), detail: t('A message through a Slack incoming webhook') };
+    case 'discord': return { name: 'Discord', secretName: t('webhook URL'), detail: t('A message through a Discord channel webhook') };
+    case 'webhook': return { name: 'Webhook', secretName: t('webhook URL'), detail: t('A JSON POST to your own endpoint (event "llm-balance.alert", version 1)') };
+    case 'email': return { name: t('E-mail'), secretName: t('SMTP URL'), detail: t('An e-mail sent through your SMTP server') };
+  }
+}
 
 // The core names the CLI's environment variables in its messages; here they are settings or secrets.
 const WHERE: [RegExp, string][] = [
@@ -172,13 +182,13 @@ export function webhookUrlProblem(v: string, id: ChannelId = 'webhook'): string 
   try {
     u = new URL(v);
   } catch {
-    return 'Paste the whole URL, starting with https://.';
+    return t('Paste the whole URL, starting with https://.');
   }
-  if (u.username || u.password) return 'The URL must not carry a user name or password.';
-  if (engine().checkUrlPolicy(u.toString())) return 'The URL must start with https:// (http:// only for localhost).';
+  if (u.username || u.password) return t('The URL must not carry a user name or password.');
+  if (engine().checkUrlPolicy(u.toString())) return t('The URL must start with https:// (http:// only for localhost).');
   const known = WEBHOOK_HOSTS[id];
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname);
-  if (known && !loopback && !known.hosts.test(u.hostname.toLowerCase())) return `A ${CHANNELS[id].name} webhook URL is on ${known.name}, not ${u.hostname}.`;
+  if (known && !loopback && !known.hosts.test(u.hostname.toLowerCase())) return t('A {0} webhook URL is on {1}, not {2}.', channelText(id).name, known.name, u.hostname);
   return undefined;
 }
 
@@ -187,21 +197,21 @@ function smtpUrlProblem(v: string): string | undefined {
   try {
     u = new URL(v);
   } catch {
-    return 'Expected smtp://user:password@host:587 or smtps://user:password@host:465.';
+    return t('Expected smtp://user:password@host:587 or smtps://user:password@host:465.');
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return 'The URL must start with smtp:// (STARTTLS) or smtps:// (TLS).';
-  if (!u.hostname) return 'The URL has no host.';
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return t('The URL must start with smtp:// (STARTTLS) or smtps:// (TLS).');
+  if (!u.hostname) return t('The URL has no host.');
   return undefined;
 }
 
 function addressesProblem(v: string): string | undefined {
   const list = v.split(',').map((a) => a.trim()).filter(Boolean);
-  return list.length > 0 && list.every((a) => ADDRESS.test(a)) ? undefined : 'One e-mail address or several, comma-separated.';
+  return list.length > 0 && list.every((a) => ADDRESS.test(a)) ? undefined : t('One e-mail address or several, comma-separated.');
 }
 
 function fromProblem(v: string): string | undefined {
   if (!v) return undefined;
-  return ADDRESS.test(v) || /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/.test(v) ? undefined : 'An address: "alerts@example.com" or "LLM Balance <alerts@example.com>".';
+  return ADDRESS.test(v) || /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/.test(v) ? undefined : t('An address: "alerts@example.com" or "LLM Balance <alerts@example.com>".');
 }
 
 // ---- the test alert ----
@@ -210,12 +220,12 @@ function testAlert(): Alert {
   return {
     accountId: 'llm-balance-test',
     provider: 'custom',
-    label: 'LLM Balance (test)',
+    label: t('LLM Balance (test)'),
     level: 'warning',
     balance: null,
     currency: 'USD',
     threshold: null,
-    message: 'TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.',
+    message: t('TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.'),
     time: new Date().toISOString(),
     cooldownHours: settings.notificationCooldownHours(),
   };
@@ -283,7 +293,7 @@ export class AlertChannels implements vscode.Disposable {
       if (!channelSettings.enabled(id)) continue;
       const secret = await this.secrets.get(id);
       if (secret) addToConfig(config, id, secret, values);
-      else problems.push({ channel: id, variable: CHANNELS[id].secretKey, message: `it is on, but no ${CHANNELS[id].secretName} is stored on this machine; run "LLM Balance: Configure Alert Channels".` });
+      else problems.push({ channel: id, variable: CHANNELS[id].secretKey, message: t('it is on, but no {0} is stored on this machine; run "LLM Balance: Configure Alert Channels".', channelText(id).secretName) });
     }
     const E = engine();
     const proxy = settings.proxy();
@@ -291,7 +301,7 @@ export class AlertChannels implements vscode.Disposable {
     const httpOpts: ConstructorParameters<typeof E.HttpClient>[0] = { timeoutMs, strictSSL: proxy.strictSSL };
     if (proxy.proxy) httpOpts.proxy = proxy.proxy;
     const http = new E.HttpClient(httpOpts);
-    const set = E.createChannels(config, { http, timeoutMs });
+    const set = E.createChannels(config, { http, timeoutMs, t });
     const close = async (): Promise<void> => {
       this.closers.delete(close);
       await set.close();
@@ -317,13 +327,13 @@ export class AlertChannels implements vscode.Disposable {
   async sendTestAlert(): Promise<{ delivered: ChannelId[]; failed: { channel: ChannelId; error: string }[] }> {
     const on = CHANNEL_IDS.filter((id) => channelSettings.enabled(id));
     if (on.length === 0) {
-      const pick = await ui().showInformationMessage('LLM Balance: no alert channel is on.', 'Configure Alert Channels');
+      const pick = await ui().showInformationMessage(t('LLM Balance: no alert channel is on.'), t('Configure Alert Channels'));
       if (pick) await vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
       return { delivered: [], failed: [] };
     }
     // One retry: a test says quickly whether the channel works.
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'LLM Balance: sending a test alert…' },
+      { location: vscode.ProgressLocation.Notification, title: t('LLM Balance: sending a test alert…') },
       () => this.send([testAlert()], { maxAttempts: 2, timeoutMs: 30_000 }),
     );
     const delivered: ChannelId[] = [];
@@ -339,15 +349,17 @@ export class AlertChannels implements vscode.Disposable {
     for (const id of delivered) this.log.info(`Test alert delivered to ${CHANNELS[id].name}.`);
     for (const f of failed) this.log.error(`Test alert to ${CHANNELS[f.channel].name} failed: ${f.error}`);
     const parts: string[] = [];
-    if (delivered.length) parts.push(`delivered to ${delivered.join(', ')}`);
-    if (failed.length) parts.push(`failed: ${failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')}`);
-    const summary = `LLM Balance test alert: ${parts.join('; ')}.`;
+    if (delivered.length) parts.push(t('delivered to {0}', delivered.join(', ')));
+    if (failed.length) parts.push(t('failed: {0}', failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')));
+    const summary = t('LLM Balance test alert: {0}.', parts.join(t('; ')));
     if (failed.length === 0) void ui().showInformationMessage(summary);
     else {
-      const show = delivered.length ? ui().showWarningMessage(summary, 'Configure Alert Channels', 'Show Log') : ui().showErrorMessage(summary, 'Configure Alert Channels', 'Show Log');
+      const configure = t('Configure Alert Channels');
+      const showLog = t('Show Log');
+      const show = delivered.length ? ui().showWarningMessage(summary, configure, showLog) : ui().showErrorMessage(summary, configure, showLog);
       void show.then((pick) => {
-        if (pick === 'Show Log') this.log.show();
-        if (pick === 'Configure Alert Channels') void vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
+        if (pick === showLog) this.log.show();
+        if (pick === configure) void vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
       });
     }
     return { delivered, failed };
@@ -358,25 +370,26 @@ export class AlertChannels implements vscode.Disposable {
   /** Returns the channel that was changed, if any. */
   async configure(): Promise<ChannelId | undefined> {
     const state = await Promise.all(CHANNEL_IDS.map(async (id) => ({ id, on: channelSettings.enabled(id), stored: (await this.secrets.get(id)) !== undefined })));
-    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: CHANNELS[s.id].name, description: this.stateText(s.id, s.on, s.stored), detail: CHANNELS[s.id].detail }));
-    const picked = await ui().showQuickPick(items, { title: 'Configure Alert Channels', placeHolder: 'Alerts go to VS Code and to every channel that is on. Which channel?', ignoreFocusOut: true });
+    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: channelText(s.id).name, description: this.stateText(s.id, s.on, s.stored), detail: channelText(s.id).detail }));
+    const picked = await ui().showQuickPick(items, { title: t('Configure Alert Channels'), placeHolder: t('Alerts go to VS Code and to every channel that is on. Which channel?'), ignoreFocusOut: true });
     if (!picked) return undefined;
     const id = picked.id;
     const s = state.find((x) => x.id === id)!;
-    const info = CHANNELS[id];
+    const info = channelText(id);
     if (s.on || s.stored) {
-      const actions: ActionItem[] = [{ action: 'change', label: 'Change', description: `the ${info.secretName} and settings` }];
-      if (s.on) actions.push({ action: 'off', label: 'Turn Off', description: 'keep the stored secret' });
-      else if (s.stored) actions.push({ action: 'on', label: 'Turn On' });
-      actions.push({ action: 'remove', label: 'Remove', description: `delete the ${info.secretName} from secret storage and turn ${info.name} off` });
-      const a = await ui().showQuickPick(actions, { title: `Configure Alert Channels: ${info.name}`, placeHolder: this.stateText(id, s.on, s.stored), ignoreFocusOut: true });
+      const actions: ActionItem[] = [{ action: 'change', label: t('Change'), description: t('the {0} and settings', info.secretName) }];
+      if (s.on) actions.push({ action: 'off', label: t('Turn Off'), description: t('keep the stored secret') });
+      else if (s.stored) actions.push({ action: 'on', label: t('Turn On') });
+      actions.push({ action: 'remove', label: t('Remove'), description: t('delete the {0} from secret storage and turn {1} off', info.secretName, info.name) });
+      const a = await ui().showQuickPick(actions, { title: t('Configure Alert Channels: {0}', info.name), placeHolder: this.stateText(id, s.on, s.stored), ignoreFocusOut: true });
       if (!a) return undefined;
       if (a.action === 'off' || a.action === 'remove') {
         if (a.action === 'remove') await this.secrets.delete(id);
         await channelSettings.set(`${id}.enabled`, undefined);
-        const what = a.action === 'remove' ? `removed (the ${info.secretName} was deleted from secret storage)` : 'off';
-        this.log.info(`Alert channel ${info.name} ${what}.`);
-        void ui().showInformationMessage(`LLM Balance: ${info.name} alerts ${what}.`);
+        this.log.info(`Alert channel ${CHANNELS[id].name} ${a.action === 'remove' ? 'removed (its secret was deleted from secret storage)' : 'off'}.`);
+        void ui().showInformationMessage(a.action === 'remove'
+          ? t('LLM Balance: {0} alerts removed (the {1} was deleted from secret storage).', info.name, info.secretName)
+          : t('LLM Balance: {0} alerts off.', info.name));
         return id;
       }
       if (a.action === 'on') return (await this.turnOn(id)) ? id : undefined;
@@ -385,36 +398,39 @@ export class AlertChannels implements vscode.Disposable {
   }
 
   private stateText(id: ChannelId, on: boolean, stored: boolean): string {
-    const secret = CHANNELS[id].secretName;
+    const secret = channelText(id).secretName;
     const v = savedValues();
-    const where = id === 'telegram' && v.chatId ? ` — chat ${v.chatId}` : id === 'email' && v.to ? ` — to ${v.to}` : '';
-    if (on && stored) return `on${where}`;
-    if (on) return `on, but no ${secret} is stored on this machine`;
-    if (stored) return `off (${secret} stored)`;
-    return 'not set up';
+    if (on && stored) {
+      if (id === 'telegram' && v.chatId) return t('on — chat {0}', v.chatId);
+      if (id === 'email' && v.to) return t('on — to {0}', v.to);
+      return t('on');
+    }
+    if (on) return t('on, but no {0} is stored on this machine', secret);
+    if (stored) return t('off ({0} stored)', secret);
+    return t('not set up');
   }
 
   /** Asks the secret (and the channel's settings), checks them, then stores and turns the channel on. */
   private async setUp(id: ChannelId, stored: boolean): Promise<boolean> {
-    const info = CHANNELS[id];
-    const title = (step: string) => `Configure Alert Channels: ${info.name} — ${step}`;
-    const keep = stored ? ` Leave empty to keep the stored ${info.secretName}.` : '';
+    const info = channelText(id);
+    const title = (step: string) => t('Configure Alert Channels: {0} — {1}', info.name, step);
+    const keep = stored ? t(' Leave empty to keep the stored {0}.', info.secretName) : '';
     const secretPrompt: Record<ChannelId, string> = {
-      telegram: 'Paste the bot token from @BotFather (123456789:AA…).',
-      slack: 'Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).',
-      discord: 'Paste the Discord webhook URL (https://discord.com/api/webhooks/…).',
-      webhook: 'Paste the URL that receives the alerts as a JSON POST (https://…).',
-      email: 'Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.',
+      telegram: t('Paste the bot token from @BotFather (123456789:AA…).'),
+      slack: t('Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).'),
+      discord: t('Paste the Discord webhook URL (https://discord.com/api/webhooks/…).'),
+      webhook: t('Paste the URL that receives the alerts as a JSON POST (https://…).'),
+      email: t('Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.'),
     };
     const check = (v: string): string | undefined => {
-      if (!v) return stored ? undefined : `Paste the ${info.secretName}.`;
-      if (id === 'telegram') return TELEGRAM_TOKEN.test(v) ? undefined : 'A bot token is digits, ":", then letters, digits, "_" or "-".';
+      if (!v) return stored ? undefined : t('Paste the {0}.', info.secretName);
+      if (id === 'telegram') return TELEGRAM_TOKEN.test(v) ? undefined : t('A bot token is digits, ":", then letters, digits, "_" or "-".');
       if (id === 'email') return smtpUrlProblem(v);
       return webhookUrlProblem(v, id);
     };
     const typed = await ui().showInputBox({
       title: title(info.secretName),
-      prompt: `${secretPrompt[id]} It is stored in VS Code's secret storage, never in settings.${keep}`,
+      prompt: t("{0} It is stored in VS Code's secret storage, never in settings.{1}", secretPrompt[id], keep),
       // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
       // (only its path is secret). Tokens and SMTP passwords stay masked.
       password: id === 'telegram' || id === 'email',
@@ -430,27 +446,27 @@ export class AlertChannels implements vscode.Disposable {
     const values = savedValues();
     if (id === 'telegram') {
       const chat = (await ui().showInputBox({
-        title: title('chat id'),
-        prompt: 'The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.',
+        title: title(t('chat id')),
+        prompt: t('The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.'),
         value: values.chatId,
         ignoreFocusOut: true,
-        validateInput: (v) => (TELEGRAM_CHAT.test(v.trim()) ? undefined : 'A numeric chat id (e.g. -1001234567890) or @channelname.'),
+        validateInput: (v) => (TELEGRAM_CHAT.test(v.trim()) ? undefined : t('A numeric chat id (e.g. -1001234567890) or @channelname.')),
       }))?.trim();
       if (!chat) return false;
       values.chatId = chat;
     }
     if (id === 'email') {
       const to = (await ui().showInputBox({
-        title: title('to'),
-        prompt: 'Who gets the alerts: one address or several, comma-separated.',
+        title: title(t('to')),
+        prompt: t('Who gets the alerts: one address or several, comma-separated.'),
         value: values.to,
         ignoreFocusOut: true,
         validateInput: (v) => addressesProblem(v),
       }))?.trim();
       if (!to) return false;
       const from = (await ui().showInputBox({
-        title: title('from'),
-        prompt: 'The sender address. Leave empty to send as the SMTP user.',
+        title: title(t('from')),
+        prompt: t('The sender address. Leave empty to send as the SMTP user.'),
         value: values.from,
         ignoreFocusOut: true,
         validateInput: (v) => fromProblem(v.trim()),
@@ -468,9 +484,9 @@ export class AlertChannels implements vscode.Disposable {
     const problem = set.errors[0];
     await set.close();
     if (problem || !description) {
-      const message = inExtensionTerms(problem?.message ?? 'the channel could not be set up');
-      this.log.warn(`Alert channel ${info.name} not saved: ${message}`);
-      void ui().showErrorMessage(`LLM Balance: ${info.name} alerts were not saved — ${message}`);
+      const message = inExtensionTerms(problem?.message ?? t('the channel could not be set up'));
+      this.log.warn(`Alert channel ${CHANNELS[id].name} not saved: ${message}`);
+      void ui().showErrorMessage(t('LLM Balance: {0} alerts were not saved — {1}', info.name, message));
       return false;
     }
 
@@ -481,9 +497,9 @@ export class AlertChannels implements vscode.Disposable {
       await channelSettings.set('email.from', values.from || undefined);
     }
     await channelSettings.set(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${info.name} is on: ${description}.`);
+    this.log.info(`Alert channel ${CHANNELS[id].name} is on: ${description}.`);
     void ui()
-      .showInformationMessage(`LLM Balance: ${info.name} alerts are on — ${description}.`, 'Send Test Alert')
+      .showInformationMessage(t('LLM Balance: {0} alerts are on — {1}.', info.name, description), t('Send Test Alert'))
       .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
     return true;
   }
@@ -492,7 +508,7 @@ export class AlertChannels implements vscode.Disposable {
     await channelSettings.set(`${id}.enabled`, true);
     this.log.info(`Alert channel ${CHANNELS[id].name} is on.`);
     void ui()
-      .showInformationMessage(`LLM Balance: ${CHANNELS[id].name} alerts are on.`, 'Send Test Alert')
+      .showInformationMessage(t('LLM Balance: {0} alerts are on.', channelText(id).name), t('Send Test Alert'))
       .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
     return true;
   }
@@ -511,7 +527,7 @@ function guarded<R>(log: Log, name: string, fn: () => Promise<R>): () => Promise
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log.error(`${name} failed: ${msg}`);
-      void ui().showErrorMessage(`LLM Balance: ${name} failed — ${msg}`, 'Show Log').then((p) => (p ? log.show() : undefined));
+      void ui().showErrorMessage(t('LLM Balance: {0} failed — {1}', name, msg), t('Show Log')).then((p) => (p ? log.show() : undefined));
       return undefined;
     }
   };
@@ -522,8 +538,8 @@ export function registerAlertChannels(context: vscode.ExtensionContext, deps: { 
   const channels = new AlertChannels(context, deps.log);
   context.subscriptions.push(
     channels,
-    vscode.commands.registerCommand(CONFIGURE_CHANNELS_COMMAND, guarded(deps.log, 'Configure Alert Channels', () => channels.configure())),
-    vscode.commands.registerCommand(SEND_TEST_ALERT_COMMAND, guarded(deps.log, 'Send Test Alert', () => channels.sendTestAlert())),
+    vscode.commands.registerCommand(CONFIGURE_CHANNELS_COMMAND, guarded(deps.log, t('Configure Alert Channels'), () => channels.configure())),
+    vscode.commands.registerCommand(SEND_TEST_ALERT_COMMAND, guarded(deps.log, t('Send Test Alert'), () => channels.sendTestAlert())),
   );
   return channels;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { statusView } from '../core/statusView';
 import type { BalanceMonitor } from './monitor';
+import { t } from './l10n';
 import { settings } from './settings';
 
 /** The one status bar item (SPEC §6), redrawn whenever the monitor changes. */
@@ -33,6 +34,7 @@ export class BalanceStatusBar implements vscode.Disposable {
       ]),
       highlight: settings.statusBarHighlight(),
       acknowledged: new Set(this.monitor.results.filter((r) => this.monitor.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
+      t,
     });
     this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };
     this.item.text = v.text;

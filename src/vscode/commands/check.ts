@@ -2,21 +2,22 @@ import * as vscode from 'vscode';
 import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
 import { totals } from '../../core/statusView';
+import { t } from '../l10n';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
 
 /** One line that says what a check found: "3 accounts · $74.75 · ¥110.00 · 1 error". */
 export function checkSummary(results: readonly BalanceResult[]): string {
-  const parts = [`${results.length} account${results.length === 1 ? '' : 's'}`];
+  const parts = [results.length === 1 ? t('1 account') : t('{0} accounts', results.length)];
   for (const [cur, n] of Object.entries(totals(results))) parts.push(formatMoney(n, cur));
-  const count = (pred: (r: BalanceResult) => boolean, word: string) => {
-    const n = results.filter(pred).length;
-    if (n) parts.push(`${n} ${word}${n === 1 ? '' : 's'}`);
-  };
-  count((r) => r.level === 'error', 'error');
-  count((r) => r.level === 'critical', 'critical');
-  count((r) => r.level === 'warning', 'warning');
+  const count = (level: BalanceResult['level']) => results.filter((r) => r.level === level).length;
+  const errors = count('error');
+  const critical = count('critical');
+  const warnings = count('warning');
+  if (errors) parts.push(errors === 1 ? t('1 error') : t('{0} errors', errors));
+  if (critical) parts.push(critical === 1 ? t('1 critical') : t('{0} critical', critical));
+  if (warnings) parts.push(warnings === 1 ? t('1 warning') : t('{0} warnings', warnings));
   return parts.join(' · ');
 }
 
@@ -34,20 +35,21 @@ export const SUMMARY_STATUS_MS = 10_000;
  */
 export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, alertsShown?: readonly ShownNotification[]): Promise<BalanceResult[]> {
   if (monitor.accounts.length === 0) {
-    const pick = await ui().showInformationMessage('LLM Balance: no accounts yet.', 'Add API Key');
-    if (pick === 'Add API Key') await vscode.commands.executeCommand('llmBalance.addAccount');
+    const add = t('Add API Key');
+    const pick = await ui().showInformationMessage(t('LLM Balance: no accounts yet.'), add);
+    if (pick === add) await vscode.commands.executeCommand('llmBalance.addAccount');
     return [];
   }
   const ids = typeof accountId === 'string' ? [accountId] : undefined;
   const alertsBefore = alertsShown?.length ?? 0;
   let summary = '';
   const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking LLM balances…' },
+    { location: vscode.ProgressLocation.Notification, title: t('Checking LLM balances…') },
     async (progress) => {
       // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
       const r = await monitor.checkNow(ids);
       const line = checkSummary(r);
-      summary = `LLM Balance: ${line}`;
+      summary = t('LLM Balance: {0}', line);
       // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
       progress.report({ message: line, increment: 100 });
       return r;
@@ -58,11 +60,13 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
   const unannounced = results.filter((r) => r.level === 'error' && !alerted.has(r.accountId));
   if (unannounced.length) {
     const first = unannounced[0]!;
+    const showLog = t('Show Log');
+    const openPanel = t('Open Panel');
     void ui()
-      .showWarningMessage(`${summary}. ${first.label}: ${first.error ?? 'error'}`, 'Show Log', 'Open Panel')
+      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, first.error ?? t('error')), showLog, openPanel)
       .then((pick) => {
-        if (pick === 'Show Log') void vscode.commands.executeCommand('llmBalance.showLog');
-        if (pick === 'Open Panel') void vscode.commands.executeCommand('llmBalance.showPanel');
+        if (pick === showLog) void vscode.commands.executeCommand('llmBalance.showLog');
+        if (pick === openPanel) void vscode.commands.executeCommand('llmBalance.showPanel');
       });
   }
   return results;
