@@ -10,6 +10,7 @@ import {
   type HostMessage, type Range, type WebviewMessage,
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
+import { t } from '../vscode/l10n';
 import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
 
 export { PANEL_VIEW_TYPE };
@@ -113,6 +114,8 @@ export class BalancePanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(16).toString('base64'),
+      lang: vscode.env.language,
+      ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
     });
   }
 
@@ -131,7 +134,7 @@ export class BalancePanel {
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.log(`${parsed.data.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(`LLM Balance: ${text}`);
+      void vscode.window.showErrorMessage(t('LLM Balance: {0}', text));
     }
   }
 
