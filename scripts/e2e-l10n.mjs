@@ -125,7 +125,13 @@ async function main() {
     logFile,
   });
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark', deviceScaleFactor: 2, locale: 'zh-CN' });
+  // A new browser context is a new profile (its own globalState): each theme starts afresh.
+  for (const theme of ['dark', 'light']) await oneWindow(folder, theme);
+}
+
+async function oneWindow(folder, theme) {
+  say(`${theme} theme`);
+  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: theme, deviceScaleFactor: 2, locale: 'zh-CN' });
   const page = await context.newPage();
   page.on('console', (m) => log(`[page ${m.type()}] ${m.text()}`));
   const toasts = await trackToasts(page, (e) => log(`toast: ${e.text}`));
@@ -145,7 +151,7 @@ async function main() {
   check(st.text.startsWith(`${openRouter} $3.50 +1`), `the status bar shows ${openRouter} $3.50 +1`, st.text);
   const bar = await page.locator('.part.statusbar').first().boundingBox();
   const box = await item.boundingBox();
-  await save(page, 'status-critical', padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, VIEWPORT, { x: 90, y: 0 }));
+  await save(page, `${theme}-status-critical`, padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, VIEWPORT, { x: 90, y: 0 }));
 
   const critical = `${zh.CRITICAL}：OpenRouter`;
   const toast = page.locator('.notifications-toasts .notification-toast-container').filter({ hasText: critical }).last();
@@ -155,8 +161,8 @@ async function main() {
   const buttons = (await toast.locator('.monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean);
   check(toastText === `严重：${openRouter} 余额不足，剩余 $3.50（阈值 $5.00）。请及时充值，以免服务中断。`, 'the toast is the zh-CN alert line with $3.50 and $5.00', toastText);
   check(['Add Funds', 'Open Panel', 'Snooze 24h'].every((b, i) => buttons[i] === zh[b]), 'the toast buttons are 充值 / 打开面板 / 24 小时内不再提醒', buttons);
-  await save(page, 'toast-critical', padBox(await toast.boundingBox(), VIEWPORT, { x: 8, y: 8 }));
-  await save(page, 'window', undefined);
+  await save(page, `${theme}-toast-critical`, padBox(await toast.boundingBox(), VIEWPORT, { x: 8, y: 8 }));
+  await save(page, `${theme}-window`, undefined);
   log(`toasts seen: ${JSON.stringify(toasts.all.map((x) => x.text))}`);
   await clearNotifications(page);
 
@@ -175,7 +181,7 @@ async function main() {
   check(['账户', '余额', '额度 / 用量', '级别', '严重', '¥110.00', '$3.50'].every((w) => tip.includes(w)), 'the tooltip table is in zh-CN with both balances', tip);
   check(!ENGLISH_UI.test(tip), 'the tooltip has no English UI words', tip.match(ENGLISH_UI)?.[0]);
   check(['立即检查', '打开面板', '管理密钥'].every((l) => links.includes(l)), 'the tooltip links are 立即检查 · 打开面板 · 管理密钥', links);
-  await save(page, 'tooltip', padBox(unionBox(await hover.boundingBox(), await item.boundingBox()), VIEWPORT, { x: 10, y: 10 }));
+  await save(page, `${theme}-tooltip`, padBox(unionBox(await hover.boundingBox(), await item.boundingBox()), VIEWPORT, { x: 10, y: 10 }));
   await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
   await page.keyboard.press('Escape');
 
@@ -198,7 +204,7 @@ async function main() {
   check(!ENGLISH_UI.test(panel.text), 'the panel has no English UI words', panel.text.match(ENGLISH_UI)?.[0]);
   check(!/NaN|undefined/.test(panel.text), 'the panel shows no NaN or undefined', panel.text.match(/.{0,30}(NaN|undefined).{0,30}/)?.[0]);
   const frameEl = await page.locator('.webview.ready, iframe.webview').first().boundingBox().catch(() => null);
-  await save(page, 'panel', frameEl ? padBox(frameEl, VIEWPORT, { x: 0, y: 30 }) : undefined);
+  await save(page, `${theme}-panel`, frameEl ? padBox(frameEl, VIEWPORT, { x: 0, y: 30 }) : undefined);
   await context.close();
 }
 
