@@ -169,7 +169,7 @@ export function alertContent(a: Alert, t: Translate = english): AlertContent {
   const facts: [string, string][] = [[t('Account'), a.label === a.accountId ? a.label : `${a.label} (${a.accountId})`]];
   if (a.balance !== null) facts.push([t('Balance'), a.stale ? t('{0} (last known; the latest check failed)', money(a, a.balance)) : money(a, a.balance)]);
   else if (!isKeyError(a)) facts.push([t('Balance'), t('unknown')]);
-  if (a.threshold !== null) facts.push([t('Threshold'), `${money(a, a.threshold)} (${lv})`]);
+  if (a.threshold !== null) facts.push([t('Threshold'), t('{0} ({1})', money(a, a.threshold), lv)]);
   if (a.percent) facts.push([t('Limit'), t('{0}% of {1} left (threshold {2}%, {3})', a.percent.left, money(a, a.percent.limit), a.percent.threshold, lv)]);
   if (a.error) facts.push([t('Error'), a.error]);
   facts.push([t('Checked'), a.time]);
@@ -196,11 +196,18 @@ export function alertContent(a: Alert, t: Translate = english): AlertContent {
 
 export function formatText(a: Alert, t: Translate = english): string {
   const c = alertContent(a, t);
-  const width = Math.max(...c.facts.map(([n]) => n.length)) + 2;
-  const lines = [c.line, '', ...c.facts.map(([n, v]) => `${`${n}:`.padEnd(width)}${v}`), '', t('What to do:')];
+  const width = Math.max(...c.facts.map(([n]) => columns(n))) + 2;
+  const lines = [c.line, '', ...c.facts.map(([n, v]) => `${n}:${' '.repeat(width - columns(n) - 1)}${v}`), '', t('What to do:')];
   c.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.text}${s.url ? `: ${s.url}` : ''}`));
   lines.push('', '-- ', c.footer);
   return lines.join('\n') + '\n';
+}
+
+/** Columns in a monospace font: CJK and full-width characters take two. */
+function columns(s: string): number {
+  let n = 0;
+  for (const c of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1;
+  return n;
 }
 
 export function escapeHtml(s: string): string {
