@@ -141,3 +141,65 @@ export function looksUntranslated(english: string, translated: string, names: re
   for (const n of names) rest = rest.split(n).join(' ');
   return /[A-Za-z]{2,}/.test(rest);
 }
+
+/** Where text reaches people in the extension and the panel (the core is covered by its `t` parameter). */
+const UI_DIRS = ['src/vscode/', 'src/panel/', 'src/webview/', 'src/extension.ts'];
+const MESSAGE_CALLS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'showModalWarning', 'setStatusBarMessage', 'withProgress']);
+const TEXT_PROPERTIES = new Set(['title', 'prompt', 'placeHolder', 'placeholder', 'saveLabel', 'detail', 'label', 'description', 'tooltip', 'message', 'aria-label', 'aria-valuetext', 'textContent']);
+
+/** Words for people: "Add funds", "Remove"; not ids ("llmBalance.check"), icons or names. */
+function looksLikeText(literal: string): boolean {
+  const s = literal.replace(/\$\([\w~-]+\)/g, ' ').trim();
+  if (!s || UNTRANSLATED_NAMES.has(s)) return false;
+  return /[A-Za-z]{2,}\s+[A-Za-z]/.test(s) || /^[A-Z][a-z]{2,}/.test(s);
+}
+
+function literalParts(e: ts.Node): string | undefined {
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isTemplateExpression(e)) return [e.head.text, ...e.templateSpans.map((s) => s.literal.text)].join(' ');
+  return undefined;
+}
+
+/**
+ * English written straight into a message, a picker, a prompt or the panel's DOM without t():
+ * the text a translation would miss. Heuristic, on the shapes this code base uses.
+ */
+export function scanRawText(root = repoRoot): string[] {
+  const found: string[] = [];
+  for (const file of walkTs(path.join(root, 'src')).sort()) {
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    if (!UI_DIRS.some((d) => rel.startsWith(d)) || TRANSLATOR_FILES.has(rel)) continue;
+    const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const report = (n: ts.Node, text: string) => found.push(`${rel}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}: ${JSON.stringify(text.slice(0, 70))}`);
+    const inspect = (n: ts.Node | undefined) => {
+      if (!n) return;
+      const text = literalParts(n);
+      if (text !== undefined && looksLikeText(text)) report(n, text);
+      // a ? 'Yes' : 'No'
+      if (ts.isConditionalExpression(n)) {
+        inspect(n.whenTrue);
+        inspect(n.whenFalse);
+      }
+    };
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n)) {
+        const callee = n.expression;
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+        if (MESSAGE_CALLS.has(name)) n.arguments.forEach(inspect);
+        // The panel's DOM helpers: h(tag, attrs, ...children) and button(label, …).
+        if (name === 'h') n.arguments.slice(2).forEach(inspect);
+        if (name === 'button') inspect(n.arguments[0]);
+      }
+      if (ts.isPropertyAssignment(n)) {
+        const key = ts.isIdentifier(n.name) || ts.isStringLiteral(n.name) ? n.name.text : '';
+        if (TEXT_PROPERTIES.has(key)) inspect(n.initializer);
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && TEXT_PROPERTIES.has(n.left.name.text)) {
+        inspect(n.right);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  return found;
+}

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { codeSpans, looksUntranslated, markup, placeholders, readJson, scanManifest, scanSource, type SourceScan } from '../l10n/keys';
+import { codeSpans, looksUntranslated, markup, placeholders, readJson, scanManifest, scanRawText, scanSource, type SourceScan } from '../l10n/keys';
 
 const ZH_BUNDLE = 'l10n/bundle.l10n.zh-cn.json';
 /** Words that stay as they are in a Chinese UI: names, acronyms, units. */
@@ -84,6 +84,11 @@ describe('localization', () => {
       assert.ok(used.size > 100, `only ${used.size} messages found in src: is the scan still finding the t() calls?`);
     });
 
+    it('no English is written straight into a message, picker, prompt or the panel without t()', function () {
+      this.timeout(30_000);
+      assert.deepEqual(scanRawText(), []);
+    });
+
     it('every message in src has a zh-CN entry, and the bundle has no stale keys', () => {
       const missing = [...used.keys()].filter((k) => !(k in zh));
       assert.deepEqual(missing, [], missingReport(ZH_BUNDLE, missing, (k) => k) + `\nfirst at: ${missing.slice(0, 5).map((k) => used.get(k)).join(', ')}`);
@@ -116,6 +121,30 @@ describe('localization', () => {
         assert.deepEqual(s.keys.map((k) => k.key).sort(), ['Hello {0}', 'Plain', 'Shown in the picker', 'management key']);
         assert.equal(s.problems.length, 1);
         assert.match(s.problems[0]!, /^src\/a\.ts:3: t\(name\)/);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it('find English written past t() into a toast, a picker, a prompt and the panel', () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-l10n-'));
+      try {
+        fs.mkdirSync(path.join(root, 'src', 'vscode'), { recursive: true });
+        fs.mkdirSync(path.join(root, 'src', 'webview'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'src', 'vscode', 'a.ts'), [
+          "void ui().showWarningMessage(`LLM Balance: ${x} failed`, 'Show Log');",
+          "void ui().showInformationMessage(t('Fine {0}', x), t('Open'));",
+          "await ui().showQuickPick(items, { title: 'Pick one', placeHolder: t('Which?'), id: 'llmBalance.check' });",
+          "const item = { label: busy ? 'Checking…' : t('Check now'), command: 'llmBalance.check' };",
+        ].join('\n'));
+        fs.writeFileSync(path.join(root, 'src', 'webview', 'r.ts'), [
+          "h('h1', {}, 'LLM Balance');",
+          "h('p', { class: 'muted' }, 'No events yet.');",
+          "button('Export', 'export');",
+          "el.title = `Show the last ${n}`;",
+        ].join('\n'));
+        const found = scanRawText(root);
+        assert.deepEqual(found.map((f) => f.replace(/: .*$/, '')), ['src/vscode/a.ts:1', 'src/vscode/a.ts:1', 'src/vscode/a.ts:3', 'src/vscode/a.ts:4', 'src/webview/r.ts:2', 'src/webview/r.ts:3', 'src/webview/r.ts:4'], found.join('\n'));
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }
