@@ -205,6 +205,11 @@ async function oneWindow(folder, theme) {
   check(!/NaN|undefined/.test(panel.text), 'the panel shows no NaN or undefined', panel.text.match(/.{0,30}(NaN|undefined).{0,30}/)?.[0]);
   const frameEl = await page.locator('.webview.ready, iframe.webview').first().boundingBox().catch(() => null);
   await save(page, `${theme}-panel`, frameEl ? padBox(frameEl, VIEWPORT, { x: 0, y: 30 }) : undefined);
+  // The 24 h range: the time axis is labelled in hours.
+  await app.click('[data-range="24h"]');
+  await waitUntil(() => app.evaluate(() => document.querySelector('[data-range="24h"]')?.getAttribute('aria-pressed') === 'true'), { timeoutMs: T.state, what: 'the 24 h range' });
+  await page.waitForTimeout(1500);
+  await save(page, `${theme}-panel-24h`, frameEl ? padBox(frameEl, VIEWPORT, { x: 0, y: 30 }) : undefined);
   await context.close();
 }
 

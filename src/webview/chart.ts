@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import type { ChartData } from '../panel/protocol';
 import { formatDateTime, formatMoney, formatTick } from './format';
-import { t } from './l10n';
+import { locale, t } from './l10n';
 
 export interface ChartColors {
   lines: string[];
@@ -39,6 +39,21 @@ export function readChartColors(): ChartColors {
 }
 
 export const CHART_HEIGHT = 160;
+
+/**
+ * Time axis labels in the display language ("11月25日", "14:00"); uPlot's own are English
+ * ("11/25", "2pm"), kept for English.
+ */
+const timeTicks: uPlot.Axis.Values | undefined = locale.toLowerCase().startsWith('en') ? undefined : (() => {
+  try {
+    const day = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+    const hour = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) =>
+      splits.map((v) => (incr < 86_400 ? hour : day).format(new Date(v * 1000)));
+  } catch {
+    return undefined;
+  }
+})();
 
 export function createChart(
   el: HTMLElement,
@@ -145,7 +160,7 @@ export function createChart(
       })),
     ],
     axes: [
-      { stroke: colors.axis, font: colors.font, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } },
+      { stroke: colors.axis, font: colors.font, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 }, ...(timeTicks ? { values: timeTicks } : {}) },
       ...chart.currencies.map((c, i): uPlot.Axis => ({
         scale: c,
         side: i === 0 ? 3 : 1,
