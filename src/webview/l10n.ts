@@ -1,9 +1,16 @@
 // The webview's strings: the host puts its language and vscode.l10n.bundle into the page
-// (src/panel/html.ts) as inert JSON, read once here; English when there is none.
+// (src/panel/html.ts) as inert JSON, read once here; English when there is none (also when
+// the formatting helpers are unit-tested on Node, where there is no document).
 import { fromBundle, type Translate } from '../core/l10n';
 
+interface PageLike {
+  getElementById(id: string): { textContent: string | null } | null;
+  documentElement?: { lang?: string };
+}
+const page = (globalThis as { document?: PageLike }).document;
+
 function readBundle(): Record<string, string> | undefined {
-  const text = document.getElementById('llmb-l10n')?.textContent;
+  const text = page?.getElementById('llmb-l10n')?.textContent;
   if (!text) return undefined;
   try {
     const v: unknown = JSON.parse(text);
@@ -19,4 +26,4 @@ function readBundle(): Record<string, string> | undefined {
 export const t: Translate = fromBundle(readBundle());
 
 /** VS Code's display language (`<html lang>`), for dates and numbers. */
-export const locale: string = document.documentElement.lang || 'en';
+export const locale: string = page?.documentElement?.lang || 'en';
