@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { codeSpans, looksUntranslated, markup, placeholders, readJson, scanManifest, scanRawText, scanSource, type SourceScan } from '../l10n/keys';
+import { codeSpans, looksUntranslated, markup, placeholders, readJson, repoRoot, scanManifest, scanRawText, scanSource, type SourceScan } from '../l10n/keys';
 
 const ZH_BUNDLE = 'l10n/bundle.l10n.zh-cn.json';
 /** Words that stay as they are in a Chinese UI: names, acronyms, units. */
@@ -65,6 +65,27 @@ describe('localization', () => {
 
     it('the zh-CN entries keep every placeholder, code span and link', () => {
       assert.deepEqual(translationProblems('package.nls.zh-cn.json', nls, zh), []);
+    });
+
+    it('every walkthrough page has a zh-CN page (name.nls.zh-cn.md) with the same images, code and links', () => {
+      const walkthroughs = ((manifest.contributes as { walkthroughs?: { steps?: { media?: { markdown?: string } }[] }[] }).walkthroughs ?? []);
+      const pages = walkthroughs.flatMap((w) => w.steps ?? []).map((s) => s.media?.markdown).filter((m): m is string => typeof m === 'string');
+      const problems: string[] = [];
+      const images = (md: string) => (md.match(/!\[[^\]]*\]\(([^)]+)\)/g) ?? []).map((m) => m.replace(/^.*\(/, '')).sort();
+      for (const page of pages) {
+        const en = fs.readFileSync(path.join(repoRoot, page), 'utf8');
+        const zhPage = page.replace(/\.md$/, '.nls.zh-cn.md');
+        if (!fs.existsSync(path.join(repoRoot, zhPage))) {
+          problems.push(`${zhPage} is missing`);
+          continue;
+        }
+        const zhText = fs.readFileSync(path.join(repoRoot, zhPage), 'utf8');
+        for (const [what, pick] of [['images', images], ['code spans', codeSpans], ['links', markup]] as const) {
+          if (pick(en).join('\u0000') !== pick(zhText).join('\u0000')) problems.push(`${zhPage}: ${what} ${JSON.stringify(pick(zhText))}, the English ${JSON.stringify(pick(en))}`);
+        }
+        if (looksUntranslated(en, zhText, NAMES)) problems.push(`${zhPage} is not translated`);
+      }
+      assert.deepEqual(problems, []);
     });
   });
 
