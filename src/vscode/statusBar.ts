@@ -41,7 +41,7 @@ export class BalanceStatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString(v.tooltip, true);
     md.isTrusted = { enabledCommands: ['llmBalance.check', 'llmBalance.showPanel', 'llmBalance.manageKeys', 'llmBalance.updateKey', 'llmBalance.acknowledge'] };
     this.item.tooltip = md;
-    this.item.command = v.commandArgs ? { command: v.command, title: 'Set key', arguments: v.commandArgs } : v.command;
+    this.item.command = v.commandArgs ? { command: v.command, title: t('Set key'), arguments: v.commandArgs } : v.command;
     this.item.backgroundColor =
       v.background === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : v.background === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -41,7 +41,7 @@ document.body.append(announcer);
 
 function announceFinished(accountId: string | null): void {
   const label = accountId ? data?.accounts.find((a) => a.id === accountId)?.label : undefined;
-  announcer.textContent = accountId ? `Check of ${label ?? accountId} finished.` : 'Check of every account finished.';
+  announcer.textContent = accountId ? t('Check of {0} finished.', label ?? accountId) : t('Check of every account finished.');
 }
 
 function post(message: WebviewMessage): void {

@@ -151,6 +151,8 @@ const TEXT_PROPERTIES = new Set(['title', 'prompt', 'placeHolder', 'placeholder'
 function looksLikeText(literal: string): boolean {
   const s = literal.replace(/\$\([\w~-]+\)/g, ' ').trim();
   if (!s || UNTRANSLATED_NAMES.has(s)) return false;
+  // An HTTP header as it is sent ("Authorization: Bearer {key}") is code, not words.
+  if (/^[A-Za-z-]+:\s*(Bearer\s+)?\{key\}$/.test(s)) return false;
   return /[A-Za-z]{2,}\s+[A-Za-z]/.test(s) || /^[A-Z][a-z]{2,}/.test(s);
 }
 

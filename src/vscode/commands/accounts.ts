@@ -84,7 +84,7 @@ type Verdict =
 async function verify(account: Account, keys: AccountKeys, label: string, monitor: BalanceMonitor, canChangeUrl: boolean): Promise<Verdict> {
   const E = engine();
   const p = E.PROVIDERS[account.provider];
-  const blocked = sandboxUrlProblem(targetUrl(account, p));
+  const blocked = sandboxUrlProblem(targetUrl(account, p), process.env, t);
   if (blocked) {
     await ui().showModalWarning(t('{0}: the key was not checked.', label), blocked);
     return { outcome: canChangeUrl ? 'url' : 'cancel' };
@@ -218,7 +218,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
         prompt: p.id === 'custom' ? t('The JSON endpoint that reports the balance') : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
-        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim()),
+        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim(), process.env, t),
       }))?.trim();
       if (v === undefined) return false;
       draft.url = v;
