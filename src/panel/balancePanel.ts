@@ -11,6 +11,7 @@ import {
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { t } from '../vscode/l10n';
+import { spikeEventPrefixes } from '../core/spike';
 import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
 
 export { PANEL_VIEW_TYPE };
@@ -211,7 +212,7 @@ export class BalancePanel {
         billingUrl: (id) => this.model.billingUrl(id),
         range: this.range,
         now: Date.now(),
-        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike() } : {}),
+        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
       });
       this.post({ type: 'data', data });
     });
