@@ -147,8 +147,9 @@ async function oneWindow(server, folder, theme) {
   check(true, `the palette offers "${checkTitle}"`);
   const st = await waitUntil(async () => {
     const s = await statusState(item);
-    return s.text.includes('$3.50') && s.errorBackground && !s.icons.includes('codicon-sync') ? s : false;
-  }, { timeoutMs: T.state, what: 'the critical state ($3.50)' });
+    // Both accounts in (results arrive one by one), the check over.
+    return s.text.includes('$3.50 +1') && s.errorBackground && !s.icons.includes('codicon-sync') ? s : false;
+  }, { timeoutMs: T.state, what: 'the critical state ($3.50 +1)' });
   const openRouter = zh['{0} (environment)'].replace('{0}', 'OpenRouter'); // an account from the environment
   check(st.text.startsWith(`${openRouter} $3.50 +1`), `the status bar shows ${openRouter} $3.50 +1`, st.text);
   const bar = await page.locator('.part.statusbar').first().boundingBox();
@@ -162,7 +163,7 @@ async function oneWindow(server, folder, theme) {
   const toastText = ((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim();
   const buttons = (await toast.locator('.monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean);
   check(toastText === `严重：${openRouter} 余额不足，剩余 $3.50（阈值 $5.00）。请及时充值，以免服务中断。`, 'the toast is the zh-CN alert line with $3.50 and $5.00', toastText);
-  check(['Add Funds', 'Open Panel', 'Snooze 24h'].every((b, i) => buttons[i] === zh[b]), 'the toast buttons are 充值 / 打开面板 / 24 小时内不再提醒', buttons);
+  check(['Add Funds', 'Acknowledge', 'Open Panel', 'Snooze 24h'].every((b, i) => buttons[i] === zh[b]), 'the toast buttons are 充值 / 确认 / 打开面板 / 24 小时内不再提醒', buttons);
   await save(page, `${theme}-toast-critical`, padBox(await toast.boundingBox(), VIEWPORT, { x: 8, y: 8 }));
   await save(page, `${theme}-window`, undefined);
   log(`toasts seen: ${JSON.stringify(toasts.all.map((x) => x.text))}`);
