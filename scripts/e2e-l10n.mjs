@@ -219,7 +219,7 @@ async function oneWindow(server, folder, theme) {
     })(),
   }));
   check(panel.lang === LOCALE, `the panel's <html lang> is ${LOCALE}`, panel.lang);
-  check(['全部检查', '导出历史记录', '事件', '立即检查', '更新密钥', '上次检查', '¥110.00', '$3.50', '严重'].every((w) => panel.text.includes(w)), 'the panel is in zh-CN with both balances', panel.text.slice(0, 400));
+  check(['全部检查', '导出历史记录', '事件', '立即检查', '充值', '密钥来自环境变量', '上次检查', '¥110.00', '$3.50', '严重'].every((w) => panel.text.includes(w)), 'the panel is in zh-CN with both balances', panel.text.slice(0, 400));
   check(!ENGLISH_UI.test(panel.own), 'the panel has no English UI words (outside the checks\' notes)', panel.own.match(ENGLISH_UI)?.[0]);
   check(!/NaN|undefined/.test(panel.text), 'the panel shows no NaN or undefined', panel.text.match(/.{0,30}(NaN|undefined).{0,30}/)?.[0]);
   const frameEl = await page.locator('.webview.ready, iframe.webview').first().boundingBox().catch(() => null);
