@@ -80,6 +80,8 @@ await suite('webview', 'npx', ['mocha', '--no-config', '--timeout', '120000', 'o
 await suite('end-to-end', 'node', ['scripts/e2e.mjs', '--no-build'], closingCounts);
 // The VSIX as users install it.
 await suite('vsix', 'node', ['scripts/vsix-test.mjs'], closingCounts);
+// The UI in zh-CN (issue 16 item 5): palette, status bar, tooltip, toast and panel, with screenshots.
+await suite('zh-CN', 'node', ['scripts/e2e-l10n.mjs', '--no-build'], closingCounts);
 
 console.log('');
 for (const [name, time] of timings) console.log(`${name} took ${time}`);

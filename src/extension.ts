@@ -11,6 +11,7 @@ import { registerCommands } from './vscode/commands';
 import { registerAlertChannels, type AlertChannels } from './vscode/alertChannels';
 import { uiHolder } from './vscode/ui';
 import { engine } from './vscode/engineLoader';
+import { t } from './vscode/l10n';
 import type { PanelModel } from './panel/types';
 
 export interface TestApi {
@@ -82,11 +83,14 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
       statusBar.render();
       showWalkthroughOnce(context, monitor.accounts.length);
       if (monitor.problems.length) {
+        const problem = monitor.problems.length > 1 ? t('{0} (+{1} more)', monitor.problems[0]!, monitor.problems.length - 1) : monitor.problems[0]!;
+        const openSettings = t('Open Settings');
+        const showLog = t('Show Log');
         void vscode.window
-          .showWarningMessage(`LLM Balance: some settings are invalid and were skipped — ${monitor.problems[0]}${monitor.problems.length > 1 ? ` (+${monitor.problems.length - 1} more)` : ''}.`, 'Open Settings', 'Show Log')
+          .showWarningMessage(t('LLM Balance: some settings are invalid and were skipped — {0}.', problem), openSettings, showLog)
           .then((pick) => {
-            if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'llmBalance');
-            if (pick === 'Show Log') log.show();
+            if (pick === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', 'llmBalance');
+            if (pick === showLog) log.show();
           });
       }
     } catch (e) {

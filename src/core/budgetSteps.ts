@@ -1,6 +1,7 @@
 // Budget steps (SPEC §7): how much of a known limit or budget is used, in which budget window,
 // and which configured steps that crosses. Pure; the ledger remembers what was sent.
 import { formatMoney } from './format';
+import { english, type Translate } from './l10n';
 import type { BalanceResult } from './model';
 
 export interface BudgetUsage {
@@ -62,13 +63,25 @@ export function stepLevel(r: Pick<BalanceResult, 'level'>): 'info' | 'warning' |
   return r.level === 'warning' || r.level === 'critical' ? r.level : 'info';
 }
 
-const WORD = { info: 'BUDGET', warning: 'WARNING', critical: 'CRITICAL' } as const;
+function levelWord(level: 'info' | 'warning' | 'critical', t: Translate): string {
+  return level === 'info' ? t('BUDGET') : level === 'warning' ? t('WARNING') : t('CRITICAL');
+}
+
+/** "monthly limit", "budget": what was passed, in words (whole phrases, so a language can order them). */
+function whatText(u: BudgetUsage, t: Translate): string {
+  const limit = u.noun === 'limit';
+  if (typeof u.period === 'object') return limit ? t('limit (resets {0})', u.period.resetsAt) : t('budget (resets {0})', u.period.resetsAt);
+  switch (u.period) {
+    case 'daily': return limit ? t('daily limit') : t('daily budget');
+    case 'weekly': return limit ? t('weekly limit') : t('weekly budget');
+    case 'monthly': return limit ? t('monthly limit') : t('monthly budget');
+    default: return limit ? t('limit') : t('budget');
+  }
+}
 
 /** "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left." */
-export function stepMessage(label: string, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical'): string {
+export function stepMessage(label: string, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', t: Translate = english): string {
   const m = (n: number) => formatMoney(n, u.currency);
-  const period = typeof u.period === 'object' ? '' : u.period === 'lifetime' ? '' : `${u.period} `;
-  const resets = typeof u.period === 'object' ? ` (resets ${u.period.resetsAt})` : '';
   const used = Math.round((u.limit - u.remaining) * 100) / 100;
-  return `${WORD[level]}: ${label} passed ${step}% of its ${m(u.limit)} ${period}${u.noun}${resets} — ${m(used)} used, ${m(u.remaining)} left.`;
+  return t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), whatText(u, t), m(used), m(u.remaining));
 }

@@ -10,6 +10,7 @@ import type { NotificationLedger, NotifyLevel } from './ledger';
 import type { Account, BalanceResult } from './model';
 import { detectSpike, spikeJudgeable, spikeMessage } from './spike';
 import { alertThreshold, type ThresholdSettings } from './thresholds';
+import type { Translate } from './l10n';
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
@@ -39,6 +40,8 @@ export interface AlertContext {
   warn?(message: string): void;
   force?: boolean;
   now?: number;
+  /** The alert text's translator; absent: English (the CLI). */
+  t?: Translate;
 }
 
 export async function decideAlerts(results: readonly BalanceResult[], c: AlertContext): Promise<DecidedAlert[]> {
@@ -49,7 +52,7 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     if (!d.notify || !d.level) continue;
     const account = c.account(r.accountId);
     const threshold = c.thresholds ? alertThreshold(r, account ?? {}, c.thresholds) : { threshold: null };
-    const alert = buildAlert(r, { ...threshold, cooldownHours: c.cooldownHours, ...c.extras?.(r, account) });
+    const alert = buildAlert(r, { ...threshold, cooldownHours: c.cooldownHours, ...c.extras?.(r, account), ...(c.t ? { t: c.t } : {}) });
     if (!alert) continue;
     out.push({ r, kind: 'level', level: d.level, claim: d.level, message: alert.message, alert, previous: c.ledger.rawRecord(r.accountId, d.level) });
     await c.ledger.record(r.accountId, d.level);
@@ -63,7 +66,7 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     if (d.unrecorded.length) await c.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
     if (d.notify === undefined || alerted.has(r.accountId)) continue;
     const level = stepLevel(r);
-    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: stepMessage(r.label, d.notify, u, level) });
+    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: stepMessage(r.label, d.notify, u, level, c.t) });
   }
   const due = results.filter((r) => spikeJudgeable(r) && c.ledger.spikeDue(r.accountId, force));
   if (due.length === 0) return out;
@@ -79,7 +82,7 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     const spike = detectSpike(history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, c.rules.spendSpike);
     if (!spike) continue;
     await c.ledger.recordSpike(r.accountId);
-    out.push({ r, kind: 'spike', level: 'warning', claim: 'spike', message: spikeMessage(r.label, spike) });
+    out.push({ r, kind: 'spike', level: 'warning', claim: 'spike', message: spikeMessage(r.label, spike, c.t) });
   }
   return out;
 }

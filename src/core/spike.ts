@@ -2,6 +2,7 @@
 // over the previous 7 days. Spend is what the balance lost (or the usage gained when no balance
 // is known) between two checks; a rise of the balance is a top-up, not spend. Pure.
 import { formatMoney } from './format';
+import { english, type Translate } from './l10n';
 
 export interface SpikeRule {
   windowHours: number;
@@ -100,17 +101,26 @@ export function spikeJudgeable(r: { stale?: boolean | undefined; status: string;
 }
 
 /** "the last hour", "the last 3 hours", "the last 30 minutes". */
-export function windowText(hours: number): string {
-  if (hours === 1) return 'the last hour';
-  if (hours < 1) return `the last ${Math.round(hours * 60)} minutes`;
-  return `the last ${Math.round(hours * 10) / 10} hours`;
+export function windowText(hours: number, t: Translate = english): string {
+  if (hours === 1) return t('the last hour');
+  if (hours < 1) return t('the last {0} minutes', Math.round(hours * 60));
+  return t('the last {0} hours', Math.round(hours * 10) / 10);
 }
 
 /** How a spike notification begins (the panel finds past spikes among the events by it). */
 export const SPIKE_EVENT_PREFIX = 'UNUSUAL SPEND:';
 
 /** "UNUSUAL SPEND: OpenRouter dropped $42.10 in the last hour — 18× its usual. Check for a leaked key." */
-export function spikeMessage(label: string, s: Spike): string {
-  const usual = s.times === null ? `it usually spends ${formatMoney(0, s.currency)} in that time` : `${s.times}× its usual`;
-  return `${SPIKE_EVENT_PREFIX} ${label} dropped ${formatMoney(s.spend, s.currency)} in ${windowText(s.windowHours)} — ${usual}. Check for a leaked key.`;
+export function spikeMessage(label: string, s: Spike, t: Translate = english): string {
+  const spend = formatMoney(s.spend, s.currency);
+  const within = windowText(s.windowHours, t);
+  // SPIKE_EVENT_PREFIX in English; the panel also knows its translation (spikeEventPrefixes).
+  return s.times === null
+    ? t('UNUSUAL SPEND: {0} dropped {1} in {2} — it usually spends {3} in that time. Check for a leaked key.', label, spend, within, formatMoney(0, s.currency))
+    : t('UNUSUAL SPEND: {0} dropped {1} in {2} — {3}× its usual. Check for a leaked key.', label, spend, within, s.times);
+}
+
+/** How spike notifications begin in English and in the language of `t` (events keep the language they were sent in). */
+export function spikeEventPrefixes(t: Translate = english): string[] {
+  return [...new Set([SPIKE_EVENT_PREFIX, t('UNUSUAL SPEND:')])];
 }

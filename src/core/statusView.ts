@@ -1,5 +1,6 @@
 // What the status bar item shows (SPEC §6), as plain data so it can be tested without VS Code.
 import { formatMoney } from './format';
+import { english, type Translate } from './l10n';
 import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
@@ -48,14 +49,27 @@ function md(s: string, max = 300): string {
 
 export { isKeyMissing } from './keyMissing';
 
-function short(r: BalanceResult): string {
-  if (isKeyMissing(r)) return `${r.label}: key missing`;
-  const stale = r.stale ? ' (stale)' : '';
-  if (r.balance !== null) return `${r.label} ${formatMoney(r.balance, r.currency)}${stale}`;
-  if (r.level === 'error') return `${r.label}: ${r.status === 'invalid' ? 'key rejected' : 'error'}`;
-  if (r.errorKind === 'insufficient_funds') return `${r.label}: no funds`;
-  if (r.status === 'unavailable') return `${r.label}: unavailable`;
-  return `${r.label}: key ok`;
+/** A level in words, for people (the tooltip, toasts). */
+export function levelText(level: Level, t: Translate = english): string {
+  switch (level) {
+    case 'ok': return t('ok');
+    case 'info': return t('info');
+    case 'warning': return t('warning');
+    case 'critical': return t('critical');
+    case 'error': return t('error');
+  }
+}
+
+function short(r: BalanceResult, t: Translate): string {
+  if (isKeyMissing(r)) return t('{0}: key missing', r.label);
+  if (r.balance !== null) {
+    const money = formatMoney(r.balance, r.currency);
+    return r.stale ? t('{0} {1} (stale)', r.label, money) : `${r.label} ${money}`;
+  }
+  if (r.level === 'error') return r.status === 'invalid' ? t('{0}: key rejected', r.label) : t('{0}: error', r.label);
+  if (r.errorKind === 'insufficient_funds') return t('{0}: no funds', r.label);
+  if (r.status === 'unavailable') return t('{0}: unavailable', r.label);
+  return t('{0}: key ok', r.label);
 }
 
 /** Worst state first, then the lowest balance; ties keep their order. The status bar, tooltip and panel share it. */
@@ -116,12 +130,12 @@ export function totals(results: readonly BalanceResult[]): Record<string, number
   return t;
 }
 
-function ago(iso: string, now: number): string {
+function ago(iso: string, now: number, t: Translate): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  if (s < 60) return t('just now');
+  if (s < 3600) return t('{0} min ago', Math.round(s / 60));
+  if (s < 86400) return t('{0} h ago', Math.round(s / 3600));
+  return t('{0} d ago', Math.round(s / 86400));
 }
 
 export function statusView(
@@ -137,17 +151,20 @@ export function statusView(
     highlight?: HighlightMode;
     /** Accounts whose highlight the user acknowledged at (at least) their current level. */
     acknowledged?: ReadonlySet<string>;
+    /** The extension passes vscode.l10n.t; default English. */
+    t?: Translate;
   },
 ): StatusView {
   const now = opts.now ?? Date.now();
+  const t = opts.t ?? english;
   if (opts.accountCount === 0) {
     return {
-      text: '$(key) Add LLM API key',
-      tooltip: 'LLM Balance: no accounts yet. Click to add an API key.',
+      text: `$(key) ${t('Add LLM API key')}`,
+      tooltip: t('LLM Balance: no accounts yet. Click to add an API key.'),
       background: undefined,
       command: COMMAND.addAccount,
       level: undefined,
-      ariaLabel: 'LLM Balance: no accounts yet. Add an API key.',
+      ariaLabel: t('LLM Balance: no accounts yet. Add an API key.'),
     };
   }
   const sorted = sortByConcern(results);
@@ -159,13 +176,13 @@ export function statusView(
   let body: string;
   if (!first) body = 'LLM Balance';
   else if (opts.mode === 'total') {
-    const t = Object.entries(totals(sorted)).map(([c, n]) => formatMoney(n, c));
-    body = t.length ? t.join(' · ') : short(first);
-    if (sorted.some((r) => r.stale)) body += ' (stale)';
+    const sums = Object.entries(totals(sorted)).map(([c, n]) => formatMoney(n, c));
+    body = sums.length ? sums.join(' · ') : short(first, t);
+    if (sorted.some((r) => r.stale)) body = t('{0} (stale)', body);
   } else if (opts.mode === 'all') {
-    body = sorted.map(short).join(' | ');
+    body = sorted.map((r) => short(r, t)).join(' | ');
   } else {
-    body = short(first) + (sorted.length > 1 ? ` +${sorted.length - 1} more` : '');
+    body = short(first, t) + (sorted.length > 1 ? ` ${t('+{0} more', sorted.length - 1)}` : '');
   }
   const highlight = opts.highlight ?? 'untilAcknowledged';
   const isAcked = (r: BalanceResult) => highlight === 'untilAcknowledged' && !!opts.acknowledged?.has(r.accountId);
@@ -174,38 +191,40 @@ export function statusView(
   const background = litLevel === 'warning' ? 'warning' : litLevel === 'critical' || litLevel === 'error' ? 'error' : undefined;
 
   // Checked together (the usual case): say when once, under the table, and keep the width for the rest.
-  const agos = new Set(sorted.map((r) => ago(r.checkedAt, now)));
+  const agos = new Set(sorted.map((r) => ago(r.checkedAt, now, t)));
   const oneAgo = agos.size === 1 ? [...agos][0] : undefined;
   const rows = sorted.map((r) => {
-    const bal = r.balance === null ? '—' : formatMoney(r.balance, r.currency) + (r.stale ? ' _(stale)_' : '');
-    const lim = [r.limit !== null ? `limit ${formatMoney(r.limit, r.currency)}` : '', r.usage !== null ? `used ${formatMoney(r.usage, r.currency)}` : ''].filter(Boolean).join(', ') || '—';
-    return `| ${md(r.label, 80)} | ${bal} | ${GAP}${lim} | ${GAP}${r.level}${isAcked(r) ? ' _(acknowledged)_' : ''} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now)} |`}`;
+    const bal = r.balance === null ? '—' : r.stale ? t('{0} _(stale)_', formatMoney(r.balance, r.currency)) : formatMoney(r.balance, r.currency);
+    const limit = r.limit !== null ? formatMoney(r.limit, r.currency) : undefined;
+    const used = r.usage !== null ? formatMoney(r.usage, r.currency) : undefined;
+    const lim = limit && used ? t('limit {0}, used {1}', limit, used) : limit ? t('limit {0}', limit) : used ? t('used {0}', used) : '—';
+    return `| ${md(r.label, 80)} | ${bal} | ${GAP}${lim} | ${GAP}${levelText(r.level, t)}${isAcked(r) ? t(' _(acknowledged)_') : ''} |${oneAgo ? '' : ` ${GAP}${ago(r.checkedAt, now, t)} |`}`;
   });
   const notes = sorted
     .filter((r) => r.error || r.note)
     .map((r) => {
       const readOnly = opts.readOnly?.has(r.accountId) ?? false;
-      const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [Set key](command:${COMMAND.updateKey}?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
-      const text = r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
+      const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [${t('Set key')}](command:${COMMAND.updateKey}?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
+      const text = isKeyMissing(r) ? t('no API key is stored on this machine.') : r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
       return `- **${md(r.label, 80)}**: ${md(text)}${fix}`;
     });
   const ack = highlight === 'untilAcknowledged' && lit.length
-    ? ` · [$(check) Acknowledge](command:${COMMAND.acknowledge}?${encodeURIComponent(JSON.stringify([lit.map((r) => r.accountId)]))} "Turn the highlight off until the level gets worse")`
+    ? ` · [$(check) ${t('Acknowledge')}](command:${COMMAND.acknowledge}?${encodeURIComponent(JSON.stringify([lit.map((r) => r.accountId)]))} "${t('Turn the highlight off until the level gets worse').replace(/"/g, "'")}")`
     : '';
   const tooltip = [
     '**LLM Balance**',
     '',
-    `| Account | ${GAP}Balance | ${GAP}Limit / usage | ${GAP}Level |${oneAgo ? '' : ` ${GAP}Checked |`}`,
+    `| ${t('Account')} | ${GAP}${t('Balance')} | ${GAP}${t('Limit / usage')} | ${GAP}${t('Level')} |${oneAgo ? '' : ` ${GAP}${t('Checked')} |`}`,
     `|:--|--:|:--|:--|${oneAgo ? '' : ':--|'}`,
     ...rows,
-    ...(oneAgo ? ['', `_Checked ${oneAgo}._`] : []),
+    ...(oneAgo ? ['', `_${t('Checked {0}.', oneAgo)}_`] : []),
     ...(notes.length ? ['', ...notes] : []),
     '',
-    `[$(refresh) Check now](command:${COMMAND.check}) · [$(graph) Open panel](command:${COMMAND.showPanel}) · [$(key) Manage keys](command:${COMMAND.manageKeys})` + ack,
+    `[$(refresh) ${t('Check now')}](command:${COMMAND.check}) · [$(graph) ${t('Open panel')}](command:${COMMAND.showPanel}) · [$(key) ${t('Manage keys')}](command:${COMMAND.manageKeys})` + ack,
   ].join('\n');
   // The worst account has no key (and it is ours to set): the click sets it rather than opening the panel.
   const setKey = first && isKeyMissing(first) && !opts.readOnly?.has(first.accountId) ? first : undefined;
-  const ariaLabel = `LLM Balance${opts.checking ? ' (checking)' : ''}: ${first ? body : 'no results yet'}${level && level !== 'ok' ? `, ${level}` : ''}${setKey ? `. Activate to set the key of ${setKey.label}.` : ''}`;
+  const ariaLabel = `${opts.checking ? t('LLM Balance (checking)') : 'LLM Balance'}: ${first ? body : t('no results yet')}${level && level !== 'ok' ? `, ${levelText(level, t)}` : ''}${setKey ? t('. Activate to set the key of {0}.', setKey.label) : ''}`;
   const view: StatusView = { text: `${icon} ${body}`, tooltip, background, command: setKey ? COMMAND.updateKey : COMMAND.showPanel, level, ariaLabel };
   if (setKey) view.commandArgs = [setKey.accountId];
   return view;

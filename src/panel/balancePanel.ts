@@ -10,6 +10,8 @@ import {
   type HostMessage, type Range, type WebviewMessage,
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
+import { t } from '../vscode/l10n';
+import { spikeEventPrefixes } from '../core/spike';
 import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
 import { COMMAND } from '../core/commandIds';
 
@@ -114,6 +116,8 @@ export class BalancePanel {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(16).toString('base64'),
+      lang: vscode.env.language,
+      ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
     });
   }
 
@@ -132,7 +136,7 @@ export class BalancePanel {
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       this.log(`${parsed.data.type} failed: ${text}`);
-      void vscode.window.showErrorMessage(`LLM Balance: ${text}`);
+      void vscode.window.showErrorMessage(t('LLM Balance: {0}', text));
     }
   }
 
@@ -209,7 +213,7 @@ export class BalancePanel {
         billingUrl: (id) => this.model.billingUrl(id),
         range: this.range,
         now: Date.now(),
-        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike() } : {}),
+        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
       });
       this.post({ type: 'data', data });
     });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { t } from '../vscode/l10n';
 import type { PanelModel } from './types';
 
 export type ExportFormat = 'csv' | 'json';
@@ -37,8 +38,8 @@ export async function exportHistory(model: Pick<PanelModel, 'history'>, target?:
     const folder = vscode.Uri.file(defaultExportFolder());
     const day = new Date().toISOString().slice(0, 10);
     uri = await vscode.window.showSaveDialog({
-      title: 'Export LLM Balance History',
-      saveLabel: 'Export',
+      title: t('Export LLM Balance History'),
+      saveLabel: t('Export'),
       defaultUri: vscode.Uri.joinPath(folder, `llm-balance-history-${day}.csv`),
       filters: { 'CSV': ['csv'], 'JSON': ['json'] },
     });
@@ -48,8 +49,9 @@ export async function exportHistory(model: Pick<PanelModel, 'history'>, target?:
   const text = format === 'json' ? `${JSON.stringify(store.toJSON(), null, 2)}\n` : store.toCsv();
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   if (!target) {
-    void vscode.window.showInformationMessage(`Exported LLM Balance history (${format.toUpperCase()}) to ${uri.fsPath}.`, 'Open').then((choice) => {
-      if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+    const open = t('Open');
+    void vscode.window.showInformationMessage(t('Exported LLM Balance history ({0}) to {1}.', format.toUpperCase(), uri.fsPath), open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('vscode.open', uri);
     });
   }
   return uri;

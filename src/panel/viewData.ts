@@ -44,6 +44,8 @@ export interface PanelInput {
   maxPoints?: number;
   /** The spend-spike rule: spikes (announced ones, and one going on now) are marked on the chart. */
   spendSpike?: SpikeRule;
+  /** How spike notifications begin (English and the display language); default the English one. */
+  spikeEventPrefixes?: readonly string[];
 }
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
@@ -53,8 +55,9 @@ function spikeWindows(input: PanelInput, id: string, fromMs: number, events: rea
   const rule = input.spendSpike;
   if (!rule) return [];
   const w = rule.windowHours * 3_600_000;
+  const prefixes = input.spikeEventPrefixes ?? [SPIKE_EVENT_PREFIX];
   const out = events
-    .filter((e) => e.accountId === id && e.kind === 'notification' && e.message.startsWith(SPIKE_EVENT_PREFIX) && e.t >= fromMs)
+    .filter((e) => e.accountId === id && e.kind === 'notification' && prefixes.some((p) => e.message.startsWith(p)) && e.t >= fromMs)
     .map((e) => ({ fromMs: e.t - w, toMs: e.t }));
   const now = detectSpike(input.history.seriesView(id, input.now - SPIKE_LOOKBACK_MS), input.now, rule);
   if (now && !out.some((x) => x.toMs > now.from)) out.push({ fromMs: now.from, toMs: now.to });

@@ -10,6 +10,7 @@ import type { Alert } from '../core/alerts/message';
 import type { DeliveryOptions, DeliveryReport } from '../core/alerts/delivery';
 import { guarded } from './commands';
 import { engine } from './engineLoader';
+import { t } from './l10n';
 import type { Log } from './log';
 import { settings } from './settings';
 import { ui } from './ui';
@@ -22,8 +23,32 @@ export const SEND_TEST_ALERT_COMMAND = COMMAND.sendTestAlert;
 const descriptors = (): readonly ChannelDescriptor[] => engine().CHANNELS;
 const descriptor = (id: ChannelId): ChannelDescriptor => descriptors().find((d) => d.id === id)!;
 const secretField = (d: ChannelDescriptor): ChannelField => d.fields.find((f) => f.secret)!;
+/** What people read about a channel, in the display language (asked when shown, not at load). */
+function channelText(id: ChannelId): { name: string; secretName: string; detail: string } {
+  switch (id) {
+    case 'telegram': return { name: 'Telegram', secretName: t('bot token'), detail: t('A message from your bot to a chat, group or channel') };
+    case 'slack': return { name: 'Slack', secretName: t('incoming webhook URL'), detail: t('A message through a Slack incoming webhook') };
+    case 'discord': return { name: 'Discord', secretName: t('webhook URL'), detail: t('A message through a Discord channel webhook') };
+    case 'webhook': return { name: 'Webhook', secretName: t('webhook URL'), detail: t('A JSON POST to your own endpoint (event "llm-balance.alert", version 1)') };
+    case 'email': return { name: t('E-mail'), secretName: t('SMTP URL'), detail: t('An e-mail sent through your SMTP server') };
+  }
+}
 /** What the secret is called in prompts: "bot token", "webhook URL", "SMTP URL". */
-const secretName = (d: ChannelDescriptor): string => secretField(d).label.replace(/^the (Telegram |Slack |Discord )?/, '');
+const secretName = (d: ChannelDescriptor): string => channelText(d.id).secretName;
+/** A field's wizard step, in the display language: its name in the title, and its question. */
+function fieldText(f: ChannelField, d: ChannelDescriptor): { step: string; prompt: string } {
+  switch (f.env) {
+    case 'TELEGRAM_BOT_TOKEN': return { step: secretName(d), prompt: t('Paste the bot token from @BotFather (123456789:AA…).') };
+    case 'TELEGRAM_CHAT_ID': return { step: t('chat id'), prompt: t('The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.') };
+    case 'SLACK_WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).') };
+    case 'DISCORD_WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the Discord webhook URL (https://discord.com/api/webhooks/…).') };
+    case 'WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the URL that receives the alerts as a JSON POST (https://…).') };
+    case 'SMTP_URL': return { step: secretName(d), prompt: t('Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.') };
+    case 'ALERT_EMAIL_TO': return { step: t('to'), prompt: t('Who gets the alerts: one address or several, comma-separated.') };
+    case 'ALERT_EMAIL_FROM': return { step: t('from'), prompt: t('The sender address. Leave empty to send as the SMTP user.') };
+    default: return { step: f.secret ? secretName(d) : (f.setting ?? '').split('.').pop() ?? '', prompt: f.prompt ?? '' };
+  }
+}
 const secretKey = (d: ChannelDescriptor): string => `llmBalance.channel.${d.id}.${{ telegram: 'botToken', slack: 'webhookUrl', discord: 'webhookUrl', webhook: 'url', email: 'smtpUrl' }[d.id]}`;
 
 /** The core names the CLI's environment variables in its messages; here they are settings or secrets. */
@@ -74,9 +99,9 @@ class ChannelSecrets {
 
 /** The wizard's check of one typed value: the field's own validator, then the typo guard for a pasted URL. */
 function fieldProblem(f: ChannelField, v: string, d: ChannelDescriptor, keepStored: boolean): string | undefined {
-  if (!v) return f.optional || keepStored ? undefined : `Paste ${f.label}.`;
+  if (!v) return f.optional || keepStored ? undefined : t('Paste the {0}.', f.secret ? secretName(d) : fieldText(f, d).step);
   const problem = f.validate?.(v);
-  if (problem) return `This ${problem}`;
+  if (problem) return t('This {0}', problem);
   const host = (() => {
     try {
       return new URL(v).hostname.toLowerCase();
@@ -85,7 +110,7 @@ function fieldProblem(f: ChannelField, v: string, d: ChannelDescriptor, keepStor
     }
   })();
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
-  if (f.expectHost && !loopback && !f.expectHost.hosts.test(host)) return `A ${d.name} webhook URL is on ${f.expectHost.name}, not ${host}.`;
+  if (f.expectHost && !loopback && !f.expectHost.hosts.test(host)) return t('A {0} webhook URL is on {1}, not {2}.', channelText(d.id).name, f.expectHost.name, host);
   return undefined;
 }
 
@@ -95,12 +120,12 @@ function testAlert(): Alert {
   return {
     accountId: 'llm-balance-test',
     provider: 'custom',
-    label: 'LLM Balance (test)',
+    label: t('LLM Balance (test)'),
     level: 'warning',
     balance: null,
     currency: 'USD',
     threshold: null,
-    message: 'TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.',
+    message: t('TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.'),
     time: new Date().toISOString(),
     cooldownHours: settings.notificationCooldownHours(),
   };
@@ -169,12 +194,12 @@ export class AlertChannels implements vscode.Disposable {
       if (!enabled(d.id)) continue;
       const secret = await this.secrets.get(d.id);
       if (secret) Object.assign(values, savedValues(d), { [secretField(d).env]: secret });
-      else problems.push({ channel: d.id, variable: secretKey(d), message: `it is on, but no ${secretName(d)} is stored on this machine; run "LLM Balance: Configure Alert Channels".` });
+      else problems.push({ channel: d.id, variable: secretKey(d), message: t('it is on, but no {0} is stored on this machine; run "LLM Balance: Configure Alert Channels".', secretName(d)) });
     }
     const E = engine();
     const timeoutMs = settings.requestTimeoutSeconds() * 1000;
     const http = httpFromSettings();
-    const set = E.createChannels(values, { http, timeoutMs });
+    const set = E.createChannels(values, { http, timeoutMs, t });
     const close = async (): Promise<void> => {
       this.closers.delete(close);
       await set.close();
@@ -200,13 +225,13 @@ export class AlertChannels implements vscode.Disposable {
   async sendTestAlert(): Promise<{ delivered: ChannelId[]; failed: { channel: ChannelId; error: string }[] }> {
     const on = descriptors().filter((d) => enabled(d.id));
     if (on.length === 0) {
-      const pick = await ui().showInformationMessage('LLM Balance: no alert channel is on.', 'Configure Alert Channels');
+      const pick = await ui().showInformationMessage(t('LLM Balance: no alert channel is on.'), t('Configure Alert Channels'));
       if (pick) await vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
       return { delivered: [], failed: [] };
     }
     // One retry: a test says quickly whether the channel works.
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'LLM Balance: sending a test alert…' },
+      { location: vscode.ProgressLocation.Notification, title: t('LLM Balance: sending a test alert…') },
       () => this.send([testAlert()], { maxAttempts: 2, timeoutMs: 30_000 }),
     );
     const delivered: ChannelId[] = [];
@@ -222,15 +247,17 @@ export class AlertChannels implements vscode.Disposable {
     for (const id of delivered) this.log.info(`Test alert delivered to ${nameOf(id)}.`);
     for (const f of failed) this.log.error(`Test alert to ${nameOf(f.channel)} failed: ${f.error}`);
     const parts: string[] = [];
-    if (delivered.length) parts.push(`delivered to ${delivered.join(', ')}`);
-    if (failed.length) parts.push(`failed: ${failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')}`);
-    const summary = `LLM Balance test alert: ${parts.join('; ')}.`;
+    if (delivered.length) parts.push(t('delivered to {0}', delivered.join(', ')));
+    if (failed.length) parts.push(t('failed: {0}', failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')));
+    const summary = t('LLM Balance test alert: {0}.', parts.join(t('; ')));
     if (failed.length === 0) void ui().showInformationMessage(summary);
     else {
-      const show = delivered.length ? ui().showWarningMessage(summary, 'Configure Alert Channels', 'Show Log') : ui().showErrorMessage(summary, 'Configure Alert Channels', 'Show Log');
+      const configure = t('Configure Alert Channels');
+      const showLog = t('Show Log');
+      const show = delivered.length ? ui().showWarningMessage(summary, configure, showLog) : ui().showErrorMessage(summary, configure, showLog);
       void show.then((pick) => {
-        if (pick === 'Show Log') this.log.show();
-        if (pick === 'Configure Alert Channels') void vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
+        if (pick === showLog) this.log.show();
+        if (pick === configure) void vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
       });
     }
     return { delivered, failed };
@@ -241,25 +268,26 @@ export class AlertChannels implements vscode.Disposable {
   /** Returns the channel that was changed, if any. */
   async configure(): Promise<ChannelId | undefined> {
     const state = await Promise.all(descriptors().map(async (d) => ({ id: d.id, on: enabled(d.id), stored: (await this.secrets.get(d.id)) !== undefined })));
-    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: nameOf(s.id), description: this.stateText(s.id, s.on, s.stored), detail: descriptor(s.id).detail }));
-    const picked = await ui().showQuickPick(items, { title: 'Configure Alert Channels', placeHolder: 'Alerts go to VS Code and to every channel that is on. Which channel?', ignoreFocusOut: true });
+    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: channelText(s.id).name, description: this.stateText(s.id, s.on, s.stored), detail: channelText(s.id).detail }));
+    const picked = await ui().showQuickPick(items, { title: t('Configure Alert Channels'), placeHolder: t('Alerts go to VS Code and to every channel that is on. Which channel?'), ignoreFocusOut: true });
     if (!picked) return undefined;
     const id = picked.id;
     const s = state.find((x) => x.id === id)!;
-    const info = { name: nameOf(id), secretName: secretName(descriptor(id)) };
+    const info = { name: channelText(id).name, secretName: secretName(descriptor(id)) };
     if (s.on || s.stored) {
-      const actions: ActionItem[] = [{ action: 'change', label: 'Change', description: `the ${info.secretName} and settings` }];
-      if (s.on) actions.push({ action: 'off', label: 'Turn Off', description: 'keep the stored secret' });
-      else if (s.stored) actions.push({ action: 'on', label: 'Turn On' });
-      actions.push({ action: 'remove', label: 'Remove', description: `delete the ${info.secretName} from secret storage and turn ${info.name} off` });
-      const a = await ui().showQuickPick(actions, { title: `Configure Alert Channels: ${info.name}`, placeHolder: this.stateText(id, s.on, s.stored), ignoreFocusOut: true });
+      const actions: ActionItem[] = [{ action: 'change', label: t('Change'), description: t('the {0} and settings', info.secretName) }];
+      if (s.on) actions.push({ action: 'off', label: t('Turn Off'), description: t('keep the stored secret') });
+      else if (s.stored) actions.push({ action: 'on', label: t('Turn On') });
+      actions.push({ action: 'remove', label: t('Remove'), description: t('delete the {0} from secret storage and turn {1} off', info.secretName, info.name) });
+      const a = await ui().showQuickPick(actions, { title: t('Configure Alert Channels: {0}', info.name), placeHolder: this.stateText(id, s.on, s.stored), ignoreFocusOut: true });
       if (!a) return undefined;
       if (a.action === 'off' || a.action === 'remove') {
         if (a.action === 'remove') await this.secrets.delete(id);
         await setSetting(`${id}.enabled`, undefined);
-        const what = a.action === 'remove' ? `removed (the ${info.secretName} was deleted from secret storage)` : 'off';
-        this.log.info(`Alert channel ${info.name} ${what}.`);
-        void ui().showInformationMessage(`LLM Balance: ${info.name} alerts ${what}.`);
+        this.log.info(`Alert channel ${nameOf(id)} ${a.action === 'remove' ? 'removed (its secret was deleted from secret storage)' : 'off'}.`);
+        void ui().showInformationMessage(a.action === 'remove'
+          ? t('LLM Balance: {0} alerts removed (the {1} was deleted from secret storage).', info.name, info.secretName)
+          : t('LLM Balance: {0} alerts off.', info.name));
         return id;
       }
       if (a.action === 'on') return (await this.turnOn(id)) && id;
@@ -270,11 +298,14 @@ export class AlertChannels implements vscode.Disposable {
   private stateText(id: ChannelId, on: boolean, stored: boolean): string {
     const secret = secretName(descriptor(id));
     const v = savedValues(descriptor(id));
-    const where = v.TELEGRAM_CHAT_ID ? ` — chat ${v.TELEGRAM_CHAT_ID}` : v.ALERT_EMAIL_TO ? ` — to ${v.ALERT_EMAIL_TO}` : '';
-    if (on && stored) return `on${where}`;
-    if (on) return `on, but no ${secret} is stored on this machine`;
-    if (stored) return `off (${secret} stored)`;
-    return 'not set up';
+    if (on && stored) {
+      if (v.TELEGRAM_CHAT_ID) return t('on — chat {0}', v.TELEGRAM_CHAT_ID);
+      if (v.ALERT_EMAIL_TO) return t('on — to {0}', v.ALERT_EMAIL_TO);
+      return t('on');
+    }
+    if (on) return t('on, but no {0} is stored on this machine', secret);
+    if (stored) return t('off ({0} stored)', secret);
+    return t('not set up');
   }
 
   /** Asks every field the channel has a question for, checks them, then stores and turns the channel on. */
@@ -285,8 +316,8 @@ export class AlertChannels implements vscode.Disposable {
     for (const f of d.fields.filter((x) => x.prompt)) {
       const keep = f.secret && stored;
       const typed = (await ui().showInputBox({
-        title: `Configure Alert Channels: ${d.name} — ${f.secret ? secretName(d) : (f.setting ?? '').split('.').pop()}`,
-        prompt: f.secret ? `${f.prompt} It is stored in VS Code's secret storage, never in settings.${keep ? ` Leave empty to keep the stored ${secretName(d)}.` : ''}` : f.prompt,
+        title: t('Configure Alert Channels: {0} — {1}', channelText(id).name, fieldText(f, d).step),
+        prompt: f.secret ? t("{0} It is stored in VS Code's secret storage, never in settings.{1}", fieldText(f, d).prompt, keep ? t(' Leave empty to keep the stored {0}.', secretName(d)) : '') : fieldText(f, d).prompt,
         ...(f.secret ? {} : { value: values[f.env] ?? '' }),
         // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
         // (only its path is secret). Tokens and SMTP passwords stay masked.
@@ -311,9 +342,9 @@ export class AlertChannels implements vscode.Disposable {
     const problem = set.errors[0];
     await set.close();
     if (problem || !description) {
-      const message = inExtensionTerms(problem?.message ?? 'the channel could not be set up');
+      const message = inExtensionTerms(problem?.message ?? t('the channel could not be set up'));
       this.log.warn(`Alert channel ${d.name} not saved: ${message}`);
-      void ui().showErrorMessage(`LLM Balance: ${d.name} alerts were not saved — ${message}`);
+      void ui().showErrorMessage(t('LLM Balance: {0} alerts were not saved — {1}', channelText(id).name, message));
       return false;
     }
 
@@ -326,7 +357,7 @@ export class AlertChannels implements vscode.Disposable {
     await setSetting(`${id}.enabled`, true);
     this.log.info(`Alert channel ${nameOf(id)} is on${description ? `: ${description}` : ''}.`);
     void ui()
-      .showInformationMessage(`LLM Balance: ${nameOf(id)} alerts are on${description ? ` — ${description}` : ''}.`, 'Send Test Alert')
+      .showInformationMessage(description ? t('LLM Balance: {0} alerts are on — {1}.', channelText(id).name, description) : t('LLM Balance: {0} alerts are on.', channelText(id).name), t('Send Test Alert'))
       .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
     return true;
   }
@@ -342,8 +373,8 @@ export function registerAlertChannels(context: vscode.ExtensionContext, deps: { 
   const channels = new AlertChannels(context, deps.log);
   context.subscriptions.push(
     channels,
-    vscode.commands.registerCommand(CONFIGURE_CHANNELS_COMMAND, guarded(deps.log, 'Configure Alert Channels', () => channels.configure())),
-    vscode.commands.registerCommand(SEND_TEST_ALERT_COMMAND, guarded(deps.log, 'Send Test Alert', () => channels.sendTestAlert())),
+    vscode.commands.registerCommand(CONFIGURE_CHANNELS_COMMAND, guarded(deps.log, t('Configure Alert Channels'), () => channels.configure())),
+    vscode.commands.registerCommand(SEND_TEST_ALERT_COMMAND, guarded(deps.log, t('Send Test Alert'), () => channels.sendTestAlert())),
   );
   return channels;
 }

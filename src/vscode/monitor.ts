@@ -14,6 +14,7 @@ import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/al
 import { engine } from './engineLoader';
 import { httpFromSettings } from './httpFromSettings';
 import type { KeyStore } from './keys';
+import { t } from './l10n';
 import type { Log } from './log';
 import { settings } from './settings';
 
@@ -115,7 +116,7 @@ export class BalanceMonitor implements vscode.Disposable {
       for (const a of env.accounts) {
         const id = `env-${a.account.id}`;
         if (seen.has(id)) continue;
-        const label = `${a.account.label ?? E.PROVIDERS[a.account.provider].name} (environment)`;
+        const label = t('{0} (environment)', a.account.label ?? E.PROVIDERS[a.account.provider].name);
         accounts.push({ account: { ...a.account, id, label }, source: 'environment', envKeys: a.keys });
         this.log.addSecret(a.keys.key);
         this.log.addSecret(a.keys.adminKey);

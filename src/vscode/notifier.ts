@@ -9,6 +9,7 @@ import type { Log } from './log';
 import type { BalanceMonitor } from './monitor';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
+import { t } from './l10n';
 import { settings } from './settings';
 import type { DecidedAlert } from '../core/decideAlerts';
 import type { Alert } from '../core/alerts/message';
@@ -18,8 +19,14 @@ const RANK: Record<ShownLevel, number> = { info: 0, warning: 1, critical: 2, err
 
 /** "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00). Add funds…" → "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00)". */
 function briefOf(message: string): string {
-  const cut = message.replace(/\. (Add funds|Check|Add more)[\s\S]*$/, '').replace(/\.$/, '');
+  // English ends its headline at ". Add funds…"; Chinese at the first "。".
+  const cut = message.replace(/\. (Add funds|Check|Add more)[\s\S]*$/, '').replace(/。[\s\S]*$/, '').replace(/\.$/, '');
   return cut.length > 160 ? `${cut.slice(0, 157)}…` : cut;
+}
+
+/** The toasts' buttons, in the display language; a pick is compared with these. */
+function actionLabels() {
+  return { addFunds: t('Add Funds'), updateKey: t('Update Key'), acknowledge: t('Acknowledge'), openPanel: t('Open Panel'), snooze: t('Snooze 24h') };
 }
 
 export const KEY_MISSING_PREFIX = 'llmBalance.keyMissingPrompted.';
@@ -75,6 +82,7 @@ export class Notifier {
       },
       history: () => this.monitor.history(),
       warn: (m) => this.log.warn(m),
+      t,
     });
     const pending: Pending[] = [];
     for (const d of decided) {
@@ -114,34 +122,35 @@ export class Notifier {
   private async show(p: Pending): Promise<void> {
     const { r, level, message } = p;
     const highlighted = level !== 'info' && p.kind !== 'spike' && settings.statusBarHighlight() === 'untilAcknowledged';
-    const ack = highlighted ? ['Acknowledge'] : [];
+    const L = actionLabels();
+    const ack = highlighted ? [L.acknowledge] : [];
     let actions: string[];
     // A team's shared account ("<team>/<id>"): its key and billing are the team server's business.
-    if (r.accountId.includes('/')) actions = [...ack, 'Open Panel', 'Snooze 24h'];
-    else if (p.kind === 'spike') actions = ['Update Key', 'Open Panel'];
-    else if (p.kind === 'step') actions = [...ack, 'Open Panel'];
-    else if (level === 'error' && r.errorKind === 'auth') actions = ['Update Key', ...ack, 'Open Panel', 'Snooze 24h'];
-    else actions = ['Add Funds', ...ack, 'Open Panel', 'Snooze 24h'];
+    if (r.accountId.includes('/')) actions = [...ack, L.openPanel, L.snooze];
+    else if (p.kind === 'spike') actions = [L.updateKey, L.openPanel];
+    else if (p.kind === 'step') actions = [...ack, L.openPanel];
+    else if (level === 'error' && r.errorKind === 'auth') actions = [L.updateKey, ...ack, L.openPanel, L.snooze];
+    else actions = [L.addFunds, ...ack, L.openPanel, L.snooze];
     const pick = level === 'info' ? await ui().showInformationMessage(message, ...actions)
       : level === 'warning' ? await ui().showWarningMessage(message, ...actions)
       : await ui().showErrorMessage(message, ...actions);
     switch (pick) {
-      case 'Add Funds': {
+      case L.addFunds: {
         const url = this.monitor.billingUrl(r.accountId);
         if (url && url.startsWith('https://')) await vscode.env.openExternal(vscode.Uri.parse(url));
         else await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       }
-      case 'Update Key':
+      case L.updateKey:
         await vscode.commands.executeCommand(COMMAND.updateKey, r.accountId);
         break;
-      case 'Acknowledge':
+      case L.acknowledge:
         await vscode.commands.executeCommand(COMMAND.acknowledge, [r.accountId]);
         break;
-      case 'Open Panel':
+      case L.openPanel:
         await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
-      case 'Snooze 24h':
+      case L.snooze:
         if (level !== 'info') await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
         this.log.info(`Snoozed ${r.label} (${level}) for 24 h.`);
         break;
@@ -151,21 +160,22 @@ export class Notifier {
   /** One toast for many accounts: each line says what happened to one of them. */
   private async showGroup(due: readonly Pending[], accounts: readonly string[]): Promise<void> {
     const worst = due.reduce<ShownLevel>((w, p) => (RANK[p.level] > RANK[w] ? p.level : w), 'info');
-    const message = `LLM Balance: ${accounts.length} accounts need attention — ${due.map((p) => p.brief).join('; ')}.`;
+    const message = t('LLM Balance: {0} accounts need attention — {1}.', accounts.length, due.map((p) => p.brief).join(t('; ')));
     this.groups.push({ message, accountIds: [...accounts] });
     const highlighted = settings.statusBarHighlight() === 'untilAcknowledged' && due.some((p) => p.level !== 'info' && p.kind !== 'spike');
-    const actions = [...(highlighted ? ['Acknowledge'] : []), 'Open Panel', 'Snooze 24h'];
+    const L = actionLabels();
+    const actions = [...(highlighted ? [L.acknowledge] : []), L.openPanel, L.snooze];
     const pick = worst === 'info' ? await ui().showInformationMessage(message, ...actions)
       : worst === 'warning' ? await ui().showWarningMessage(message, ...actions)
       : await ui().showErrorMessage(message, ...actions);
     switch (pick) {
-      case 'Acknowledge':
+      case L.acknowledge:
         await vscode.commands.executeCommand(COMMAND.acknowledge, [...accounts]);
         break;
-      case 'Open Panel':
+      case L.openPanel:
         await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
-      case 'Snooze 24h':
+      case L.snooze:
         for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.monitor.ledger.snoozeAccount(p.r.accountId, p.level, 24);
         this.log.info(`Snoozed ${accounts.length} accounts for 24 h.`);
         break;
@@ -184,12 +194,13 @@ export class Notifier {
       due.push(r);
     }
     if (due.length === 0) return;
-    const names = due.map((r) => `"${r.label}"`).join(', ');
+    const names = due.map((r) => t('"{0}"', r.label)).join(t(', '));
     const text = due.length === 1
-      ? `LLM Balance: no API key is stored on this machine for ${names}. Set it to start checking.`
-      : `LLM Balance: no API keys are stored on this machine for ${names}. Set them to start checking.`;
+      ? t('LLM Balance: no API key is stored on this machine for {0}. Set it to start checking.', names)
+      : t('LLM Balance: no API keys are stored on this machine for {0}. Set them to start checking.', names);
+    const setKey = t('Set Key');
     void ui()
-      .showWarningMessage(text, 'Set Key')
-      .then((pick) => (pick === 'Set Key' ? vscode.commands.executeCommand(COMMAND.updateKey, due.length === 1 ? due[0]!.accountId : undefined) : undefined));
+      .showWarningMessage(text, setKey)
+      .then((pick) => (pick === setKey ? vscode.commands.executeCommand(COMMAND.updateKey, due.length === 1 ? due[0]!.accountId : undefined) : undefined));
   }
 }

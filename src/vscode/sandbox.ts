@@ -3,6 +3,8 @@
 // wizard proposes the simulated base URLs and refuses every other host, so a key typed into the
 // sandbox never reaches a real provider. Plain module (no 'vscode'), so it is unit-testable.
 
+import { english, type Translate } from '../core/l10n';
+
 export const SANDBOX_ENV = 'LLM_BALANCE_SANDBOX';
 
 /** The loopback test of core/http, repeated so that this module does not pull the engine bundle in. */
@@ -45,7 +47,7 @@ export function sandboxBaseUrl(provider: string, env: NodeJS.ProcessEnv = proces
 }
 
 /** Why a URL may not be used in the sandbox; undefined when it may (or outside the sandbox). */
-export function sandboxUrlProblem(url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function sandboxUrlProblem(url: string, env: NodeJS.ProcessEnv = process.env, t: Translate = english): string | undefined {
   const origin = sandboxOrigin(env);
   if (!origin) return undefined;
   try {
@@ -53,5 +55,5 @@ export function sandboxUrlProblem(url: string, env: NodeJS.ProcessEnv = process.
   } catch {
     return undefined; // the URL policy says what is wrong with it
   }
-  return `This is the sandbox: only the simulated providers on ${origin} answer here, so that no key is sent to a real provider.`;
+  return t('This is the sandbox: only the simulated providers on {0} answer here, so that no key is sent to a real provider.', origin);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { statusView } from '../core/statusView';
 import type { BalanceMonitor } from './monitor';
+import { t } from './l10n';
 import { settings } from './settings';
 import { COMMAND } from '../core/commandIds';
 
@@ -34,13 +35,14 @@ export class BalanceStatusBar implements vscode.Disposable {
       ]),
       highlight: settings.statusBarHighlight(),
       acknowledged: new Set(this.monitor.results.filter((r) => this.monitor.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
+      t,
     });
     this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };
     this.item.text = v.text;
     const md = new vscode.MarkdownString(v.tooltip, true);
     md.isTrusted = { enabledCommands: [COMMAND.check, COMMAND.showPanel, COMMAND.manageKeys, COMMAND.updateKey, COMMAND.acknowledge] };
     this.item.tooltip = md;
-    this.item.command = v.commandArgs ? { command: v.command, title: 'Set key', arguments: v.commandArgs } : v.command;
+    this.item.command = v.commandArgs ? { command: v.command, title: t('Set key'), arguments: v.commandArgs } : v.command;
     this.item.backgroundColor =
       v.background === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : v.background === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import type { ChartData } from '../panel/protocol';
 import { formatDateTime, formatMoney, formatTick } from './format';
+import { locale, t } from './l10n';
 
 export interface ChartColors {
   lines: string[];
@@ -39,6 +40,21 @@ export function readChartColors(): ChartColors {
 
 export const CHART_HEIGHT = 160;
 
+/**
+ * Time axis labels in the display language ("11月25日", "14:00"); uPlot's own are English
+ * ("11/25", "2pm"), kept for English.
+ */
+const timeTicks: uPlot.Axis.Values | undefined = locale.toLowerCase().startsWith('en') ? undefined : (() => {
+  try {
+    const day = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+    const hour = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    return (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) =>
+      splits.map((v) => (incr < 86_400 ? hour : day).format(new Date(v * 1000)));
+  } catch {
+    return undefined;
+  }
+})();
+
 export function createChart(
   el: HTMLElement,
   chart: ChartData,
@@ -49,10 +65,10 @@ export function createChart(
   const main = chart.currencies[0];
   const xs = chart.t.map((t) => t / 1000);
   const data: uPlot.AlignedData = [xs, ...chart.values];
-  const lines: { value: number; color: string; name: string }[] = [];
+  const lines: { value: number; color: string; name: 'warning' | 'critical'; text: string }[] = [];
   if (main && chart.basis === 'balance') {
-    if (thresholds.warning !== undefined) lines.push({ value: thresholds.warning, color: colors.warning, name: 'warning' });
-    if (thresholds.critical !== undefined) lines.push({ value: thresholds.critical, color: colors.critical, name: 'critical' });
+    if (thresholds.warning !== undefined) lines.push({ value: thresholds.warning, color: colors.warning, name: 'warning', text: t('warning {0}', formatMoney(thresholds.warning, main)) });
+    if (thresholds.critical !== undefined) lines.push({ value: thresholds.critical, color: colors.critical, name: 'critical', text: t('critical {0}', formatMoney(thresholds.critical, main)) });
   }
 
   const drawOverlay = (u: uPlot) => {
@@ -73,7 +89,7 @@ export function createChart(
       ctx.globalAlpha = 1;
       ctx.textAlign = x1 > left + width - 90 * dpr ? 'right' : 'left';
       ctx.textBaseline = 'top';
-      ctx.fillText('unusual spend', ctx.textAlign === 'right' ? x - 3 * dpr : x1 + 3 * dpr, top + 2 * dpr);
+      ctx.fillText(t('unusual spend'), ctx.textAlign === 'right' ? x - 3 * dpr : x1 + 3 * dpr, top + 2 * dpr);
     }
     for (const line of lines) {
       const y = Math.round(u.valToPos(line.value, main!, true)) + 0.5;
@@ -90,7 +106,7 @@ export function createChart(
       ctx.fillStyle = line.color;
       ctx.textAlign = 'right';
       ctx.textBaseline = below ? 'top' : 'bottom';
-      ctx.fillText(`${line.name} ${formatMoney(line.value, main!)}`, left + width - 4 * dpr, below ? y + 2 * dpr : y - 2 * dpr);
+      ctx.fillText(line.text, left + width - 4 * dpr, below ? y + 2 * dpr : y - 2 * dpr);
     }
     ctx.fillStyle = colors.topUp;
     for (const up of chart.topUps) {
@@ -134,7 +150,7 @@ export function createChart(
     series: [
       { value: (_u, v) => (v === null ? '' : formatDateTime(v * 1000)) },
       ...chart.currencies.map((c, i): uPlot.Series => ({
-        label: `${chart.basis === 'usage' ? 'Usage' : 'Balance'} (${c})`,
+        label: chart.basis === 'usage' ? t('Usage ({0})', c) : t('Balance ({0})', c),
         scale: c,
         stroke: colors.lines[i % colors.lines.length],
         width: 1.5,
@@ -144,7 +160,7 @@ export function createChart(
       })),
     ],
     axes: [
-      { stroke: colors.axis, font: colors.font, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 } },
+      { stroke: colors.axis, font: colors.font, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 }, ...(timeTicks ? { values: timeTicks } : {}) },
       ...chart.currencies.map((c, i): uPlot.Axis => ({
         scale: c,
         side: i === 0 ? 3 : 1,
@@ -169,13 +185,16 @@ export function createChart(
 export function describeChart(chart: ChartData, label: string, rangeText: string): string {
   const main = chart.currencies[0];
   const values = chart.values[0]?.filter((v): v is number => v !== null) ?? [];
-  if (!main || values.length === 0) return `${label}: no history in the last ${rangeText}.`;
-  const what = chart.basis === 'usage' ? 'Usage' : 'Balance';
-  const first = values[0]!;
-  const last = values[values.length - 1]!;
+  if (!main || values.length === 0) return t('{0}: no history in the last {1}.', label, rangeText);
+  const first = formatMoney(values[0]!, main);
+  const last = formatMoney(values[values.length - 1]!, main);
+  const lowest = formatMoney(Math.min(...values), main);
   const ups = chart.topUps.length;
   const spikes = chart.spikes?.length ?? 0;
-  return `${label}: ${what} over the last ${rangeText}, from ${formatMoney(first, main)} to ${formatMoney(last, main)}` +
-    `, lowest ${formatMoney(Math.min(...values), main)}${ups ? `, ${ups} top-up${ups === 1 ? '' : 's'}` : ''}` +
-    `${spikes ? `, ${spikes} period${spikes === 1 ? '' : 's'} of unusual spend` : ''}.`;
+  const trend = chart.basis === 'usage'
+    ? t('{0}: Usage over the last {1}, from {2} to {3}, lowest {4}', label, rangeText, first, last, lowest)
+    : t('{0}: Balance over the last {1}, from {2} to {3}, lowest {4}', label, rangeText, first, last, lowest);
+  const topUps = ups === 0 ? '' : ups === 1 ? t(', 1 top-up') : t(', {0} top-ups', ups);
+  const unusual = spikes === 0 ? '' : spikes === 1 ? t(', 1 period of unusual spend') : t(', {0} periods of unusual spend', spikes);
+  return `${trend}${topUps}${unusual}${t('.')}`;
 }

@@ -1,6 +1,7 @@
 // Formatting for the panel. Money comes from the core so the panel, status bar and CLI agree.
 import { formatMoney } from '../core/format';
 import type { Level } from '../core/model';
+import { locale, t } from './l10n';
 
 export { formatMoney };
 
@@ -8,13 +9,15 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export const LEVEL_TEXT: Record<Level, string> = {
-  ok: 'OK',
-  info: 'Info',
-  warning: 'Warning',
-  critical: 'Critical',
-  error: 'Error',
-};
+export function levelLabel(level: Level): string {
+  switch (level) {
+    case 'ok': return t('OK');
+    case 'info': return t('Info');
+    case 'warning': return t('Warning');
+    case 'critical': return t('Critical');
+    case 'error': return t('Error');
+  }
+}
 
 /** A rate per day; below a cent it says so rather than "$0.00". */
 export function formatRate(amount: number, currency: string): string {
@@ -34,28 +37,36 @@ export function formatTick(amount: number): string {
   return amount.toFixed(abs >= 10 ? 1 : 2);
 }
 
-/** "in 3 d 4 h", "in 25 min". */
+/** "3 d 4 h", "25 min". */
 export function formatDuration(ms: number): string {
-  if (ms < MINUTE) return 'under a minute';
-  if (ms < HOUR) return `${Math.round(ms / MINUTE)} min`;
+  if (ms < MINUTE) return t('under a minute');
+  if (ms < HOUR) return t('{0} min', Math.round(ms / MINUTE));
   if (ms < DAY) {
     const h = Math.floor(ms / HOUR);
     const m = Math.round((ms % HOUR) / MINUTE);
-    return m && h < 10 ? `${h} h ${m} min` : `${h} h`;
+    return m && h < 10 ? t('{0} h {1} min', h, m) : t('{0} h', h);
   }
   const d = Math.floor(ms / DAY);
   const h = Math.round((ms % DAY) / HOUR);
-  return h && d < 10 ? `${d} d ${h} h` : `${d} d`;
+  return h && d < 10 ? t('{0} d {1} h', d, h) : t('{0} d', d);
 }
 
 export function formatAgo(iso: string, now: number): string {
   const ms = now - Date.parse(iso);
-  if (!Number.isFinite(ms)) return 'unknown';
-  if (ms < MINUTE) return 'just now';
-  return `${formatDuration(ms)} ago`;
+  if (!Number.isFinite(ms)) return t('unknown');
+  if (ms < MINUTE) return t('just now');
+  return t('{0} ago', formatDuration(ms));
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+function dateTimeFormat(): Intl.DateTimeFormat {
+  const opts: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
+  try {
+    return new Intl.DateTimeFormat(locale, opts);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, opts);
+  }
+}
+const dateTime = dateTimeFormat();
 
 export function formatDateTime(t: number | string): string {
   const d = new Date(t);

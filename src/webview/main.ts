@@ -10,7 +10,8 @@ import {
 } from '../panel/protocol';
 import { createChart, describeChart, readChartColors, type ChartColors } from './chart';
 import { formatAgo } from './format';
-import { ALL, RANGE_TEXT, renderPanel, renderToolbar } from './render';
+import { t } from './l10n';
+import { ALL, rangeText, renderPanel, renderToolbar } from './render';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -40,7 +41,7 @@ document.body.append(announcer);
 
 function announceFinished(accountId: string | null): void {
   const label = accountId ? data?.accounts.find((a) => a.id === accountId)?.label : undefined;
-  announcer.textContent = accountId ? `Check of ${label ?? accountId} finished.` : 'Check of every account finished.';
+  announcer.textContent = accountId ? t('Check of {0} finished.', label ?? accountId) : t('Check of every account finished.');
 }
 
 function post(message: WebviewMessage): void {
@@ -68,7 +69,7 @@ function drawCharts(): void {
       const a = queue.shift()!;
       const el = app.querySelector<HTMLElement>(`[data-chart="${CSS.escape(a.id)}"]`);
       if (!el) continue;
-      el.setAttribute('aria-label', describeChart(a.chart, a.label, RANGE_TEXT[current.range]));
+      el.setAttribute('aria-label', describeChart(a.chart, a.label, rangeText(current.range)));
       charts.set(a.id, createChart(el, a.chart, a.thresholds, colors!));
     }
     if (queue.length) setTimeout(step, 0);
@@ -115,7 +116,7 @@ function renderBusy(): void {
   for (const b of app.querySelectorAll<HTMLButtonElement>('.card-actions [data-action="check"]')) {
     const id = b.dataset.account ?? '';
     const isBusy = busy.has(id) || busy.has(ALL);
-    b.textContent = isBusy ? 'Checking…' : 'Check now';
+    b.textContent = isBusy ? t('Checking…') : t('Check now');
     if (isBusy) b.setAttribute('aria-disabled', 'true');
     else b.removeAttribute('aria-disabled');
   }

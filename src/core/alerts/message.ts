@@ -4,6 +4,7 @@
 // came from a provider or a user is escaped for the format it lands in.
 import type { BalanceResult, ErrorKind, ProviderId } from '../model';
 import { formatMoney } from '../format';
+import { english, type Translate } from '../l10n';
 import { notifiableLevel } from '../ledger';
 import { redact } from '../redact';
 
@@ -50,6 +51,8 @@ export interface BuildAlertOptions {
   now?: Date;
   /** Where the key is configured; default a text naming both the VS Code command and the CLI variable. */
   keyLocation?: string;
+  /** Translates the message (the extension passes vscode.l10n.t); default English. */
+  t?: Translate;
 }
 
 /** SPEC §7: warning, critical, and error with errorKind auth or insufficient_funds — the ledger's rule. */
@@ -83,11 +86,17 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
   if (opts.billingUrl) alert.billingUrl = opts.billingUrl;
   if (opts.keyLocation) alert.keyLocation = opts.keyLocation;
   if (result.stale) alert.stale = true;
-  alert.message = alertLine(alert);
+  alert.message = alertLine(alert, opts.t);
   return alert;
 }
 
-const LEVEL_WORD: Record<AlertLevel, string> = { warning: 'WARNING', critical: 'CRITICAL', error: 'ERROR' };
+function levelWord(level: AlertLevel, t: Translate): string {
+  switch (level) {
+    case 'warning': return t('WARNING');
+    case 'critical': return t('CRITICAL');
+    case 'error': return t('ERROR');
+  }
+}
 
 function isKeyError(a: Alert): boolean {
   return a.level === 'error';
@@ -98,41 +107,42 @@ function money(a: Alert, amount: number): string {
 }
 
 /** The one-line message (SPEC §7 shape). */
-export function alertLine(a: Alert): string {
-  const word = LEVEL_WORD[a.level];
+export function alertLine(a: Alert, t: Translate = english): string {
+  const word = levelWord(a.level, t);
   if (isKeyError(a)) {
     if (a.errorKind === 'insufficient_funds') {
-      return `${word}: ${a.label} API key error — insufficient funds. Add funds or raise the key's limit to avoid interruption.`;
+      return t("{0}: {1} API key error — insufficient funds. Add funds or raise the key's limit to avoid interruption.", word, a.label);
     }
-    return `${word}: ${a.label} API key error — the key was rejected. Check the key, its expiry and the account's funds.`;
+    return t("{0}: {1} API key error — the key was rejected. Check the key, its expiry and the account's funds.", word, a.label);
   }
-  const what = a.errorKind === 'insufficient_funds' ? 'is out of funds' : 'balance low';
-  const left = a.balance === null ? '' : ` — ${money(a, a.balance)} left${a.stale ? ' (last known)' : ''}`;
+  const head = a.errorKind === 'insufficient_funds' ? t('{0}: {1} is out of funds', word, a.label) : t('{0}: {1} balance low', word, a.label);
+  const left = a.balance === null ? '' : a.stale ? t(' — {0} left (last known)', money(a, a.balance)) : t(' — {0} left', money(a, a.balance));
   const limit = a.percent
-    ? `; ${a.percent.left}% of the ${money(a, a.percent.limit)} limit left (threshold ${a.percent.threshold}%)`
-    : a.threshold === null || a.balance === null ? '' : ` (threshold ${money(a, a.threshold)})`;
-  return `${word}: ${a.label} ${what}${left}${limit}. Add funds to avoid interruption.`;
+    ? t('; {0}% of the {1} limit left (threshold {2}%)', a.percent.left, money(a, a.percent.limit), a.percent.threshold)
+    : a.threshold === null || a.balance === null ? '' : t(' (threshold {0})', money(a, a.threshold));
+  return `${head}${left}${limit}${t('. Add funds to avoid interruption.')}`;
 }
 
 /** E-mail subject / headline: "CRITICAL: OpenRouter Balance Low", "ERROR: OpenRouter API Key Error". */
-export function formatSubject(a: Alert): string {
-  return isKeyError(a) ? `${LEVEL_WORD[a.level]}: ${a.label} API Key Error` : `${LEVEL_WORD[a.level]}: ${a.label} Balance Low`;
+export function formatSubject(a: Alert, t: Translate = english): string {
+  return isKeyError(a) ? t('{0}: {1} API Key Error', levelWord(a.level, t), a.label) : t('{0}: {1} Balance Low', levelWord(a.level, t), a.label);
 }
 
-function durationText(hours: number): string {
-  if (!(hours > 0)) return 'at every check';
+function durationText(hours: number, t: Translate): string {
+  if (!(hours > 0)) return t('at every check');
   if (hours < 1) {
     const m = Math.max(1, Math.round(hours * 60));
-    return m === 1 ? 'once a minute' : `once every ${m} minutes`;
+    return m === 1 ? t('once a minute') : t('once every {0} minutes', m);
   }
   const h = Math.round(hours * 10) / 10;
-  return h === 1 ? 'once an hour' : `once every ${h} hours`;
+  return h === 1 ? t('once an hour') : t('once every {0} hours', h);
 }
 
 /** The footer: how often this alert repeats. */
-export function footerText(a: Alert): string {
-  const state = isKeyError(a) ? 'the key error lasts' : 'the balance stays at this level';
-  return `LLM Balance repeats this alert at most ${durationText(a.cooldownHours)} while ${state}; a worse level alerts at once, and a recovery resets it.`;
+export function footerText(a: Alert, t: Translate = english): string {
+  return isKeyError(a)
+    ? t('LLM Balance repeats this alert at most {0} while the key error lasts; a worse level alerts at once, and a recovery resets it.', durationText(a.cooldownHours, t))
+    : t('LLM Balance repeats this alert at most {0} while the balance stays at this level; a worse level alerts at once, and a recovery resets it.', durationText(a.cooldownHours, t));
 }
 
 export interface Step {
@@ -149,46 +159,55 @@ export interface AlertContent {
   footer: string;
 }
 
-const DEFAULT_KEY_LOCATION =
-  'in VS Code run "LLM Balance: Update API Key"; for the CLI, update the environment variable that holds it (the provider\'s variable such as OPENROUTER_API_KEY, or the "keyEnv" named in the config file)';
+function defaultKeyLocation(t: Translate): string {
+  return t('in VS Code run "LLM Balance: Update API Key"; for the CLI, update the environment variable that holds it (the provider\'s variable such as OPENROUTER_API_KEY, or the "keyEnv" named in the config file)');
+}
 
-/** The content every format renders. */
-export function alertContent(a: Alert): AlertContent {
-  const facts: [string, string][] = [['Account', a.label === a.accountId ? a.label : `${a.label} (${a.accountId})`]];
-  if (a.balance !== null) facts.push(['Balance', `${money(a, a.balance)}${a.stale ? ' (last known; the latest check failed)' : ''}`]);
-  else if (!isKeyError(a)) facts.push(['Balance', 'unknown']);
-  if (a.threshold !== null) facts.push(['Threshold', `${money(a, a.threshold)} (${a.level})`]);
-  if (a.percent) facts.push(['Limit', `${a.percent.left}% of ${money(a, a.percent.limit)} left (threshold ${a.percent.threshold}%, ${a.level})`]);
-  if (a.error) facts.push(['Error', a.error]);
-  facts.push(['Checked', a.time]);
+/** The content every format renders. `a.message` is already in the language of `t` (buildAlert). */
+export function alertContent(a: Alert, t: Translate = english): AlertContent {
+  const lv = levelWord(a.level, t).toLowerCase();
+  const facts: [string, string][] = [[t('Account'), a.label === a.accountId ? a.label : `${a.label} (${a.accountId})`]];
+  if (a.balance !== null) facts.push([t('Balance'), a.stale ? t('{0} (last known; the latest check failed)', money(a, a.balance)) : money(a, a.balance)]);
+  else if (!isKeyError(a)) facts.push([t('Balance'), t('unknown')]);
+  if (a.threshold !== null) facts.push([t('Threshold'), t('{0} ({1})', money(a, a.threshold), lv)]);
+  if (a.percent) facts.push([t('Limit'), t('{0}% of {1} left (threshold {2}%, {3})', a.percent.left, money(a, a.percent.limit), a.percent.threshold, lv)]);
+  if (a.error) facts.push([t('Error'), a.error]);
+  facts.push([t('Checked'), a.time]);
 
-  const funds: Step = a.billingUrl ? { text: 'Add funds', url: a.billingUrl } : { text: `Add funds in your ${a.label} account's billing page.` };
+  const funds: Step = a.billingUrl ? { text: t('Add funds'), url: a.billingUrl } : { text: t("Add funds in your {0} account's billing page.", a.label) };
   let steps: Step[];
   if (isKeyError(a)) {
     steps = [
-      { text: 'Check the key: is it the right one, and has it been revoked, deleted or rotated at the provider?' },
-      { text: 'Check whether the key has expired or reached a spending limit set on the key itself.' },
-      a.billingUrl ? { text: 'Check the account has funds', url: a.billingUrl } : { text: 'Check the account has funds.' },
-      { text: `Update the key where it is configured: ${a.keyLocation ?? DEFAULT_KEY_LOCATION}.` },
+      { text: t('Check the key: is it the right one, and has it been revoked, deleted or rotated at the provider?') },
+      { text: t('Check whether the key has expired or reached a spending limit set on the key itself.') },
+      a.billingUrl ? { text: t('Check the account has funds'), url: a.billingUrl } : { text: t('Check the account has funds.') },
+      { text: t('Update the key where it is configured: {0}.', a.keyLocation ?? defaultKeyLocation(t)) },
     ];
   } else {
     steps = [
       funds,
-      { text: 'If this level is expected, adjust the thresholds (setting llmBalance.thresholds or the account\'s own warning / critical; CREDIT_WARNING_THRESHOLD / CREDIT_CRITICAL_THRESHOLD for the CLI).' },
+      { text: t("If this level is expected, adjust the thresholds (setting llmBalance.thresholds or the account's own warning / critical; CREDIT_WARNING_THRESHOLD / CREDIT_CRITICAL_THRESHOLD for the CLI).") },
     ];
   }
-  return { subject: formatSubject(a), line: a.message, facts, steps, footer: footerText(a) };
+  return { subject: formatSubject(a, t), line: a.message, facts, steps, footer: footerText(a, t) };
 }
 
 // ---- plain text and HTML (e-mail) ----
 
-export function formatText(a: Alert): string {
-  const c = alertContent(a);
-  const width = Math.max(...c.facts.map(([n]) => n.length)) + 2;
-  const lines = [c.line, '', ...c.facts.map(([n, v]) => `${`${n}:`.padEnd(width)}${v}`), '', 'What to do:'];
+export function formatText(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
+  const width = Math.max(...c.facts.map(([n]) => columns(n))) + 2;
+  const lines = [c.line, '', ...c.facts.map(([n, v]) => `${n}:${' '.repeat(width - columns(n) - 1)}${v}`), '', t('What to do:')];
   c.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.text}${s.url ? `: ${s.url}` : ''}`));
   lines.push('', '-- ', c.footer);
   return lines.join('\n') + '\n';
+}
+
+/** Columns in a monospace font: CJK and full-width characters take two. */
+function columns(s: string): number {
+  let n = 0;
+  for (const c of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1;
+  return n;
 }
 
 export function escapeHtml(s: string): string {
@@ -205,8 +224,8 @@ function safeUrl(url: string | undefined): string | undefined {
   }
 }
 
-export function formatHtml(a: Alert): string {
-  const c = alertContent(a);
+export function formatHtml(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
   const rows = c.facts.map(([n, v]) => `<tr><th align="left">${escapeHtml(n)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   const steps = c.steps
     .map((s) => {
@@ -214,7 +233,7 @@ export function formatHtml(a: Alert): string {
       return `<li>${escapeHtml(s.text)}${url ? `: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : ''}</li>`;
     })
     .join('');
-  return `<p><strong>${escapeHtml(c.line)}</strong></p><table>${rows}</table><p>What to do:</p><ol>${steps}</ol><hr><p><small>${escapeHtml(c.footer)}</small></p>`;
+  return `<p><strong>${escapeHtml(c.line)}</strong></p><table>${rows}</table><p>${escapeHtml(t('What to do:'))}</p><ol>${steps}</ol><hr><p><small>${escapeHtml(c.footer)}</small></p>`;
 }
 
 // ---- Telegram (MarkdownV2) ----
@@ -232,12 +251,12 @@ function escapeMarkdownV2Url(s: string): string {
 const EMOJI: Record<AlertLevel, string> = { warning: '🟠', critical: '🔴', error: '⛔' };
 export const TELEGRAM_MAX_LENGTH = 4096;
 
-export function formatTelegram(a: Alert): string {
-  const c = alertContent(a);
+export function formatTelegram(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
   const e = escapeMarkdownV2;
   const lines = [`${EMOJI[a.level]} *${e(c.subject)}*`, e(c.line), ''];
   for (const [n, v] of c.facts) lines.push(`*${e(n)}:* ${e(v)}`);
-  lines.push('', '*What to do*');
+  lines.push('', `*${e(t('What to do'))}*`);
   for (const s of c.steps) {
     const url = safeUrl(s.url);
     lines.push(`• ${e(s.text)}${url ? `: [${e(new URL(url).host + new URL(url).pathname)}](${escapeMarkdownV2Url(url)})` : ''}`);
@@ -261,8 +280,8 @@ function slackLink(url: string | undefined, text: string): string {
   return `<${u}|${escapeSlack(text)}>`;
 }
 
-export function formatSlack(a: Alert) {
-  const c = alertContent(a);
+export function formatSlack(a: Alert, t: Translate = english) {
+  const c = alertContent(a, t);
   const steps = c.steps.map((s, i) => `${i + 1}. ${escapeSlack(s.text)}${s.url ? `: ${slackLink(s.url, s.url)}` : ''}`).join('\n');
   return {
     // The notification / fallback text.
@@ -271,7 +290,7 @@ export function formatSlack(a: Alert) {
       { type: 'header', text: { type: 'plain_text', text: `${EMOJI[a.level]} ${c.subject}`.slice(0, 150), emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: escapeSlack(c.line).slice(0, 3000) } },
       { type: 'section', fields: c.facts.slice(0, 10).map(([n, v]) => ({ type: 'mrkdwn', text: `*${escapeSlack(n)}:*\n${escapeSlack(v)}`.slice(0, 2000) })) },
-      { type: 'section', text: { type: 'mrkdwn', text: `*What to do*\n${steps}`.slice(0, 3000) } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeSlack(t('What to do'))}*\n${steps}`.slice(0, 3000) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: escapeSlack(c.footer) }] },
     ],
   };
@@ -286,8 +305,8 @@ export function escapeDiscord(s: string): string {
 
 const COLOR: Record<AlertLevel, number> = { warning: 0xfb8c00, critical: 0xe53935, error: 0xb71c1c };
 
-export function formatDiscord(a: Alert) {
-  const c = alertContent(a);
+export function formatDiscord(a: Alert, t: Translate = english) {
+  const c = alertContent(a, t);
   const steps = c.steps
     .map((s, i) => {
       const url = safeUrl(s.url);
@@ -296,9 +315,9 @@ export function formatDiscord(a: Alert) {
     .join('\n');
   const embed: Record<string, unknown> = {
     title: c.subject.slice(0, 256),
-    description: `${escapeDiscord(c.line)}\n\n**What to do**\n${steps}`.slice(0, 4096),
+    description: `${escapeDiscord(c.line)}\n\n**${escapeDiscord(t('What to do'))}**\n${steps}`.slice(0, 4096),
     color: COLOR[a.level],
-    fields: c.facts.slice(0, 25).map(([n, v]) => ({ name: n, value: escapeDiscord(v).slice(0, 1024), inline: n !== 'Error' })),
+    fields: c.facts.slice(0, 25).map(([n, v]) => ({ name: n, value: escapeDiscord(v).slice(0, 1024), inline: n !== t('Error') })),
     footer: { text: c.footer.slice(0, 2048) },
     timestamp: a.time,
   };
@@ -311,7 +330,7 @@ export function formatDiscord(a: Alert) {
 // ---- generic webhook ----
 
 /** The generic webhook payload (WEBHOOK_URL, README "Alert channels"), version 1. Stable: fields are only ever added. */
-export function formatWebhook(a: Alert) {
+export function formatWebhook(a: Alert, t: Translate = english) {
   return {
     event: 'llm-balance.alert' as const,
     version: 1 as const,
@@ -323,7 +342,7 @@ export function formatWebhook(a: Alert) {
     balance: a.balance,
     currency: a.currency,
     threshold: a.threshold,
-    subject: formatSubject(a),
+    subject: formatSubject(a, t),
     message: a.message,
     billingUrl: a.billingUrl ?? null,
     stale: a.stale === true,

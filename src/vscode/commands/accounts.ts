@@ -6,8 +6,10 @@ import type { Account, BalanceResult } from '../../core/model';
 import type { OptionField, OptionPrompt } from '../../core/providers/descriptor';
 import type { ProviderAdapter } from '../../core/providers/types';
 import { formatMoney } from '../../core/format';
+import { levelText } from '../../core/statusView';
 import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
+import { providerText, t } from '../l10n';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
 import { sandboxBaseUrl, sandboxUrlProblem } from '../sandbox';
@@ -36,23 +38,28 @@ function uniqueId(base: string, taken: Set<string>): string {
 }
 
 function validateKey(v: string): string | undefined {
-  const t = v.trim();
-  if (!t) return 'Paste the key.';
-  if (/\s/.test(t)) return 'A key has no spaces.';
-  if (t.length < 8) return 'That is too short to be a key.';
+  const k = v.trim();
+  if (!k) return t('Paste the key.');
+  if (/\s/.test(k)) return t('A key has no spaces.');
+  if (k.length < 8) return t('That is too short to be a key.');
   return undefined;
 }
 
 /** Provider text as one sentence: trimmed, exactly one final period (never "DNS).."). */
 export function sentence(text: string): string {
-  const t = text.trim().replace(/[\s.]+$/, '');
-  return t ? `${t}.` : '';
+  const s = text.trim().replace(/[\s.]+$/, '');
+  return s ? `${s}.` : '';
 }
 
 function describe(r: BalanceResult): string {
-  if (r.balance !== null) return `${formatMoney(r.balance, r.currency)} left${r.level === 'warning' || r.level === 'critical' ? ` (${r.level})` : ''}`;
+  if (r.balance !== null) {
+    const left = formatMoney(r.balance, r.currency);
+    if (r.level === 'warning') return t('{0} left (warning)', left);
+    if (r.level === 'critical') return t('{0} left (critical)', left);
+    return t('{0} left', left);
+  }
   if (r.note) return r.note.replace(/[\s.]+$/, '');
-  return 'key accepted';
+  return t('key accepted');
 }
 
 type EndpointPrompt = Extract<OptionPrompt, { kind: 'endpoint' }>;
@@ -96,9 +103,9 @@ type Verdict =
 async function verify(account: Account, keys: AccountKeys, label: string, monitor: BalanceMonitor, canChangeUrl: boolean): Promise<Verdict> {
   const E = engine();
   const p = E.PROVIDERS[account.provider];
-  const blocked = sandboxUrlProblem(targetUrl(account, p));
+  const blocked = sandboxUrlProblem(targetUrl(account, p), process.env, t);
   if (blocked) {
-    await ui().showModalWarning(`${label}: the key was not checked.`, blocked);
+    await ui().showModalWarning(t('{0}: the key was not checked.', label), blocked);
     return { outcome: canChangeUrl ? 'url' : 'cancel' };
   }
   const http = httpFromSettings();
@@ -106,7 +113,7 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
   let result: BalanceResult;
   try {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Checking the key for ${label}…` },
+      { location: vscode.ProgressLocation.Notification, title: t('Checking the key for {0}…', label) },
       () => E.checkAccount(account, keys, { http, ...(monitor.thresholds ? { thresholds: monitor.thresholds } : {}) }),
     );
   } finally {
@@ -116,14 +123,14 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
 
   const wait = started + PROGRESS_MIN_VISIBLE_MS - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  const anotherKey = 'Enter Another Key';
-  const changeUrl = 'Change Base URL';
-  const save = 'Save Anyway';
+  const anotherKey = t('Enter Another Key');
+  const changeUrl = t('Change Base URL');
+  const save = t('Save Anyway');
   const buttons = canChangeUrl ? [anotherKey, changeUrl, save] : [anotherKey, save];
   // The provider's own words lead ("The key was rejected — HTTP 401 …"); nothing is said twice.
   const pick = result.status === 'invalid'
-    ? await ui().showModalWarning(`${label}: ${sentence(result.error ?? 'the key was rejected')}`, 'It has not been saved. Enter another key, or save this one anyway.', ...buttons)
-    : await ui().showModalWarning(`${label}: the key could not be verified.`, `${sentence(result.error ?? 'The check failed')} It has not been saved yet. Save it anyway?`, ...buttons);
+    ? await ui().showModalWarning(t('{0}: {1}', label, sentence(result.error ?? t('the key was rejected'))), t('It has not been saved. Enter another key, or save this one anyway.'), ...buttons)
+    : await ui().showModalWarning(t('{0}: the key could not be verified.', label), t('{0} It has not been saved yet. Save it anyway?', sentence(result.error ?? t('The check failed'))), ...buttons);
   if (pick === save) return { outcome: 'save', result };
   if (pick === changeUrl) return { outcome: 'url' };
   return { outcome: 'key' };
@@ -152,19 +159,20 @@ export function wizardSteps(p: ProviderAdapter): StepName[] {
   return steps;
 }
 
-const AUTH_CHOICES: { label: string; description: string; headers?: Record<string, string> }[] = [
-  { label: 'Authorization: Bearer {key}', description: 'most APIs', headers: { Authorization: 'Bearer {key}' } },
-  { label: 'x-api-key: {key}', description: 'the key alone in an x-api-key header', headers: { 'x-api-key': '{key}' } },
-  { label: 'Authorization: {key}', description: 'the key without "Bearer"', headers: { Authorization: '{key}' } },
-  { label: 'Another header…', description: 'name and value, with {key} where the key goes' },
+// Functions, not constants: the words are asked for in the display language when shown.
+const authChoices = (): { label: string; description: string; headers?: Record<string, string> }[] => [
+  { label: 'Authorization: Bearer {key}', description: t('most APIs'), headers: { Authorization: 'Bearer {key}' } },
+  { label: 'x-api-key: {key}', description: t('the key alone in an x-api-key header'), headers: { 'x-api-key': '{key}' } },
+  { label: 'Authorization: {key}', description: t('the key without "Bearer"'), headers: { Authorization: '{key}' } },
+  { label: t('Another header…'), description: t('name and value, with {key} where the key goes') },
 ];
 
-const CURRENCY_CHOICES: { label: string; description?: string; code?: string; path?: boolean; other?: boolean }[] = [
-  { label: 'USD', description: 'US dollars', code: 'USD' },
-  { label: 'CNY', description: 'Chinese yuan', code: 'CNY' },
-  { label: 'EUR', description: 'euros', code: 'EUR' },
-  { label: 'Read it from the answer…', description: 'a JSON path such as data.currency', path: true },
-  { label: 'Another currency…', description: 'a three-letter code', other: true },
+const currencyChoices = (): { label: string; description?: string; code?: string; path?: boolean; other?: boolean }[] => [
+  { label: 'USD', description: t('US dollars'), code: 'USD' },
+  { label: 'CNY', description: t('Chinese yuan'), code: 'CNY' },
+  { label: 'EUR', description: t('euros'), code: 'EUR' },
+  { label: t('Read it from the answer…'), description: t('a JSON path such as data.currency'), path: true },
+  { label: t('Another currency…'), description: t('a three-letter code'), other: true },
 ];
 
 export async function addAccount(d: AccountCommandDeps): Promise<string | undefined> {
@@ -172,14 +180,14 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   const providers = Object.values(E.PROVIDERS);
   // How many steps follow depends on the provider, so the first step claims no total.
   const picked = await ui().showQuickPick(
-    providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: p.description })),
-    { title: 'Add API Key (1): provider', placeHolder: 'Which provider is the key for?', matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+    providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: providerText(p.description) })),
+    { title: t('Add API Key (1): provider'), placeHolder: t('Which provider is the key for?'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   if (!picked) return undefined;
   const p = E.PROVIDERS[picked.id];
   const steps = wizardSteps(p);
   const total = steps.length + 1;
-  const title = (step: StepName, what: string) => `Add API Key (${steps.indexOf(step) + 2}/${total}): ${what}`;
+  const title = (step: StepName, what: string) => t('Add API Key ({0}/{1}): {2}', steps.indexOf(step) + 2, total, what);
   const raw = settings.accounts();
   const taken = new Set(raw.map((a) => (a && typeof a === 'object' ? String((a as { id?: unknown }).id) : '')));
   const sameProvider = raw.filter((a) => a && typeof a === 'object' && (a as { provider?: unknown }).provider === p.id).length;
@@ -201,13 +209,13 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   };
 
   const askOption = async (name: string, option: OptionField, prompt: StepPrompt): Promise<boolean | StepName> => {
-    if (prompt.kind === 'headers') return askHeaders(name, prompt.title);
+    if (prompt.kind === 'headers') return askHeaders(name, providerText(prompt.title));
     const v = (await ui().showInputBox({
-      title: title(name, prompt.title),
-      prompt: prompt.prompt,
+      title: title(name, providerText(prompt.title)),
+      prompt: providerText(prompt.prompt),
       value: typeof draft.options[name] === 'string' ? draft.options[name] : '',
       ignoreFocusOut: true,
-      validateInput: (s) => (s.trim() || !option.required ? undefined : `The ${prompt.title} is needed.`),
+      validateInput: (s) => (s.trim() || !option.required ? undefined : t('The {0} is needed.', providerText(prompt.title))),
     }))?.trim();
     if (v === undefined || (!v && option.required)) return false;
     if (v) draft.options[name] = v;
@@ -216,21 +224,21 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   };
 
   const askHeaders = async (name: string, what: string): Promise<boolean | StepName> => {
-    const pick = await ui().showQuickPick(AUTH_CHOICES, { title: title(name, what), placeHolder: 'Which header carries the key? ({key} is replaced by it)', ignoreFocusOut: true });
+    const pick = await ui().showQuickPick(authChoices(), { title: title(name, what), placeHolder: t('Which header carries the key? ({key} is replaced by it)'), ignoreFocusOut: true });
     if (!pick) return false;
     if (pick.headers) {
       draft.options[name] = pick.headers;
       return true;
     }
     const v = (await ui().showInputBox({
-      title: title(name, 'header'),
-      prompt: 'The header as "Name: value", with {key} where the key goes, e.g. "X-Token: {key}"',
+      title: title(name, t('header')),
+      prompt: t('The header as "Name: value", with {key} where the key goes, e.g. "X-Token: {key}"'),
       value: 'X-Token: {key}',
       ignoreFocusOut: true,
       validateInput: (s) => {
         const m = /^([A-Za-z0-9-]+):\s*(.*\S)\s*$/.exec(s);
-        if (!m) return 'Write it as "Name: value".';
-        return /\{key\}/i.test(m[2]!) ? undefined : 'Put {key} where the key goes.';
+        if (!m) return t('Write it as "Name: value".');
+        return /\{key\}/i.test(m[2]!) ? undefined : t('Put {key} where the key goes.');
       },
     }))?.trim();
     if (!v) return name;
@@ -242,11 +250,11 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   const ask: Record<string, () => Promise<boolean | StepName>> = {
     name: async () => {
       const v = (await ui().showInputBox({
-        title: title('name', 'name'),
-        prompt: 'A name for this account, shown in the status bar',
+        title: title('name', t('name')),
+        prompt: t('A name for this account, shown in the status bar'),
         value: draft.label ?? (sameProvider ? `${p.name} (${sameProvider + 1})` : p.name),
         ignoreFocusOut: true,
-        validateInput: (s) => (!s.trim() ? 'Give the account a name.' : s.trim().length > 80 ? 'At most 80 characters.' : undefined),
+        validateInput: (s) => (!s.trim() ? t('Give the account a name.') : s.trim().length > 80 ? t('At most 80 characters.') : undefined),
       }))?.trim();
       if (!v) return false;
       draft.label = v;
@@ -254,20 +262,20 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     },
     url: async () => {
       const v = (await ui().showInputBox({
-        title: title('url', endpoint?.prompt.title ?? 'base URL'),
-        prompt: endpoint?.prompt.prompt ?? `The API base URL (the provider's is ${p.defaultBaseUrl})`,
+        title: title('url', endpoint ? providerText(endpoint.prompt.title) : t('base URL')),
+        prompt: endpoint ? providerText(endpoint.prompt.prompt) : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
-        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim()),
+        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim(), process.env, t),
       }))?.trim();
       if (v === undefined) return false;
       draft.url = v;
       return true;
     },
     currency: async () => {
-      const pick = await ui().showQuickPick(CURRENCY_CHOICES, {
-        title: title('currency', 'currency'),
-        placeHolder: p.currencyQuestion,
+      const pick = await ui().showQuickPick(currencyChoices(), {
+        title: title('currency', t('currency')),
+        placeHolder: providerText(p.currencyQuestion!),
         ignoreFocusOut: true,
       });
       if (!pick) return false;
@@ -276,16 +284,18 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
         return true;
       }
       const v = (await ui().showInputBox(pick.path
-        ? { title: title('currency', 'JSON path of the currency'), prompt: 'Dotted path to a three-letter code in the answer, e.g. data.currency', ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : 'A path is needed.') }
-        : { title: title('currency', 'currency code'), prompt: 'A three-letter currency code, e.g. GBP', ignoreFocusOut: true, validateInput: (s) => (/^[A-Za-z]{3}$/.test(s.trim()) ? undefined : 'Three letters, e.g. GBP.') }))?.trim();
+        ? { title: title('currency', t('JSON path of the currency')), prompt: t('Dotted path to a three-letter code in the answer, e.g. data.currency'), ignoreFocusOut: true, validateInput: (s) => (s.trim() ? undefined : t('A path is needed.')) }
+        : { title: title('currency', t('currency code')), prompt: t('A three-letter currency code, e.g. GBP'), ignoreFocusOut: true, validateInput: (s) => (/^[A-Za-z]{3}$/.test(s.trim()) ? undefined : t('Three letters, e.g. GBP.')) }))?.trim();
       if (!v) return 'currency';
       draft.currency = pick.path ? { path: v } : { code: v.toUpperCase() };
       return true;
     },
     adminKey: async () => {
       const v = await ui().showInputBox({
-        title: title('adminKey', `${p.adminKeyName} (optional)`),
-        prompt: `Optional ${p.name} ${p.adminKeyName}${p.adminKeyPurpose ? ` (${p.adminKeyPurpose})` : ''}. Leave empty to skip.`,
+        title: title('adminKey', t('{0} (optional)', providerText(p.adminKeyName!))),
+        prompt: p.adminKeyPurpose
+          ? t('Optional {0} {1} ({2}). Leave empty to skip.', p.name, providerText(p.adminKeyName!), providerText(p.adminKeyPurpose))
+          : t('Optional {0} {1}. Leave empty to skip.', p.name, providerText(p.adminKeyName!)),
         password: true,
         value: draft.adminKey ?? '',
         ignoreFocusOut: true,
@@ -299,12 +309,12 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
       const account = build();
       const parsed = E.AccountSchema.safeParse(account);
       if (!parsed.success) {
-        void ui().showErrorMessage(`LLM Balance: ${parsed.error.issues[0]?.message ?? 'invalid account'}`);
+        void ui().showErrorMessage(t('LLM Balance: {0}', parsed.error.issues[0]?.message ?? t('invalid account')));
         return false;
       }
       const key = (await ui().showInputBox({
-        title: title('key', p.keyName ?? 'API key'),
-        prompt: `Paste the ${p.name} ${p.keyName ?? 'API key'}. It is stored in VS Code's secret storage, never in settings.`,
+        title: title('key', p.keyName ? providerText(p.keyName) : t('API key')),
+        prompt: t("Paste the {0} {1}. It is stored in VS Code's secret storage, never in settings.", p.name, p.keyName ? providerText(p.keyName) : t('API key')),
         password: true,
         ignoreFocusOut: true,
         validateInput: validateKey,
@@ -323,7 +333,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
       savedId = parsed.data.id;
       d.monitor.reload();
       void d.monitor.checkNow([parsed.data.id]);
-      void ui().showInformationMessage(`LLM Balance: saved ${draft.label}${v.result ? ` — ${describe(v.result)}` : ''}.`);
+      void ui().showInformationMessage(v.result ? t('LLM Balance: saved {0} — {1}.', draft.label!, describe(v.result)) : t('LLM Balance: saved {0}.', draft.label!));
       return true;
     },
   };
@@ -345,7 +355,6 @@ function storedAccounts(d: AccountCommandDeps): Account[] {
   return d.monitor.accounts.filter((m) => m.source === 'settings').map((m) => m.account);
 }
 
-const ENV_READ_ONLY = 'its key comes from the environment VS Code was started from: change it there and restart VS Code';
 
 async function pickAccount(d: AccountCommandDeps, title: string, accountId: unknown): Promise<Account | undefined> {
   const mine = storedAccounts(d);
@@ -355,31 +364,36 @@ async function pickAccount(d: AccountCommandDeps, title: string, accountId: unkn
     if (a) return a;
     const env = fromEnv.find((m) => m.account.id === accountId);
     if (env) {
-      void ui().showInformationMessage(`LLM Balance: "${env.account.label ?? env.account.id}" is read-only here — ${ENV_READ_ONLY}.`);
+      void ui().showInformationMessage(t('LLM Balance: "{0}" is read-only here — its key comes from the environment VS Code was started from: change it there and restart VS Code.', env.account.label ?? env.account.id));
       return undefined;
     }
   }
   if (mine.length === 0) {
-    const why = fromEnv.length
-      ? `LLM Balance: no stored keys. The ${fromEnv.length} environment account${fromEnv.length === 1 ? ' is' : 's are'} read-only here — their keys come from the environment VS Code was started from.`
-      : 'LLM Balance: no accounts yet.';
-    const pick = await ui().showInformationMessage(why, 'Add API Key');
-    if (pick === 'Add API Key') await vscode.commands.executeCommand(COMMAND.addAccount);
+    const why = fromEnv.length === 0
+      ? t('LLM Balance: no accounts yet.')
+      : fromEnv.length === 1
+        ? t('LLM Balance: no stored keys. The environment account is read-only here — its key comes from the environment VS Code was started from.')
+        : t('LLM Balance: no stored keys. The {0} environment accounts are read-only here — their keys come from the environment VS Code was started from.', fromEnv.length);
+    const add = t('Add API Key');
+    const pick = await ui().showInformationMessage(why, add);
+    if (pick === add) await vscode.commands.executeCommand(COMMAND.addAccount);
     return undefined;
   }
   const items: AccountItem[] = mine.map((a) => {
     const r = d.monitor.results.find((x) => x.accountId === a.id);
-    return { accountId: a.id, label: a.label ?? engine().PROVIDERS[a.provider].name, description: a.id, detail: r ? `${r.level}${r.balance !== null ? ` · ${formatMoney(r.balance, r.currency)}` : ''}` : undefined };
+    return { accountId: a.id, label: a.label ?? engine().PROVIDERS[a.provider].name, description: a.id, detail: r ? `${levelText(r.level, t)}${r.balance !== null ? ` · ${formatMoney(r.balance, r.currency)}` : ''}` : undefined };
   });
-  const placeHolder = fromEnv.length
-    ? `Which account? (${fromEnv.length} environment account${fromEnv.length === 1 ? ' is' : 's are'} not listed: ${fromEnv.length === 1 ? 'its key comes' : 'their keys come'} from the environment)`
-    : 'Which account?';
+  const placeHolder = fromEnv.length === 0
+    ? t('Which account?')
+    : fromEnv.length === 1
+      ? t('Which account? (1 environment account is not listed: its key comes from the environment)')
+      : t('Which account? ({0} environment accounts are not listed: their keys come from the environment)', fromEnv.length);
   const picked = await ui().showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   return picked ? mine.find((a) => a.id === picked.accountId) : undefined;
 }
 
 export async function updateKey(d: AccountCommandDeps, accountId?: unknown): Promise<boolean> {
-  const account = await pickAccount(d, 'Update API Key', accountId);
+  const account = await pickAccount(d, t('Update API Key'), accountId);
   if (!account) return false;
   const E = engine();
   const p = E.PROVIDERS[account.provider];
@@ -387,18 +401,18 @@ export async function updateKey(d: AccountCommandDeps, accountId?: unknown): Pro
   let which: 'key' | 'admin' = 'key';
   if (p.adminKeyName) {
     const pick = await ui().showQuickPick(
-      [{ label: p.keyName ?? 'API key', id: 'key' as const }, { label: p.adminKeyName, description: 'optional', id: 'admin' as const }],
-      { title: `Update API Key: ${label}`, placeHolder: 'Which key?', ignoreFocusOut: true },
+      [{ label: p.keyName ? providerText(p.keyName) : t('API key'), id: 'key' as const }, { label: providerText(p.adminKeyName), description: t('optional'), id: 'admin' as const }],
+      { title: t('Update API Key: {0}', label), placeHolder: t('Which key?'), ignoreFocusOut: true },
     );
     if (!pick) return false;
     which = pick.id;
   }
   const current = await d.keys.get(account.id);
-  const keyName = which === 'admin' ? p.adminKeyName! : p.keyName ?? 'API key';
+  const keyName = which === 'admin' ? providerText(p.adminKeyName!) : p.keyName ? providerText(p.keyName) : t('API key');
   for (;;) {
     const value = (await ui().showInputBox({
-      title: `Update API Key: ${label} — ${keyName}`,
-      prompt: `Paste the ${p.name} ${keyName}. It is stored in VS Code's secret storage, never in settings.`,
+      title: t('Update API Key: {0} — {1}', label, keyName),
+      prompt: t("Paste the {0} {1}. It is stored in VS Code's secret storage, never in settings.", p.name, keyName),
       password: true,
       ignoreFocusOut: true,
       validateInput: validateKey,
@@ -413,35 +427,36 @@ export async function updateKey(d: AccountCommandDeps, accountId?: unknown): Pro
     else await d.keys.set(account.id, value);
     d.log.info(`Updated the ${which === 'admin' ? 'admin key' : 'key'} of ${account.id}.`);
     await d.monitor.checkNow([account.id]);
-    void ui().showInformationMessage(`LLM Balance: updated ${label}${v.result ? ` — ${describe(v.result)}` : ''}.`);
+    void ui().showInformationMessage(v.result ? t('LLM Balance: updated {0} — {1}.', label, describe(v.result)) : t('LLM Balance: updated {0}.', label));
     return true;
   }
 }
 
 export async function removeAccount(d: AccountCommandDeps, accountId?: unknown): Promise<boolean> {
-  const account = await pickAccount(d, 'Remove API Key', accountId);
+  const account = await pickAccount(d, t('Remove API Key'), accountId);
   if (!account) return false;
   const label = account.label ?? engine().PROVIDERS[account.provider].name;
-  const ok = await ui().showModalWarning(`Remove "${label}"?`, 'The account is removed from settings and its key deleted from this machine\'s secret storage.', 'Remove');
-  if (ok !== 'Remove') return false;
+  const remove = t('Remove');
+  const ok = await ui().showModalWarning(t('Remove "{0}"?', label), t("The account is removed from settings and its key deleted from this machine's secret storage."), remove);
+  if (ok !== remove) return false;
   await d.keys.delete(account.id);
   await settings.setAccounts(settings.accounts().filter((a) => !(a && typeof a === 'object' && (a as { id?: unknown }).id === account.id)));
   await d.monitor.forget(account.id);
   d.monitor.reload();
   d.log.info(`Removed account ${account.id}.`);
-  void ui().showInformationMessage(`LLM Balance: removed ${label}.`);
+  void ui().showInformationMessage(t('LLM Balance: removed {0}.', label));
   return true;
 }
 
 export async function manageKeys(): Promise<void> {
   // Icons through iconPath, not "$(trash)" in the label, which screen readers read out as "trash".
   const items: (vscode.QuickPickItem & { command: string; args?: string })[] = [
-    { label: 'Add API Key', iconPath: new vscode.ThemeIcon('add'), command: COMMAND.addAccount },
-    { label: 'Update API Key', iconPath: new vscode.ThemeIcon('key'), command: COMMAND.updateKey },
-    { label: 'Remove API Key', iconPath: new vscode.ThemeIcon('trash'), command: COMMAND.removeAccount },
-    { label: 'Edit Account or Thresholds', iconPath: new vscode.ThemeIcon('edit'), command: COMMAND.editAccount },
-    { label: 'Open Settings', iconPath: new vscode.ThemeIcon('settings-gear'), command: 'workbench.action.openSettings', args: 'llmBalance' },
+    { label: t('Add API Key'), iconPath: new vscode.ThemeIcon('add'), command: COMMAND.addAccount },
+    { label: t('Update API Key'), iconPath: new vscode.ThemeIcon('key'), command: COMMAND.updateKey },
+    { label: t('Remove API Key'), iconPath: new vscode.ThemeIcon('trash'), command: COMMAND.removeAccount },
+    { label: t('Edit Account or Thresholds'), iconPath: new vscode.ThemeIcon('edit'), command: COMMAND.editAccount },
+    { label: t('Open Settings'), iconPath: new vscode.ThemeIcon('settings-gear'), command: 'workbench.action.openSettings', args: 'llmBalance' },
   ];
-  const pick = await ui().showQuickPick(items, { title: 'LLM Balance: manage keys' });
+  const pick = await ui().showQuickPick(items, { title: t('LLM Balance: manage keys') });
   if (pick) await vscode.commands.executeCommand(pick.command, ...(pick.args ? [pick.args] : []));
 }

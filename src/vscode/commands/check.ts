@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
 import { summarizeResults } from '../../core/statusView';
+import { t } from '../l10n';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
 import { ui } from '../ui';
@@ -10,14 +11,11 @@ import { COMMAND } from '../../core/commandIds';
 /** One line that says what a check found: "3 accounts · $74.75 · ¥110.00 · 1 error". */
 export function checkSummary(results: readonly BalanceResult[]): string {
   const s = summarizeResults(results);
-  const parts = [`${s.accounts} account${s.accounts === 1 ? '' : 's'}`];
+  const parts = [s.accounts === 1 ? t('1 account') : t('{0} accounts', s.accounts)];
   for (const [cur, n] of Object.entries(s.totals)) parts.push(formatMoney(n, cur));
-  const count = (n: number, word: string) => {
-    if (n) parts.push(`${n} ${word}${n === 1 ? '' : 's'}`);
-  };
-  count(s.errors, 'error');
-  count(s.critical, 'critical');
-  count(s.warning, 'warning');
+  if (s.errors) parts.push(s.errors === 1 ? t('1 error') : t('{0} errors', s.errors));
+  if (s.critical) parts.push(s.critical === 1 ? t('1 critical') : t('{0} critical', s.critical));
+  if (s.warning) parts.push(s.warning === 1 ? t('1 warning') : t('{0} warnings', s.warning));
   return parts.join(' · ');
 }
 
@@ -35,20 +33,21 @@ export const SUMMARY_STATUS_MS = 10_000;
  */
 export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, alertsShown?: readonly ShownNotification[]): Promise<BalanceResult[]> {
   if (monitor.accounts.length === 0) {
-    const pick = await ui().showInformationMessage('LLM Balance: no accounts yet.', 'Add API Key');
-    if (pick === 'Add API Key') await vscode.commands.executeCommand(COMMAND.addAccount);
+    const add = t('Add API Key');
+    const pick = await ui().showInformationMessage(t('LLM Balance: no accounts yet.'), add);
+    if (pick === add) await vscode.commands.executeCommand(COMMAND.addAccount);
     return [];
   }
   const ids = typeof accountId === 'string' ? [accountId] : undefined;
   const alertsBefore = alertsShown?.length ?? 0;
   let summary = '';
   const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking LLM balances…' },
+    { location: vscode.ProgressLocation.Notification, title: t('Checking LLM balances…') },
     async (progress) => {
       // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
       const r = await monitor.checkNow(ids);
       const line = checkSummary(r);
-      summary = `LLM Balance: ${line}`;
+      summary = t('LLM Balance: {0}', line);
       // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
       progress.report({ message: line, increment: 100 });
       return r;
@@ -59,11 +58,13 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
   const unannounced = results.filter((r) => r.level === 'error' && !alerted.has(r.accountId));
   if (unannounced.length) {
     const first = unannounced[0]!;
+    const showLog = t('Show Log');
+    const openPanel = t('Open Panel');
     void ui()
-      .showWarningMessage(`${summary}. ${first.label}: ${first.error ?? 'error'}`, 'Show Log', 'Open Panel')
+      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, first.error ?? t('error')), showLog, openPanel)
       .then((pick) => {
-        if (pick === 'Show Log') void vscode.commands.executeCommand(COMMAND.showLog);
-        if (pick === 'Open Panel') void vscode.commands.executeCommand(COMMAND.showPanel);
+        if (pick === showLog) void vscode.commands.executeCommand(COMMAND.showLog);
+        if (pick === openPanel) void vscode.commands.executeCommand(COMMAND.showPanel);
       });
   }
   return results;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PanelModel } from '../../panel/types';
 import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
+import { t } from '../l10n';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
@@ -29,7 +30,7 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       log.error(`${name} failed: ${msg}`);
-      void ui().showErrorMessage(`LLM Balance: ${name} failed — ${msg}`, 'Show Log').then((p) => (p ? log.show() : undefined));
+      void ui().showErrorMessage(t('LLM Balance: {0} failed — {1}', name, msg), t('Show Log')).then((p) => (p ? log.show() : undefined));
       return undefined;
     }
   };
@@ -38,25 +39,25 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
   const reg = <A extends unknown[], R>(id: CommandId, name: string, fn: (...args: A) => Promise<R>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
-  reg(COMMAND.check, 'Check LLM Balance', (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
-  reg(COMMAND.addAccount, 'Add API Key', () => addAccount(d));
-  reg(COMMAND.updateKey, 'Update API Key', (accountId?: unknown) => updateKey(d, accountId));
-  reg(COMMAND.removeAccount, 'Remove API Key', (accountId?: unknown) => removeAccount(d, accountId));
-  reg(COMMAND.editAccount, 'Edit Account or Thresholds', (accountId?: unknown) => editAccount(d.monitor, accountId));
+  reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
+  reg(COMMAND.addAccount, t('Add API Key'), () => addAccount(d));
+  reg(COMMAND.updateKey, t('Update API Key'), (accountId?: unknown) => updateKey(d, accountId));
+  reg(COMMAND.removeAccount, t('Remove API Key'), (accountId?: unknown) => removeAccount(d, accountId));
+  reg(COMMAND.editAccount, t('Edit Account or Thresholds'), (accountId?: unknown) => editAccount(d.monitor, accountId));
   // The panel's per-card "Check now": the card itself shows progress and the result, so no
   // progress toast and no summary toast (those belong to "Check LLM Balance").
-  reg(COMMAND.checkAccountQuietly, 'Check now', async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
-  reg(COMMAND.manageKeys, 'Manage API Keys', () => manageKeys());
-  reg(COMMAND.showPanel, 'Show Balance History', async () => {
+  reg(COMMAND.checkAccountQuietly, t('Check now'), async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
+  reg(COMMAND.manageKeys, t('Manage API Keys'), () => manageKeys());
+  reg(COMMAND.showPanel, t('Show Balance History'), async () => {
     engine().BalancePanel.createOrShow(context, d.panelModel);
   });
-  reg(COMMAND.exportHistory, 'Export History', (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
-  reg(COMMAND.resetNotifications, 'Reset Notification State', async () => {
+  reg(COMMAND.exportHistory, t('Export History'), (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
+  reg(COMMAND.resetNotifications, t('Reset Notification State'), async () => {
     const n = await d.monitor.ledger.reset();
     d.log.info(`Notification state reset (${n} record${n === 1 ? '' : 's'}).`);
-    void ui().showInformationMessage(`LLM Balance: notification state reset (${n} record${n === 1 ? '' : 's'} cleared).`);
+    void ui().showInformationMessage(n === 1 ? t('LLM Balance: notification state reset (1 record cleared).') : t('LLM Balance: notification state reset ({0} records cleared).', n));
     return n;
   });
-  reg(COMMAND.showLog, 'Show Log', async () => d.log.show());
-  reg(COMMAND.acknowledge, 'Acknowledge Highlight', (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
+  reg(COMMAND.showLog, t('Show Log'), async () => d.log.show());
+  reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
 }

@@ -2,6 +2,7 @@
 import { isLoopbackHost } from '../../http';
 import { redact } from '../../redact';
 import { cap, stripControls } from '../../safeText';
+import { english, type Translate } from '../../l10n';
 import { formatHtml, formatSubject, formatText, type Alert } from '../message';
 import { DeliveryError, type Channel, type ChannelConfigError, type ChannelDescriptor } from './shared';
 
@@ -24,7 +25,7 @@ class EmailChannel implements Channel {
   private transport: Promise<MailTransport> | undefined;
   private readonly secrets: string[];
 
-  constructor(private readonly s: SmtpSettings, smtpUrl: string, private readonly timeoutMs: number) {
+  constructor(private readonly s: SmtpSettings, smtpUrl: string, private readonly timeoutMs: number, private readonly tr: Translate = english) {
     this.secrets = [smtpUrl, s.pass, s.pass && encodeURIComponent(s.pass)].filter((x): x is string => !!x);
     this.description = `E-mail to ${s.to.join(', ')} via ${s.host}:${s.port}`;
   }
@@ -44,7 +45,7 @@ class EmailChannel implements Channel {
   async send(alert: Alert): Promise<void> {
     try {
       const t = await this.load();
-      await t.sendMail({ from: this.s.from, to: this.s.to, subject: formatSubject(alert), text: formatText(alert), html: formatHtml(alert) });
+      await t.sendMail({ from: this.s.from, to: this.s.to, subject: formatSubject(alert, this.tr), text: formatText(alert, this.tr), html: formatHtml(alert, this.tr) });
     } catch (e) {
       throw smtpFailure(e, `${this.s.host}:${this.s.port}`, this.secrets);
     }
@@ -152,6 +153,6 @@ export const email: ChannelDescriptor = {
   ],
   create(v, ctx) {
     const s = parseSmtp(v.SMTP_URL!, v.ALERT_EMAIL_TO!, v.ALERT_EMAIL_FROM);
-    return 'variable' in s ? s : new EmailChannel(s, v.SMTP_URL!, ctx.timeoutMs);
+    return 'variable' in s ? s : new EmailChannel(s, v.SMTP_URL!, ctx.timeoutMs, ctx.t);
   },
 };

@@ -1,6 +1,7 @@
 // External alert channels (SPEC §7, §11), one file each, registered here. A channel is on when
 // any of its values is set; each value is checked by its field, then the channel is built.
 import { HttpClient } from '../../http';
+import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
 import { discord } from './discord';
 import { email } from './email';
@@ -21,6 +22,8 @@ export interface ChannelOptions {
   timeoutMs?: number;
   /** Environment for proxies when the HTTP client is created here. */
   env?: NodeJS.ProcessEnv;
+  /** The language of the messages (the extension passes vscode.l10n.t); default English. */
+  t?: Translate;
 }
 
 export interface ChannelSet {
@@ -49,7 +52,7 @@ export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: Cha
   }
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let ownHttp: HttpClient | undefined;
-  const ctx = { timeoutMs, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
+  const ctx = { timeoutMs, t: opts.t ?? english, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
   const channels: Channel[] = [];
   const errors: ChannelConfigError[] = [];
   for (const d of CHANNELS) {

@@ -7,6 +7,7 @@ import { checkUrlPolicy, providerMessage, type HttpClient, type HttpResponse } f
 import { redact } from '../../redact';
 import { cap, stripControls } from '../../safeText';
 import type { Alert } from '../message';
+import type { Translate } from '../../l10n';
 
 export type ChannelId = 'telegram' | 'slack' | 'discord' | 'webhook' | 'email';
 
@@ -65,6 +66,8 @@ export interface ChannelField {
 export interface ChannelContext {
   http(): HttpClient;
   timeoutMs: number;
+  /** The language of the alert text (the extension passes vscode.l10n.t); English by default. */
+  t: Translate;
 }
 
 /** Values by environment variable name, trimmed and non-empty. */

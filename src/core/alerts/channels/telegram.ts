@@ -1,5 +1,6 @@
 // Telegram Bot API: sendMessage in MarkdownV2 to a chat, group or channel.
 import type { HttpClient, HttpResponse } from '../../http';
+import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
 import { formatTelegram, type Alert } from '../message';
 import { DeliveryError, hostOf, httpFailure, transportFailure, urlProblem, type Channel, type ChannelDescriptor } from './shared';
@@ -12,14 +13,14 @@ class TelegramChannel implements Channel {
   private readonly url: string;
   private readonly secrets: string[];
 
-  constructor(botToken: string, private readonly chatId: string, apiBase: string, private readonly http: HttpClient) {
+  constructor(botToken: string, private readonly chatId: string, apiBase: string, private readonly http: HttpClient, private readonly t: Translate = english) {
     this.url = `${apiBase}/bot${botToken}/sendMessage`;
     this.secrets = [this.url, `bot${botToken}`, botToken];
     this.description = `Telegram chat ${chatId}`;
   }
 
   async send(alert: Alert): Promise<void> {
-    const body = JSON.stringify({ chat_id: this.chatId, text: formatTelegram(alert), parse_mode: 'MarkdownV2', link_preview_options: { is_disabled: true } });
+    const body = JSON.stringify({ chat_id: this.chatId, text: formatTelegram(alert, this.t), parse_mode: 'MarkdownV2', link_preview_options: { is_disabled: true } });
     let res: HttpResponse;
     try {
       res = await this.http.send(this.url, { method: 'POST', body, secrets: this.secrets });
@@ -71,5 +72,5 @@ export const telegram: ChannelDescriptor = {
     },
     { env: 'TELEGRAM_API_BASE', setting: 'telegram.apiBase', optional: true, modifier: true, label: 'llmBalance.channels.telegram.apiBase', validate: urlProblem },
   ],
-  create: (v, ctx) => new TelegramChannel(v.TELEGRAM_BOT_TOKEN!, v.TELEGRAM_CHAT_ID!, (v.TELEGRAM_API_BASE ?? DEFAULT_TELEGRAM_API_BASE).replace(/\/+$/, ''), ctx.http()),
+  create: (v, ctx) => new TelegramChannel(v.TELEGRAM_BOT_TOKEN!, v.TELEGRAM_CHAT_ID!, (v.TELEGRAM_API_BASE ?? DEFAULT_TELEGRAM_API_BASE).replace(/\/+$/, ''), ctx.http(), ctx.t),
 };
