@@ -9,7 +9,7 @@ export { expandTeamResults, expandTeamChecks } from './core/providers/team';
 export { accountsFromEnv } from './core/envAccounts';
 export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
-export { createChannels, channelProblem, CHANNELS, secretPieces } from './core/alerts/channels';
+export { createChannels, CHANNELS, pastedProblem, secretPieces } from './core/alerts/channels';
 export { deliverAlerts } from './core/alerts/delivery';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';

@@ -76,8 +76,8 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
   const delivered = new Set<string>();
   try {
     if (alerts.length && set.channels.length) {
-      const report = await deliverAlerts(alerts.map((a) => a.alert!), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
-      for (const out of report.outcomes) {
+      const outcomes = await deliverAlerts(alerts.map((a) => a.alert!), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
+      for (const out of outcomes) {
         if (out.ok) {
           sent.push({ accountId: out.accountId, level: out.level, channel: out.channel });
           delivered.add(out.accountId);

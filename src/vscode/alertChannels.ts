@@ -1,66 +1,35 @@
-// External alert channels in the extension (SPEC §7): Telegram, Slack, Discord, a generic
-// webhook and e-mail. Which channels are on and their non-secret parts (chat id, addresses) are
-// settings; the secrets (bot token, webhook URLs, the SMTP URL with its password) live in
-// SecretStorage only. Alerts come from the Notifier after the shared ledger decided them, so a
-// channel repeats nothing the VS Code notification does not. Every delivery builds the channels
-// from the current settings; a failing channel is logged and holds up nothing else.
+// External alert channels in the extension (SPEC §7), driven by the core's channel descriptors: which
+// are on and their non-secret parts (chat id, addresses) are settings, the secrets live in SecretStorage
+// only. Alerts come from the Notifier after the shared ledger decided them. Every delivery builds the
+// channels from the current settings; a failing channel is logged and holds up nothing else.
 import * as vscode from 'vscode';
 import type { ChannelConfigError, ChannelDescriptor, ChannelField, ChannelId } from '../core/alerts/channels';
+import type { DeliveryOptions, DeliveryOutcome } from '../core/alerts/delivery';
 import type { Alert } from '../core/alerts/message';
-import type { DeliveryOptions, DeliveryReport } from '../core/alerts/delivery';
+import { COMMAND } from '../core/commandIds';
 import { guarded } from './commands';
 import { engine } from './engineLoader';
-import { t } from './l10n';
+import { httpFromSettings } from './httpFromSettings';
+import { descriptorText, t } from './l10n';
 import type { Log } from './log';
 import { settings } from './settings';
 import { ui } from './ui';
-import { COMMAND } from '../core/commandIds';
-import { httpFromSettings } from './httpFromSettings';
-
-export const CONFIGURE_CHANNELS_COMMAND = COMMAND.configureChannels;
-export const SEND_TEST_ALERT_COMMAND = COMMAND.sendTestAlert;
 
 const descriptors = (): readonly ChannelDescriptor[] => engine().CHANNELS;
-const descriptor = (id: ChannelId): ChannelDescriptor => descriptors().find((d) => d.id === id)!;
-const secretField = (d: ChannelDescriptor): ChannelField => d.fields.find((f) => f.secret)!;
-/** What people read about a channel, in the display language (asked when shown, not at load). */
-function channelText(id: ChannelId): { name: string; secretName: string; detail: string } {
-  switch (id) {
-    case 'telegram': return { name: 'Telegram', secretName: t('bot token'), detail: t('A message from your bot to a chat, group or channel') };
-    case 'slack': return { name: 'Slack', secretName: t('incoming webhook URL'), detail: t('A message through a Slack incoming webhook') };
-    case 'discord': return { name: 'Discord', secretName: t('webhook URL'), detail: t('A message through a Discord channel webhook') };
-    case 'webhook': return { name: 'Webhook', secretName: t('webhook URL'), detail: t('A JSON POST to your own endpoint (event "llm-balance.alert", version 1)') };
-    case 'email': return { name: t('E-mail'), secretName: t('SMTP URL'), detail: t('An e-mail sent through your SMTP server') };
-  }
-}
-/** What the secret is called in prompts: "bot token", "webhook URL", "SMTP URL". */
-const secretName = (d: ChannelDescriptor): string => channelText(d.id).secretName;
-/** A field's wizard step, in the display language: its name in the title, and its question. */
-function fieldText(f: ChannelField, d: ChannelDescriptor): { step: string; prompt: string } {
-  switch (f.env) {
-    case 'TELEGRAM_BOT_TOKEN': return { step: secretName(d), prompt: t('Paste the bot token from @BotFather (123456789:AA…).') };
-    case 'TELEGRAM_CHAT_ID': return { step: t('chat id'), prompt: t('The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.') };
-    case 'SLACK_WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).') };
-    case 'DISCORD_WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the Discord webhook URL (https://discord.com/api/webhooks/…).') };
-    case 'WEBHOOK_URL': return { step: secretName(d), prompt: t('Paste the URL that receives the alerts as a JSON POST (https://…).') };
-    case 'SMTP_URL': return { step: secretName(d), prompt: t('Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.') };
-    case 'ALERT_EMAIL_TO': return { step: t('to'), prompt: t('Who gets the alerts: one address or several, comma-separated.') };
-    case 'ALERT_EMAIL_FROM': return { step: t('from'), prompt: t('The sender address. Leave empty to send as the SMTP user.') };
-    default: return { step: f.secret ? secretName(d) : (f.setting ?? '').split('.').pop() ?? '', prompt: f.prompt ?? '' };
-  }
-}
-const secretKey = (d: ChannelDescriptor): string => `llmBalance.channel.${d.id}.${{ telegram: 'botToken', slack: 'webhookUrl', discord: 'webhookUrl', webhook: 'url', email: 'smtpUrl' }[d.id]}`;
+const byId = (id: ChannelId): ChannelDescriptor => descriptors().find((d) => d.id === id)!;
+/** Names in the display language, asked when shown (the log keeps the English `d.name`). */
+const shownName = (d: ChannelDescriptor): string => descriptorText(d.name);
+const secretName = (d: ChannelDescriptor): string => descriptorText(d.secret.name);
+const stepName = (d: ChannelDescriptor, f: ChannelField): string => (f.secret ? secretName(d) : descriptorText(f.step ?? f.env));
+const secretKey = (d: ChannelDescriptor): string => `llmBalance.channel.${d.id}.${d.secret.storedAs}`;
 
 /** The core names the CLI's environment variables in its messages; here they are settings or secrets. */
 function inExtensionTerms(message: string): string {
   return descriptors().flatMap((d) => d.fields).reduce((m, f) => m.replace(new RegExp(`\\b${f.env}\\b`, 'g'), f.label), message);
 }
 
-function cfg(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('llmBalance.channels');
-}
-
-const enabled = (id: ChannelId): boolean => cfg().get<unknown>(`${id}.enabled`) === true;
+const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('llmBalance.channels');
+const enabled = (d: ChannelDescriptor): boolean => cfg().get<unknown>(`${d.id}.enabled`) === true;
 const setSetting = (key: string, value: unknown): Thenable<void> => cfg().update(key, value, vscode.ConfigurationTarget.Global);
 
 /** A channel's saved settings, by variable name. */
@@ -73,97 +42,47 @@ function savedValues(d: ChannelDescriptor): Record<string, string> {
   return out;
 }
 
-/** The channels' secrets, in SecretStorage and nowhere else; the log learns each one it reads. */
-class ChannelSecrets {
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {}
+const testAlert = (): Alert => ({
+  accountId: 'llm-balance-test', provider: 'custom', label: t('LLM Balance (test)'), level: 'warning', balance: null, currency: 'USD', threshold: null,
+  message: t('TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.'),
+  time: new Date().toISOString(),
+  cooldownHours: settings.notificationCooldownHours(),
+});
 
-  async get(id: ChannelId): Promise<string | undefined> {
-    const v = (await this.secrets.get(secretKey(descriptor(id))))?.trim();
-    if (v) this.protect(v);
-    return v || undefined;
-  }
-
-  async store(id: ChannelId, value: string): Promise<void> {
-    this.protect(value);
-    await this.secrets.store(secretKey(descriptor(id)), value);
-  }
-
-  async delete(id: ChannelId): Promise<void> {
-    await this.secrets.delete(secretKey(descriptor(id)));
-  }
-
-  protect(secret: string): void {
-    for (const s of engine().secretPieces(secret)) this.log.addSecret(s);
-  }
-}
-
-/** The wizard's check of one typed value: the field's own validator, then the typo guard for a pasted URL. */
-function fieldProblem(f: ChannelField, v: string, d: ChannelDescriptor, keepStored: boolean): string | undefined {
-  if (!v) return f.optional || keepStored ? undefined : t('Paste the {0}.', f.secret ? secretName(d) : fieldText(f, d).step);
-  const problem = f.validate?.(v);
-  if (problem) return t('This {0}', problem);
-  const host = (() => {
-    try {
-      return new URL(v).hostname.toLowerCase();
-    } catch {
-      return '';
-    }
-  })();
-  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(host);
-  if (f.expectHost && !loopback && !f.expectHost.hosts.test(host)) return t('A {0} webhook URL is on {1}, not {2}.', channelText(d.id).name, f.expectHost.name, host);
-  return undefined;
-}
-
-// ---- the test alert ----
-
-function testAlert(): Alert {
-  return {
-    accountId: 'llm-balance-test',
-    provider: 'custom',
-    label: t('LLM Balance (test)'),
-    level: 'warning',
-    balance: null,
-    currency: 'USD',
-    threshold: null,
-    message: t('TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.'),
-    time: new Date().toISOString(),
-    cooldownHours: settings.notificationCooldownHours(),
-  };
-}
-
-// ---- delivery ----
-
-interface SendResult {
-  report: DeliveryReport;
-  /** Channels that are on but cannot be built (no secret here, a wrong setting). */
-  problems: ChannelConfigError[];
-}
-
-interface ActionItem extends vscode.QuickPickItem {
-  action: 'change' | 'on' | 'off' | 'remove';
-}
-
-interface ChannelItem extends vscode.QuickPickItem {
-  id: ChannelId;
-}
-
-const nameOf = (id: ChannelId): string => descriptor(id).name;
+type ChannelState = { d: ChannelDescriptor; on: boolean; stored: boolean };
 
 export class AlertChannels implements vscode.Disposable {
   /** Delivery settings (the tests shorten the backoff). */
   deliveryOptions: DeliveryOptions = {};
-  private readonly secrets: ChannelSecrets;
   private readonly running = new Set<Promise<void>>();
   private readonly closers = new Set<() => Promise<void>>();
 
-  constructor(context: vscode.ExtensionContext, private readonly log: Log) {
-    this.secrets = new ChannelSecrets(context.secrets, log);
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {}
+
+  /** A channel's secret, from SecretStorage and nowhere else; the log learns each one it reads. */
+  private async secret(d: ChannelDescriptor): Promise<string | undefined> {
+    const v = (await this.secrets.get(secretKey(d)))?.trim();
+    if (v) this.protect(v);
+    return v || undefined;
+  }
+
+  private protect(secret: string): void {
+    for (const s of engine().secretPieces(secret)) this.log.addSecret(s);
   }
 
   /** Sends alerts to every channel that is on. Never rejects: failures go to the log. */
   deliver(alerts: readonly Alert[]): Promise<void> {
-    if (alerts.length === 0 || !descriptors().some((d) => enabled(d.id))) return Promise.resolve();
-    const p = this.deliverNow(alerts).finally(() => this.running.delete(p));
+    if (alerts.length === 0 || !descriptors().some(enabled)) return Promise.resolve();
+    const p = this.send(alerts, {})
+      .then(({ outcomes, problems }) => {
+        for (const x of problems) this.log.warn(`Alert channel ${byId(x.channel).name} skipped: ${inExtensionTerms(x.message)}`);
+        for (const o of outcomes) {
+          if (o.ok) this.log.info(`Alert sent to ${byId(o.channel).name}: ${o.accountId} (${o.level}).`);
+          else this.log.error(`Alert to ${byId(o.channel).name} failed for ${o.accountId} (${o.level}): ${inExtensionTerms(o.error ?? 'not delivered')}`);
+        }
+      })
+      .catch((e: unknown) => this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => this.running.delete(p));
     this.running.add(p);
     return p;
   }
@@ -173,33 +92,18 @@ export class AlertChannels implements vscode.Disposable {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
-  private async deliverNow(alerts: readonly Alert[]): Promise<void> {
-    try {
-      const r = await this.send(alerts, {});
-      for (const p of r.problems) this.log.warn(`Alert channel ${nameOf(p.channel)} skipped: ${inExtensionTerms(p.message)}`);
-      for (const o of r.report.outcomes) {
-        if (o.ok) this.log.info(`Alert sent to ${nameOf(o.channel)}: ${o.accountId} (${o.level}).`);
-        else this.log.error(`Alert to ${nameOf(o.channel)} failed for ${o.accountId} (${o.level}): ${inExtensionTerms(o.error ?? 'not delivered')}`);
-      }
-    } catch (e) {
-      this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
   /** Builds the channels that are on, sends the alerts to all of them and waits (bounded). */
-  private async send(alerts: readonly Alert[], over: DeliveryOptions): Promise<SendResult> {
+  private async send(alerts: readonly Alert[], over: DeliveryOptions): Promise<{ outcomes: DeliveryOutcome[]; problems: ChannelConfigError[] }> {
     const values: Record<string, string> = {};
     const problems: ChannelConfigError[] = [];
-    for (const d of descriptors()) {
-      if (!enabled(d.id)) continue;
-      const secret = await this.secrets.get(d.id);
-      if (secret) Object.assign(values, savedValues(d), { [secretField(d).env]: secret });
+    for (const d of descriptors().filter(enabled)) {
+      const secret = await this.secret(d);
+      if (secret) Object.assign(values, savedValues(d), { [d.fields.find((f) => f.secret)!.env]: secret });
       else problems.push({ channel: d.id, variable: secretKey(d), message: t('it is on, but no {0} is stored on this machine; run "LLM Balance: Configure Alert Channels".', secretName(d)) });
     }
     const E = engine();
-    const timeoutMs = settings.requestTimeoutSeconds() * 1000;
     const http = httpFromSettings();
-    const set = E.createChannels(values, { http, timeoutMs, t });
+    const set = E.createChannels(values, { http, timeoutMs: settings.requestTimeoutSeconds() * 1000, t });
     const close = async (): Promise<void> => {
       this.closers.delete(close);
       await set.close();
@@ -208,13 +112,9 @@ export class AlertChannels implements vscode.Disposable {
     this.closers.add(close);
     try {
       problems.push(...set.errors);
-      const report = await E.deliverAlerts(alerts, set.channels, {
-        ...this.deliveryOptions,
-        ...over,
-        timeoutMs: over.timeoutMs ?? 60_000,
-        log: (line) => this.log.info(`Alert channels: ${inExtensionTerms(line)}`),
-      });
-      return { report, problems };
+      const log = (line: string): void => this.log.info(`Alert channels: ${inExtensionTerms(line)}`);
+      const outcomes = await E.deliverAlerts(alerts, set.channels, { ...this.deliveryOptions, ...over, timeoutMs: over.timeoutMs ?? 60_000, log });
+      return { outcomes, problems };
     } finally {
       await close();
     }
@@ -223,10 +123,9 @@ export class AlertChannels implements vscode.Disposable {
   // ---- "Send Test Alert" ----
 
   async sendTestAlert(): Promise<{ delivered: ChannelId[]; failed: { channel: ChannelId; error: string }[] }> {
-    const on = descriptors().filter((d) => enabled(d.id));
-    if (on.length === 0) {
+    if (!descriptors().some(enabled)) {
       const pick = await ui().showInformationMessage(t('LLM Balance: no alert channel is on.'), t('Configure Alert Channels'));
-      if (pick) await vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
+      if (pick) await vscode.commands.executeCommand(COMMAND.configureChannels);
       return { delivered: [], failed: [] };
     }
     // One retry: a test says quickly whether the channel works.
@@ -234,18 +133,13 @@ export class AlertChannels implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: t('LLM Balance: sending a test alert…') },
       () => this.send([testAlert()], { maxAttempts: 2, timeoutMs: 30_000 }),
     );
-    const delivered: ChannelId[] = [];
-    const failed: { channel: ChannelId; error: string }[] = [];
-    for (const p of r.problems) failed.push({ channel: p.channel, error: inExtensionTerms(p.message) });
-    for (const o of r.report.outcomes) {
-      if (o.ok) delivered.push(o.channel);
-      else failed.push({ channel: o.channel, error: inExtensionTerms(o.error ?? 'not delivered') });
-    }
     const order = (id: ChannelId): number => descriptors().findIndex((d) => d.id === id);
-    delivered.sort((a, b) => order(a) - order(b));
-    failed.sort((a, b) => order(a.channel) - order(b.channel));
-    for (const id of delivered) this.log.info(`Test alert delivered to ${nameOf(id)}.`);
-    for (const f of failed) this.log.error(`Test alert to ${nameOf(f.channel)} failed: ${f.error}`);
+    const delivered = r.outcomes.filter((o) => o.ok).map((o) => o.channel).sort((a, b) => order(a) - order(b));
+    const failed = [...r.problems.map((p) => ({ channel: p.channel, error: p.message })), ...r.outcomes.filter((o) => !o.ok).map((o) => ({ channel: o.channel, error: o.error ?? 'not delivered' }))]
+      .map((f) => ({ channel: f.channel, error: inExtensionTerms(f.error) }))
+      .sort((a, b) => order(a.channel) - order(b.channel));
+    for (const id of delivered) this.log.info(`Test alert delivered to ${byId(id).name}.`);
+    for (const f of failed) this.log.error(`Test alert to ${byId(f.channel).name} failed: ${f.error}`);
     const parts: string[] = [];
     if (delivered.length) parts.push(t('delivered to {0}', delivered.join(', ')));
     if (failed.length) parts.push(t('failed: {0}', failed.map((f) => `${f.channel} (${f.error.replace(/\.$/, '')})`).join(', ')));
@@ -257,7 +151,7 @@ export class AlertChannels implements vscode.Disposable {
       const show = delivered.length ? ui().showWarningMessage(summary, configure, showLog) : ui().showErrorMessage(summary, configure, showLog);
       void show.then((pick) => {
         if (pick === showLog) this.log.show();
-        if (pick === configure) void vscode.commands.executeCommand(CONFIGURE_CHANNELS_COMMAND);
+        if (pick === configure) void vscode.commands.executeCommand(COMMAND.configureChannels);
       });
     }
     return { delivered, failed };
@@ -267,69 +161,67 @@ export class AlertChannels implements vscode.Disposable {
 
   /** Returns the channel that was changed, if any. */
   async configure(): Promise<ChannelId | undefined> {
-    const state = await Promise.all(descriptors().map(async (d) => ({ id: d.id, on: enabled(d.id), stored: (await this.secrets.get(d.id)) !== undefined })));
-    const items: ChannelItem[] = state.map((s) => ({ id: s.id, label: channelText(s.id).name, description: this.stateText(s.id, s.on, s.stored), detail: channelText(s.id).detail }));
-    const picked = await ui().showQuickPick(items, { title: t('Configure Alert Channels'), placeHolder: t('Alerts go to VS Code and to every channel that is on. Which channel?'), ignoreFocusOut: true });
+    const state = await Promise.all(descriptors().map(async (d): Promise<ChannelState> => ({ d, on: enabled(d), stored: (await this.secret(d)) !== undefined })));
+    const items = state.map((s) => ({ s, label: shownName(s.d), description: this.stateText(s), detail: descriptorText(s.d.detail) }));
+    const placeHolder = t('Alerts go to VS Code and to every channel that is on. Which channel?');
+    const picked = (await ui().showQuickPick(items, { title: t('Configure Alert Channels'), placeHolder, ignoreFocusOut: true }))?.s;
     if (!picked) return undefined;
-    const id = picked.id;
-    const s = state.find((x) => x.id === id)!;
-    const info = { name: channelText(id).name, secretName: secretName(descriptor(id)) };
-    if (s.on || s.stored) {
-      const actions: ActionItem[] = [{ action: 'change', label: t('Change'), description: t('the {0} and settings', info.secretName) }];
-      if (s.on) actions.push({ action: 'off', label: t('Turn Off'), description: t('keep the stored secret') });
-      else if (s.stored) actions.push({ action: 'on', label: t('Turn On') });
-      actions.push({ action: 'remove', label: t('Remove'), description: t('delete the {0} from secret storage and turn {1} off', info.secretName, info.name) });
-      const a = await ui().showQuickPick(actions, { title: t('Configure Alert Channels: {0}', info.name), placeHolder: this.stateText(id, s.on, s.stored), ignoreFocusOut: true });
+    const { d, on, stored } = picked;
+    const [name, secret] = [shownName(d), secretName(d)];
+    if (on || stored) {
+      type Action = vscode.QuickPickItem & { action: 'change' | 'on' | 'off' | 'remove' };
+      const actions: Action[] = [{ action: 'change', label: t('Change'), description: t('the {0} and settings', secret) }];
+      if (on) actions.push({ action: 'off', label: t('Turn Off'), description: t('keep the stored secret') });
+      else actions.push({ action: 'on', label: t('Turn On') });
+      actions.push({ action: 'remove', label: t('Remove'), description: t('delete the {0} from secret storage and turn {1} off', secret, name) });
+      const a = (await ui().showQuickPick(actions, { title: t('Configure Alert Channels: {0}', name), placeHolder: this.stateText(picked), ignoreFocusOut: true }))?.action;
       if (!a) return undefined;
-      if (a.action === 'off' || a.action === 'remove') {
-        if (a.action === 'remove') await this.secrets.delete(id);
-        await setSetting(`${id}.enabled`, undefined);
-        this.log.info(`Alert channel ${nameOf(id)} ${a.action === 'remove' ? 'removed (its secret was deleted from secret storage)' : 'off'}.`);
-        void ui().showInformationMessage(a.action === 'remove'
-          ? t('LLM Balance: {0} alerts removed (the {1} was deleted from secret storage).', info.name, info.secretName)
-          : t('LLM Balance: {0} alerts off.', info.name));
-        return id;
+      if (a === 'off' || a === 'remove') {
+        if (a === 'remove') await this.secrets.delete(secretKey(d));
+        await setSetting(`${d.id}.enabled`, undefined);
+        this.log.info(`Alert channel ${d.name} ${a === 'remove' ? 'removed (its secret was deleted from secret storage)' : 'off'}.`);
+        void ui().showInformationMessage(a === 'remove'
+          ? t('LLM Balance: {0} alerts removed (the {1} was deleted from secret storage).', name, secret)
+          : t('LLM Balance: {0} alerts off.', name));
+        return d.id;
       }
-      if (a.action === 'on') return (await this.turnOn(id)) && id;
+      if (a === 'on') return (await this.turnOn(d)) && d.id;
     }
-    return (await this.setUp(id, s.stored)) ? id : undefined;
+    return (await this.setUp(d, stored)) ? d.id : undefined;
   }
 
-  private stateText(id: ChannelId, on: boolean, stored: boolean): string {
-    const secret = secretName(descriptor(id));
-    const v = savedValues(descriptor(id));
+  private stateText({ d, on, stored }: ChannelState): string {
     if (on && stored) {
-      if (v.TELEGRAM_CHAT_ID) return t('on — chat {0}', v.TELEGRAM_CHAT_ID);
-      if (v.ALERT_EMAIL_TO) return t('on — to {0}', v.ALERT_EMAIL_TO);
-      return t('on');
+      const v = savedValues(d);
+      const shown = d.fields.find((f) => f.shownAs && v[f.env]);
+      return shown ? t('on — {0}', descriptorText(shown.shownAs!, v[shown.env]!)) : t('on');
     }
-    if (on) return t('on, but no {0} is stored on this machine', secret);
-    if (stored) return t('off ({0} stored)', secret);
-    return t('not set up');
+    if (on) return t('on, but no {0} is stored on this machine', secretName(d));
+    return stored ? t('off ({0} stored)', secretName(d)) : t('not set up');
   }
 
   /** Asks every field the channel has a question for, checks them, then stores and turns the channel on. */
-  private async setUp(id: ChannelId, stored: boolean): Promise<boolean> {
-    const d = descriptor(id);
+  private async setUp(d: ChannelDescriptor, stored: boolean): Promise<boolean> {
     const values = savedValues(d);
     let newSecret: string | undefined;
     for (const f of d.fields.filter((x) => x.prompt)) {
       const keep = f.secret && stored;
+      const prompt = descriptorText(f.prompt!);
       const typed = (await ui().showInputBox({
-        title: t('Configure Alert Channels: {0} — {1}', channelText(id).name, fieldText(f, d).step),
-        prompt: f.secret ? t("{0} It is stored in VS Code's secret storage, never in settings.{1}", fieldText(f, d).prompt, keep ? t(' Leave empty to keep the stored {0}.', secretName(d)) : '') : fieldText(f, d).prompt,
+        title: t('Configure Alert Channels: {0} — {1}', shownName(d), stepName(d, f)),
+        prompt: f.secret ? t("{0} It is stored in VS Code's secret storage, never in settings.{1}", prompt, keep ? t(' Leave empty to keep the stored {0}.', secretName(d)) : '') : prompt,
         ...(f.secret ? {} : { value: values[f.env] ?? '' }),
         // A webhook URL is pasted, not typed: shown, so a wrong paste is seen before it is saved
         // (only its path is secret). Tokens and SMTP passwords stay masked.
         password: f.masked === true,
         ignoreFocusOut: true,
-        validateInput: (v) => fieldProblem(f, v.trim(), d, !!keep),
+        validateInput: (v) => (v.trim() ? engine().pastedProblem(d, f, v.trim(), t) : f.optional || keep ? undefined : t('Paste the {0}.', stepName(d, f))),
       }))?.trim();
       if (typed === undefined || (!typed && !f.optional && !keep)) return false;
       if (f.secret) {
         newSecret = typed || undefined;
-        if (newSecret) this.secrets.protect(newSecret);
-        const secret = newSecret ?? (await this.secrets.get(id));
+        if (newSecret) this.protect(newSecret);
+        const secret = newSecret ?? (await this.secret(d));
         if (!secret) return false;
         values[f.env] = secret;
       } else if (typed) values[f.env] = typed;
@@ -337,28 +229,27 @@ export class AlertChannels implements vscode.Disposable {
     }
 
     // The core's own checks, on exactly what will be used, before anything is saved.
-    const set = engine().createChannels(values);
+    const set = engine().createChannels(values, { t });
     const description = set.channels[0]?.description;
     const problem = set.errors[0];
     await set.close();
     if (problem || !description) {
       const message = inExtensionTerms(problem?.message ?? t('the channel could not be set up'));
       this.log.warn(`Alert channel ${d.name} not saved: ${message}`);
-      void ui().showErrorMessage(t('LLM Balance: {0} alerts were not saved — {1}', channelText(id).name, message));
+      void ui().showErrorMessage(t('LLM Balance: {0} alerts were not saved — {1}', shownName(d), message));
       return false;
     }
 
-    if (newSecret) await this.secrets.store(id, newSecret);
+    if (newSecret) await this.secrets.store(secretKey(d), newSecret);
     for (const f of d.fields) if (f.setting && f.prompt) await setSetting(f.setting, values[f.env] || undefined);
-    return this.turnOn(id, description);
+    return this.turnOn(d, description);
   }
 
-  private async turnOn(id: ChannelId, description?: string): Promise<true> {
-    await setSetting(`${id}.enabled`, true);
-    this.log.info(`Alert channel ${nameOf(id)} is on${description ? `: ${description}` : ''}.`);
-    void ui()
-      .showInformationMessage(description ? t('LLM Balance: {0} alerts are on — {1}.', channelText(id).name, description) : t('LLM Balance: {0} alerts are on.', channelText(id).name), t('Send Test Alert'))
-      .then((pick) => (pick ? vscode.commands.executeCommand(SEND_TEST_ALERT_COMMAND) : undefined));
+  private async turnOn(d: ChannelDescriptor, description?: string): Promise<true> {
+    await setSetting(`${d.id}.enabled`, true);
+    this.log.info(`Alert channel ${d.name} is on${description ? `: ${description}` : ''}.`);
+    const text = description ? t('LLM Balance: {0} alerts are on — {1}.', shownName(d), description) : t('LLM Balance: {0} alerts are on.', shownName(d));
+    void ui().showInformationMessage(text, t('Send Test Alert')).then((pick) => (pick ? vscode.commands.executeCommand(COMMAND.sendTestAlert) : undefined));
     return true;
   }
 
@@ -370,11 +261,11 @@ export class AlertChannels implements vscode.Disposable {
 
 /** "Configure Alert Channels" and "Send Test Alert"; the returned channels take the Notifier's alerts. */
 export function registerAlertChannels(context: vscode.ExtensionContext, deps: { log: Log }): AlertChannels {
-  const channels = new AlertChannels(context, deps.log);
+  const channels = new AlertChannels(context.secrets, deps.log);
   context.subscriptions.push(
     channels,
-    vscode.commands.registerCommand(CONFIGURE_CHANNELS_COMMAND, guarded(deps.log, t('Configure Alert Channels'), () => channels.configure())),
-    vscode.commands.registerCommand(SEND_TEST_ALERT_COMMAND, guarded(deps.log, t('Send Test Alert'), () => channels.sendTestAlert())),
+    vscode.commands.registerCommand(COMMAND.configureChannels, guarded(deps.log, t('Configure Alert Channels'), () => channels.configure())),
+    vscode.commands.registerCommand(COMMAND.sendTestAlert, guarded(deps.log, t('Send Test Alert'), () => channels.sendTestAlert())),
   );
   return channels;
 }

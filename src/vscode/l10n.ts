@@ -8,9 +8,10 @@ import type { Translate } from '../core/l10n';
 export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
 
 /**
- * Text of a provider descriptor (`description`, `keyName`, `adminKeyName` in src/core/providers),
- * written in English in the core; the key-check test collects those literals as keys.
+ * Text of a provider descriptor (`description`, `keyName`, `adminKeyName` in src/core/providers) or
+ * an alert channel's (`name`, `detail`, `prompt`, … in src/core/alerts/channels), written in
+ * English in the core; the key-check test collects those literals as keys.
  */
-export function providerText(text: string): string {
-  return vscode.l10n.t(text);
+export function descriptorText(text: string, ...args: (string | number | boolean)[]): string {
+  return vscode.l10n.t(text, ...args);
 }

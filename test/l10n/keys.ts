@@ -9,8 +9,11 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** Files that define the translate functions themselves (their `t(message, …)` is not a key). */
 const TRANSLATOR_FILES = new Set(['src/core/l10n.ts', 'src/vscode/l10n.ts', 'src/webview/l10n.ts']);
-/** Provider descriptor fields shown to people, translated through providerText(). */
-const DESCRIPTOR_FIELDS = new Set(['description', 'keyName', 'adminKeyName', 'adminKeyPurpose', 'currencyQuestion', 'title', 'prompt']);
+/** Descriptor fields shown to people, by folder, translated through descriptorText(). */
+const DESCRIPTOR_FIELDS: Record<string, Set<string>> = {
+  'src/core/providers/': new Set(['description', 'keyName', 'adminKeyName', 'adminKeyPurpose', 'currencyQuestion', 'title', 'prompt']),
+  'src/core/alerts/channels/': new Set(['name', 'detail', 'prompt', 'step', 'shownAs']),
+};
 
 export interface SourceKey {
   key: string;
@@ -53,14 +56,14 @@ export function scanSource(root = repoRoot): SourceScan {
     if (TRANSLATOR_FILES.has(rel)) continue;
     const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const where = (n: ts.Node) => `${rel}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
-    const isDescriptorFile = rel.startsWith('src/core/providers/');
+    const fields = Object.entries(DESCRIPTOR_FIELDS).find(([dir]) => rel.startsWith(dir))?.[1];
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) && isTranslateCallee(n.expression)) {
         const key = literalText(n.arguments[0]);
         if (key === undefined) problems.push(`${where(n)}: ${n.getText(sf).slice(0, 80)} — the message must be a string literal`);
         else keys.push({ key, where: where(n) });
       }
-      if (isDescriptorFile && ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && DESCRIPTOR_FIELDS.has(n.name.text)) {
+      if (fields && ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && fields.has(n.name.text)) {
         const key = literalText(n.initializer);
         if (key !== undefined) keys.push({ key, where: where(n) });
       }

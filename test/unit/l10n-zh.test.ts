@@ -2,7 +2,8 @@
 // from pieces (alert line, status bar, tooltip, e-mail) must read as whole Chinese sentences,
 // with money as `$0.69` / `¥110.00`.
 import * as assert from 'node:assert/strict';
-import { buildAlert, formatText } from '../../src/core/alerts/message';
+import { formatText } from '../../src/core/alerts/channels/email';
+import { buildAlert } from '../../src/core/alerts/message';
 import { stepMessage, type BudgetUsage } from '../../src/core/budgetSteps';
 import { spikeEventPrefixes, spikeMessage, SPIKE_EVENT_PREFIX } from '../../src/core/spike';
 import { english, fromBundle } from '../../src/core/l10n';

@@ -16,14 +16,6 @@ export interface DeliveryOutcome {
   attempts: number;
 }
 
-export interface DeliveryReport {
-  outcomes: DeliveryOutcome[];
-  delivered: number;
-  failed: number;
-  /** True when the deadline passed with alerts not yet delivered (they are in `outcomes` as failed). */
-  timedOut: boolean;
-}
-
 export interface DeliveryOptions {
   /** The one deadline for every channel; default 30 s. */
   timeoutMs?: number;
@@ -31,19 +23,19 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** First backoff; doubles per attempt; default 1000 ms. */
   baseBackoffMs?: number;
-  /** Longest wait we accept; a longer Retry-After gives up at once. Default 30 s. */
-  maxRetryWaitMs?: number;
   /** Told of retries (redacted). */
   log?: (line: string) => void;
 }
 
-export async function deliverAlerts(alerts: readonly Alert[], channels: readonly Channel[], opts: DeliveryOptions = {}): Promise<DeliveryReport> {
+/** The longest wait we accept; a longer Retry-After gives up at once. */
+const MAX_WAIT_MS = 30_000;
+
+/** One outcome per alert and channel; alerts still held when the deadline passed are failed outcomes. */
+export async function deliverAlerts(alerts: readonly Alert[], channels: readonly Channel[], opts: DeliveryOptions = {}): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
-  if (alerts.length === 0 || channels.length === 0) return { outcomes, delivered: 0, failed: 0, timedOut: false };
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  if (alerts.length === 0 || channels.length === 0) return outcomes;
+  const { timeoutMs = 30_000, baseBackoffMs = 1000 } = opts;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-  const baseBackoffMs = opts.baseBackoffMs ?? 1000;
-  const maxWait = opts.maxRetryWaitMs ?? 30_000;
   const secs = Math.round(timeoutMs / 100) / 10;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), timeoutMs)));
@@ -55,46 +47,38 @@ export async function deliverAlerts(alerts: readonly Alert[], channels: readonly
   const record = (a: Alert, channel: ChannelId, attempts: number, error?: string): void => {
     outcomes.push({ accountId: a.accountId, level: a.level, channel, ok: error === undefined, attempts, ...(error !== undefined ? { error } : {}) });
   };
+  const asFailure = (e: unknown): DeliveryError => (e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { retryable: true }));
 
   const lane = async (c: Channel): Promise<void> => {
     for (const [i, a] of alerts.entries()) {
-      let attempts = 0;
-      let lastError = '';
-      for (;;) {
-        attempts++;
-        const sent = c.send(a).then(
-          () => undefined,
-          (e: unknown) => (e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { retryable: true })),
-        );
-        const failure = await bounded(sent);
-        if (failure === 'deadline') {
-          // The send may still finish in the background, but too late to count.
-          record(a, c.id, attempts, `Still being sent when the ${secs} s deadline passed; not known to be delivered.`);
-          for (const x of alerts.slice(i + 1)) record(x, c.id, 0, `Not delivered within ${secs} s.`);
-          return;
+      for (let attempts = 1; ; attempts++) {
+        const failure = await bounded(c.send(a).then(() => undefined, asFailure));
+        // The send may still finish in the background, but too late to count.
+        let late = `Still being sent when the ${secs} s deadline passed; not known to be delivered.`;
+        if (failure !== 'deadline') {
+          if (!failure) {
+            record(a, c.id, attempts);
+            break;
+          }
+          // Redacted again: whatever a channel let through, it is not the report's to show.
+          const error = redact(failure.message);
+          const bare = error.replace(/\.$/, '');
+          const wait = failure.retryAfterMs ?? Math.min(baseBackoffMs * 2 ** (attempts - 1), MAX_WAIT_MS);
+          if (!failure.retryable || attempts >= maxAttempts) {
+            record(a, c.id, attempts, failure.retryable ? `${bare} (gave up after ${attempts} attempts).` : error);
+            break;
+          }
+          if (wait > MAX_WAIT_MS) {
+            record(a, c.id, attempts, `${bare} (asked to wait ${Math.ceil(wait / 1000)} s, longer than ${MAX_WAIT_MS / 1000} s; not retrying).`);
+            break;
+          }
+          opts.log?.(`${c.description}: attempt ${attempts} failed, retrying in ${(wait / 1000).toFixed(1)} s — ${error}`);
+          if ((await bounded(sleep(wait))) !== 'deadline') continue;
+          late = `Not delivered within ${secs} s (last error: ${error}).`;
         }
-        if (!failure) {
-          record(a, c.id, attempts);
-          break;
-        }
-        // Redacted again: whatever a channel let through, it is not the report's to show.
-        lastError = redact(failure.message);
-        const bare = lastError.replace(/\.$/, '');
-        const wait = failure.retryAfterMs ?? Math.min(baseBackoffMs * 2 ** (attempts - 1), maxWait);
-        if (!failure.retryable || attempts >= maxAttempts) {
-          record(a, c.id, attempts, failure.retryable ? `${bare} (gave up after ${attempts} attempts).` : lastError);
-          break;
-        }
-        if (wait > maxWait) {
-          record(a, c.id, attempts, `${bare} (asked to wait ${Math.ceil(wait / 1000)} s, longer than ${Math.ceil(maxWait / 1000)} s; not retrying).`);
-          break;
-        }
-        opts.log?.(`${c.description}: attempt ${attempts} failed, retrying in ${(wait / 1000).toFixed(1)} s — ${lastError}`);
-        if ((await bounded(sleep(wait))) === 'deadline') {
-          record(a, c.id, attempts, `Not delivered within ${secs} s (last error: ${lastError}).`);
-          for (const x of alerts.slice(i + 1)) record(x, c.id, 0, `Not delivered within ${secs} s.`);
-          return;
-        }
+        record(a, c.id, attempts, late);
+        for (const x of alerts.slice(i + 1)) record(x, c.id, 0, `Not delivered within ${secs} s.`);
+        return;
       }
     }
   };
@@ -105,6 +89,5 @@ export async function deliverAlerts(alerts: readonly Alert[], channels: readonly
   for (const t of sleeps) clearTimeout(t);
   // After the deadline every lane returns at once (each waits on the same deadline), having reported what it still held.
   if (timedOut) await all;
-  const delivered = outcomes.filter((o) => o.ok).length;
-  return { outcomes, delivered, failed: outcomes.length - delivered, timedOut };
+  return outcomes;
 }

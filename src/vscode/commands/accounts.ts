@@ -9,7 +9,7 @@ import { formatMoney } from '../../core/format';
 import { levelText } from '../../core/statusView';
 import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
-import { providerText, t } from '../l10n';
+import { descriptorText, t } from '../l10n';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
 import { sandboxBaseUrl, sandboxUrlProblem } from '../sandbox';
@@ -180,7 +180,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   const providers = Object.values(E.PROVIDERS);
   // How many steps follow depends on the provider, so the first step claims no total.
   const picked = await ui().showQuickPick(
-    providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: providerText(p.description) })),
+    providers.map((p) => ({ id: p.id, label: p.name, description: p.id, detail: descriptorText(p.description) })),
     { title: t('Add API Key (1): provider'), placeHolder: t('Which provider is the key for?'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
   );
   if (!picked) return undefined;
@@ -209,13 +209,13 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
   };
 
   const askOption = async (name: string, option: OptionField, prompt: StepPrompt): Promise<boolean | StepName> => {
-    if (prompt.kind === 'headers') return askHeaders(name, providerText(prompt.title));
+    if (prompt.kind === 'headers') return askHeaders(name, descriptorText(prompt.title));
     const v = (await ui().showInputBox({
-      title: title(name, providerText(prompt.title)),
-      prompt: providerText(prompt.prompt),
+      title: title(name, descriptorText(prompt.title)),
+      prompt: descriptorText(prompt.prompt),
       value: typeof draft.options[name] === 'string' ? draft.options[name] : '',
       ignoreFocusOut: true,
-      validateInput: (s) => (s.trim() || !option.required ? undefined : t('The {0} is needed.', providerText(prompt.title))),
+      validateInput: (s) => (s.trim() || !option.required ? undefined : t('The {0} is needed.', descriptorText(prompt.title))),
     }))?.trim();
     if (v === undefined || (!v && option.required)) return false;
     if (v) draft.options[name] = v;
@@ -262,8 +262,8 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     },
     url: async () => {
       const v = (await ui().showInputBox({
-        title: title('url', endpoint ? providerText(endpoint.prompt.title) : t('base URL')),
-        prompt: endpoint ? providerText(endpoint.prompt.prompt) : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
+        title: title('url', endpoint ? descriptorText(endpoint.prompt.title) : t('base URL')),
+        prompt: endpoint ? descriptorText(endpoint.prompt.prompt) : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
         validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim(), process.env, t),
@@ -275,7 +275,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     currency: async () => {
       const pick = await ui().showQuickPick(currencyChoices(), {
         title: title('currency', t('currency')),
-        placeHolder: providerText(p.currencyQuestion!),
+        placeHolder: descriptorText(p.currencyQuestion!),
         ignoreFocusOut: true,
       });
       if (!pick) return false;
@@ -292,10 +292,10 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
     },
     adminKey: async () => {
       const v = await ui().showInputBox({
-        title: title('adminKey', t('{0} (optional)', providerText(p.adminKeyName!))),
+        title: title('adminKey', t('{0} (optional)', descriptorText(p.adminKeyName!))),
         prompt: p.adminKeyPurpose
-          ? t('Optional {0} {1} ({2}). Leave empty to skip.', p.name, providerText(p.adminKeyName!), providerText(p.adminKeyPurpose))
-          : t('Optional {0} {1}. Leave empty to skip.', p.name, providerText(p.adminKeyName!)),
+          ? t('Optional {0} {1} ({2}). Leave empty to skip.', p.name, descriptorText(p.adminKeyName!), descriptorText(p.adminKeyPurpose))
+          : t('Optional {0} {1}. Leave empty to skip.', p.name, descriptorText(p.adminKeyName!)),
         password: true,
         value: draft.adminKey ?? '',
         ignoreFocusOut: true,
@@ -313,8 +313,8 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
         return false;
       }
       const key = (await ui().showInputBox({
-        title: title('key', p.keyName ? providerText(p.keyName) : t('API key')),
-        prompt: t("Paste the {0} {1}. It is stored in VS Code's secret storage, never in settings.", p.name, p.keyName ? providerText(p.keyName) : t('API key')),
+        title: title('key', p.keyName ? descriptorText(p.keyName) : t('API key')),
+        prompt: t("Paste the {0} {1}. It is stored in VS Code's secret storage, never in settings.", p.name, p.keyName ? descriptorText(p.keyName) : t('API key')),
         password: true,
         ignoreFocusOut: true,
         validateInput: validateKey,
@@ -401,14 +401,14 @@ export async function updateKey(d: AccountCommandDeps, accountId?: unknown): Pro
   let which: 'key' | 'admin' = 'key';
   if (p.adminKeyName) {
     const pick = await ui().showQuickPick(
-      [{ label: p.keyName ? providerText(p.keyName) : t('API key'), id: 'key' as const }, { label: providerText(p.adminKeyName), description: t('optional'), id: 'admin' as const }],
+      [{ label: p.keyName ? descriptorText(p.keyName) : t('API key'), id: 'key' as const }, { label: descriptorText(p.adminKeyName), description: t('optional'), id: 'admin' as const }],
       { title: t('Update API Key: {0}', label), placeHolder: t('Which key?'), ignoreFocusOut: true },
     );
     if (!pick) return false;
     which = pick.id;
   }
   const current = await d.keys.get(account.id);
-  const keyName = which === 'admin' ? providerText(p.adminKeyName!) : p.keyName ? providerText(p.keyName) : t('API key');
+  const keyName = which === 'admin' ? descriptorText(p.adminKeyName!) : p.keyName ? descriptorText(p.keyName) : t('API key');
   for (;;) {
     const value = (await ui().showInputBox({
       title: t('Update API Key: {0} — {1}', label, keyName),

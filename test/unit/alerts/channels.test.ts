@@ -155,7 +155,7 @@ describe('alert channels: Telegram', () => {
     tg.script.push(FakeTelegram.tooMany(1));
     const t0 = Date.now();
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 10_000, baseBackoffMs: 10 });
-    assert.deepEqual(report.outcomes, [{ accountId: 'openrouter', level: 'critical', channel: 'telegram', ok: true, attempts: 2 }]);
+    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', channel: 'telegram', ok: true, attempts: 2 }]);
     assert.equal(tg.calls, 2);
     assert.ok(tg.messages[0]!.at - t0 >= 1000, 'the retry waited retry_after (1 s)');
   });
@@ -177,7 +177,7 @@ describe('alert channels: webhooks', () => {
     });
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 5000 });
     await set.close();
-    assert.equal(report.delivered, 3);
+    assert.deepEqual(report.map((o) => `${o.channel}: ${o.ok}`).sort(), ['discord: true', 'slack: true', 'webhook: true']);
     const body = (p: string): Record<string, unknown> => JSON.parse(hooks.hits(p + SECRET_PATH)[0]!.body) as Record<string, unknown>;
     assert.match(String(body('/slack').text), /^CRITICAL: OpenRouter balance low/);
     assert.ok(Array.isArray(body('/slack').blocks));
@@ -196,7 +196,7 @@ describe('alert channels: webhooks', () => {
     const logs: string[] = [];
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 5000, baseBackoffMs: 50, log: (l) => logs.push(l) });
     await set.close();
-    assert.deepEqual(report.outcomes, [{ accountId: 'openrouter', level: 'critical', channel: 'webhook', ok: true, attempts: 2 }]);
+    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', channel: 'webhook', ok: true, attempts: 2 }]);
     assert.match(logs.join('\n'), /Webhook \(127\.0\.0\.1:\d+\): attempt 1 failed, retrying .* HTTP 500/);
     assertNoSecret(logs, SECRET_PATH, 'abcdefghijklmnopqrstuvwx');
   });
@@ -208,12 +208,12 @@ describe('alert channels: webhooks', () => {
     const set = channelsFromEnv({ WEBHOOK_URL: hooks.url + '/generic' + SECRET_PATH, DISCORD_WEBHOOK_URL: hooks.url + '/discord' + SECRET_PATH });
     const report = await deliverAlerts([sampleAlert()], set.channels, { baseBackoffMs: 20, maxAttempts: 3, timeoutMs: 5000 });
     await set.close();
-    const generic = report.outcomes.find((o) => o.channel === 'webhook')!;
+    const generic = report.find((o) => o.channel === 'webhook')!;
     assert.equal(generic.ok, false);
     assert.equal(generic.attempts, 3);
     assert.match(generic.error ?? '', /^Webhook \(127\.0\.0\.1:\d+\) answered HTTP 503: down, you called .*\(gave up after 3 attempts\)\.$/);
     assertNoSecret(report, SECRET_PATH, 'abcdefghijklmnopqrstuvwx');
-    const discord = report.outcomes.find((o) => o.channel === 'discord')!;
+    const discord = report.find((o) => o.channel === 'discord')!;
     assert.equal(discord.ok, true);
     assert.equal(discord.attempts, 2);
     const [first, second] = hooks.hits('/discord' + SECRET_PATH);
@@ -225,8 +225,8 @@ describe('alert channels: webhooks', () => {
     const set = channelsFromEnv({ SLACK_WEBHOOK_URL: hooks.url + '/slack' + SECRET_PATH });
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 5000, baseBackoffMs: 10 });
     await set.close();
-    assert.equal(report.outcomes[0]!.attempts, 1);
-    assert.match(report.outcomes[0]!.error ?? '', /HTTP 404: no_service\. The webhook URL may be revoked or wrong: check SLACK_WEBHOOK_URL\./);
+    assert.equal(report[0]!.attempts, 1);
+    assert.match(report[0]!.error ?? '', /HTTP 404: no_service\. The webhook URL may be revoked or wrong: check SLACK_WEBHOOK_URL\./);
   });
 });
 
@@ -277,7 +277,7 @@ describe('alert channels: e-mail over a real SMTP server', () => {
     await set.close();
     assert.equal(smtp.received.length, 0);
     assert.equal(smtp.authFailures, 1);
-    const o = report.outcomes[0]!;
+    const o = report[0]!;
     assert.equal(o.ok, false);
     assert.equal(o.attempts, 1);
     assert.match(o.error ?? '', /^E-mail: SMTP login to 127\.0\.0\.1:\d+ failed \(.*535.*\)\. Check the user name and password in SMTP_URL\.$/);

@@ -1,131 +1,81 @@
 // E-mail over SMTP with nodemailer, which is loaded (dist/mailer.js) only when an e-mail is sent.
 import { isLoopbackHost } from '../../http';
+import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
 import { cap, stripControls } from '../../safeText';
-import { english, type Translate } from '../../l10n';
-import { formatHtml, formatSubject, formatText, type Alert } from '../message';
-import { DeliveryError, type Channel, type ChannelConfigError, type ChannelDescriptor } from './shared';
+import { alertContent, formatSubject, safeUrl, type Alert } from '../message';
+import { DeliveryError, type ChannelDescriptor } from './shared';
 
-interface SmtpSettings {
-  host: string;
-  port: number;
-  secure: boolean;
-  requireTLS: boolean;
-  user?: string;
-  pass?: string;
-  to: string[];
-  from: string;
+export function formatText(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
+  // Columns in a monospace font: CJK and full-width characters take two.
+  const columns = (s: string): number => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const width = Math.max(...c.facts.map(([n]) => columns(n))) + 2;
+  const lines = [c.line, '', ...c.facts.map(([n, v]) => `${n}:${' '.repeat(width - columns(n) - 1)}${v}`), '', t('What to do:')];
+  c.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.text}${s.url ? `: ${s.url}` : ''}`));
+  return [...lines, '', '-- ', c.footer].join('\n') + '\n';
 }
 
-type MailTransport = { sendMail(mail: object): Promise<unknown>; close(): void };
-
-class EmailChannel implements Channel {
-  readonly id = 'email' as const;
-  readonly description: string;
-  private transport: Promise<MailTransport> | undefined;
-  private readonly secrets: string[];
-
-  constructor(private readonly s: SmtpSettings, smtpUrl: string, private readonly timeoutMs: number, private readonly tr: Translate = english) {
-    this.secrets = [smtpUrl, s.pass, s.pass && encodeURIComponent(s.pass)].filter((x): x is string => !!x);
-    this.description = `E-mail to ${s.to.join(', ')} via ${s.host}:${s.port}`;
-  }
-
-  private load(): Promise<MailTransport> {
-    this.transport ??= (async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const nodemailer = require('./mailer.js') as typeof import('./mailer');
-      const t = this.timeoutMs;
-      const auth = this.s.user !== undefined ? { user: this.s.user, pass: this.s.pass ?? '' } : undefined;
-      const { host, port, secure, requireTLS } = this.s;
-      return nodemailer.createTransport({ host, port, secure, requireTLS, auth, connectionTimeout: t, greetingTimeout: t, socketTimeout: t, logger: false, debug: false }) as unknown as MailTransport;
-    })();
-    return this.transport;
-  }
-
-  async send(alert: Alert): Promise<void> {
-    try {
-      const t = await this.load();
-      await t.sendMail({ from: this.s.from, to: this.s.to, subject: formatSubject(alert, this.tr), text: formatText(alert, this.tr), html: formatHtml(alert, this.tr) });
-    } catch (e) {
-      throw smtpFailure(e, `${this.s.host}:${this.s.port}`, this.secrets);
-    }
-  }
-
-  async close(): Promise<void> {
-    const t = this.transport;
-    this.transport = undefined;
-    if (t) (await t.catch(() => undefined))?.close();
-  }
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 }
 
+export function formatHtml(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
+  const rows = c.facts.map(([n, v]) => `<tr><th align="left">${escapeHtml(n)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
+  const link = (url: string | undefined): string => (url ? `: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a>` : '');
+  const steps = c.steps.map((s) => `<li>${escapeHtml(s.text)}${link(safeUrl(s.url))}</li>`).join('');
+  return `<p><strong>${escapeHtml(c.line)}</strong></p><table>${rows}</table><p>${escapeHtml(t('What to do:'))}</p><ol>${steps}</ol><hr><p><small>${escapeHtml(c.footer)}</small></p>`;
+}
+
+const NETWORK_CODES = ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROXY'];
+
+/** nodemailer's error, in words that say what to fix, and whether trying again can help. */
 function smtpFailure(e: unknown, where: string, secrets: readonly string[]): DeliveryError {
   const err = (e ?? {}) as { code?: string; responseCode?: number; response?: string; message?: string };
   const code = err.code ?? '';
   const rc = typeof err.responseCode === 'number' ? err.responseCode : undefined;
   const said = cap(stripControls(redact((err.response ?? err.message ?? String(e)).trim(), secrets)), 300);
   const rc4xx = rc !== undefined && rc >= 400 && rc < 500;
-  let text: string;
-  let retryable: boolean;
-  if (code === 'EAUTH' || code === 'ENOAUTH') {
-    text = `E-mail: SMTP login to ${where} failed (${said}). Check the user name and password in SMTP_URL.`;
-    retryable = rc4xx;
-  } else if (code === 'ETLS' || code === 'EREQUIRETLS' || /STARTTLS/i.test(said)) {
-    text = `E-mail: ${where} could not secure the connection (${said}). Use smtps:// for TLS on connect, or a server that offers STARTTLS.`;
-    retryable = false;
-  } else if (code === 'EENVELOPE') {
-    text = `E-mail: ${where} refused the sender or a recipient (${said}). Check ALERT_EMAIL_FROM and ALERT_EMAIL_TO.`;
-    retryable = rc4xx;
-  } else if (['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROXY'].includes(code)) {
-    text = `E-mail: could not talk to ${where} (${said}).`;
-    retryable = true;
-  } else {
-    text = `E-mail: sending through ${where} failed (${said}).`;
-    retryable = rc === undefined || rc4xx;
-  }
-  return new DeliveryError(redact(text, secrets), rc !== undefined ? { retryable, status: rc } : { retryable });
+  const [text, retryable]: [string, boolean] =
+    code === 'EAUTH' || code === 'ENOAUTH' ? [`SMTP login to ${where} failed (${said}). Check the user name and password in SMTP_URL.`, rc4xx]
+      : code === 'ETLS' || code === 'EREQUIRETLS' || /STARTTLS/i.test(said)
+        ? [`${where} could not secure the connection (${said}). Use smtps:// for TLS on connect, or a server that offers STARTTLS.`, false]
+        : code === 'EENVELOPE' ? [`${where} refused the sender or a recipient (${said}). Check ALERT_EMAIL_FROM and ALERT_EMAIL_TO.`, rc4xx]
+          : NETWORK_CODES.includes(code) ? [`could not talk to ${where} (${said}).`, true]
+            : [`sending through ${where} failed (${said}).`, rc === undefined || rc4xx];
+  return new DeliveryError(redact(`E-mail: ${text}`, secrets), rc !== undefined ? { retryable, status: rc } : { retryable });
 }
 
 const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+$/;
 const NAMED_ADDRESS = /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/;
 const addresses = (raw: string): string[] => raw.split(',').map((a) => a.trim()).filter(Boolean);
 
-function smtpUrlProblem(v: string): string | undefined {
+function smtpUrlProblem(v: string, t: Translate): string | undefined {
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    return 'is not a valid URL; expected smtp://user:pass@host:port or smtps://user:pass@host:port.';
+    return t('is not a valid URL; expected smtp://user:pass@host:port or smtps://user:pass@host:port.');
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return `must start with smtp:// or smtps:// (it starts with ${u.protocol}//).`;
-  if (!u.hostname) return 'has no host.';
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return t('must start with smtp:// or smtps:// (it starts with {0}//).', u.protocol);
+  if (!u.hostname) return t('has no host.');
   try {
     decodeURIComponent(u.username);
     decodeURIComponent(u.password);
   } catch {
-    return 'has a badly percent-encoded user name or password.';
+    return t('has a badly percent-encoded user name or password.');
   }
   return undefined;
 }
 
-function parseSmtp(smtpUrl: string, toRaw: string, fromRaw: string | undefined): SmtpSettings | ChannelConfigError {
-  const u = new URL(smtpUrl);
-  const secure = u.protocol === 'smtps:';
-  const user = u.username ? decodeURIComponent(u.username) : undefined;
-  const pass = u.password ? decodeURIComponent(u.password) : undefined;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const from = fromRaw || (user && ADDRESS.test(user) ? user : '');
-  if (!from) return { channel: 'email', variable: 'ALERT_EMAIL_FROM', message: 'ALERT_EMAIL_FROM is not set (and the SMTP user is not an address to send from).' };
-  // A password never crosses the network in clear text, except to this machine.
-  const out: SmtpSettings = { host, port: u.port ? Number(u.port) : secure ? 465 : 587, secure, requireTLS: !secure && !isLoopbackHost(host), to: addresses(toRaw), from };
-  if (user !== undefined) out.user = user;
-  if (pass !== undefined) out.pass = pass;
-  return out;
-}
+type MailTransport = { sendMail(mail: object): Promise<unknown>; close(): void };
 
 export const email: ChannelDescriptor = {
   id: 'email',
   name: 'E-mail',
   detail: 'An e-mail sent through your SMTP server',
+  secret: { name: 'SMTP URL', storedAs: 'smtpUrl' },
   fields: [
     {
       env: 'SMTP_URL',
@@ -139,20 +89,55 @@ export const email: ChannelDescriptor = {
       env: 'ALERT_EMAIL_TO',
       setting: 'email.to',
       label: 'llmBalance.channels.email.to',
+      step: 'to',
+      shownAs: 'to {0}',
       prompt: 'Who gets the alerts: one address or several, comma-separated.',
-      validate: (v) => (addresses(v).length > 0 && addresses(v).every((a) => ADDRESS.test(a)) ? undefined : 'must be one e-mail address or several, comma-separated.'),
+      validate: (v, t) => (addresses(v).length > 0 && addresses(v).every((a) => ADDRESS.test(a)) ? undefined : t('must be one e-mail address or several, comma-separated.')),
     },
     {
       env: 'ALERT_EMAIL_FROM',
       setting: 'email.from',
       optional: true,
       label: 'llmBalance.channels.email.from',
+      step: 'from',
       prompt: 'The sender address. Leave empty to send as the SMTP user.',
-      validate: (v) => (!/[\r\n]/.test(v) && (ADDRESS.test(v) || NAMED_ADDRESS.test(v)) ? undefined : 'must be an e-mail address ("alerts@example.com" or "LLM Balance <alerts@example.com>").'),
+      validate: (v, t) => (!/[\r\n]/.test(v) && (ADDRESS.test(v) || NAMED_ADDRESS.test(v)) ? undefined : t('must be an e-mail address ("alerts@example.com" or "LLM Balance <alerts@example.com>").')),
     },
   ],
   create(v, ctx) {
-    const s = parseSmtp(v.SMTP_URL!, v.ALERT_EMAIL_TO!, v.ALERT_EMAIL_FROM);
-    return 'variable' in s ? s : new EmailChannel(s, v.SMTP_URL!, ctx.timeoutMs, ctx.t);
+    const { t } = ctx;
+    const u = new URL(v.SMTP_URL!);
+    const secure = u.protocol === 'smtps:';
+    const user = u.username ? decodeURIComponent(u.username) : undefined;
+    const pass = u.password ? decodeURIComponent(u.password) : undefined;
+    const [host, port] = [u.hostname.replace(/^\[|\]$/g, ''), u.port ? Number(u.port) : secure ? 465 : 587];
+    const from = v.ALERT_EMAIL_FROM || (user && ADDRESS.test(user) ? user : '');
+    if (!from) return { channel: 'email', variable: 'ALERT_EMAIL_FROM', message: t('ALERT_EMAIL_FROM is not set (and the SMTP user is not an address to send from).') };
+    const to = addresses(v.ALERT_EMAIL_TO!);
+    const secrets = [v.SMTP_URL!, u.password, pass, pass && encodeURIComponent(pass)].filter((x): x is string => !!x);
+    let transport: Promise<MailTransport> | undefined;
+    const load = async (): Promise<MailTransport> => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const nodemailer = require('./mailer.js') as typeof import('./mailer');
+      const ms = ctx.timeoutMs;
+      // A password never crosses the network in clear text, except to this machine.
+      const requireTLS = !secure && !isLoopbackHost(host);
+      const auth = user !== undefined ? { user, pass: pass ?? '' } : undefined;
+      const options = { host, port, secure, requireTLS, auth, connectionTimeout: ms, greetingTimeout: ms, socketTimeout: ms, logger: false, debug: false };
+      return nodemailer.createTransport(options) as unknown as MailTransport;
+    };
+    const send = async (alert: Alert): Promise<void> => {
+      try {
+        await (await (transport ??= load())).sendMail({ from, to, subject: formatSubject(alert, t), text: formatText(alert, t), html: formatHtml(alert, t) });
+      } catch (e) {
+        throw smtpFailure(e, `${host}:${port}`, secrets);
+      }
+    };
+    const close = async (): Promise<void> => {
+      const open = transport;
+      transport = undefined;
+      if (open) (await open.catch(() => undefined))?.close();
+    };
+    return { id: 'email', description: `E-mail to ${to.join(', ')} via ${host}:${port}`, send, close };
   },
 };

@@ -11,17 +11,15 @@ import { telegram } from './telegram';
 import { webhook } from './webhook';
 
 export * from './shared';
-export { DEFAULT_TELEGRAM_API_BASE } from './telegram';
 
 export const CHANNELS: readonly ChannelDescriptor[] = [telegram, slack, discord, webhook, email];
 
 export interface ChannelOptions {
-  /** Shared HTTP client; by default one is created (and closed by `ChannelSet.close`). */
+  /** Shared HTTP client; by default one is created (with `env` for proxies) and closed by `ChannelSet.close`. */
   http?: HttpClient;
+  env?: NodeJS.ProcessEnv;
   /** Per-request / per-SMTP-stage time limit; default 10 s. */
   timeoutMs?: number;
-  /** Environment for proxies when the HTTP client is created here. */
-  env?: NodeJS.ProcessEnv;
   /** The language of the messages (the extension passes vscode.l10n.t); default English. */
   t?: Translate;
 }
@@ -33,31 +31,20 @@ export interface ChannelSet {
   close(): Promise<void>;
 }
 
-/** The first thing wrong with a channel's values, named by variable; undefined when they can be used. */
-export function channelProblem(d: ChannelDescriptor, values: ChannelValues): ChannelConfigError | undefined {
-  for (const f of d.fields) {
-    const v = values[f.env];
-    const problem = v === undefined ? (f.optional ? undefined : 'is not set.') : f.validate?.(v);
-    if (problem) return { channel: d.id, variable: f.env, message: `${f.env} ${problem}` };
-  }
-  return undefined;
-}
-
 /** Builds the channels whose values are set (by variable name: the environment, or what the extension read). Never throws. */
 export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: ChannelOptions = {}): ChannelSet {
-  const values: Record<string, string> = {};
-  for (const f of CHANNELS.flatMap((d) => d.fields)) {
-    const v = raw[f.env]?.trim();
-    if (v) values[f.env] = v;
-  }
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const values: Record<string, string> = Object.fromEntries(CHANNELS.flatMap((d) => d.fields).map((f) => [f.env, raw[f.env]?.trim()]).filter(([, v]) => v));
+  const { timeoutMs = 10_000, t = english } = opts;
   let ownHttp: HttpClient | undefined;
-  const ctx = { timeoutMs, t: opts.t ?? english, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
+  const ctx = { timeoutMs, t, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
   const channels: Channel[] = [];
   const errors: ChannelConfigError[] = [];
   for (const d of CHANNELS) {
     if (!d.fields.some((f) => !f.modifier && values[f.env] !== undefined)) continue;
-    const made = channelProblem(d, values) ?? d.create(values, ctx);
+    // The first value that is missing or wrong, named by its variable; else the channel, or its cross-field problem.
+    const wrong = d.fields.map((f) => ({ f, problem: values[f.env] === undefined ? (f.optional ? undefined : t('is not set.')) : f.validate?.(values[f.env]!, t) }))
+      .find((x) => x.problem);
+    const made = wrong ? { channel: d.id, variable: wrong.f.env, message: `${wrong.f.env} ${wrong.problem}` } : d.create(values, ctx);
     if ('send' in made) channels.push(made);
     else errors.push(made);
   }
@@ -69,12 +56,10 @@ export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: Cha
     errors,
     async close() {
       await Promise.all(channels.map((c) => c.close?.()));
-      if (ownHttp) await ownHttp.close();
+      await ownHttp?.close();
     },
   };
 }
 
 /** SPEC §11: channels from TELEGRAM_*, SLACK_WEBHOOK_URL, DISCORD_WEBHOOK_URL, WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_*. */
-export function channelsFromEnv(env: NodeJS.ProcessEnv, opts: ChannelOptions = {}): ChannelSet {
-  return createChannels(env, { env, ...opts });
-}
+export const channelsFromEnv = (env: NodeJS.ProcessEnv, opts: ChannelOptions = {}): ChannelSet => createChannels(env, { env, ...opts });

@@ -3,11 +3,11 @@
 // the SMTP password — never appear in an error message: errors name the host only and are
 // redacted against every piece of the channel's secrets.
 import { CheckError } from '../../errors';
-import { checkUrlPolicy, providerMessage, type HttpClient, type HttpResponse } from '../../http';
+import { checkUrlPolicy, isLoopbackHost, providerMessage, type HttpClient, type HttpResponse } from '../../http';
+import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
 import { cap, stripControls } from '../../safeText';
 import type { Alert } from '../message';
-import type { Translate } from '../../l10n';
 
 export type ChannelId = 'telegram' | 'slack' | 'discord' | 'webhook' | 'email';
 
@@ -23,14 +23,12 @@ export interface Channel {
 /** A failed delivery. The message is redacted; `retryable` says whether trying again can help. */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
-  readonly retryable: boolean;
-  readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-  constructor(message: string, opts: { retryable: boolean; retryAfterMs?: number; status?: number }) {
+  declare readonly retryable: boolean;
+  declare readonly retryAfterMs: number | undefined;
+  declare readonly status: number | undefined;
+  constructor(message: string, o: { retryable: boolean; retryAfterMs?: number; status?: number }) {
     super(message);
-    this.retryable = opts.retryable;
-    this.retryAfterMs = opts.retryAfterMs;
-    this.status = opts.status;
+    Object.assign(this, o);
   }
 }
 
@@ -55,18 +53,20 @@ export interface ChannelField {
   modifier?: true;
   /** How the extension names it in messages: "the Telegram bot token". */
   label: string;
-  /** The wizard's question; a field without one is not asked. */
+  /** The wizard's question (a field without one is not asked), and its name in the step's title (the secret's is the descriptor's). */
   prompt?: string;
+  step?: string;
+  /** How the channel picker shows the saved value of a channel that is on: "chat {0}". */
+  shownAs?: string;
   /** What is wrong with a non-empty value, as the end of a sentence about it ("is not a valid URL."); undefined when fine. */
-  validate?: (value: string) => string | undefined;
+  validate?: (value: string, t: Translate) => string | undefined;
   /** A typo guard for what is pasted in the wizard (a Slack URL on hooks.slack.com); not applied to the environment. */
-  expectHost?: { hosts: RegExp; name: string };
+  expectHost?: { hosts: RegExp; host: string };
 }
 
 export interface ChannelContext {
   http(): HttpClient;
   timeoutMs: number;
-  /** The language of the alert text (the extension passes vscode.l10n.t); English by default. */
   t: Translate;
 }
 
@@ -77,53 +77,64 @@ export interface ChannelDescriptor {
   id: ChannelId;
   name: string;
   detail: string;
+  /** What the wizard calls the secret, and its SecretStorage key (llmBalance.channel.<id>.<storedAs>). */
+  secret: { name: string; storedAs: string };
   /** The secret first. */
   fields: readonly ChannelField[];
   /** Builds the channel from values that passed every field's check; cross-field problems come back as an error. */
   create(values: ChannelValues, ctx: ChannelContext): Channel | ChannelConfigError;
 }
 
-export function hostOf(url: string): string {
+/** What is wrong with a value pasted in the wizard: the field's check, then its typo guard. */
+export function pastedProblem(d: ChannelDescriptor, f: ChannelField, v: string, t: Translate = english): string | undefined {
+  const problem = f.validate?.(v, t);
+  if (problem) return t('This {0}', problem);
+  const host = hostOf(v, '').replace(/:\d+$/, '').toLowerCase();
+  if (f.expectHost && !isLoopbackHost(host) && !f.expectHost.hosts.test(host)) return t('A {0} webhook URL is on {1}, not {2}.', d.name, f.expectHost.host, host);
+  return undefined;
+}
+
+export function hostOf(url: string, invalid = 'an invalid URL'): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'an invalid URL';
+    return invalid;
   }
 }
 
 /** A secret and the pieces of it that are secret on their own (a URL's path, its last segment, its password; a bot token after the colon), longest first. */
 export function secretPieces(secret: string): string[] {
-  const out = [secret];
-  const afterColon = /^\d+:(.+)$/.exec(secret)?.[1];
-  if (afterColon) out.push(afterColon);
+  const out = [secret, /^\d+:(.+)$/.exec(secret)?.[1]];
   try {
     const u = new URL(secret);
-    if (u.password) out.push(u.password, decodeURIComponent(u.password));
-    if (u.pathname.length > 1) out.push(u.pathname, u.pathname.replace(/^\/+/, ''));
-    const last = u.pathname.split('/').filter(Boolean).pop();
-    if (last) out.push(last);
-    if (u.search) out.push(u.search);
+    const path = u.pathname.length > 1 ? u.pathname : '';
+    out.push(u.password, u.password && decodeURIComponent(u.password), path, path.replace(/^\/+/, ''), path.split('/').filter(Boolean).pop(), u.search);
   } catch {
     /* not a URL: the whole string is the secret */
   }
-  return [...new Set(out)].sort((a, b) => b.length - a.length);
+  return [...new Set(out.filter((x): x is string => !!x))].sort((a, b) => b.length - a.length);
 }
 
 /** https (http only on loopback), no user name or password; never quotes the URL, whose path is secret. */
-export function urlProblem(value: string): string | undefined {
+export function urlProblem(value: string, t: Translate = english): string | undefined {
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    return 'is not a valid URL.';
+    return t('is not a valid URL.');
   }
-  if (checkUrlPolicy(u.toString())) return `must be an https:// URL without a user name or password (http only for localhost); ${u.protocol}//${u.host} is not.`;
+  if (checkUrlPolicy(u.toString())) return t('must be an https:// URL without a user name or password (http only for localhost); {0} is not.', `${u.protocol}//${u.host}`);
   return undefined;
 }
 
-export function transportFailure(name: string, e: unknown, secrets: readonly string[]): DeliveryError {
-  const retryable = e instanceof CheckError ? e.kind === 'timeout' || e.kind === 'network' : true;
-  return new DeliveryError(redact(`${name}: ${e instanceof Error ? e.message : String(e)}`, secrets), { retryable });
+/** POSTs JSON; not reaching the server is a DeliveryError, retryable for a network error or a timeout. */
+export async function postJson(http: HttpClient, name: string, url: string, payload: object, secrets: readonly string[]): Promise<HttpResponse> {
+  try {
+    return await http.send(url, { method: 'POST', body: JSON.stringify(payload), secrets: [...secrets] });
+  } catch (e) {
+    const retryable = e instanceof CheckError ? e.kind === 'timeout' || e.kind === 'network' : true;
+    throw new DeliveryError(redact(`${name}: ${e instanceof Error ? e.message : String(e)}`, secrets), { retryable });
+  }
 }
 
 export function httpFailure(name: string, host: string, res: HttpResponse, secrets: readonly string[], hint = ''): DeliveryError {
@@ -132,16 +143,9 @@ export function httpFailure(name: string, host: string, res: HttpResponse, secre
   // Redacted whole, then cut: a webhook secret echoed near the cut must not survive as a piece.
   const said = detail ? cap(stripControls(redact(detail, secrets)), 300) : '';
   const text = `${name} (${host}) answered HTTP ${s}${said ? `: ${said}` : ''}.${hint ? ` ${hint}` : ''}`;
-  const opts: { retryable: boolean; retryAfterMs?: number; status: number } = { retryable: s === 429 || s === 408 || s >= 500, status: s };
-  const wait = retryAfterFromBody(res.json) ?? res.retryAfterMs;
-  if (wait !== undefined) opts.retryAfterMs = wait;
-  return new DeliveryError(redact(text, secrets), opts);
-}
-
-/** Telegram's parameters.retry_after and Discord's retry_after, both in seconds. */
-function retryAfterFromBody(json: unknown): number | undefined {
-  if (!json || typeof json !== 'object') return undefined;
-  const o = json as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
-  const v = o.parameters?.retry_after ?? o.retry_after;
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.ceil(v * 1000) : undefined;
+  // Telegram's parameters.retry_after and Discord's retry_after, both in seconds, before Retry-After.
+  const body = (res.json ?? {}) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
+  const inBody = body.parameters?.retry_after ?? body.retry_after;
+  const wait = typeof inBody === 'number' && Number.isFinite(inBody) && inBody >= 0 ? Math.ceil(inBody * 1000) : res.retryAfterMs;
+  return new DeliveryError(redact(text, secrets), { retryable: s === 429 || s === 408 || s >= 500, status: s, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
 }

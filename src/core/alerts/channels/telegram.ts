@@ -1,59 +1,49 @@
 // Telegram Bot API: sendMessage in MarkdownV2 to a chat, group or channel.
-import type { HttpClient, HttpResponse } from '../../http';
+import type { HttpResponse } from '../../http';
 import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
-import { formatTelegram, type Alert } from '../message';
-import { DeliveryError, hostOf, httpFailure, transportFailure, urlProblem, type Channel, type ChannelDescriptor } from './shared';
+import { alertContent, EMOJI, safeUrl, type Alert } from '../message';
+import { DeliveryError, hostOf, httpFailure, postJson, urlProblem, type ChannelDescriptor } from './shared';
 
-export const DEFAULT_TELEGRAM_API_BASE = 'https://api.telegram.org';
-
-class TelegramChannel implements Channel {
-  readonly id = 'telegram' as const;
-  readonly description: string;
-  private readonly url: string;
-  private readonly secrets: string[];
-
-  constructor(botToken: string, private readonly chatId: string, apiBase: string, private readonly http: HttpClient, private readonly t: Translate = english) {
-    this.url = `${apiBase}/bot${botToken}/sendMessage`;
-    this.secrets = [this.url, `bot${botToken}`, botToken];
-    this.description = `Telegram chat ${chatId}`;
-  }
-
-  async send(alert: Alert): Promise<void> {
-    const body = JSON.stringify({ chat_id: this.chatId, text: formatTelegram(alert, this.t), parse_mode: 'MarkdownV2', link_preview_options: { is_disabled: true } });
-    let res: HttpResponse;
-    try {
-      res = await this.http.send(this.url, { method: 'POST', body, secrets: this.secrets });
-    } catch (e) {
-      throw transportFailure('Telegram', e, this.secrets);
-    }
-    const ok = res.json && typeof res.json === 'object' && (res.json as { ok?: unknown }).ok === true;
-    if (res.status >= 200 && res.status < 300 && ok) return;
-    if (res.status >= 200 && res.status < 300) {
-      throw new DeliveryError(redact(`Telegram (${hostOf(this.url)}) answered HTTP ${res.status} without "ok": true.`, this.secrets), { retryable: false, status: res.status });
-    }
-    throw httpFailure('Telegram', hostOf(this.url), withDescription(res), this.secrets, hint(res));
-  }
+/** Escapes text for Telegram MarkdownV2 (every reserved character gets a backslash). */
+export function escapeMarkdownV2(s: string): string {
+  return s.replace(/[_*[\]()~`>#+\-=|{}.!\\]/g, '\\$&');
 }
 
-/** Telegram puts its message in "description"; lift it where providerMessage looks. */
-function withDescription(res: HttpResponse): HttpResponse {
-  const j = res.json as { description?: unknown } | undefined;
-  return j && typeof j === 'object' && typeof j.description === 'string' ? { ...res, json: { ...j, message: j.description } } : res;
+export function formatTelegram(a: Alert, t: Translate = english): string {
+  const c = alertContent(a, t);
+  const e = escapeMarkdownV2;
+  const lines = [`${EMOJI[a.level]} *${e(c.subject)}*`, e(c.line), '', ...c.facts.map(([n, v]) => `*${e(n)}:* ${e(v)}`), '', `*${e(t('What to do'))}*`];
+  for (const s of c.steps) {
+    const url = safeUrl(s.url);
+    // Inside the (...) of a MarkdownV2 link only ")" and "\" are escaped.
+    lines.push(`• ${e(s.text)}${url ? `: [${e(new URL(url).host + new URL(url).pathname)}](${url.replace(/[)\\]/g, '\\$&')})` : ''}`);
+  }
+  lines.push('', `_${e(c.footer)}_`);
+  const text = lines.join('\n');
+  // Telegram takes 4096 characters. Never cut inside an escape; a shorter message without the footer is still useful.
+  return text.length <= 4096 ? text : `${EMOJI[a.level]} *${e(c.subject)}*\n${e(c.line.slice(0, 1500))}`;
 }
 
-function hint(res: HttpResponse): string {
-  const migrated = (res.json as { parameters?: { migrate_to_chat_id?: unknown } } | undefined)?.parameters?.migrate_to_chat_id;
-  if (migrated !== undefined) return `The group became a supergroup: set TELEGRAM_CHAT_ID to ${String(migrated)}.`;
-  if (res.status === 401 || res.status === 404) return 'Check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_BASE).';
-  if (res.status === 400 || res.status === 403) return 'Check TELEGRAM_CHAT_ID and that the bot is a member of the chat.';
-  return '';
+/** Telegram puts its message in "description" (lifted where providerMessage looks), and says what to fix. */
+function failure(res: HttpResponse, url: string, secrets: string[]): DeliveryError {
+  const j = res.json as { description?: unknown; parameters?: { migrate_to_chat_id?: unknown } } | undefined;
+  if (res.status >= 200 && res.status < 300) {
+    return new DeliveryError(redact(`Telegram (${hostOf(url)}) answered HTTP ${res.status} without "ok": true.`, secrets), { retryable: false, status: res.status });
+  }
+  const migrated = j?.parameters?.migrate_to_chat_id;
+  const hint = migrated !== undefined ? `The group became a supergroup: set TELEGRAM_CHAT_ID to ${String(migrated)}.`
+    : res.status === 401 || res.status === 404 ? 'Check TELEGRAM_BOT_TOKEN (and TELEGRAM_API_BASE).'
+      : res.status === 400 || res.status === 403 ? 'Check TELEGRAM_CHAT_ID and that the bot is a member of the chat.' : '';
+  const lifted = j && typeof j === 'object' && typeof j.description === 'string' ? { ...res, json: { ...j, message: j.description } } : res;
+  return httpFailure('Telegram', hostOf(url), lifted, secrets, hint);
 }
 
 export const telegram: ChannelDescriptor = {
   id: 'telegram',
   name: 'Telegram',
   detail: 'A message from your bot to a chat, group or channel',
+  secret: { name: 'bot token', storedAs: 'botToken' },
   fields: [
     {
       env: 'TELEGRAM_BOT_TOKEN',
@@ -61,16 +51,28 @@ export const telegram: ChannelDescriptor = {
       masked: true,
       label: 'the Telegram bot token',
       prompt: 'Paste the bot token from @BotFather (123456789:AA…).',
-      validate: (v) => (/^\d+:[A-Za-z0-9_-]+$/.test(v) ? undefined : 'does not look like a bot token (digits, ":", then letters, digits, "_" or "-").'),
+      validate: (v, t) => (/^\d+:[A-Za-z0-9_-]+$/.test(v) ? undefined : t('does not look like a bot token (digits, ":", then letters, digits, "_" or "-").')),
     },
     {
       env: 'TELEGRAM_CHAT_ID',
       setting: 'telegram.chatId',
       label: 'llmBalance.channels.telegram.chatId',
+      step: 'chat id',
+      shownAs: 'chat {0}',
       prompt: 'The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.',
-      validate: (v) => (/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/.test(v) ? undefined : 'must be a numeric chat id (e.g. -1001234567890) or a @channelname.'),
+      validate: (v, t) => (/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/.test(v) ? undefined : t('must be a numeric chat id (e.g. -1001234567890) or a @channelname.')),
     },
     { env: 'TELEGRAM_API_BASE', setting: 'telegram.apiBase', optional: true, modifier: true, label: 'llmBalance.channels.telegram.apiBase', validate: urlProblem },
   ],
-  create: (v, ctx) => new TelegramChannel(v.TELEGRAM_BOT_TOKEN!, v.TELEGRAM_CHAT_ID!, (v.TELEGRAM_API_BASE ?? DEFAULT_TELEGRAM_API_BASE).replace(/\/+$/, ''), ctx.http(), ctx.t),
+  create(v, ctx) {
+    const [token, chatId] = [v.TELEGRAM_BOT_TOKEN!, v.TELEGRAM_CHAT_ID!];
+    const url = `${(v.TELEGRAM_API_BASE ?? 'https://api.telegram.org').replace(/\/+$/, '')}/bot${token}/sendMessage`;
+    const secrets = [url, `bot${token}`, token];
+    const send = async (alert: Alert): Promise<void> => {
+      const payload = { chat_id: chatId, text: formatTelegram(alert, ctx.t), parse_mode: 'MarkdownV2', link_preview_options: { is_disabled: true } };
+      const res = await postJson(ctx.http(), 'Telegram', url, payload, secrets);
+      if (res.status < 200 || res.status >= 300 || (res.json as { ok?: unknown } | undefined)?.ok !== true) throw failure(res, url, secrets);
+    };
+    return { id: 'telegram', description: `Telegram chat ${chatId}`, send };
+  },
 };

@@ -1,40 +1,50 @@
 // Webhooks: a JSON POST to a URL whose path is the secret. Slack and Discord are the same
 // channel with their own payload; the generic one posts the versioned llm-balance.alert event.
-import type { HttpClient, HttpResponse } from '../../http';
 import { english, type Translate } from '../../l10n';
-import { formatWebhook, type Alert } from '../message';
-import { hostOf, httpFailure, secretPieces, transportFailure, urlProblem, type Channel, type ChannelDescriptor, type ChannelField, type ChannelId } from './shared';
+import { formatSubject, type Alert } from '../message';
+import { hostOf, httpFailure, postJson, secretPieces, urlProblem, type ChannelDescriptor, type ChannelField } from './shared';
 
-class WebhookChannel implements Channel {
-  readonly description: string;
-  private readonly secrets: string[];
+type WebhookSpec = Omit<ChannelDescriptor, 'fields' | 'create'> & { channelName: string; field: Omit<ChannelField, 'secret' | 'validate'> };
 
-  constructor(readonly id: ChannelId, private readonly name: string, private readonly variable: string, private readonly url: string, private readonly format: (a: Alert, t: Translate) => object, private readonly http: HttpClient, private readonly t: Translate = english) {
-    this.secrets = secretPieces(url);
-    this.description = `${name} (${hostOf(url)})`;
-  }
-
-  async send(alert: Alert): Promise<void> {
-    let res: HttpResponse;
-    try {
-      res = await this.http.send(this.url, { method: 'POST', body: JSON.stringify(this.format(alert, this.t)), secrets: this.secrets, headers: { 'content-type': 'application/json' } });
-    } catch (e) {
-      throw transportFailure(this.name, e, this.secrets);
-    }
-    if (res.status >= 200 && res.status < 300) return;
-    const hint = [403, 404, 410].includes(res.status) ? `The webhook URL may be revoked or wrong: check ${this.variable}.` : '';
-    throw httpFailure(this.name, hostOf(this.url), res, this.secrets, hint);
-  }
+/** A webhook channel's descriptor: one secret URL, pasted (so shown in the wizard, only its path is secret). */
+export function webhookDescriptor(d: WebhookSpec, format: (a: Alert, t: Translate) => object): ChannelDescriptor {
+  const { channelName, field, ...rest } = d;
+  return {
+    ...rest,
+    fields: [{ ...field, secret: true, validate: urlProblem }],
+    create(v, ctx) {
+      const url = v[field.env]!;
+      const secrets = secretPieces(url);
+      const send = async (alert: Alert): Promise<void> => {
+        const res = await postJson(ctx.http(), channelName, url, format(alert, ctx.t), secrets);
+        if (res.status >= 200 && res.status < 300) return;
+        const hint = [403, 404, 410].includes(res.status) ? `The webhook URL may be revoked or wrong: check ${field.env}.` : '';
+        throw httpFailure(channelName, hostOf(url), res, secrets, hint);
+      };
+      return { id: d.id, description: `${channelName} (${hostOf(url)})`, send };
+    },
+  };
 }
 
-/** A webhook channel's descriptor: one secret URL. */
-export function webhookDescriptor(d: { id: ChannelId; name: string; channelName: string; detail: string; field: Omit<ChannelField, 'secret' | 'validate'>; format: (a: Alert, t: Translate) => object }): ChannelDescriptor {
+/** The generic webhook payload (WEBHOOK_URL, README "Alert channels"), version 1. Stable: fields are only ever added. */
+export function formatWebhook(a: Alert, t: Translate = english) {
   return {
-    id: d.id,
-    name: d.name,
-    detail: d.detail,
-    fields: [{ ...d.field, secret: true, validate: urlProblem }],
-    create: (v, ctx) => new WebhookChannel(d.id, d.channelName, d.field.env, v[d.field.env]!, d.format, ctx.http(), ctx.t),
+    event: 'llm-balance.alert' as const,
+    version: 1 as const,
+    account: a.accountId,
+    label: a.label,
+    provider: a.provider,
+    level: a.level,
+    errorKind: a.errorKind ?? null,
+    balance: a.balance,
+    currency: a.currency,
+    threshold: a.threshold,
+    subject: formatSubject(a, t),
+    message: a.message,
+    billingUrl: a.billingUrl ?? null,
+    stale: a.stale === true,
+    time: a.time,
+    cooldownHours: a.cooldownHours,
   };
 }
 
@@ -43,6 +53,6 @@ export const webhook = webhookDescriptor({
   name: 'Webhook',
   channelName: 'Webhook',
   detail: 'A JSON POST to your own endpoint (event "llm-balance.alert", version 1)',
+  secret: { name: 'webhook URL', storedAs: 'url' },
   field: { env: 'WEBHOOK_URL', label: 'the webhook URL', prompt: 'Paste the URL that receives the alerts as a JSON POST (https://…).' },
-  format: formatWebhook,
-});
+}, formatWebhook);
