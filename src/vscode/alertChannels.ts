@@ -25,7 +25,8 @@ const secretKey = (d: ChannelDescriptor): string => `llmBalance.channel.${d.id}.
 
 /** The core names the CLI's environment variables in its messages; here they are settings or secrets. */
 function inExtensionTerms(message: string): string {
-  return descriptors().flatMap((d) => d.fields).reduce((m, f) => m.replace(new RegExp(`\\b${f.env}\\b`, 'g'), f.label), message);
+  const named = (f: ChannelField): string => f.label ?? `llmBalance.channels.${f.setting}`;
+  return descriptors().flatMap((d) => d.fields).reduce((m, f) => m.replace(new RegExp(`\\b${f.env}\\b`, 'g'), named(f)), message);
 }
 
 const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('llmBalance.channels');
@@ -75,10 +76,10 @@ export class AlertChannels implements vscode.Disposable {
     if (alerts.length === 0 || !descriptors().some(enabled)) return Promise.resolve();
     const p = this.send(alerts, {})
       .then(({ outcomes, problems }) => {
-        for (const x of problems) this.log.warn(`Alert channel ${byId(x.channel).name} skipped: ${inExtensionTerms(x.message)}`);
+        for (const x of problems) this.log.warn(`Alert channel ${byId(x.channel).name} skipped: ${x.message}`);
         for (const o of outcomes) {
           if (o.ok) this.log.info(`Alert sent to ${byId(o.channel).name}: ${o.accountId} (${o.level}).`);
-          else this.log.error(`Alert to ${byId(o.channel).name} failed for ${o.accountId} (${o.level}): ${inExtensionTerms(o.error ?? 'not delivered')}`);
+          else this.log.error(`Alert to ${byId(o.channel).name} failed for ${o.accountId} (${o.level}): ${o.error}`);
         }
       })
       .catch((e: unknown) => this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`))
@@ -111,10 +112,13 @@ export class AlertChannels implements vscode.Disposable {
     };
     this.closers.add(close);
     try {
-      problems.push(...set.errors);
       const log = (line: string): void => this.log.info(`Alert channels: ${inExtensionTerms(line)}`);
       const outcomes = await E.deliverAlerts(alerts, set.channels, { ...this.deliveryOptions, ...over, timeoutMs: over.timeoutMs ?? 60_000, log });
-      return { outcomes, problems };
+      // Said once in the extension's terms, for the log and the test alert's summary alike.
+      return {
+        outcomes: outcomes.map((o) => (o.ok ? o : { ...o, error: inExtensionTerms(o.error ?? 'not delivered') })),
+        problems: [...problems, ...set.errors].map((p) => ({ ...p, message: inExtensionTerms(p.message) })),
+      };
     } finally {
       await close();
     }
@@ -135,8 +139,7 @@ export class AlertChannels implements vscode.Disposable {
     );
     const order = (id: ChannelId): number => descriptors().findIndex((d) => d.id === id);
     const delivered = r.outcomes.filter((o) => o.ok).map((o) => o.channel).sort((a, b) => order(a) - order(b));
-    const failed = [...r.problems.map((p) => ({ channel: p.channel, error: p.message })), ...r.outcomes.filter((o) => !o.ok).map((o) => ({ channel: o.channel, error: o.error ?? 'not delivered' }))]
-      .map((f) => ({ channel: f.channel, error: inExtensionTerms(f.error) }))
+    const failed = [...r.problems.map((p) => ({ channel: p.channel, error: p.message })), ...r.outcomes.filter((o) => !o.ok).map((o) => ({ channel: o.channel, error: o.error! }))]
       .sort((a, b) => order(a.channel) - order(b.channel));
     for (const id of delivered) this.log.info(`Test alert delivered to ${byId(id).name}.`);
     for (const f of failed) this.log.error(`Test alert to ${byId(f.channel).name} failed: ${f.error}`);
@@ -161,7 +164,7 @@ export class AlertChannels implements vscode.Disposable {
 
   /** Returns the channel that was changed, if any. */
   async configure(): Promise<ChannelId | undefined> {
-    const state = await Promise.all(descriptors().map(async (d): Promise<ChannelState> => ({ d, on: enabled(d), stored: (await this.secret(d)) !== undefined })));
+    const state = await Promise.all(descriptors().map(async (d): Promise<ChannelState> => ({ d, on: enabled(d), stored: !!(await this.secret(d)) })));
     const items = state.map((s) => ({ s, label: shownName(s.d), description: this.stateText(s), detail: descriptorText(s.d.detail) }));
     const placeHolder = t('Alerts go to VS Code and to every channel that is on. Which channel?');
     const picked = (await ui().showQuickPick(items, { title: t('Configure Alert Channels'), placeHolder, ignoreFocusOut: true }))?.s;
@@ -174,7 +177,8 @@ export class AlertChannels implements vscode.Disposable {
       if (on) actions.push({ action: 'off', label: t('Turn Off'), description: t('keep the stored secret') });
       else actions.push({ action: 'on', label: t('Turn On') });
       actions.push({ action: 'remove', label: t('Remove'), description: t('delete the {0} from secret storage and turn {1} off', secret, name) });
-      const a = (await ui().showQuickPick(actions, { title: t('Configure Alert Channels: {0}', name), placeHolder: this.stateText(picked), ignoreFocusOut: true }))?.action;
+      const title = t('Configure Alert Channels: {0}', name);
+      const a = (await ui().showQuickPick(actions, { title, placeHolder: this.stateText(picked), ignoreFocusOut: true }))?.action;
       if (!a) return undefined;
       if (a === 'off' || a === 'remove') {
         if (a === 'remove') await this.secrets.delete(secretKey(d));

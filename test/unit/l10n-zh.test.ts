@@ -2,6 +2,7 @@
 // from pieces (alert line, status bar, tooltip, e-mail) must read as whole Chinese sentences,
 // with money as `$0.69` / `¥110.00`.
 import * as assert from 'node:assert/strict';
+import { CHANNELS, createChannels, pastedProblem } from '../../src/core/alerts/channels';
 import { formatText } from '../../src/core/alerts/channels/email';
 import { buildAlert } from '../../src/core/alerts/message';
 import { stepMessage, type BudgetUsage } from '../../src/core/budgetSteps';
@@ -46,6 +47,23 @@ describe('zh-CN text', () => {
     // Chinese characters are two columns wide in a terminal or a monospace mail client.
     const valueColumns = text.split('\n').filter((l) => /^(账户|余额|阈值|检查时间):/.test(l)).map((l) => columns(l.slice(0, l.search(/[$O2]/))));
     assert.equal(new Set(valueColumns).size, 1, `values start in one column: ${valueColumns.join(', ')}`);
+  });
+
+  it('the channel wizard says what is wrong with a pasted value in Chinese; the CLI stays English', () => {
+    const pasted = (env: string, value: string): string | undefined => {
+      const d = CHANNELS.find((x) => x.fields.some((f) => f.env === env))!;
+      return pastedProblem(d, d.fields.find((f) => f.env === env)!, value, zh);
+    };
+    assert.equal(pasted('TELEGRAM_BOT_TOKEN', 'not-a-token'), '该值看起来不像机器人令牌（应为数字、":"，然后是字母、数字、"_" 或 "-"）。');
+    assert.equal(pasted('TELEGRAM_CHAT_ID', 'my chat'), '该值必须是数字会话 ID（例如 -1001234567890）或 @频道名（@channelname）。');
+    assert.equal(pasted('SMTP_URL', 'https://mail.example.com'), '该值必须以 smtp:// 或 smtps:// 开头（当前以 https:// 开头）。');
+    assert.equal(pasted('ALERT_EMAIL_TO', 'not an address'), '该值必须是一个或多个电子邮件地址，以逗号分隔。');
+    assert.equal(pasted('WEBHOOK_URL', 'http://example.com/hook-secret'), '该值必须是不含用户名和密码的 https:// URL（仅 localhost 可用 http）；http://example.com 不符合。');
+    assert.equal(pasted('SLACK_WEBHOOK_URL', 'https://hooks.slakc.com/services/x'), 'Slack 的 Webhook URL 应在 hooks.slack.com 上，而不是 hooks.slakc.com。');
+    assert.equal(pasted('DISCORD_WEBHOOK_URL', 'https://discord.com/api/webhooks/1/abc'), undefined);
+    const env = { TELEGRAM_BOT_TOKEN: '123:abc', SMTP_URL: 'smtp://u:p@mail.example.com', ALERT_EMAIL_TO: 'a@example.com' };
+    assert.deepEqual(createChannels(env, { t: zh }).errors.map((e) => e.message), ['TELEGRAM_CHAT_ID 未设置。', 'ALERT_EMAIL_FROM 未设置（且 SMTP 用户名不是可用作发件人的地址）。']);
+    assert.deepEqual(createChannels(env).errors.map((e) => e.message), ['TELEGRAM_CHAT_ID is not set.', 'ALERT_EMAIL_FROM is not set (and the SMTP user is not an address to send from).']);
   });
 
   it('the status bar and tooltip', () => {

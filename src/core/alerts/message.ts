@@ -138,12 +138,8 @@ export function alertContent(a: Alert, t: Translate = english) {
 
 /** A link only when it is http(s); anything else is left out. */
 export function safeUrl(url: string | undefined): string | undefined {
-  try {
-    const u = new URL(url ?? '');
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : undefined;
-  } catch {
-    return undefined;
-  }
+  const u = url && URL.canParse(url) ? new URL(url) : undefined;
+  return u && (u.protocol === 'https:' || u.protocol === 'http:') ? u.toString() : undefined;
 }
 
 export const EMOJI: Record<AlertLevel, string> = { warning: '🟠', critical: '🔴', error: '⛔' };

@@ -27,14 +27,11 @@ export function formatDiscord(a: Alert, t: Translate = english) {
 }
 
 export const discord = webhookDescriptor({
-  id: 'discord',
-  name: 'Discord',
-  channelName: 'Discord webhook',
+  id: 'discord', name: 'Discord',
   detail: 'A message through a Discord channel webhook',
   secret: { name: 'webhook URL', storedAs: 'webhookUrl' },
   field: {
-    env: 'DISCORD_WEBHOOK_URL',
-    label: 'the Discord webhook URL',
+    env: 'DISCORD_WEBHOOK_URL', label: 'the Discord webhook URL',
     prompt: 'Paste the Discord webhook URL (https://discord.com/api/webhooks/…).',
     expectHost: { hosts: /^((canary|ptb)\.)?discord(app)?\.com$/, host: 'discord.com' },
   },

@@ -9,7 +9,8 @@ import { DeliveryError, type ChannelDescriptor } from './shared';
 export function formatText(a: Alert, t: Translate = english): string {
   const c = alertContent(a, t);
   // Columns in a monospace font: CJK and full-width characters take two.
-  const columns = (s: string): number => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const wide = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+  const columns = (s: string): number => [...s].reduce((n, ch) => n + (wide.test(ch) ? 2 : 1), 0);
   const width = Math.max(...c.facts.map(([n]) => columns(n))) + 2;
   const lines = [c.line, '', ...c.facts.map(([n, v]) => `${n}:${' '.repeat(width - columns(n) - 1)}${v}`), '', t('What to do:')];
   c.steps.forEach((s, i) => lines.push(`${i + 1}. ${s.text}${s.url ? `: ${s.url}` : ''}`));
@@ -52,12 +53,8 @@ const NAMED_ADDRESS = /^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$/;
 const addresses = (raw: string): string[] => raw.split(',').map((a) => a.trim()).filter(Boolean);
 
 function smtpUrlProblem(v: string, t: Translate): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return t('is not a valid URL; expected smtp://user:pass@host:port or smtps://user:pass@host:port.');
-  }
+  if (!URL.canParse(v)) return t('is not a valid URL; expected smtp://user:pass@host:port or smtps://user:pass@host:port.');
+  const u = new URL(v);
   if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') return t('must start with smtp:// or smtps:// (it starts with {0}//).', u.protocol);
   if (!u.hostname) return t('has no host.');
   try {
@@ -72,34 +69,23 @@ function smtpUrlProblem(v: string, t: Translate): string | undefined {
 type MailTransport = { sendMail(mail: object): Promise<unknown>; close(): void };
 
 export const email: ChannelDescriptor = {
-  id: 'email',
-  name: 'E-mail',
+  id: 'email', name: 'E-mail',
   detail: 'An e-mail sent through your SMTP server',
   secret: { name: 'SMTP URL', storedAs: 'smtpUrl' },
   fields: [
     {
-      env: 'SMTP_URL',
-      secret: true,
-      masked: true,
-      label: 'the SMTP URL',
+      env: 'SMTP_URL', secret: true, masked: true, label: 'the SMTP URL',
       prompt: 'Paste the SMTP URL: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); percent-encode special characters in the password.',
       validate: smtpUrlProblem,
     },
     {
-      env: 'ALERT_EMAIL_TO',
-      setting: 'email.to',
-      label: 'llmBalance.channels.email.to',
-      step: 'to',
-      shownAs: 'to {0}',
+      env: 'ALERT_EMAIL_TO', setting: 'email.to',
+      step: 'to', shownAs: 'to {0}',
       prompt: 'Who gets the alerts: one address or several, comma-separated.',
       validate: (v, t) => (addresses(v).length > 0 && addresses(v).every((a) => ADDRESS.test(a)) ? undefined : t('must be one e-mail address or several, comma-separated.')),
     },
     {
-      env: 'ALERT_EMAIL_FROM',
-      setting: 'email.from',
-      optional: true,
-      label: 'llmBalance.channels.email.from',
-      step: 'from',
+      env: 'ALERT_EMAIL_FROM', setting: 'email.from', optional: true, step: 'from',
       prompt: 'The sender address. Leave empty to send as the SMTP user.',
       validate: (v, t) => (!/[\r\n]/.test(v) && (ADDRESS.test(v) || NAMED_ADDRESS.test(v)) ? undefined : t('must be an e-mail address ("alerts@example.com" or "LLM Balance <alerts@example.com>").')),
     },
@@ -123,12 +109,13 @@ export const email: ChannelDescriptor = {
       // A password never crosses the network in clear text, except to this machine.
       const requireTLS = !secure && !isLoopbackHost(host);
       const auth = user !== undefined ? { user, pass: pass ?? '' } : undefined;
-      const options = { host, port, secure, requireTLS, auth, connectionTimeout: ms, greetingTimeout: ms, socketTimeout: ms, logger: false, debug: false };
-      return nodemailer.createTransport(options) as unknown as MailTransport;
+      const timeouts = { connectionTimeout: ms, greetingTimeout: ms, socketTimeout: ms };
+      return nodemailer.createTransport({ host, port, secure, requireTLS, auth, ...timeouts, logger: false, debug: false }) as unknown as MailTransport;
     };
     const send = async (alert: Alert): Promise<void> => {
       try {
-        await (await (transport ??= load())).sendMail({ from, to, subject: formatSubject(alert, t), text: formatText(alert, t), html: formatHtml(alert, t) });
+        const mail = { from, to, subject: formatSubject(alert, t), text: formatText(alert, t), html: formatHtml(alert, t) };
+        await (await (transport ??= load())).sendMail(mail);
       } catch (e) {
         throw smtpFailure(e, `${host}:${port}`, secrets);
       }

@@ -5,7 +5,7 @@ import { english, type Translate } from '../../l10n';
 import { redact } from '../../redact';
 import { discord } from './discord';
 import { email } from './email';
-import { secretPieces, type Channel, type ChannelConfigError, type ChannelDescriptor, type ChannelValues } from './shared';
+import { secretPieces, type Channel, type ChannelConfigError, type ChannelDescriptor, type ChannelField, type ChannelValues } from './shared';
 import { slack } from './slack';
 import { telegram } from './telegram';
 import { webhook } from './webhook';
@@ -33,7 +33,8 @@ export interface ChannelSet {
 
 /** Builds the channels whose values are set (by variable name: the environment, or what the extension read). Never throws. */
 export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: ChannelOptions = {}): ChannelSet {
-  const values: Record<string, string> = Object.fromEntries(CHANNELS.flatMap((d) => d.fields).map((f) => [f.env, raw[f.env]?.trim()]).filter(([, v]) => v));
+  const values: Record<string, string> = {};
+  for (const f of CHANNELS.flatMap((d) => d.fields)) if (raw[f.env]?.trim()) values[f.env] = raw[f.env]!.trim();
   const { timeoutMs = 10_000, t = english } = opts;
   let ownHttp: HttpClient | undefined;
   const ctx = { timeoutMs, t, http: (): HttpClient => opts.http ?? (ownHttp ??= new HttpClient({ timeoutMs, env: opts.env ?? process.env })) };
@@ -42,8 +43,8 @@ export function createChannels(raw: NodeJS.ProcessEnv | ChannelValues, opts: Cha
   for (const d of CHANNELS) {
     if (!d.fields.some((f) => !f.modifier && values[f.env] !== undefined)) continue;
     // The first value that is missing or wrong, named by its variable; else the channel, or its cross-field problem.
-    const wrong = d.fields.map((f) => ({ f, problem: values[f.env] === undefined ? (f.optional ? undefined : t('is not set.')) : f.validate?.(values[f.env]!, t) }))
-      .find((x) => x.problem);
+    const problemOf = (f: ChannelField, v = values[f.env]): string | undefined => (v === undefined ? (f.optional ? undefined : t('is not set.')) : f.validate?.(v, t));
+    const wrong = d.fields.map((f) => ({ f, problem: problemOf(f) })).find((x) => x.problem);
     const made = wrong ? { channel: d.id, variable: wrong.f.env, message: `${wrong.f.env} ${wrong.problem}` } : d.create(values, ctx);
     if ('send' in made) channels.push(made);
     else errors.push(made);

@@ -51,8 +51,8 @@ export interface ChannelField {
   optional?: true;
   /** Set alone, it does not turn the channel on (an API base without a token). */
   modifier?: true;
-  /** How the extension names it in messages: "the Telegram bot token". */
-  label: string;
+  /** How the extension names it in messages: "the Telegram bot token"; a setting's is its name, llmBalance.channels.<setting>. */
+  label?: string;
   /** The wizard's question (a field without one is not asked), and its name in the step's title (the secret's is the descriptor's). */
   prompt?: string;
   step?: string;
@@ -94,13 +94,7 @@ export function pastedProblem(d: ChannelDescriptor, f: ChannelField, v: string, 
   return undefined;
 }
 
-export function hostOf(url: string, invalid = 'an invalid URL'): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return invalid;
-  }
-}
+export const hostOf = (url: string, invalid = 'an invalid URL'): string => (URL.canParse(url) ? new URL(url).host : invalid);
 
 /** A secret and the pieces of it that are secret on their own (a URL's path, its last segment, its password; a bot token after the colon), longest first. */
 export function secretPieces(secret: string): string[] {
@@ -108,7 +102,8 @@ export function secretPieces(secret: string): string[] {
   try {
     const u = new URL(secret);
     const path = u.pathname.length > 1 ? u.pathname : '';
-    out.push(u.password, u.password && decodeURIComponent(u.password), path, path.replace(/^\/+/, ''), path.split('/').filter(Boolean).pop(), u.search);
+    out.push(u.password, u.password && decodeURIComponent(u.password), u.search);
+    out.push(path, path.replace(/^\/+/, ''), path.split('/').filter(Boolean).pop());
   } catch {
     /* not a URL: the whole string is the secret */
   }
@@ -117,12 +112,8 @@ export function secretPieces(secret: string): string[] {
 
 /** https (http only on loopback), no user name or password; never quotes the URL, whose path is secret. */
 export function urlProblem(value: string, t: Translate = english): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return t('is not a valid URL.');
-  }
+  if (!URL.canParse(value)) return t('is not a valid URL.');
+  const u = new URL(value);
   if (checkUrlPolicy(u.toString())) return t('must be an https:// URL without a user name or password (http only for localhost); {0} is not.', `${u.protocol}//${u.host}`);
   return undefined;
 }
@@ -147,5 +138,6 @@ export function httpFailure(name: string, host: string, res: HttpResponse, secre
   const body = (res.json ?? {}) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
   const inBody = body.parameters?.retry_after ?? body.retry_after;
   const wait = typeof inBody === 'number' && Number.isFinite(inBody) && inBody >= 0 ? Math.ceil(inBody * 1000) : res.retryAfterMs;
-  return new DeliveryError(redact(text, secrets), { retryable: s === 429 || s === 408 || s >= 500, status: s, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+  const retryable = s === 429 || s === 408 || s >= 500;
+  return new DeliveryError(redact(text, secrets), wait !== undefined ? { retryable, status: s, retryAfterMs: wait } : { retryable, status: s });
 }

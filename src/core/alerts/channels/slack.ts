@@ -29,14 +29,11 @@ export function formatSlack(a: Alert, t: Translate = english) {
 }
 
 export const slack = webhookDescriptor({
-  id: 'slack',
-  name: 'Slack',
-  channelName: 'Slack webhook',
+  id: 'slack', name: 'Slack',
   detail: 'A message through a Slack incoming webhook',
   secret: { name: 'incoming webhook URL', storedAs: 'webhookUrl' },
   field: {
-    env: 'SLACK_WEBHOOK_URL',
-    label: 'the Slack webhook URL',
+    env: 'SLACK_WEBHOOK_URL', label: 'the Slack webhook URL',
     prompt: 'Paste the Slack incoming webhook URL (https://hooks.slack.com/services/…).',
     expectHost: { hosts: /^hooks\.slack\.com$/, host: 'hooks.slack.com' },
   },

@@ -13,7 +13,8 @@ export function escapeMarkdownV2(s: string): string {
 export function formatTelegram(a: Alert, t: Translate = english): string {
   const c = alertContent(a, t);
   const e = escapeMarkdownV2;
-  const lines = [`${EMOJI[a.level]} *${e(c.subject)}*`, e(c.line), '', ...c.facts.map(([n, v]) => `*${e(n)}:* ${e(v)}`), '', `*${e(t('What to do'))}*`];
+  const head = `${EMOJI[a.level]} *${e(c.subject)}*`;
+  const lines = [head, e(c.line), '', ...c.facts.map(([n, v]) => `*${e(n)}:* ${e(v)}`), '', `*${e(t('What to do'))}*`];
   for (const s of c.steps) {
     const url = safeUrl(s.url);
     // Inside the (...) of a MarkdownV2 link only ")" and "\" are escaped.
@@ -22,7 +23,7 @@ export function formatTelegram(a: Alert, t: Translate = english): string {
   lines.push('', `_${e(c.footer)}_`);
   const text = lines.join('\n');
   // Telegram takes 4096 characters. Never cut inside an escape; a shorter message without the footer is still useful.
-  return text.length <= 4096 ? text : `${EMOJI[a.level]} *${e(c.subject)}*\n${e(c.line.slice(0, 1500))}`;
+  return text.length <= 4096 ? text : `${head}\n${e(c.line.slice(0, 1500))}`;
 }
 
 /** Telegram puts its message in "description" (lifted where providerMessage looks), and says what to fix. */
@@ -40,29 +41,22 @@ function failure(res: HttpResponse, url: string, secrets: string[]): DeliveryErr
 }
 
 export const telegram: ChannelDescriptor = {
-  id: 'telegram',
-  name: 'Telegram',
+  id: 'telegram', name: 'Telegram',
   detail: 'A message from your bot to a chat, group or channel',
   secret: { name: 'bot token', storedAs: 'botToken' },
   fields: [
     {
-      env: 'TELEGRAM_BOT_TOKEN',
-      secret: true,
-      masked: true,
-      label: 'the Telegram bot token',
+      env: 'TELEGRAM_BOT_TOKEN', secret: true, masked: true, label: 'the Telegram bot token',
       prompt: 'Paste the bot token from @BotFather (123456789:AA…).',
       validate: (v, t) => (/^\d+:[A-Za-z0-9_-]+$/.test(v) ? undefined : t('does not look like a bot token (digits, ":", then letters, digits, "_" or "-").')),
     },
     {
-      env: 'TELEGRAM_CHAT_ID',
-      setting: 'telegram.chatId',
-      label: 'llmBalance.channels.telegram.chatId',
-      step: 'chat id',
-      shownAs: 'chat {0}',
+      env: 'TELEGRAM_CHAT_ID', setting: 'telegram.chatId',
+      step: 'chat id', shownAs: 'chat {0}',
       prompt: 'The chat to write to: a numeric id (-1001234567890 for a group or channel) or @channelname. The bot must be a member of it.',
       validate: (v, t) => (/^(-?\d+|@[A-Za-z][A-Za-z0-9_]{3,})$/.test(v) ? undefined : t('must be a numeric chat id (e.g. -1001234567890) or a @channelname.')),
     },
-    { env: 'TELEGRAM_API_BASE', setting: 'telegram.apiBase', optional: true, modifier: true, label: 'llmBalance.channels.telegram.apiBase', validate: urlProblem },
+    { env: 'TELEGRAM_API_BASE', setting: 'telegram.apiBase', optional: true, modifier: true, validate: urlProblem },
   ],
   create(v, ctx) {
     const [token, chatId] = [v.TELEGRAM_BOT_TOKEN!, v.TELEGRAM_CHAT_ID!];

@@ -4,11 +4,11 @@ import { english, type Translate } from '../../l10n';
 import { formatSubject, type Alert } from '../message';
 import { hostOf, httpFailure, postJson, secretPieces, urlProblem, type ChannelDescriptor, type ChannelField } from './shared';
 
-type WebhookSpec = Omit<ChannelDescriptor, 'fields' | 'create'> & { channelName: string; field: Omit<ChannelField, 'secret' | 'validate'> };
+type WebhookSpec = Omit<ChannelDescriptor, 'fields' | 'create'> & { channelName?: string; field: Omit<ChannelField, 'secret' | 'validate'> };
 
 /** A webhook channel's descriptor: one secret URL, pasted (so shown in the wizard, only its path is secret). */
 export function webhookDescriptor(d: WebhookSpec, format: (a: Alert, t: Translate) => object): ChannelDescriptor {
-  const { channelName, field, ...rest } = d;
+  const { channelName = `${d.name} webhook`, field, ...rest } = d;
   return {
     ...rest,
     fields: [{ ...field, secret: true, validate: urlProblem }],
@@ -49,9 +49,7 @@ export function formatWebhook(a: Alert, t: Translate = english) {
 }
 
 export const webhook = webhookDescriptor({
-  id: 'webhook',
-  name: 'Webhook',
-  channelName: 'Webhook',
+  id: 'webhook', name: 'Webhook', channelName: 'Webhook',
   detail: 'A JSON POST to your own endpoint (event "llm-balance.alert", version 1)',
   secret: { name: 'webhook URL', storedAs: 'url' },
   field: { env: 'WEBHOOK_URL', label: 'the webhook URL', prompt: 'Paste the URL that receives the alerts as a JSON POST (https://…).' },
