@@ -89,12 +89,12 @@ export interface ChannelDescriptor {
 export function pastedProblem(d: ChannelDescriptor, f: ChannelField, v: string, t: Translate = english): string | undefined {
   const problem = f.validate?.(v, t);
   if (problem) return t('This {0}', problem);
-  const host = hostOf(v, '').replace(/:\d+$/, '').toLowerCase();
+  const host = URL.canParse(v) ? new URL(v).hostname.toLowerCase() : '';
   if (f.expectHost && !isLoopbackHost(host) && !f.expectHost.hosts.test(host)) return t('A {0} webhook URL is on {1}, not {2}.', d.name, f.expectHost.host, host);
   return undefined;
 }
 
-export const hostOf = (url: string, invalid = 'an invalid URL'): string => (URL.canParse(url) ? new URL(url).host : invalid);
+export const hostOf = (url: string): string => (URL.canParse(url) ? new URL(url).host : 'an invalid URL');
 
 /** A secret and the pieces of it that are secret on their own (a URL's path, its last segment, its password; a bot token after the colon), longest first. */
 export function secretPieces(secret: string): string[] {
