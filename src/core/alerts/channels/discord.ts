@@ -4,7 +4,7 @@ import { alertContent, safeUrl, type Alert } from '../message';
 import { webhookDescriptor } from './webhook';
 
 /** Discord markdown: a backslash escapes any punctuation. */
-export function escapeDiscord(s: string): string {
+function escapeDiscord(s: string): string {
   return s.replace(/[\\*_~`|>#[\]()<@:-]/g, '\\$&');
 }
 

@@ -17,7 +17,7 @@ export function formatText(a: Alert, t: Translate = english): string {
   return [...lines, '', '-- ', c.footer].join('\n') + '\n';
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
 }
 

@@ -4,7 +4,7 @@ import { alertContent, EMOJI, safeUrl, type Alert } from '../message';
 import { webhookDescriptor } from './webhook';
 
 /** Slack mrkdwn needs only &, < and > escaped. */
-export function escapeSlack(s: string): string {
+function escapeSlack(s: string): string {
   return s.replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch] ?? ch);
 }
 
