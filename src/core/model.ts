@@ -2,10 +2,12 @@
 // these schemas; every boundary (settings, provider answers, stored state, webview messages)
 // is validated with them.
 import { z } from 'zod';
-import { PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
+import { getProvider, PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
 
-// The providers' ids and options come from their descriptors (providers/registry.ts).
-export { PROVIDER_IDS, type ProviderId };
+// The providers' ids and options come from their descriptors (providers/registry.ts). The
+// registry's team adapter needs this module back, so the registry is loaded through here: a
+// module that imported it first would find this one half-built.
+export { getProvider, PROVIDER_IDS, type ProviderId };
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
 import { ERROR_KINDS, LEVELS, STATUSES } from './levels';
