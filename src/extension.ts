@@ -45,9 +45,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     accounts: () =>
       // A team account's card gives way to its shared accounts' once they are shown.
       monitor.accounts.filter((m) => !monitor.results.some((r) => r.accountId.startsWith(`${m.account.id}/`))).map((m) => {
-        const r = monitor.results.find((x) => x.accountId === m.account.id);
-        const cur = r?.currency ?? m.account.currency ?? engine().PROVIDERS[m.account.provider].defaultCurrency;
-        const thresholds = monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {};
+        const thresholds = { ...monitor.results.find((x) => x.accountId === m.account.id)?.verdict?.thresholds };
         return m.source === 'environment' ? { account: m.account, thresholds, keyEnv: engine().PROVIDERS[m.account.provider].keyEnv } : { account: m.account, thresholds };
       }),
     history: () => monitor.history(),
