@@ -16,7 +16,7 @@ export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
 };
 
 export interface MetricsInput {
-  /** Their thresholds are the ones their verdict was judged by (an account's own, else the defaults). */
+  /** The threshold metric is what each was judged by (its verdict): the account's own amounts, else the defaults. */
   results: readonly BalanceResult[];
   /** Seconds the latest real check of each account took (cached answers are not checks). */
   durations?: ReadonlyMap<string, number>;

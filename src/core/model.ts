@@ -101,7 +101,7 @@ const BalanceResultFields = {
   checkedAt: z.string().datetime(),
   stale: z.boolean().optional(),
   details: z.record(z.string(), DetailValueSchema).optional(),
-  /** Absent in results made before it existed (an older cache, whose results the engine judges again, or team server). */
+  /** Absent in results from before it existed: an older cache (the engine judges those again) or team server. */
   verdict: VerdictSchema.optional(),
 };
 /** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
