@@ -7,7 +7,6 @@ export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResult
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';
 export { accountsFromEnv } from './core/envAccounts';
-export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { createChannels, CHANNELS, pastedProblem, secretPieces } from './core/alerts/channels';
 export { deliverAlerts } from './core/alerts/delivery';

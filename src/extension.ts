@@ -13,6 +13,7 @@ import { uiHolder } from './vscode/ui';
 import { engine } from './vscode/engineLoader';
 import { t } from './vscode/l10n';
 import type { PanelModel } from './panel/types';
+import { createPanelModel } from './vscode/panelModel';
 
 export interface TestApi {
   monitor: BalanceMonitor;
@@ -40,22 +41,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   monitor.onDidCheck((results) => notifier.handle(results));
   context.subscriptions.push(log, keys, monitor, statusBar);
 
-  const panelModel: PanelModel = {
-    results: () => monitor.results,
-    accounts: () =>
-      // A team account's card gives way to its shared accounts' once they are shown.
-      monitor.accounts.filter((m) => !monitor.results.some((r) => r.accountId.startsWith(`${m.account.id}/`))).map((m) => {
-        const r = monitor.results.find((x) => x.accountId === m.account.id);
-        const cur = r?.currency ?? m.account.currency ?? engine().PROVIDERS[m.account.provider].defaultCurrency;
-        const thresholds = monitor.thresholds ? engine().amountThresholds(m.account, cur, monitor.thresholds) ?? {} : {};
-        return m.source === 'environment' ? { account: m.account, thresholds, keyEnv: engine().PROVIDERS[m.account.provider].keyEnv } : { account: m.account, thresholds };
-      }),
-    history: () => monitor.history(),
-    onDidChange: monitor.onDidChange,
-    billingUrl: (id) => monitor.billingUrl(id),
-    spendSpike: () => monitor.alertRules.spendSpike,
-    log: (m) => log.info(m),
-  };
+  const panelModel = createPanelModel(monitor, log);
 
   registerCommands(context, { monitor, keys, log, panelModel, alertsShown: notifier.shown });
   const channels = registerAlertChannels(context, { log });

@@ -85,7 +85,6 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const sent: SentNotification[] = await notify(results, {
     ledger,
     accounts: keyed.map((a) => a.account),
-    thresholds,
     cooldownHours: config.cooldownHours,
     force: !!flags.forceNotify,
     env,
@@ -108,7 +107,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const checkedAt = new Date().toISOString();
   const summary = summarize(results);
   const format = flags.format;
-  const metricsInput = { results, accounts: keyed.map((a) => a.account), thresholds, durations };
+  const metricsInput = { results, durations };
   // node_exporter's textfile collector reads the 0.0.4 text format.
   if (flags.textfile) await writeTextfile(flags.textfile, metricsText(metricsInput, 'prometheus'));
   if (format === 'openmetrics') {

@@ -7,7 +7,6 @@ import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
-import type { ThresholdSettings } from '../core/thresholds';
 import { decideAlerts } from '../core/decideAlerts';
 import { term } from './table';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
@@ -23,7 +22,6 @@ export interface SentNotification {
 export interface NotifyOptions {
   ledger: NotificationLedger;
   accounts: Account[];
-  thresholds: ThresholdSettings;
   cooldownHours: number;
   force: boolean;
   env: NodeJS.ProcessEnv;
@@ -49,7 +47,6 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
   const decided = await decideAlerts(results, {
     ledger: o.ledger,
     rules: o.alertRules ?? DEFAULT_ALERT_RULES,
-    thresholds: o.thresholds,
     account: (id) => byId.get(id),
     cooldownHours: o.cooldownHours,
     extras: (_r, account) => {

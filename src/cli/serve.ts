@@ -120,7 +120,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
         await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
         const sent = await notify(results, {
           ledger: new NotificationLedger(session.state, config.cooldownHours),
-          accounts, thresholds, cooldownHours: config.cooldownHours, force: false, env, history: session.history, log, timeoutMs: config.timeoutMs,
+          accounts, cooldownHours: config.cooldownHours, force: false, env, history: session.history, log, timeoutMs: config.timeoutMs,
           beforeDelivery: () => session.saveState().catch((e: unknown) => {
             throw saveFailedBeforeAlerts(session.dir, e);
           }),
@@ -193,7 +193,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     if (!text || renderedFor !== snapshot) {
       if (renderedFor !== snapshot) rendered.clear();
       renderedFor = snapshot;
-      text = renderMetrics({ results: snapshot.accounts, accounts, thresholds, durations }, format);
+      text = renderMetrics({ results: snapshot.accounts, durations }, format);
       rendered.set(format, text);
     }
     return reply(res, 200, CONTENT_TYPES[format], text, { vary: 'Accept' });

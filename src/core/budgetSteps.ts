@@ -2,7 +2,7 @@
 // and which configured steps that crosses. Pure; the ledger remembers what was sent.
 import { formatMoney } from './format';
 import { english, type Translate } from './l10n';
-import type { BalanceResult } from './model';
+import { getProvider, type BalanceResult } from './model';
 
 export interface BudgetUsage {
   /** Percent of the limit used, 0–∞ (over budget is above 100). */
@@ -46,10 +46,10 @@ export function budgetUsage(r: BalanceResult, now: Date = new Date(r.checkedAt))
   if (typeof resetAt === 'string' && Number.isFinite(Date.parse(resetAt))) {
     return { ...base, window: `until:${new Date(resetAt).toISOString()}`, period: { resetsAt: new Date(resetAt).toISOString().slice(0, 10) }, noun: 'budget' };
   }
-  // OpenAI and Anthropic report this month's spend against a monthly budget or spend limit.
-  if (r.provider === 'openai' || r.provider === 'anthropic') return { ...base, window: `month:${day(now).slice(0, 7)}`, period: 'monthly', noun: 'budget' };
+  const budget = getProvider(r.provider).budget;
+  if (budget === 'monthly') return { ...base, window: `month:${day(now).slice(0, 7)}`, period: 'monthly', noun: 'budget' };
   // A cap that never resets: a raised cap is a new window, so its steps count again.
-  return { ...base, window: `lifetime:${r.limit}`, period: 'lifetime', noun: r.provider === 'litellm' ? 'budget' : 'limit' };
+  return { ...base, window: `lifetime:${r.limit}`, period: 'lifetime', noun: budget ? 'budget' : 'limit' };
 }
 
 /** The configured steps the usage has reached, ascending. */

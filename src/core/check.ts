@@ -6,7 +6,7 @@ import { BalanceResultSchema, type Account, type BalanceResult, type SharedResul
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
 import type { ProviderContext, Reading } from './providers/types';
-import { computeLevel, levelInputOf, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
+import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
 
 export interface AccountKeys {
   key?: string | undefined;
@@ -73,7 +73,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     const r: BalanceResult = {
       ...base,
       status,
-      level: 'error',
+      level: 'error', // judged below
       balance,
       currency,
       usage: null,
@@ -82,8 +82,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       errorKind: kind,
       checkedAt: now().toISOString(),
     };
-    r.level = computeLevel({ status, errorKind: kind, balance, currency, limit: null }, account, settings);
-    return r;
+    return judged(r, account, settings);
   };
 
   // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
@@ -104,7 +103,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     const r: BalanceResult = {
       ...base,
       status: 'unavailable',
-      level: 'info',
+      level: 'info', // judged below
       balance: null,
       currency,
       usage: null,
@@ -113,8 +112,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       details: { http_status: 410 },
       checkedAt: now().toISOString(),
     };
-    r.level = computeLevel(levelInputOf(r), account, settings);
-    return { result: r, recheckAfterMs: GONE_RECHECK_MS };
+    return { result: judged(r, account, settings), recheckAfterMs: GONE_RECHECK_MS };
   };
 
   const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
@@ -143,7 +141,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
   const result: BalanceResult = {
     ...base,
     status,
-    level: 'ok',
+    level: 'ok', // judged below
     balance: reading.balance,
     currency: (reading.currency || currency).toUpperCase(),
     usage: reading.usage ?? null,
@@ -162,8 +160,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     result.errorKind = 'insufficient_funds';
     result.error = safeText(reading.insufficientFunds, 'data', { secrets });
   }
-  result.level = computeLevel({ ...levelInputOf(result), insufficientFunds: !!reading.insufficientFunds }, account, settings);
-  const parsed = BalanceResultSchema.safeParse(result);
+  const parsed = BalanceResultSchema.safeParse(judged(result, account, settings));
   if (!parsed.success) {
     return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error'));
   }

@@ -9,7 +9,7 @@ import type { HistoryStore } from './history';
 import type { NotificationLedger, NotifyLevel } from './ledger';
 import type { Account, BalanceResult } from './model';
 import { detectSpike, spikeJudgeable, spikeMessage } from './spike';
-import { alertThreshold, type ThresholdSettings } from './thresholds';
+import { quotedThreshold } from './thresholds';
 import type { Translate } from './l10n';
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
@@ -29,8 +29,6 @@ export interface DecidedAlert {
 export interface AlertContext {
   ledger: NotificationLedger;
   rules: AlertRules;
-  /** Absent: no threshold is named in the alert. */
-  thresholds: ThresholdSettings | undefined;
   account(accountId: string): Account | undefined;
   cooldownHours: number;
   /** Where to add funds, where the key lives. */
@@ -51,8 +49,8 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     const d = await c.ledger.observe(r, force);
     if (!d.notify || !d.level) continue;
     const account = c.account(r.accountId);
-    const threshold = c.thresholds ? alertThreshold(r, account ?? {}, c.thresholds) : { threshold: null };
-    const alert = buildAlert(r, { ...threshold, cooldownHours: c.cooldownHours, ...c.extras?.(r, account), ...(c.t ? { t: c.t } : {}) });
+    // The rule that set the level, carried on the result: the text cannot tell another story than the level.
+    const alert = buildAlert(r, { ...quotedThreshold(r), cooldownHours: c.cooldownHours, ...c.extras?.(r, account), ...(c.t ? { t: c.t } : {}) });
     if (!alert) continue;
     out.push({ r, kind: 'level', level: d.level, claim: d.level, message: alert.message, alert, previous: c.ledger.rawRecord(r.accountId, d.level) });
     await c.ledger.record(r.accountId, d.level);

@@ -7,7 +7,7 @@ import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check
 import type { HttpClient } from './http';
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
-import { computeLevel, levelInputOf, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
+import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
 /** This install's random salt for key fingerprints (never synced, never a key). */
@@ -175,8 +175,7 @@ export class BalanceEngine {
 
   /** A cached result judged by today's thresholds, not those it was made with. */
   private withCurrentLevel(r: BalanceResult, account: Account): BalanceResult {
-    const level = computeLevel(levelInputOf(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
-    return level === r.level ? r : { ...r, level };
+    return judged(r, account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
   }
 
   private async run(account: Account, keys: AccountKeys, fp: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
@@ -221,8 +220,7 @@ export class BalanceEngine {
       details: { ...good.details, staleSince: good.checkedAt },
     };
     if (good.shared) r.shared = good.shared;
-    r.level = computeLevel(levelInputOf(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
-    return r;
+    return judged(r, account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
   }
 
   /**

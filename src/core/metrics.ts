@@ -5,9 +5,8 @@
 // global registry and metric objects would have to be cleared and refilled for each scrape,
 // and the exact OpenMetrics details (info type, `# EOF`, UNIT rules) are easier to own here.
 // It is imported by the CLI only, so the extension bundle does not grow.
-import { LEVELS, type Account, type BalanceResult } from './model';
+import { getProvider, LEVELS, type BalanceResult } from './model';
 import { redact } from './redact';
-import { amountThresholds, type ThresholdSettings } from './thresholds';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -17,16 +16,14 @@ export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
 };
 
 export interface MetricsInput {
+  /** The threshold metric is what each was judged by (its verdict): the account's own amounts, else the defaults. */
   results: readonly BalanceResult[];
-  /** The configured accounts, for their own thresholds; results without one use the defaults. */
-  accounts: readonly Pick<Account, 'id' | 'warning' | 'critical' | 'currency'>[];
-  thresholds: ThresholdSettings;
   /** Seconds the latest real check of each account took (cached answers are not checks). */
   durations?: ReadonlyMap<string, number>;
 }
 
-/** What the main `usage` figure of a provider covers; the key-cap windows come from details. */
-const USAGE_WINDOW: Partial<Record<BalanceResult['provider'], string>> = { openai: 'month', anthropic: 'month' };
+/** What the main `usage` figure of a provider covers (a monthly budget's is the month); the key-cap windows come from details. */
+const usageWindow = (provider: BalanceResult['provider']) => (getProvider(provider).budget === 'monthly' ? 'month' : 'total');
 const DETAIL_WINDOWS: [detail: string, window: string][] = [['usage_daily', 'day'], ['usage_weekly', 'week'], ['usage_monthly', 'month']];
 const LABEL_MAX = 80;
 
@@ -81,21 +78,19 @@ export function buildFamilies(input: MetricsInput): Family[] {
   // rejects that type, and the SPEC's name already carries the _info suffix.
   const info = f('llm_balance_info', 'The account and its display label (always 1).');
 
-  const byId = new Map(input.accounts.map((a) => [a.id, a]));
   const sorted = [...input.results].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
   for (const r of sorted) {
     const account = r.accountId;
     const money = { account, provider: r.provider, currency: r.currency };
     if (r.balance !== null && Number.isFinite(r.balance)) remaining.samples.push({ labels: money, value: r.balance });
     if (r.limit !== null && Number.isFinite(r.limit)) limit.samples.push({ labels: money, value: r.limit });
-    if (r.usage !== null && Number.isFinite(r.usage)) usage.samples.push({ labels: { ...money, window: USAGE_WINDOW[r.provider] ?? 'total' }, value: r.usage });
+    if (r.usage !== null && Number.isFinite(r.usage)) usage.samples.push({ labels: { ...money, window: usageWindow(r.provider) }, value: r.usage });
     for (const [detail, window] of DETAIL_WINDOWS) {
       const v = r.details?.[detail];
       if (typeof v === 'number' && Number.isFinite(v)) usage.samples.push({ labels: { ...money, window }, value: v });
     }
-    const amounts = amountThresholds(byId.get(account) ?? {}, r.currency, input.thresholds);
     for (const lv of ['warning', 'critical'] as const) {
-      const v = amounts?.[lv];
+      const v = r.verdict?.thresholds[lv];
       if (v !== undefined && Number.isFinite(v)) threshold.samples.push({ labels: { account, currency: r.currency, level: lv }, value: v });
     }
     for (const lv of LEVELS) level.samples.push({ labels: { account, level: lv }, value: r.level === lv ? 1 : 0 });

@@ -2,10 +2,12 @@
 // these schemas; every boundary (settings, provider answers, stored state, webview messages)
 // is validated with them.
 import { z } from 'zod';
-import { PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
+import { getProvider, PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
 
-// The providers' ids and options come from their descriptors (providers/registry.ts).
-export { PROVIDER_IDS, type ProviderId };
+// The providers' ids and options come from their descriptors (providers/registry.ts). The
+// registry's team adapter needs this module back, so the registry is loaded through here: a
+// module that imported it first would find this one half-built.
+export { getProvider, PROVIDER_IDS, type ProviderId };
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
 import { ERROR_KINDS, LEVELS, STATUSES } from './levels';
@@ -56,6 +58,30 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 export const DEFAULT_PERCENT_THRESHOLDS: PercentThresholds = { warning: 20, critical: 10 };
 
+/**
+ * Which rule set a result's level (SPEC §4): the amount or percent threshold it reached, an
+ * out-of-funds answer, or none (ok, info, a key or API error). Which line — warning or
+ * critical — is the result's level.
+ */
+export const LevelRuleSchema = z.discriminatedUnion('rule', [
+  z.object({ rule: z.literal('amount'), threshold: money }),
+  z.object({ rule: z.literal('percent'), percentLeft: z.number().finite(), thresholdPercent: z.number().finite(), limit: money }),
+  z.object({ rule: z.literal('funds') }),
+  z.object({ rule: z.literal('none') }),
+]);
+export type LevelRule = z.infer<typeof LevelRuleSchema>;
+
+/**
+ * Why a result has its level, decided with it by `judge()` (thresholds.ts): the alert texts,
+ * the panel's threshold lines and the threshold metric read it instead of judging again.
+ */
+export const VerdictSchema = z.object({
+  fired: LevelRuleSchema,
+  /** The amount thresholds in the result's currency, whether or not one fired. */
+  thresholds: z.object({ warning: money.optional(), critical: money.optional() }),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
 export const DetailValueSchema = z.union([z.number().finite(), z.string(), z.boolean(), z.null()]);
 export type DetailValue = z.infer<typeof DetailValueSchema>;
 
@@ -75,6 +101,8 @@ const BalanceResultFields = {
   checkedAt: z.string().datetime(),
   stale: z.boolean().optional(),
   details: z.record(z.string(), DetailValueSchema).optional(),
+  /** Absent in results from before it existed: an older cache (the engine judges those again) or team server. */
+  verdict: VerdictSchema.optional(),
 };
 /** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
 export const SharedResultSchema = z.object(BalanceResultFields);

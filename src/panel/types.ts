@@ -10,7 +10,7 @@ export const PANEL_VIEW_TYPE = 'llmBalance.panel';
 
 export interface PanelAccount {
   account: Account;
-  /** Amount thresholds for the account's currency (amountThresholds in src/core/thresholds). */
+  /** The amount thresholds its latest result was judged by (the result's verdict); none before one. */
   thresholds: { warning?: number; critical?: number };
   /** The account's key comes from this environment variable; the panel offers no key update. */
   keyEnv?: string;

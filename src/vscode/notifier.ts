@@ -73,7 +73,6 @@ export class Notifier {
     const decided = await engine().decideAlerts(checked, {
       ledger,
       rules: this.monitor.alertRules,
-      thresholds: this.monitor.thresholds,
       account: (id) => this.monitor.accounts.find((x) => x.account.id === id)?.account,
       cooldownHours: settings.notificationCooldownHours(),
       extras: (r) => {

@@ -17,7 +17,7 @@ interface Run {
   stderr: string;
   json?: {
     checkedAt: string;
-    accounts: { accountId: string; balance: number | null; currency: string; level: string; status: string; stale?: boolean; error?: string; errorKind?: string }[];
+    accounts: { accountId: string; balance: number | null; currency: string; level: string; status: string; stale?: boolean; error?: string; errorKind?: string; verdict?: unknown }[];
     summary: { totalAccounts: number; totalBalance: Record<string, number>; accountsWithErrors: number; accountsCritical: number; accountsWarning: number };
     notificationsSent: { accountId: string; level: string; channel: string }[];
   };
@@ -85,6 +85,8 @@ describe('llm-balance CLI', function () {
     server.route('GET', '/openrouter/api/v1/credits', { body: { data: { total_credits: 10, total_usage: 2 } } });
     const w = await cli(['check', '--json'], env);
     assert.equal(w.code, 1);
+    // Each result says which rule set its level (SPEC §3 lists the fields; this one is added beside them).
+    assert.deepEqual(w.json!.accounts.find((a) => a.accountId === 'openrouter')!.verdict, { fired: { rule: 'amount', threshold: 10 }, thresholds: { warning: 10, critical: 5 } });
     assert.deepEqual(w.json!.notificationsSent, [{ accountId: 'openrouter', level: 'warning', channel: 'console' }]);
     assert.match(w.stderr, /WARNING: OpenRouter balance low — \$8\.00 left \(threshold \$10\.00\)/);
     const again = await cli(['check', '--json', '--force'], env);

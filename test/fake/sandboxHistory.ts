@@ -10,9 +10,9 @@ import { accountsFromEnv } from '../../src/core/envAccounts';
 import { formatMoney } from '../../src/core/format';
 import { HistoryStore } from '../../src/core/history';
 import { HttpClient } from '../../src/core/http';
-import type { BalanceResult, Level } from '../../src/core/model';
+import { DEFAULT_THRESHOLDS, type BalanceResult, type Level } from '../../src/core/model';
 import { PROVIDERS } from '../../src/core/providers/registry';
-import { amountThresholds, DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
+import { DEFAULT_THRESHOLD_SETTINGS, judge } from '../../src/core/thresholds';
 
 /** Whole cents, as a provider would report them. */
 const cents = (n: number) => Math.round(n * 100) / 100;
@@ -43,10 +43,9 @@ function envId(providerAccountId: string): string {
   return `env-${providerAccountId}`;
 }
 
-function levelOf(value: number, th: { warning?: number; critical?: number } | undefined): Level {
-  if (th?.critical !== undefined && value <= th.critical) return 'critical';
-  if (th?.warning !== undefined && value <= th.warning) return 'warning';
-  return 'ok';
+/** A seeded balance's level, by the default thresholds (the sandbox sets none of its own). */
+function levelOf(balance: number, currency: string): Level {
+  return judge({ status: 'valid', balance, currency, limit: null }, {}, DEFAULT_THRESHOLD_SETTINGS).level;
 }
 
 /** Spend per hour follows working hours and weekdays, so the chart is not a ruler line. */
@@ -68,7 +67,7 @@ export function seedSeries(current: BalanceResult, opts: { now: number; days: nu
   const times: number[] = [];
   for (let t = now - days * DAY; t < now - HOUR; t += step) times.push(t);
   const weight = times.map(rhythm);
-  const th = amountThresholds({}, current.currency, DEFAULT_THRESHOLD_SETTINGS);
+  const th = DEFAULT_THRESHOLDS[current.currency];
 
   if (current.balance === null) {
     if (current.usage === null) return [];
@@ -101,13 +100,13 @@ export function seedSeries(current: BalanceResult, opts: { now: number; days: nu
   before.forEach((t, i) => {
     spent += beforeWeights[i]!;
     const value = cents(start - ((start - low) * spent) / beforeTotal);
-    points.push({ t, balance: value, usage: null, level: levelOf(value, th) });
+    points.push({ t, balance: value, usage: null, level: levelOf(value, current.currency) });
   });
   let left = b + burnAfter;
   after.forEach((t, i) => {
     left -= (burnAfter * afterWeights[i]!) / afterTotal;
     const value = cents(Math.max(left, b));
-    points.push({ t, balance: value, usage: null, level: levelOf(value, th) });
+    points.push({ t, balance: value, usage: null, level: levelOf(value, current.currency) });
   });
   if (current.usage !== null) {
     // A usage figure (a key's spend) grows through the month to today's.
@@ -140,7 +139,7 @@ export async function seedSandboxHistory(opts: SeedOptions): Promise<SeedSummary
       store.record(series.map((p) => ({ ...r, accountId: id, label, balance: p.balance, usage: p.usage, level: p.level, checkedAt: new Date(p.t).toISOString(), stale: false })));
       const firstWarning = series.find((p) => p.level === 'warning' || p.level === 'critical');
       if (firstWarning && firstWarning.balance !== null) {
-        const th = amountThresholds({}, r.currency, DEFAULT_THRESHOLD_SETTINGS);
+        const th = DEFAULT_THRESHOLDS[r.currency];
         store.addEvent({
           t: firstWarning.t,
           accountId: id,

@@ -49,6 +49,33 @@ describe('alerts (issue 16)', function () {
     await t.globalState.update(ALERTS_STARTED_KEY, new Date().toISOString());
   });
 
+  describe('one verdict per result', () => {
+    afterEach(() => setSetting('thresholds', undefined));
+
+    it('thresholds changed between a check and its notification: the toast quotes the rule of the level it shows', async () => {
+      await configure([account('once', 'OpenRouter')]);
+      credits(10, 2);
+      const judgedBefore = await check();
+      assert.deepEqual(alerts().map((s) => s.message), ['WARNING: OpenRouter balance low — $8.00 left (threshold $10.00). Add funds to avoid interruption.']);
+      await vscode.commands.executeCommand('llmBalance.resetNotifications');
+      ui.shown.length = 0;
+
+      await setSetting('thresholds', { USD: { warning: 20, critical: 9 } });
+      await until(() => t.monitor.results.find((r) => r.accountId === 'once')?.level === 'critical', 'the stored result judged by the new thresholds');
+      // The result judged before the change is still a warning, and says so with its own threshold.
+      await t.notifier.handle(judgedBefore);
+      await until(() => alerts().length === 1, 'the toast for the earlier result');
+      assert.equal(alerts()[0]!.message, 'WARNING: OpenRouter balance low — $8.00 left (threshold $10.00). Add funds to avoid interruption.');
+      assert.equal(alerts()[0]!.kind, 'warning');
+      // Judged again, it is critical under the new line, and the toast, the panel and the status bar follow.
+      await t.notifier.handle(t.monitor.results);
+      await until(() => alerts().length === 2, 'the toast for the result judged again');
+      assert.equal(alerts()[1]!.message, 'CRITICAL: OpenRouter balance low — $8.00 left (threshold $9.00). Add funds to avoid interruption.');
+      assert.deepEqual(t.panelModel.accounts().find((a) => a.account.id === 'once')?.thresholds, { warning: 20, critical: 9 });
+      await until(() => bg() === 'statusBarItem.errorBackground', `status bar critical, is ${bg()}`);
+    });
+  });
+
   describe('budget steps', () => {
     afterEach(() => setSetting('budgetSteps', undefined));
 

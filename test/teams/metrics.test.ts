@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { negotiateFormat, renderMetrics, type MetricsInput } from '../../src/core/metrics';
 import type { BalanceResult } from '../../src/core/model';
-import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
+import { DEFAULT_THRESHOLD_SETTINGS, judged, type ThresholdOverrides } from '../../src/core/thresholds';
 
 const KEY = 'sk-or-v1-0123456789abcdef0123456789abcdef';
 
@@ -14,8 +14,9 @@ function result(over: Partial<BalanceResult>): BalanceResult {
   };
 }
 
-function input(results: BalanceResult[], over: Partial<MetricsInput> = {}): MetricsInput {
-  return { results, accounts: [], thresholds: DEFAULT_THRESHOLD_SETTINGS, ...over };
+/** The results as a check judges them (each with its verdict), under the accounts' own thresholds and the defaults. */
+function input(results: BalanceResult[], over: Partial<MetricsInput> = {}, accounts: (ThresholdOverrides & { id: string })[] = []): MetricsInput {
+  return { results: results.map((r) => judged(r, accounts.find((a) => a.id === r.accountId) ?? {}, DEFAULT_THRESHOLD_SETTINGS)), ...over };
 }
 
 /** sample name + labels → value, failing on a duplicate series. */
@@ -70,9 +71,9 @@ describe('metrics: the exposition text', () => {
   });
 
   it('an account\'s own thresholds apply in its currency; amounts for another currency fall back to the defaults', () => {
-    const s = samples(renderMetrics(input([result({ accountId: 'ds', provider: 'deepseek', currency: 'CNY', balance: 50, limit: null, usage: null })], {
-      accounts: [{ id: 'ds', warning: 200, critical: 100, currency: 'CNY' }],
-    }), 'prometheus'));
+    const s = samples(renderMetrics(input([result({ accountId: 'ds', provider: 'deepseek', currency: 'CNY', balance: 50, limit: null, usage: null })], {}, [
+      { id: 'ds', warning: 200, critical: 100, currency: 'CNY' },
+    ]), 'prometheus'));
     assert.equal(s.get('llm_balance_threshold{account="ds",currency="CNY",level="warning"}'), 200);
     assert.equal(s.get('llm_balance_threshold{account="ds",currency="CNY",level="critical"}'), 100);
   });

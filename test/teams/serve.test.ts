@@ -8,6 +8,14 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
+import { DEFAULT_ALERT_RULES } from '../../src/core/alertRules';
+import { decideAlerts } from '../../src/core/decideAlerts';
+import { BalanceEngine } from '../../src/core/engine';
+import { HttpClient } from '../../src/core/http';
+import { MemoryStore } from '../../src/core/kv';
+import { NotificationLedger } from '../../src/core/ledger';
+import { AccountSchema, type BalanceResult } from '../../src/core/model';
+import { expandTeamResults } from '../../src/core/providers/team';
 import { CLI, KEY, Proc, SERVE_TOKEN, eventually, run, sleep } from './support';
 
 interface Served {
@@ -185,6 +193,34 @@ describe('teams: llm-balance serve', function () {
       assertNoKey(JSON.stringify(hooks) + proc.out);
     } finally {
       await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  });
+
+  it('a team account reads the verdicts of the team\'s thresholds: a shared account\'s alert quotes them, not this machine\'s', async () => {
+    const config = path.join(dir, 'team.json');
+    await fs.writeFile(config, JSON.stringify({
+      accounts: [{ id: 'ds', provider: 'deepseek', label: 'DeepSeek (team)', baseUrl: `${fake.url}/deepseek`, keyEnv: 'DEEPSEEK_API_KEY' }],
+      thresholds: { CNY: { warning: 200, critical: 50 } },
+    }));
+    const { url } = await serve(['--config', config]);
+    const api = JSON.parse((await get(`${url}/api/v1/balances`)).body) as { accounts: BalanceResult[] };
+    assert.deepEqual(api.accounts.map((a) => [a.accountId, a.balance, a.level, a.verdict]), [
+      ['ds', 110, 'warning', { fired: { rule: 'amount', threshold: 200 }, thresholds: { warning: 200, critical: 50 } }],
+    ]);
+
+    // A developer's window, on the default thresholds (¥110 is fine there: warning at ¥70).
+    const client = new HttpClient({ timeoutMs: 5000, env: {} });
+    try {
+      const engine = new BalanceEngine({ http: client, store: new MemoryStore(), cacheTtlMs: 0, keys: () => ({ key: SERVE_TOKEN }) });
+      const teamAccount = AccountSchema.parse({ id: 'acme', provider: 'team', label: 'Acme', baseUrl: url });
+      const [shared] = expandTeamResults(await engine.check([teamAccount], { force: true }));
+      assert.deepEqual([shared!.accountId, shared!.level, shared!.verdict?.fired], ['acme/ds', 'warning', { rule: 'amount', threshold: 200 }]);
+      const told = await decideAlerts([shared!], {
+        ledger: new NotificationLedger(new MemoryStore(), 24), rules: DEFAULT_ALERT_RULES, account: () => undefined, cooldownHours: 24, history: () => ({ seriesView: () => [] }),
+      });
+      assert.deepEqual(told.map((d) => d.message), ['WARNING: Team: DeepSeek (team) balance low — ¥110.00 left (threshold ¥200.00). Add funds to avoid interruption.']);
+    } finally {
+      await client.close();
     }
   });
 

@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { decideAlerts, type AlertContext } from '../../src/core/decideAlerts';
-import { DEFAULT_PERCENT_THRESHOLDS, DEFAULT_THRESHOLDS, type BalanceResult } from '../../src/core/model';
+import { AccountSchema, type Account, type BalanceResult } from '../../src/core/model';
+import { BalanceEngine } from '../../src/core/engine';
+import { HttpClient } from '../../src/core/http';
+import type { ThresholdSettings } from '../../src/core/thresholds';
+import { VALID_KEY, useFakeServer } from './helpers';
+import { deepseekBalance } from '../fake/routes/deepseek';
 import { DEFAULT_SPIKE_RULE } from '../../src/core/spike';
 import { NotificationLedger } from '../../src/core/ledger';
 import { MemoryStore } from '../../src/core/kv';
@@ -21,7 +26,6 @@ describe('decideAlerts', () => {
   const context = (over: Partial<AlertContext> = {}): AlertContext => ({
     ledger,
     rules: { budgetSteps: [50, 80], spendSpike: DEFAULT_SPIKE_RULE },
-    thresholds: { thresholds: DEFAULT_THRESHOLDS, percent: DEFAULT_PERCENT_THRESHOLDS },
     account: () => undefined,
     cooldownHours: 24,
     history: () => {
@@ -66,5 +70,111 @@ describe('decideAlerts', () => {
     assert.deepEqual(warnings, ['No spend-spike check: disk gone']);
     await decideAlerts([{ ...ok, stale: true }], context());
     assert.equal(historyReads, 0, 'a stale result is no spike verdict, so no read');
+  });
+});
+
+describe('decideAlerts: the text and the level come from one verdict', () => {
+  const f = useFakeServer();
+  const USD_ONLY = (warning: number, critical: number) => ({ USD: { warning, critical } });
+  /** The settings of the check, and the ones in force when the alert is decided. */
+  const AT_CHECK: ThresholdSettings = { thresholds: USD_ONLY(10, 5), percent: { warning: 20, critical: 10 } };
+  const LATER: ThresholdSettings = { thresholds: USD_ONLY(30, 8), percent: { warning: 30, critical: 5 } };
+  let http: HttpClient;
+  let ledger: NotificationLedger;
+  beforeEach(() => {
+    http = new HttpClient({ timeoutMs: 2000, env: {} });
+    ledger = new NotificationLedger(new MemoryStore(), 24, () => Date.now());
+  });
+  afterEach(() => http.close());
+
+  const context = (): AlertContext => ({
+    ledger, rules: { budgetSteps: [], spendSpike: DEFAULT_SPIKE_RULE }, account: () => undefined, cooldownHours: 24, history: () => ({ seriesView: () => [] }),
+  });
+
+  /**
+   * Reads the level word and the quoted threshold back out of the text and holds them against
+   * the settings the level was decided under: the threshold must be that level's line, and
+   * the balance (or the percent left) must be at or under it.
+   */
+  function assertTextTellsLevel(message: string, r: BalanceResult, judgedUnder: ThresholdSettings): void {
+    const word = /^([A-Z]+): /.exec(message)?.[1];
+    assert.equal(word, r.level.toUpperCase(), message);
+    const line = r.level as 'warning' | 'critical';
+    const amount = /left \(threshold \$([\d.,]+)\)/.exec(message);
+    const percent = /(\d+(?:\.\d+)?)% of the \$[\d.,]+ limit left \(threshold (\d+)%\)/.exec(message);
+    assert.ok(amount || percent, `no threshold quoted: ${message}`);
+    if (amount) {
+      assert.equal(Number(amount[1]!.replace(/,/g, '')), judgedUnder.thresholds.USD![line], message);
+      assert.ok(r.balance! <= Number(amount[1]!.replace(/,/g, '')), message);
+    }
+    if (percent) {
+      assert.equal(Number(percent[2]), judgedUnder.percent[line], message);
+      assert.ok(Number(percent[1]) <= Number(percent[2]), message);
+    }
+  }
+
+  async function checkedUnder(settings: ThresholdSettings, account: Account): Promise<{ engine: BalanceEngine; result: BalanceResult }> {
+    const engine = new BalanceEngine({ http, store: new MemoryStore(), cacheTtlMs: 3_600_000, thresholds: settings, keys: () => ({ key: VALID_KEY }) });
+    const [result] = await engine.check([account], { force: true });
+    return { engine, result: result! };
+  }
+
+  it('thresholds changed between the check and the alert: the alert quotes the rule of the level it reports', async () => {
+    f.server.route('GET', '/deepseek/user/balance', deepseekBalance([{ currency: 'USD', total_balance: '6.00', granted_balance: '0.00', topped_up_balance: '6.00' }]));
+    const account = AccountSchema.parse({ id: 'ds', provider: 'deepseek', baseUrl: `${f.server.url}/deepseek` });
+    const { engine, result } = await checkedUnder(AT_CHECK, account);
+    engine.thresholds = LATER;
+    const [told] = await decideAlerts([result], context());
+    assert.equal(told!.message, 'WARNING: DeepSeek balance low — $6.00 left (threshold $10.00). Add funds to avoid interruption.');
+    assertTextTellsLevel(told!.message, result, AT_CHECK);
+    assert.equal(told!.alert?.threshold, 10);
+
+    // Read again, the cached result is judged by the thresholds of now, and its text follows.
+    const again = engine.last(account)!;
+    assert.equal(again.level, 'critical');
+    const [toldAgain] = await decideAlerts([again], context());
+    assert.equal(toldAgain!.message, 'CRITICAL: DeepSeek balance low — $6.00 left (threshold $8.00). Add funds to avoid interruption.');
+    assertTextTellsLevel(toldAgain!.message, again, LATER);
+  });
+
+  it('a key cap: the percent rule that fired is quoted with its own level, before and after a change', async () => {
+    f.server.route('GET', '/openrouter/api/v1/key', { body: { data: { limit: 100, limit_remaining: 6, limit_reset: 'monthly', usage: 94, is_free_tier: false } } });
+    const account = AccountSchema.parse({ id: 'or', provider: 'openrouter', baseUrl: `${f.server.url}/openrouter/api/v1` });
+    const { engine, result } = await checkedUnder(AT_CHECK, account);
+    engine.thresholds = LATER;
+    const [told] = await decideAlerts([result], context());
+    assert.equal(result.level, 'critical');
+    assert.match(told!.message, /; 6% of the \$100\.00 limit left \(threshold 10%\)\. /);
+    assertTextTellsLevel(told!.message, result, AT_CHECK);
+
+    const again = engine.last(account)!;
+    assert.equal(again.level, 'warning');
+    ledger = new NotificationLedger(new MemoryStore(), 24, () => Date.now());
+    const [toldAgain] = await decideAlerts([again], context());
+    assert.match(toldAgain!.message, /^WARNING: .*; 6% of the \$100\.00 limit left \(threshold 30%\)\. /);
+    assertTextTellsLevel(toldAgain!.message, again, LATER);
+  });
+
+  it('every level across balances and both settings: the text never names another rule than the level\'s', async () => {
+    const account = AccountSchema.parse({ id: 'ds', provider: 'deepseek', baseUrl: `${f.server.url}/deepseek` });
+    let alerts = 0;
+    for (const balance of [2, 5, 6, 8, 9.5, 10, 20, 29, 31]) {
+      f.server.route('GET', '/deepseek/user/balance', deepseekBalance([{ currency: 'USD', total_balance: balance.toFixed(2), granted_balance: '0.00', topped_up_balance: balance.toFixed(2) }]));
+      for (const [first, second] of [[AT_CHECK, LATER], [LATER, AT_CHECK]] as const) {
+        const { engine, result } = await checkedUnder(first, account);
+        engine.thresholds = second;
+        for (const [r, under] of [[result, first], [engine.last(account)!, second]] as const) {
+          ledger = new NotificationLedger(new MemoryStore(), 24, () => Date.now());
+          const told = await decideAlerts([r], context());
+          if (r.level === 'ok') {
+            assert.deepEqual(told, [], `balance ${balance}`);
+            continue;
+          }
+          alerts++;
+          assertTextTellsLevel(told[0]!.message, r, under);
+        }
+      }
+    }
+    assert.ok(alerts >= 20, `only ${alerts} alerts were checked`);
   });
 });

@@ -201,5 +201,16 @@ describe('balance engine', () => {
     assert.equal(e.last(account())?.level, 'warning');
     e.thresholds = { thresholds: { USD: { warning: 3, critical: 1 } }, percent: { warning: 0, critical: 0 } };
     assert.equal(e.last(account())?.level, 'ok');
+    assert.deepEqual(e.last(account())?.verdict, { fired: { rule: 'none' }, thresholds: { warning: 3, critical: 1 } });
+  });
+
+  it('a result cached before results carried a verdict is read, and judged with one', async () => {
+    const before = {
+      accountId: 'or', provider: 'openrouter', label: 'OpenRouter', status: 'valid', level: 'ok', balance: 8, currency: 'USD',
+      usage: null, limit: null, checkedAt: new Date(now).toISOString(),
+    };
+    await store.update('llmBalance.result.or', { result: before, fingerprint: 'from-an-older-version', failures: 0 });
+    const r = engine().last(account());
+    assert.deepEqual([r?.balance, r?.level, r?.verdict], [8, 'warning', { fired: { rule: 'amount', threshold: 10 }, thresholds: { warning: 10, critical: 5 } }]);
   });
 });

@@ -13,7 +13,6 @@ import { HistoryStore } from '../../src/core/history';
 import { HttpClient } from '../../src/core/http';
 import type { Account, BalanceResult } from '../../src/core/model';
 import { PROVIDERS } from '../../src/core/providers/registry';
-import { amountThresholds, DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
 import type { PanelData } from '../../src/panel/protocol';
 import { buildPanelData } from '../../src/panel/viewData';
 import { seedSandboxHistory } from '../fake/sandboxHistory';
@@ -73,7 +72,7 @@ describe('the sandbox panel on first sight', function () {
         const r = results.find((x) => x.accountId === `env-${a.account.id}`)!;
         return {
           account: { ...a.account, id: `env-${a.account.id}` },
-          thresholds: amountThresholds(a.account, r.currency, DEFAULT_THRESHOLD_SETTINGS) ?? {},
+          thresholds: { ...r.verdict?.thresholds },
           keyEnv: PROVIDERS[a.account.provider].keyEnv,
         };
       }),

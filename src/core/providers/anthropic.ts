@@ -79,6 +79,7 @@ const descriptor = defineProvider({
     key: 'API key; admin key (`sk-ant-admin…`)',
     cannot: 'credit balance (no API); Priority Tier costs (left out of the cost report, so spend can be understated)',
   },
+  budget: 'monthly',
   fromEnvironment: true,
   envNote: 'Anthropic key; admin key for this month\'s spend',
   adminKeyPurpose: 'shows this month\'s spend',

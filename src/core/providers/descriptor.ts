@@ -55,6 +55,13 @@ export type ProviderDescriptor = FromEnvironment & {
   readonly adminKeyName?: string;
   /** What the second key adds: "shows this month's spend". */
   readonly adminKeyPurpose?: string;
+  /**
+   * Set when the provider's limit is a spend budget rather than credit or a key cap. `monthly`:
+   * this month's spend against a monthly budget (the account's `monthlyBudget`, which the edit
+   * command offers, or the provider's own monthly limit); budget steps re-arm each month.
+   * `key`: a budget set on the key (LiteLLM's max_budget).
+   */
+  readonly budget?: 'monthly' | 'key';
   /** Set when the wizard asks for the currency (nothing tells it): the question to ask. */
   readonly currencyQuestion?: string;
   readonly options?: Readonly<Record<string, OptionField>>;

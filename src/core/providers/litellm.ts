@@ -127,6 +127,7 @@ const descriptor = defineProvider({
     key: 'virtual key',
     cannot: 'provider-side balances behind the proxy; budgets of a proxy without a database ("unavailable")',
   },
+  budget: 'key',
   fromEnvironment: true,
   envNote: 'LiteLLM virtual key (set `LITELLM_BASE_URL`)',
 });

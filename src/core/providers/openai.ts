@@ -230,6 +230,7 @@ const descriptor = defineProvider({
   keyEnv: 'OPENAI_API_KEY',
   adminKeyEnv: 'OPENAI_ADMIN_KEY',
   adminKeyName: 'admin key',
+  budget: 'monthly',
   summary: 'OpenAI key check; spend with an admin key',
   readme: {
     reports: 'key validity; with an admin key: spend this month, and what is left of OpenAI\'s own hard spend limit (organization, or the account\'s `projectId`) — else of your `monthlyBudget`',

@@ -58,7 +58,7 @@ async function editOne(monitor: BalanceMonitor, account: Account): Promise<boole
     { field: 'warning', label: t('Warning threshold'), description: amount(account.warning, defaults?.warning) },
     { field: 'critical', label: t('Critical threshold'), description: amount(account.critical, defaults?.critical) },
   ];
-  if (account.provider === 'openai' || account.provider === 'anthropic') {
+  if (p.budget === 'monthly') {
     fields.push({ field: 'monthlyBudget', label: t('Monthly budget'), description: account.monthlyBudget !== undefined ? formatMoney(account.monthlyBudget, cur) : t('none') });
   }
   fields.push({ field: 'enabled', label: account.enabled === false ? t('Turn checks on') : t('Turn checks off'), description: account.enabled === false ? t('checks are off') : t('keeps the account and its key') });
