@@ -129,6 +129,7 @@ export async function startCodeServer(opts = {}) {
     },
   });
   fs.closeSync(log);
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });
 
@@ -216,6 +217,7 @@ export async function launchChromium(opts = {}) {
 /**
  * The workbench URL: opens `folder` with the extension at `extensionDevelopmentPath` loaded
  * (an Extension Development Host) and, if `extensionTestsPath` is given, runs its `run()`.
+ * @param {{ url: string, folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string }} opts
  */
 export function workbenchUrl({ url, folder, extensionDevelopmentPath, extensionTestsPath }) {
   const authority = new URL(url).host;
