@@ -71,3 +71,14 @@ export function assertOutOfCredit(r: BalanceResult, message: RegExp): void {
   assert.equal(r.balance, null, 'the provider did not say how much is left');
   assert.match(r.error ?? '', message);
 }
+
+/** The error `p` rejects with, which must be a `type`; fails when `p` resolves. */
+export async function rejection<E extends Error>(p: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a failure');
+}
