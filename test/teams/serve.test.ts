@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
 import { CLI, KEY, Proc, SERVE_TOKEN, eventually, run, sleep } from './support';
+import { useCliScratch } from '../cli/support';
 
 interface Served {
   proc: Proc;
@@ -34,19 +34,11 @@ describe('teams: llm-balance serve', function () {
   const fake = new FakeProviderServer();
   let dir: string;
   let served: Served | undefined;
-  before(async () => {
-    await fake.start();
-    await fs.access(CLI);
-  });
-  after(() => fake.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-serve-'));
-  });
-  afterEach(async () => {
-    if (served) await served.proc.stop('SIGKILL');
-    served = undefined;
-    fake.reset();
-    await fs.rm(dir, { recursive: true, force: true });
+  useCliScratch(fake, 'llmb-serve-', (d) => (dir = d), {
+    beforeCleanup: async () => {
+      if (served) await served.proc.stop('SIGKILL');
+      served = undefined;
+    },
   });
 
   function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
