@@ -14,15 +14,16 @@ export const STATUS_SELECTOR = '.statusbar-item[id$="llmBalance.status" i]';
 export const FAKE_SERVER_JS = path.join(repoRoot, 'out', 'test', 'fake', 'server.js');
 
 /**
- * Starts the fake providers (out/test/fake/server.js, compiled by tsc) on 127.0.0.1; with a
- * HostSession, they stop when it cleans up.
+ * Starts the fake providers (out/test/fake/server.js, compiled by tsc) on 127.0.0.1 (`port`, or
+ * any free one); with a HostSession, they stop when it cleans up.
  * @param {import('./vscode-host.mjs').HostSession} [session]
+ * @param {number} [port]
  */
-export async function startFakeProviders(session) {
+export async function startFakeProviders(session, port = 0) {
   if (!fs.existsSync(FAKE_SERVER_JS)) throw new Error(`no ${FAKE_SERVER_JS}: compile first (npx tsc -p . --outDir out)`);
   const { FakeProviderServer } = createRequire(import.meta.url)(FAKE_SERVER_JS);
   const fake = new FakeProviderServer();
-  const url = await fake.start(0);
+  const url = await fake.start(port);
   session?.onCleanup(() => fake.stop(), 'stop the fake providers');
   return { fake, url };
 }
