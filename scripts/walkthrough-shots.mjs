@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import UPNG from 'upng-js';
 import { HostSession, prepareHost, repoRoot } from './vscode-host.mjs';
 import {
-  clearNotifications, hideTooltip, openExtensionWindow, openRouterCredits, padBox, runCommand, saveShot, showTooltip, startFakeProviders,
+  clearNotifications, openExtensionWindow, openRouterCredits, padBox, runCommand, saveShot, showTooltip, startFakeProviders,
   statusBarClip, statusState, unionBox, waitUntil,
 } from './workbench-ui.mjs';
 
@@ -145,7 +145,8 @@ async function threeAccounts() {
     // Cropped at the hover's top edge: the toast behind it is not part of the picture.
     const tip = unionBox(await hover.boundingBox(), await item.boundingBox());
     await save(page, path.join(mediaDir, 'status-bar.png'), { x: Math.max(0, tip.x - 10), y: tip.y, width: Math.min(VIEWPORT.width - Math.max(0, tip.x - 10), tip.width + 20), height: Math.min(VIEWPORT.height - tip.y, tip.height + 2) });
-    await hideTooltip(page, VIEWPORT);
+    // Off the item, without Escape: that would hide the toast whose Acknowledge comes next.
+    await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
     await page.waitForTimeout(400);
 
     await group.locator('.monaco-button').filter({ hasText: 'Acknowledge' }).first().click({ timeout: 10_000 });

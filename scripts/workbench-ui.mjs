@@ -59,16 +59,21 @@ export function openRouterCredits(fake, totalCredits, totalUsage) {
 }
 
 /**
- * The status bar item. Found by its id; if VS Code ever names it differently, by its accessible
- * name ("LLM Balance", its `name`, or the text of a provider).
+ * The status bar item. Found by its id; if VS Code ever names it differently, by its text
+ * ("LLM Balance", its `name`, or the text of a provider) once no id has matched for a few
+ * seconds, and then held by the id it has: a locator by text loses the item as soon as it shows
+ * another account (the lowest balance may be any provider's).
  */
 export async function statusItem(page, timeoutMs) {
   const byId = page.locator(STATUS_SELECTOR).first();
   const byLabel = page.locator('.statusbar-item').filter({ hasText: /OpenRouter|LLM Balance|LLM API key/ }).first();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
     if (await byId.count()) return byId;
-    if (await byLabel.count()) return byLabel;
+    if (Date.now() - started > 5000 && await byLabel.count()) {
+      const id = await byLabel.getAttribute('id', { timeout: 1000 }).catch(() => null);
+      return id ? page.locator(`.statusbar-item[id="${id.replace(/["\\]/g, '\\$&')}"]`) : byLabel;
+    }
     await page.waitForTimeout(250);
   }
   throw new Error(`no LLM Balance status bar item within ${Math.round(timeoutMs / 1000)} s`);
