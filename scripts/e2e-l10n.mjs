@@ -18,9 +18,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
+import { HostSession, prepareHost, repoRoot } from './vscode-host.mjs';
 import {
-  clearNotifications, openRouterCredits, padBox, runCommand, startFakeProviders, statusItem, statusState, trackToasts, unionBox, waitUntil,
+  clearNotifications, hideTooltip, openExtensionWindow, openRouterCredits, padBox, runCommand, saveShot, showTooltip, startFakeProviders,
+  statusBarClip, statusState, unionBox, waitUntil,
 } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
@@ -44,17 +45,11 @@ const zhNls = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.zh-cn.
 const ENGLISH_UI = /\b(?<!LLM )(Check now|Check all|Open panel|Manage keys|Balance|Account|Checked|Events|Burn rate|Update key|Add funds|left|threshold|limit|used|key missing|warning|critical|stale)\b/i;
 
 const session = new HostSession({ name: 'e2e-l10n', logFile, timeoutMs: Number(args.timeout) * 1000 });
-const log = (line) => session.log(line);
 const failures = [];
 const shots = [];
 let browser;
 let currentPage;
-// A picture of the moment it failed, before the browser closes.
-session.onFailure = async () => {
-  if (!currentPage || currentPage.isClosed()) return;
-  await currentPage.screenshot({ path: path.join(outDir, 'failure.png'), timeout: 5000 });
-  say(`screenshot of the failure: ${path.relative(process.cwd(), path.join(outDir, 'failure.png'))}`);
-};
+session.screenshotOnFailure(path.join(outDir, 'failure.png'), () => currentPage);
 
 let passed = 0;
 function check(ok, what, seen) {
@@ -68,9 +63,7 @@ function check(ok, what, seen) {
 }
 
 async function save(page, name, clip) {
-  const file = path.join(outDir, `${name}.png`);
-  await page.screenshot({ path: file, ...(clip ? { clip } : {}), timeout: 10_000 });
-  shots.push(file);
+  shots.push(await saveShot(page, path.join(outDir, `${name}.png`), clip));
 }
 
 /** languagepacks.json naming a zh-cn pack whose VS Code translations are empty (see the header). */
@@ -97,25 +90,15 @@ function assertCjkFont() {
 }
 
 async function main(s) {
-  if (!args['no-build']) {
-    say('building (npm run build, tsc) and checking the test host…');
-    for (const [cmd, a] of [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]]) {
-      const r = spawnSync(cmd, a, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')} failed (exit ${r.status ?? r.signal})`);
-    }
-  }
-  const missing = checkInstalled();
-  if (missing) throw new Error(missing);
+  prepareHost({ build: !args['no-build'], say });
   assertCjkFont();
   fs.mkdirSync(outDir, { recursive: true });
 
-  const { fake, url: F } = await startFakeProviders();
-  s.onCleanup(() => fake.stop(), 'stop the fake providers');
+  const { fake, url: F } = await startFakeProviders(s);
   openRouterCredits(fake, 10, 6.5); // $3.50 left: below the $5 critical line
-  const userDataDir = path.join(s.work, 'ud');
+  const userDataDir = s.folder('ud');
   writeLanguagePack(userDataDir);
-  const folder = path.join(s.work, 'workspace');
-  fs.mkdirSync(folder, { recursive: true });
+  const folder = s.folder();
   const server = await s.startCodeServer({
     userDataDir,
     settings: { 'llmBalance.useEnvironmentKeys': true, 'llmBalance.accounts': [] },
@@ -132,14 +115,10 @@ async function main(s) {
 
 async function oneWindow(server, folder, theme) {
   say(`${theme} theme`);
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: theme, deviceScaleFactor: 2, locale: 'zh-CN' });
-  const page = await context.newPage();
+  const { context, page, item, toasts } = await openExtensionWindow(browser, session, {
+    url: server.url, folder, viewport: VIEWPORT, theme, deviceScaleFactor: 2, locale: 'zh-CN', toasts: true, timeoutMs: T.workbench, itemTimeoutMs: T.item,
+  });
   currentPage = page;
-  session.logPage(page);
-  const toasts = await trackToasts(page, (e) => log(`toast: ${e.text}`));
-  await page.goto(workbenchUrl({ url: server.url, folder, extensionDevelopmentPath: repoRoot }), { waitUntil: 'domcontentloaded', timeout: T.workbench });
-  await page.waitForSelector('.monaco-workbench', { timeout: T.workbench });
-  const item = await statusItem(page, T.item);
 
   say('palette, status bar and toast');
   const checkTitle = zhNls['command.check.title'];
@@ -152,9 +131,7 @@ async function oneWindow(server, folder, theme) {
   }, { timeoutMs: T.state, what: 'the critical state ($3.50 +1)' });
   const openRouter = zh['{0} (environment)'].replace('{0}', 'OpenRouter'); // an account from the environment
   check(st.text.startsWith(`${openRouter} $3.50 +1`), `the status bar shows ${openRouter} $3.50 +1`, st.text);
-  const bar = await page.locator('.part.statusbar').first().boundingBox();
-  const box = await item.boundingBox();
-  await save(page, `${theme}-status-critical`, padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, VIEWPORT, { x: 90, y: 0 }));
+  await save(page, `${theme}-status-critical`, await statusBarClip(page, item, VIEWPORT, 90));
 
   const critical = `${zh.CRITICAL}：OpenRouter`;
   const toast = page.locator('.notifications-toasts .notification-toast-container').filter({ hasText: critical }).last();
@@ -166,19 +143,12 @@ async function oneWindow(server, folder, theme) {
   check(['Add Funds', 'Acknowledge', 'Open Panel', 'Snooze 24h'].every((b, i) => buttons[i] === zh[b]), 'the toast buttons are 充值 / 确认 / 打开面板 / 24 小时内不再提醒', buttons);
   await save(page, `${theme}-toast-critical`, padBox(await toast.boundingBox(), VIEWPORT, { x: 8, y: 8 }));
   await save(page, `${theme}-window`, undefined);
-  log(`toasts seen: ${JSON.stringify(toasts.all.map((x) => x.text))}`);
+  session.log(`toasts seen: ${JSON.stringify(toasts.all.map((x) => x.text))}`);
   await clearNotifications(page);
 
   say('tooltip');
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: zh.Account }).last();
-  await waitUntil(async () => {
-    await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
-    await page.waitForTimeout(200);
-    await item.hover({ timeout: 5000 });
-    await hover.waitFor({ state: 'visible', timeout: 5000 });
-    return true;
-  }, { timeoutMs: T.state, what: 'the tooltip' });
-  await page.waitForTimeout(400);
+  await showTooltip(page, item, hover, { viewport: VIEWPORT, timeoutMs: T.state });
   const tip = ((await hover.textContent()) ?? '').replace(/\s+/g, ' ');
   // Notes and errors from the checks (the list under the table) are the adapters' English, by design.
   const tipOwn = await hover.evaluate((el) => {
@@ -191,8 +161,7 @@ async function oneWindow(server, folder, theme) {
   check(!ENGLISH_UI.test(tipOwn), 'the tooltip has no English UI words (outside the checks\' notes)', tipOwn.match(ENGLISH_UI)?.[0]);
   check(['立即检查', '打开面板', '管理密钥'].every((l) => links.includes(l)), 'the tooltip links are 立即检查 · 打开面板 · 管理密钥', links);
   await save(page, `${theme}-tooltip`, padBox(unionBox(await hover.boundingBox(), await item.boundingBox()), VIEWPORT, { x: 10, y: 10 }));
-  await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
-  await page.keyboard.press('Escape');
+  await hideTooltip(page, VIEWPORT);
 
   say('panel');
   await runCommand(page, `LLM Balance: ${zhNls['command.showPanel.title']}`);

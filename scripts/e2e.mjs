@@ -21,11 +21,10 @@
 // behind the three toasts VS Code shows at most) and the extension's globalState in IndexedDB.
 // The host's own unrelated notifications (marketplace lookups failing offline, …) are logged and
 // otherwise ignored.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
+import { HostSession, prepareHost, repoRoot, workbenchUrl } from './vscode-host.mjs';
 import {
   notificationCenter, openRouterCredits, readGlobalState, runCommand, startFakeProviders, statusBarMessages, statusItem,
   statusState, trackToasts, waitUntil,
@@ -61,51 +60,20 @@ const CREDITS_PATH = '/openrouter/api/v1/credits';
 // `summaryGone`: the previous check's status bar message lasts 10 s (SUMMARY_STATUS_MS).
 const T = { workbench: 90_000, item: 60_000, check: 30_000, quiet: 4_000, summaryGone: 20_000 };
 
-function build() {
-  for (const [cmd, cmdArgs] of [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]]) {
-    const r = spawnSync(cmd, cmdArgs, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
-  }
-}
-
-/** One whole end-to-end run in a fresh profile; resolves to its steps and why it failed, if it did. */
+/** One whole end-to-end run in a fresh profile; resolves to its session (with its steps) and the run's result. */
 async function runOnce(logFile) {
-  const steps = [];
   const session = new HostSession({ name: 'e2e', logFile, timeoutMs });
-  const failShot = logFile.replace(/\.log$/, '') + '-failure.png';
-  fs.rmSync(failShot, { force: true });
   let page;
-  // A picture of the moment it failed (a step or the time limit), before the browser closes.
-  session.onFailure = async () => {
-    if (!page || page.isClosed()) return;
-    await page.screenshot({ path: failShot, timeout: 5000 });
-    say(`screenshot of the failure: ${path.relative(process.cwd(), failShot)}`);
-  };
-
-  /** Runs one named step; a failure is recorded and ends the run (later steps depend on it). */
-  async function step(title, fn) {
-    const s = Date.now();
-    try {
-      const detail = await fn();
-      steps.push({ title, state: 'passed' });
-      console.log(`  ✓ ${title} (${Date.now() - s} ms)${detail ? ` — ${detail}` : ''}`);
-      session.log(`passed: ${title}${detail ? ` — ${detail}` : ''}`);
-    } catch (e) {
-      steps.push({ title, state: 'failed' });
-      console.log(`  ✗ ${title} (${Date.now() - s} ms)`);
-      session.log(`FAILED: ${title}: ${e.stack ?? e}`);
-      throw e;
-    }
-  }
+  session.screenshotOnFailure(logFile.replace(/\.log$/, '') + '-failure.png', () => page);
+  // A failed step ends the run: the later ones build on it.
+  const step = (title, fn) => session.step(title, fn);
 
   const result = await session.run(async (s) => {
     const tStart = Date.now();
-    const { fake, url: F } = await startFakeProviders();
-    s.onCleanup(() => fake.stop(), 'stop the fake providers');
+    const { fake, url: F } = await startFakeProviders(s);
     openRouterCredits(fake, 10, 2); // $8.00 left: below the $10 warning, above the $5 critical threshold
 
-    const folder = path.join(s.work, 'workspace');
-    fs.mkdirSync(folder, { recursive: true });
+    const folder = s.folder();
     const server = await s.startCodeServer({
       settings: {
         'llmBalance.useEnvironmentKeys': true,
@@ -219,17 +187,13 @@ async function runOnce(logFile) {
     });
   });
 
-  return { steps, result, session, failShot };
+  return { result, session };
 }
 
 let missing;
 try {
-  if (!args['no-build']) {
-    say('building (npm run build, tsc) and checking the test host…');
-    build();
-  }
-  missing = checkInstalled();
-  if (!missing && !fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) missing = 'no dist/extension.js: run npm run build';
+  prepareHost({ build: !args['no-build'], say });
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) missing = 'no dist/extension.js: run npm run build';
 } catch (e) {
   missing = e.message;
 }
@@ -247,13 +211,10 @@ for (let i = 1; i <= repeat; i++) {
   const logFile = repeat === 1 ? logBase : logBase.replace(/(\.log)?$/, `.${i}.log`);
   if (repeat > 1) say(`run ${i} of ${repeat}`);
   const tRun = Date.now();
-  const { steps, result, session } = await runOnce(logFile);
-  const p = steps.filter((s) => s.state === 'passed').length;
-  let f = steps.filter((s) => s.state === 'failed').length;
-  if (!result.ok) {
-    if (f === 0) f = 1; // a failure outside any step (setup, time limit) still counts
-    session.printFailure(result.error.message.split('\n')[0]);
-  } else passedRuns++;
+  const { result, session } = await runOnce(logFile);
+  const { passed: p, failed: f } = session.stepCounts(result);
+  if (!result.ok) session.printFailure(result.error.message.split('\n')[0]);
+  else passedRuns++;
   passedSteps += p;
   failedSteps += f;
   say(`run ${repeat > 1 ? `${i} ` : ''}took ${secs(tRun)}: ${p} passed, ${f} failed`);

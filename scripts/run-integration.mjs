@@ -41,7 +41,7 @@ const result = await session.run(async (s) => {
   if (!fs.existsSync(path.join(extensionPath, 'package.json'))) throw new Error(`no extension at ${extensionPath}`);
   const resultsFile = path.join(s.work, 'results.json');
   fs.rmSync(fallbackResults, { force: true });
-  const folder = args.folder ? path.resolve(args.folder) : path.join(s.work, 'workspace');
+  const folder = args.folder ? path.resolve(args.folder) : s.folder();
   fs.mkdirSync(folder, { recursive: true });
 
   say(`starting code-server (extension ${path.relative(process.cwd(), extensionPath) || '.'})`);
@@ -58,7 +58,7 @@ const result = await session.run(async (s) => {
     timeoutMs: Math.max(30_000, Math.min(180_000, s.started + timeoutMs - Date.now())), // a busy 2-core machine can be slow
   });
   page.on('crash', () => { crashed = true; });
-  s.onFailure = () => page.screenshot({ path: s.logFile.replace(/\.log$/, '-failure.png'), timeout: 5000 });
+  s.screenshotOnFailure(s.logFile.replace(/\.log$/, '-failure.png'), page);
   say(`workbench loaded after ${secs()}; waiting for the suite (limit ${timeoutMs / 1000} s)`);
 
   let file;

@@ -17,13 +17,13 @@
 // up at the end, on the time limit and on Ctrl-C.
 // Writes PNGs (device scale 2) into screenshots/ (git-ignored) and prints, per picture, what the
 // status bar showed and the contrast of its text. Exits non-zero only when it could not take them.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
+import { HostSession, prepareHost, repoRoot } from './vscode-host.mjs';
 import {
-  clearNotifications, openRouterCredits, padBox, runCommand, startFakeProviders, statusItem, statusState, trackToasts, unionBox, waitUntil,
+  clearNotifications, hideTooltip, openExtensionWindow, openRouterCredits, padBox, runCommand, saveShot, showTooltip, startFakeProviders,
+  statusBarClip, statusItem, statusState, unionBox, waitUntil,
 } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
@@ -41,7 +41,6 @@ const say = (s) => console.log(`[screenshots] ${s}`);
 const outDir = path.resolve(args.out);
 const logFile = path.resolve(args.log);
 const session = new HostSession({ name: 'shots', logFile, timeoutMs: Number(args.timeout) * 1000 });
-const work = session.work;
 const THEMES = [
   // `cls`: the class the workbench gets once the theme is applied (before that it is plain `vs`).
   { name: 'dark', scheme: 'dark', theme: 'Default Dark Modern', cls: 'vscode-theme-defaults-themes-dark_modern-json' },
@@ -55,8 +54,6 @@ let fakeHandle;
 let browser;
 let serverCount = 0;
 const taken = [];
-
-const log = (line) => session.log(line);
 
 // --- colour contrast (WCAG) of the status bar text --------------------------------------------
 function rgb(css) {
@@ -82,8 +79,7 @@ async function describeItem(page, item) {
 }
 
 async function save(page, name, clip, note) {
-  const file = path.join(outDir, `${name}.png`);
-  await page.screenshot({ path: file, ...(clip ? { clip } : {}), timeout: 10_000 });
+  const file = await saveShot(page, path.join(outDir, `${name}.png`), clip);
   taken.push({ file, note });
   console.log(`  ${path.relative(process.cwd(), file)}${note ? ` — ${note}` : ''}`);
 }
@@ -91,43 +87,27 @@ async function save(page, name, clip, note) {
 /** The status bar item, cropped with some of the status bar on either side. */
 async function shotStatus(page, item, name) {
   const d = await describeItem(page, item);
-  const bar = await page.locator('.part.statusbar').first().boundingBox();
-  const box = await item.boundingBox();
-  const clip = padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, VIEWPORT, { x: 90, y: 0 });
-  await save(page, name, clip, d.summary);
+  await save(page, name, await statusBarClip(page, item, VIEWPORT, 90), d.summary);
   return d;
 }
 
-/** Hovers the item and shoots its tooltip together with the item (a few tries: a redraw of the item closes it). */
+/** Hovers the item and shoots its tooltip together with the item. */
 async function shotTooltip(page, item, name) {
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Account' }).last();
-  let lastError;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
-      await page.waitForTimeout(300);
-      await item.hover({ timeout: 5000 });
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForTimeout(400); // the hover fades in
-      const [h, i] = [await hover.boundingBox({ timeout: 3000 }), await item.boundingBox({ timeout: 3000 })];
-      const table = await hover.evaluate((el) => {
-        const t = el.querySelector('table');
-        return t ? { rows: t.querySelectorAll('tr').length, cols: t.querySelector('tr')?.children.length ?? 0 } : undefined;
-      }, undefined, { timeout: 3000 });
-      const links = await hover.locator('a').allTextContents();
-      await save(page, name, padBox(unionBox(h, i), VIEWPORT, { x: 10, y: 10 }),
-        `${table ? `table ${table.rows} rows × ${table.cols} cols` : 'NO TABLE rendered'}; links: ${links.map((l) => l.trim()).join(' | ')}`);
-      lastError = undefined;
-      break;
-    } catch (e) {
-      lastError = e;
-      log(`tooltip ${name}, try ${attempt}: ${e.message.split('\n')[0]}`);
-    }
+  try {
+    await showTooltip(page, item, hover, { viewport: VIEWPORT });
+    const [h, i] = [await hover.boundingBox({ timeout: 3000 }), await item.boundingBox({ timeout: 3000 })];
+    const table = await hover.evaluate((el) => {
+      const t = el.querySelector('table');
+      return t ? { rows: t.querySelectorAll('tr').length, cols: t.querySelector('tr')?.children.length ?? 0 } : undefined;
+    }, undefined, { timeout: 3000 });
+    const links = await hover.locator('a').allTextContents();
+    await save(page, name, padBox(unionBox(h, i), VIEWPORT, { x: 10, y: 10 }),
+      `${table ? `table ${table.rows} rows × ${table.cols} cols` : 'NO TABLE rendered'}; links: ${links.map((l) => l.trim()).join(' | ')}`);
+  } finally {
+    await hideTooltip(page, VIEWPORT);
+    await hover.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
   }
-  await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
-  await page.keyboard.press('Escape');
-  await hover.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-  if (lastError) throw lastError;
 }
 
 /** The toast whose message starts with `prefix`. */
@@ -140,17 +120,10 @@ async function shotToast(page, prefix, name) {
   await save(page, name, padBox(await toast.boundingBox(), VIEWPORT, { x: 8, y: 8 }), `"${text.trim()}" [${buttons.join(' | ')}]`);
 }
 
-async function openWindow(server, theme, folder) {
-  // A new browser context is a new profile: the extension's globalState (IndexedDB) starts empty.
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: theme.scheme, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  page.on('console', (m) => log(`[page ${m.type()}] ${m.text()}`));
-  const toasts = await trackToasts(page, (e) => log(`toast: ${e.text}`));
-  await page.goto(workbenchUrl({ url: server.url, folder, extensionDevelopmentPath: repoRoot }), { waitUntil: 'domcontentloaded', timeout: T.workbench });
-  await page.waitForSelector(`.monaco-workbench.${theme.cls}`, { timeout: T.workbench });
-  const item = await statusItem(page, T.item);
-  return { context, page, item, toasts };
-}
+const openWindow = (server, theme, folder) => openExtensionWindow(browser, session, {
+  url: server.url, folder, viewport: VIEWPORT, theme: theme.scheme, deviceScaleFactor: 2, toasts: true,
+  workbenchSelector: `.monaco-workbench.${theme.cls}`, timeoutMs: T.workbench, itemTimeoutMs: T.item,
+});
 
 const waitStatus = (item, pred, what) => waitUntil(async () => {
   const st = await statusState(item);
@@ -158,17 +131,9 @@ const waitStatus = (item, pred, what) => waitUntil(async () => {
 }, { timeoutMs: T.state, what });
 
 async function startServer(settings, env) {
-  const folder = path.join(work, `workspace-${serverCount++}`);
-  fs.mkdirSync(folder, { recursive: true });
-  const server = await session.startCodeServer({
-    settings: {
-      'window.autoDetectColorScheme': true,
-      'workbench.preferredDarkColorTheme': 'Default Dark Modern',
-      'workbench.preferredLightColorTheme': 'Default Light Modern',
-      ...settings,
-    },
-    env,
-  });
+  const folder = session.folder(`workspace-${serverCount++}`);
+  // baseSettings follow the browser's colour scheme with the two Default Modern themes.
+  const server = await session.startCodeServer({ settings, env });
   return { server, folder };
 }
 
@@ -275,18 +240,9 @@ async function severalAccounts() {
 }
 
 async function main() {
-  if (!args['no-build']) {
-    say('building (npm run build, tsc) and checking the test host…');
-    for (const [cmd, a] of [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]]) {
-      const r = spawnSync(cmd, a, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')} failed (exit ${r.status ?? r.signal})`);
-    }
-  }
-  const missing = checkInstalled();
-  if (missing) throw new Error(missing);
+  prepareHost({ build: !args['no-build'], say });
   fs.mkdirSync(outDir, { recursive: true });
-  fakeHandle = await startFakeProviders();
-  session.onCleanup(() => fakeHandle.fake.stop(), 'stop the fake providers');
+  fakeHandle = await startFakeProviders(session);
   browser = await session.launchChromium();
   await singleAccount();
   await severalAccounts();

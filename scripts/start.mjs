@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, HostSession, openWorkbench, repoRoot, workbenchUrl } from './vscode-host.mjs';
+import { startFakeProviders } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -75,10 +76,7 @@ async function shutdown(code = 0) {
 }
 
 // --- 2. fake providers --------------------------------------------------------------------------
-const { FakeProviderServer } = createRequire(import.meta.url)(fakeJs);
-const fake = new FakeProviderServer();
-const F = await fake.start(await portOr(Number(process.env.LLMB_FAKE_PORT ?? 47100)));
-session.onCleanup(() => fake.stop(), 'stop the fake providers');
+const { fake, url: F } = await startFakeProviders(session, await portOr(Number(process.env.LLMB_FAKE_PORT ?? 47100)));
 // A demo shows every level: Novita nearly dry (critical); xAI and LiteLLM low (warning) by default.
 fake.route('GET', '/novita/openapi/v1/billing/balance/detail', {
   body: { availableBalance: '32000', cashBalance: '32000', creditLimit: '0', pendingCharges: '0', outstandingInvoices: '0' },
@@ -107,8 +105,7 @@ const settings = {
 };
 
 const base = session.work;
-const workspace = path.join(base, 'workspace');
-fs.mkdirSync(workspace, { recursive: true });
+const workspace = session.folder();
 fs.writeFileSync(path.join(workspace, 'README.md'),
   '# LLM Balance sandbox\n\nEvery provider here is the fake server started by `npm start`; no request leaves this machine.\n');
 

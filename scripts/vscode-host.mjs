@@ -14,7 +14,7 @@
 //     const { page } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath });
 //     ...
 //   });
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -69,6 +69,27 @@ export function checkInstalled() {
   if (!fs.existsSync(codeServerEntry)) missing.push(`code-server (${codeServerEntry})`);
   if (!fs.existsSync(chromiumPath)) missing.push(`chromium (${chromiumPath})`);
   return missing.length ? `missing: ${missing.join(', ')}; run: bash scripts/install-test-host.sh` : undefined;
+}
+
+/**
+ * What a driver needs before it starts a workbench: unless `build` is false, the bundles
+ * (npm run build), the compiled tests and fake providers (tsc) and the test host
+ * (scripts/install-test-host.sh); then code-server and chromium must be there. Throws saying
+ * which step failed or what is missing.
+ * @param {{ build?: boolean, say?: (line: string) => void }} [opts]
+ */
+export function prepareHost({ build = true, say } = {}) {
+  if (build) {
+    say?.('building (npm run build, tsc) and checking the test host…');
+    /** @type {[string, string[]][]} */
+    const steps = [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]];
+    for (const [cmd, args] of steps) {
+      const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    }
+  }
+  const missing = checkInstalled();
+  if (missing) throw new Error(missing);
 }
 
 /**
@@ -129,6 +150,7 @@ export async function startCodeServer(opts = {}) {
     },
   });
   fs.closeSync(log);
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });
 
@@ -216,6 +238,7 @@ export async function launchChromium(opts = {}) {
 /**
  * The workbench URL: opens `folder` with the extension at `extensionDevelopmentPath` loaded
  * (an Extension Development Host) and, if `extensionTestsPath` is given, runs its `run()`.
+ * @param {{ url: string, folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string }} opts
  */
 export function workbenchUrl({ url, folder, extensionDevelopmentPath, extensionTestsPath }) {
   const authority = new URL(url).host;
@@ -233,19 +256,26 @@ export function workbenchUrl({ url, folder, extensionDevelopmentPath, extensionT
  * Opens the workbench in a new browser context and page.
  * @param {import('playwright-core').Browser} browser
  * @param {{ url: string, folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string,
- *           theme?: 'dark'|'light', viewport?: {width:number,height:number}, onConsole?: (line: string) => void,
- *           waitForWorkbench?: boolean, timeoutMs?: number }} opts
+ *           theme?: 'dark'|'light', viewport?: {width:number,height:number}, deviceScaleFactor?: number, locale?: string,
+ *           onConsole?: (line: string) => void, beforeGoto?: (page: import('playwright-core').Page) => unknown,
+ *           waitForWorkbench?: boolean, workbenchSelector?: string, timeoutMs?: number }} opts
  *   `theme` sets the browser's prefers-color-scheme, which the workbench follows
  *   (`window.autoDetectColorScheme` is on in baseSettings). `onConsole` receives the page's
  *   console lines, which include the extension host's console output in a development host.
+ *   `beforeGoto` prepares the page before it loads (init scripts, listeners). `workbenchSelector`
+ *   is what to wait for (default `.monaco-workbench`; add a theme class to wait for the theme).
  * @returns {Promise<{ page: import('playwright-core').Page, context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
  */
 export async function openWorkbench(browser, opts) {
+  // A new context is a new profile: the extension's globalState (IndexedDB) starts empty.
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1400, height: 900 },
     colorScheme: opts.theme ?? 'dark',
+    ...(opts.deviceScaleFactor ? { deviceScaleFactor: opts.deviceScaleFactor } : {}),
+    ...(opts.locale ? { locale: opts.locale } : {}),
   });
   const page = await context.newPage();
+  await opts.beforeGoto?.(page);
   if (opts.onConsole) {
     const out = opts.onConsole;
     page.on('console', (m) => out(`[${m.type()}] ${m.text()}`));
@@ -254,7 +284,7 @@ export async function openWorkbench(browser, opts) {
   }
   await page.goto(workbenchUrl(opts), { waitUntil: 'domcontentloaded', timeout: opts.timeoutMs ?? 60_000 });
   if (opts.waitForWorkbench !== false) {
-    await page.waitForSelector('.monaco-workbench', { timeout: opts.timeoutMs ?? 60_000 });
+    await page.waitForSelector(opts.workbenchSelector ?? '.monaco-workbench', { timeout: opts.timeoutMs ?? 60_000 });
   }
   return { page, context, close: () => context.close() };
 }
@@ -320,6 +350,63 @@ export class HostSession {
     this.started = Date.now();
     /** @type {((error: Error) => unknown) | undefined} called on failure, before cleanup (e.g. a screenshot) */
     this.onFailure = undefined;
+    /** @type {{ title: string, state: 'passed' | 'failed' }[]} what `step()` ran */
+    this.steps = [];
+  }
+
+  /** A new empty folder in the work folder (a workspace to open, a profile to seed). */
+  folder(name = 'workspace') {
+    const dir = path.join(this.work, name);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Runs one named step of a check and prints `✓ title (ms) — detail` or `✗ title (ms)`; a
+   * failure is logged with its stack and thrown on, ending the run (later steps build on it).
+   * @param {string} title
+   * @param {() => Promise<string | void | undefined>} fn resolves to a detail worth printing, or nothing
+   */
+  async step(title, fn) {
+    const t = Date.now();
+    try {
+      const detail = await fn();
+      this.steps.push({ title, state: 'passed' });
+      console.log(`  ✓ ${title} (${Date.now() - t} ms)${detail ? ` — ${detail}` : ''}`);
+      this.log(`passed: ${title}${detail ? ` — ${detail}` : ''}`);
+    } catch (e) {
+      this.steps.push({ title, state: 'failed' });
+      console.log(`  ✗ ${title} (${Date.now() - t} ms)`);
+      this.log(`FAILED: ${title}: ${e?.stack ?? e}`);
+      throw e;
+    }
+  }
+
+  /**
+   * The steps' counts after `run()`: a run that failed outside any step (setup, the time limit)
+   * still counts one failure.
+   * @param {{ ok: boolean }} result
+   */
+  stepCounts(result) {
+    const passed = this.steps.filter((s) => s.state === 'passed').length;
+    const failed = this.steps.filter((s) => s.state === 'failed').length;
+    return { passed, failed: failed || (result.ok ? 0 : 1) };
+  }
+
+  /**
+   * On failure (a step or the time limit), a screenshot of `page` (or of what `page()` returns
+   * then) into `file`, before the browser closes.
+   * @param {string} file
+   * @param {import('playwright-core').Page | (() => import('playwright-core').Page | undefined)} page
+   */
+  screenshotOnFailure(file, page) {
+    fs.rmSync(file, { force: true });
+    this.onFailure = async () => {
+      const p = typeof page === 'function' ? page() : page;
+      if (!p || p.isClosed()) return;
+      await p.screenshot({ path: file, timeout: 5000 });
+      console.log(`[${this.name}] screenshot of the failure: ${path.relative(process.cwd(), file)}`);
+    };
   }
 
   /** Appends a line to the run's log (never throws). */

@@ -23,21 +23,9 @@ const { values: args } = parseArgs({
 });
 const say = (s) => console.log(`[vsix] ${s}`);
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-const steps = [];
 
 const session = new HostSession({ name: 'vsix', logFile: path.resolve(args.log), timeoutMs: Number(args.timeout) * 1000 });
-async function step(title, fn) {
-  const t = Date.now();
-  try {
-    const detail = await fn();
-    steps.push('passed');
-    console.log(`  ✓ ${title} (${Date.now() - t} ms)${detail ? ` — ${detail}` : ''}`);
-  } catch (e) {
-    steps.push('failed');
-    console.log(`  ✗ ${title} (${Date.now() - t} ms)`);
-    throw e;
-  }
-}
+const step = (title, fn) => session.step(title, fn);
 
 const result = await session.run(async (s) => {
   const missing = checkInstalled();
@@ -52,8 +40,8 @@ const result = await session.run(async (s) => {
     return `${path.basename(vsix)}, ${(fs.statSync(vsix).size / 1024).toFixed(0)} KB`;
   });
 
-  const extensionsDir = path.join(s.work, 'extensions');
-  const userDataDir = path.join(s.work, 'user-data');
+  const extensionsDir = s.folder('extensions');
+  const userDataDir = s.folder('user-data');
   await step('code-server --install-extension installs it into a fresh extensions folder', async () => {
     const r = spawnSync(process.execPath, [codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix], {
       encoding: 'utf8', timeout: 120_000,
@@ -68,11 +56,9 @@ const result = await session.run(async (s) => {
     return `${dir}: ${installed.filter((f) => f.includes('.')).length} files`;
   });
 
-  const { fake, url: F } = await startFakeProviders();
-  s.onCleanup(() => fake.stop(), 'stop the fake providers');
+  const { fake, url: F } = await startFakeProviders(s);
   openRouterCredits(fake, 50, 8); // $42.00 left: fine, no alert
-  const folder = path.join(s.work, 'workspace');
-  fs.mkdirSync(folder, { recursive: true });
+  const folder = s.folder();
   const server = await s.startCodeServer({
     userDataDir, extensionsDir,
     settings: { 'llmBalance.useEnvironmentKeys': true, 'llmBalance.accounts': [] },
@@ -81,7 +67,7 @@ const result = await session.run(async (s) => {
   const browser = await s.launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   s.logPage(page);
-  session.onFailure = () => page.screenshot({ path: path.resolve(args.log).replace(/\.log$/, '-failure.png'), timeout: 5000 });
+  s.screenshotOnFailure(path.resolve(args.log).replace(/\.log$/, '-failure.png'), page);
 
   await step('the installed extension (no development path) shows its status bar item with the balance', async () => {
     await page.goto(workbenchUrl({ url: server.url, folder }), { waitUntil: 'domcontentloaded', timeout: 90_000 });
@@ -96,12 +82,8 @@ const result = await session.run(async (s) => {
   });
 });
 
-const passed = steps.filter((x) => x === 'passed').length;
-let failed = steps.filter((x) => x === 'failed').length;
-if (!result.ok) {
-  if (!failed) failed = 1;
-  session.printFailure(result.error.message.split('\n')[0]);
-}
+const { passed, failed } = session.stepCounts(result);
+if (!result.ok) session.printFailure(result.error.message.split('\n')[0]);
 say(`took ${(result.ms / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

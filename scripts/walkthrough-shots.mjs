@@ -9,12 +9,15 @@
 //
 // Its work folder, code-server, chromium and the fake providers belong to one HostSession
 // (scripts/vscode-host.mjs): cleaned up at the end, on the time limit and on Ctrl-C.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkInstalled, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
-import { clearNotifications, openRouterCredits, padBox, runCommand, startFakeProviders, statusItem, statusState, unionBox, waitUntil } from './workbench-ui.mjs';
+import UPNG from 'upng-js';
+import { HostSession, prepareHost, repoRoot } from './vscode-host.mjs';
+import {
+  clearNotifications, openExtensionWindow, openRouterCredits, padBox, runCommand, saveShot, showTooltip, startFakeProviders,
+  statusBarClip, statusState, unionBox, waitUntil,
+} from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,43 +31,37 @@ const mediaDir = path.join(repoRoot, 'media', 'walkthrough');
 const reviewDir = path.join(repoRoot, 'screenshots');
 const logFile = path.resolve(args.log);
 const session = new HostSession({ name: 'walk', logFile, timeoutMs: Number(args.timeout) * 1000 });
-const work = session.work;
 const VIEWPORT = { width: 1100, height: 720 };
 const THEME = { scheme: 'dark', cls: 'vscode-theme-defaults-themes-dark_modern-json' };
 const HOUR = 3_600_000;
-const log = (line) => session.log(line);
 
 let browser;
 let fakeHandle;
 let serverCount = 0;
 
+/** Rewrites a PNG with a palette of 256 colours (about 2.5 times smaller for these pictures). */
+function reduceTo256Colours(file) {
+  const png = UPNG.decode(fs.readFileSync(file));
+  const [rgba] = UPNG.toRGBA8(png);
+  fs.writeFileSync(file, Buffer.from(UPNG.encode([rgba], png.width, png.height, 256)));
+}
+
 /** Saves a picture; walkthrough ones are reduced to 256 colours so the extension stays small. */
 async function save(page, file, clip) {
-  await page.screenshot({ path: file, ...(clip ? { clip } : {}), timeout: 10_000 });
-  if (file.startsWith(mediaDir)) {
-    // Debian's ImageMagick by its path: a stand-in `convert` may come first on PATH.
-    const r = spawnSync('/usr/bin/convert', [file, '-strip', '-colors', '256', `PNG8:${file}`]);
-    if (r.status !== 0) throw new Error(`convert failed on ${file}: ${r.stderr}`);
-  }
+  await saveShot(page, file, clip);
+  if (file.startsWith(mediaDir)) reduceTo256Colours(file);
   say(`${path.relative(repoRoot, file)} (${Math.round(fs.statSync(file).size / 1024)} KiB)`);
 }
 
 async function startServer(settings, env, userDataDir) {
-  const folder = path.join(work, `workspace-${serverCount++}`);
-  fs.mkdirSync(folder, { recursive: true });
+  const folder = session.folder(`workspace-${serverCount++}`);
   const server = await session.startCodeServer({ settings: { 'workbench.colorTheme': 'Default Dark Modern', ...settings }, env, ...(userDataDir ? { userDataDir } : {}) });
   return { server, folder };
 }
 
-async function openWindow(server, folder) {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: THEME.scheme, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('console', (m) => log(`[page ${m.type()}] ${m.text()}`));
-  await page.goto(workbenchUrl({ url: server.url, folder, extensionDevelopmentPath: repoRoot }), { waitUntil: 'domcontentloaded', timeout: 90_000 });
-  await page.waitForSelector(`.monaco-workbench.${THEME.cls}`, { timeout: 90_000 });
-  const item = await statusItem(page, 60_000);
-  return { context, page, item };
-}
+const openWindow = (server, folder) => openExtensionWindow(browser, session, {
+  url: server.url, folder, viewport: VIEWPORT, theme: THEME.scheme, deviceScaleFactor: 1, workbenchSelector: `.monaco-workbench.${THEME.cls}`,
+});
 
 const waitStatus = (item, pred, what) => waitUntil(async () => ((await pred(await statusState(item))) ? true : false), { timeoutMs: 30_000, what });
 
@@ -122,7 +119,7 @@ async function threeAccounts() {
   openRouterCredits(fake, 10, 2);
   fake.route('GET', '/deepseek/user/balance', { body: { is_available: true, balance_infos: [{ currency: 'CNY', total_balance: '52.30', granted_balance: '0.00', topped_up_balance: '52.30' }] } });
   fake.route('GET', '/novita/openapi/v1/billing/balance/detail', { body: { availableBalance: '32000', cashBalance: '32000', creditLimit: '0', pendingCharges: '0', outstandingInvoices: '0' } });
-  const userDataDir = path.join(work, 'ud-three');
+  const userDataDir = session.folder('ud-three');
   seedHistory(userDataDir);
   const { server, folder } = await startServer({ 'llmBalance.useEnvironmentKeys': true, 'llmBalance.accounts': [], 'llmBalance.budgetSteps': [50, 80, 95] }, {
     OPENROUTER_API_KEY: 'sk-test-walk-openrouter-0001', OPENROUTER_BASE_URL: `${F}/openrouter/api/v1`,
@@ -140,28 +137,22 @@ async function threeAccounts() {
     if (toasts.filter((t) => /^(WARNING|CRITICAL|UNUSUAL)/.test(t.trim())).length) throw new Error('single toasts beside the grouped one');
     await page.waitForTimeout(600);
     await save(page, path.join(reviewDir, 'alerts-group-toast.png'), padBox(await group.boundingBox(), VIEWPORT, { x: 8, y: 8 }));
-    const bar = await page.locator('.part.statusbar').first().boundingBox();
-    const statusClip = async () => {
-      const box = await item.boundingBox();
-      return padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, VIEWPORT, { x: 120, y: 0 });
-    };
-    await save(page, path.join(reviewDir, 'alerts-status-highlighted.png'), await statusClip());
+    await save(page, path.join(reviewDir, 'alerts-status-highlighted.png'), await statusBarClip(page, item, VIEWPORT, 120));
 
     // The tooltip, for the walkthrough (hovering leaves the toast alone).
     const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Account' }).last();
-    await item.hover({ timeout: 5000 });
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForTimeout(500);
+    await showTooltip(page, item, hover, { viewport: VIEWPORT });
     // Cropped at the hover's top edge: the toast behind it is not part of the picture.
     const tip = unionBox(await hover.boundingBox(), await item.boundingBox());
     await save(page, path.join(mediaDir, 'status-bar.png'), { x: Math.max(0, tip.x - 10), y: tip.y, width: Math.min(VIEWPORT.width - Math.max(0, tip.x - 10), tip.width + 20), height: Math.min(VIEWPORT.height - tip.y, tip.height + 2) });
+    // Off the item, without Escape: that would hide the toast whose Acknowledge comes next.
     await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
     await page.waitForTimeout(400);
 
     await group.locator('.monaco-button').filter({ hasText: 'Acknowledge' }).first().click({ timeout: 10_000 });
     await waitStatus(item, (s) => !s.errorBackground && !s.warningBackground, 'the acknowledged status bar');
     await page.waitForTimeout(400);
-    await save(page, path.join(reviewDir, 'alerts-status-acknowledged.png'), await statusClip());
+    await save(page, path.join(reviewDir, 'alerts-status-acknowledged.png'), await statusBarClip(page, item, VIEWPORT, 120));
     await clearNotifications(page);
 
     await runCommand(page, 'LLM Balance: Show Balance History');
@@ -186,17 +177,9 @@ async function threeAccounts() {
 }
 
 async function main() {
-  if (!args['no-build']) {
-    for (const [cmd, a] of [['npm', ['run', '--silent', 'build']], ['npx', ['tsc', '-p', '.', '--outDir', 'out']], ['bash', ['scripts/install-test-host.sh']]]) {
-      const r = spawnSync(cmd, a, { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (r.status !== 0) throw new Error(`${cmd} ${a.join(' ')} failed (exit ${r.status ?? r.signal})`);
-    }
-  }
-  const missing = checkInstalled();
-  if (missing) throw new Error(missing);
+  prepareHost({ build: !args['no-build'], say });
   for (const d of [mediaDir, reviewDir]) fs.mkdirSync(d, { recursive: true });
-  fakeHandle = await startFakeProviders();
-  session.onCleanup(() => fakeHandle.fake.stop(), 'stop the fake providers');
+  fakeHandle = await startFakeProviders(session);
   browser = await session.launchChromium();
   // The account pictures first: the walkthrough's own pictures come from them.
   await threeAccounts();

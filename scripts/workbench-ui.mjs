@@ -1,24 +1,56 @@
 // Driving the LLM Balance UI in a live code-server workbench with Playwright: the fake provider
-// server in-process, the status bar item, the command palette, notification toasts, the hover
-// and the extension's globalState as the browser stores it. Shared by scripts/e2e.mjs and
-// scripts/screenshots.mjs; see scripts/vscode-host.mjs for starting code-server and chromium.
+// server in-process, the status bar item, the command palette, notification toasts, the hover,
+// the extension's globalState as the browser stores it, and cropped screenshots. Shared by the
+// drivers (e2e, e2e-l10n, screenshots, walkthrough-shots, vsix-test); see scripts/vscode-host.mjs
+// for starting code-server and chromium.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { repoRoot } from './vscode-host.mjs';
+import { openWorkbench, repoRoot } from './vscode-host.mjs';
 
 export const EXTENSION_ID = 'llmbalance.llm-balance';
 /** The status bar item: VS Code gives it the DOM id `<extension id>.<item id>`. */
 export const STATUS_SELECTOR = '.statusbar-item[id$="llmBalance.status" i]';
 export const FAKE_SERVER_JS = path.join(repoRoot, 'out', 'test', 'fake', 'server.js');
 
-/** Starts the fake providers (out/test/fake/server.js, compiled by tsc) on 127.0.0.1. */
-export async function startFakeProviders() {
+/**
+ * Starts the fake providers (out/test/fake/server.js, compiled by tsc) on 127.0.0.1 (`port`, or
+ * any free one); with a HostSession, they stop when it cleans up.
+ * @param {import('./vscode-host.mjs').HostSession} [session]
+ * @param {number} [port]
+ */
+export async function startFakeProviders(session, port = 0) {
   if (!fs.existsSync(FAKE_SERVER_JS)) throw new Error(`no ${FAKE_SERVER_JS}: compile first (npx tsc -p . --outDir out)`);
   const { FakeProviderServer } = createRequire(import.meta.url)(FAKE_SERVER_JS);
   const fake = new FakeProviderServer();
-  const url = await fake.start(0);
+  const url = await fake.start(port);
+  session?.onCleanup(() => fake.stop(), 'stop the fake providers');
   return { fake, url };
+}
+
+/**
+ * A workbench window with this repository's extension loaded, its console in the session's log
+ * and (with `toasts`) every toast recorded from the first paint on; resolves once the LLM Balance
+ * status bar item is there.
+ * @param {import('playwright-core').Browser} browser
+ * @param {import('./vscode-host.mjs').HostSession} session
+ * @param {{ url: string, folder: string, viewport: {width:number,height:number}, theme?: 'dark'|'light',
+ *           deviceScaleFactor?: number, locale?: string, workbenchSelector?: string, toasts?: boolean,
+ *           timeoutMs?: number, itemTimeoutMs?: number }} opts
+ */
+export async function openExtensionWindow(browser, session, opts) {
+  let toasts;
+  const { page, context } = await openWorkbench(browser, {
+    ...opts,
+    extensionDevelopmentPath: repoRoot,
+    timeoutMs: opts.timeoutMs ?? 90_000,
+    beforeGoto: async (p) => {
+      session.logPage(p);
+      if (opts.toasts) toasts = await trackToasts(p, (e) => session.log(`toast: ${e.text}`));
+    },
+  });
+  const item = await statusItem(page, opts.itemTimeoutMs ?? 60_000);
+  return { context, page, item, toasts };
 }
 
 /** OpenRouter /credits answering with a balance of `total − usage` dollars. */
@@ -27,16 +59,21 @@ export function openRouterCredits(fake, totalCredits, totalUsage) {
 }
 
 /**
- * The status bar item. Found by its id; if VS Code ever names it differently, by its accessible
- * name ("LLM Balance", its `name`, or the text of a provider).
+ * The status bar item. Found by its id; if VS Code ever names it differently, by its text
+ * ("LLM Balance", its `name`, or the text of a provider) once no id has matched for a few
+ * seconds, and then held by the id it has: a locator by text loses the item as soon as it shows
+ * another account (the lowest balance may be any provider's).
  */
 export async function statusItem(page, timeoutMs) {
   const byId = page.locator(STATUS_SELECTOR).first();
   const byLabel = page.locator('.statusbar-item').filter({ hasText: /OpenRouter|LLM Balance|LLM API key/ }).first();
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
     if (await byId.count()) return byId;
-    if (await byLabel.count()) return byLabel;
+    if (Date.now() - started > 5000 && await byLabel.count()) {
+      const id = await byLabel.getAttribute('id', { timeout: 1000 }).catch(() => null);
+      return id ? page.locator(`.statusbar-item[id="${id.replace(/["\\]/g, '\\$&')}"]`) : byLabel;
+    }
     await page.waitForTimeout(250);
   }
   throw new Error(`no LLM Balance status bar item within ${Math.round(timeoutMs / 1000)} s`);
@@ -213,4 +250,38 @@ export function unionBox(...boxes) {
   const right = Math.max(...bs.map((b) => b.x + b.width));
   const bottom = Math.max(...bs.map((b) => b.y + b.height));
   return { x, y, width: right - x, height: bottom - y };
+}
+
+/** A screenshot of the page (or of `clip`, a region in CSS pixels) into `file`. */
+export async function saveShot(page, file, clip) {
+  await page.screenshot({ path: file, ...(clip ? { clip } : {}), timeout: 10_000 });
+  return file;
+}
+
+/** The status bar item as a region as tall as the status bar, with `padX` of the bar on either side. */
+export async function statusBarClip(page, item, viewport, padX) {
+  const bar = await page.locator('.part.statusbar').first().boundingBox();
+  const box = await item.boundingBox();
+  return padBox({ x: box.x, y: bar.y, width: box.width, height: bar.height }, viewport, { x: padX, y: 0 });
+}
+
+/**
+ * Hovers the status bar item until `hover` (the tooltip's locator) shows, trying again within
+ * `timeoutMs` (a redraw of the item closes a hover that was opening); resolves once it has faded in.
+ */
+export async function showTooltip(page, item, hover, { viewport, timeoutMs = 30_000 }) {
+  await waitUntil(async () => {
+    await page.mouse.move(viewport.width / 2, viewport.height / 3);
+    await page.waitForTimeout(300);
+    await item.hover({ timeout: 5000 });
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    return true;
+  }, { timeoutMs, what: 'the status bar tooltip' });
+  await page.waitForTimeout(400); // the hover fades in
+}
+
+/** Moves the mouse off the status bar and presses Escape, so that the tooltip closes. */
+export async function hideTooltip(page, viewport) {
+  await page.mouse.move(viewport.width / 2, viewport.height / 3);
+  await page.keyboard.press('Escape');
 }

@@ -1,12 +1,10 @@
 // Budget steps and spend spikes through the built CLI (SPEC §7, §11), against the fake providers.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
+import { runCli, useCliScratch } from './support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = 'sk-test-cli-alerts-0123456789abcdef';
 const HOUR = 3_600_000;
 
@@ -16,14 +14,10 @@ interface Run {
   sent: { accountId: string; level: string; channel: string; kind?: string }[];
 }
 
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'check', '--json', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 99) : 0;
-      const json = stdout.trim() ? (JSON.parse(stdout) as { notificationsSent: Run['sent'] }) : { notificationsSent: [] };
-      resolve({ code: typeof code === 'number' ? code : 99, stderr, sent: json.notificationsSent });
-    });
-  });
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  const { code, stdout, stderr } = await runCli(['check', '--json', ...args], env);
+  const json = stdout.trim() ? (JSON.parse(stdout) as { notificationsSent: Run['sent'] }) : { notificationsSent: [] };
+  return { code, stderr, sent: json.notificationsSent };
 }
 
 describe('llm-balance CLI: budget steps and spend spikes', function () {
@@ -39,19 +33,10 @@ describe('llm-balance CLI: budget steps and spend spikes', function () {
     fs.writeFile(config, JSON.stringify({ accounts: [{ id: 'or', provider: 'openrouter', label: 'OpenRouter', baseUrl: server.url + P, keyEnv: 'OR_KEY' }], ...extra }));
   const state = async () => JSON.parse(await fs.readFile(path.join(dir, 'llm-balance', 'state.json'), 'utf8')) as Record<string, unknown>;
 
-  before(async () => {
-    await server.start();
-    await fs.access(CLI);
-  });
-  after(() => server.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-cli-alerts-'));
+  useCliScratch(server, 'llmb-cli-alerts-', (d) => {
+    dir = d;
     config = path.join(dir, 'config.json');
     env = { OR_KEY: KEY, XDG_STATE_HOME: dir };
-  });
-  afterEach(async () => {
-    server.reset();
-    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('announces each budget step once per window, the highest of several, and re-arms when the window resets', async () => {

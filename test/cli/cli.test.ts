@@ -2,19 +2,14 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
+import { runCli, useCliScratch, type CliRun } from './support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = 'sk-test-cli-0123456789abcdefghij';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+interface Run extends CliRun {
   json?: {
     checkedAt: string;
     accounts: { accountId: string; balance: number | null; currency: string; level: string; status: string; stale?: boolean; error?: string; errorKind?: string; verdict?: unknown }[];
@@ -23,15 +18,10 @@ interface Run {
   };
 }
 
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 99) : 0;
-      const run: Run = { code: typeof code === 'number' ? code : 99, stdout, stderr };
-      if (args.includes('--json') && stdout.trim()) run.json = JSON.parse(stdout) as Run['json'];
-      resolve(run);
-    });
-  });
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  const run: Run = await runCli(args, env);
+  if (args.includes('--json') && run.stdout.trim()) run.json = JSON.parse(run.stdout) as Run['json'];
+  return run;
 }
 
 describe('llm-balance CLI', function () {
@@ -39,13 +29,8 @@ describe('llm-balance CLI', function () {
   const server = new FakeProviderServer();
   let dir: string;
   let env: Record<string, string>;
-  before(async () => {
-    await server.start();
-    await fs.access(CLI);
-  });
-  after(() => server.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-cli-'));
+  useCliScratch(server, 'llmb-cli-', (d) => {
+    dir = d;
     env = {
       OPENROUTER_API_KEY: KEY,
       OPENROUTER_BASE_URL: `${server.url}/openrouter/api/v1`,
@@ -53,10 +38,6 @@ describe('llm-balance CLI', function () {
       DEEPSEEK_BASE_URL: `${server.url}/deepseek`,
       XDG_STATE_HOME: dir,
     };
-  });
-  afterEach(async () => {
-    server.reset();
-    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('check --json prints one JSON object with the right numbers and exits 0', async () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -14,24 +14,12 @@ import { FakeProviderServer, type FakeReply } from '../fake/server';
 import { acquireStateLock } from '../../src/core/fileStore';
 import { FakeSmtp } from '../unit/alerts/fakes';
 import { ECHOED_KEY, hostileLeftovers, hostileMessage } from '../fake/hostile';
+import { CLI, runCli, type CliRun } from './support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const KEY = 'sk-test-state-0123456789abcdefghij';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 99) : 0;
-      resolve({ code: typeof code === 'number' ? code : 99, stdout, stderr });
-    });
-  });
-}
+type Run = CliRun;
+const cli = (args: string[], env: Record<string, string>, nodeArgs: string[] = []) => runCli(args, env, { nodeArgs, timeoutMs: 60_000 });
 
 function json(r: Run): { accounts: { accountId: string; balance: number | null; level: string; error?: string }[]; notificationsSent: { accountId: string; level: string; channel: string }[] } {
   assert.ok(r.stdout.trim(), `no JSON; exit ${r.code}; stderr: ${r.stderr}`);

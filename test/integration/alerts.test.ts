@@ -5,19 +5,18 @@ import type { TestApi } from '../../src/extension';
 import type { Account, BalanceResult } from '../../src/core/model';
 /** src/vscode/notifier.ts ALERTS_STARTED_KEY (not imported: that module belongs to the extension's bundle). */
 const ALERTS_STARTED_KEY = 'llmBalance.alertsStarted';
-import { api, KEY, ScriptedUi, setSetting, startFake, until } from './support';
+import { KEY, OPENROUTER as P, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension } from './support';
 
 const HOUR = 3_600_000;
 
 describe('alerts (issue 16)', function () {
   this.timeout(60_000);
-  const fake = startFake();
   let t: TestApi;
   let ui: ScriptedUi;
-  const P = '/openrouter/api/v1';
-  const bg = () => (t.statusBar.item.backgroundColor as unknown as { id?: string } | undefined)?.id;
+  const fake = useExtension((x) => ({ t, ui } = x));
+  const credits = (total: number, used: number) => routeCredits(fake, total, used);
+  const bg = () => statusBackground(t);
   const account = (id: string, label = id, extra: Partial<Account> = {}) => ({ id, provider: 'openrouter', label, baseUrl: fake.server.url + P, ...extra });
-  const credits = (total: number, used: number) => fake.server.route('GET', `${P}/credits`, { body: { data: { total_credits: total, total_usage: used } } });
   const keyInfo = (remaining: number) =>
     fake.server.route('GET', `${P}/key`, { body: { data: { label: 'x', limit: 100, limit_remaining: remaining, limit_reset: 'monthly', usage: 300, usage_monthly: 100 - remaining } } });
   const check = () => vscode.commands.executeCommand<BalanceResult[]>('llmBalance.check');
@@ -31,18 +30,12 @@ describe('alerts (issue 16)', function () {
   }
 
   before(async () => {
-    t = await api();
     // Not the first check after install unless a test says so.
     await t.globalState.update(ALERTS_STARTED_KEY, new Date().toISOString());
   });
-  beforeEach(async () => {
-    ui = new ScriptedUi();
-    t.uiHolder.current = ui;
-    fake.server.reset();
-    await vscode.commands.executeCommand('llmBalance.resetNotifications');
+  beforeEach(() => {
     t.notifier.shown.length = 0;
     t.notifier.groups.length = 0;
-    ui.shown.length = 0;
   });
   after(async () => {
     for (const k of ['accounts', 'budgetSteps', 'spendSpike.factor', 'statusBar.highlight']) await setSetting(k, undefined);

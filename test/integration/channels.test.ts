@@ -7,23 +7,22 @@ import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { FakeProviderServer, type FakeHandler, type FakeReply } from '../fake/server';
 import { BOT_TOKEN, CHAT_ID, FakeSmtp, FakeTelegram } from '../unit/alerts/fakes';
-import { api, byLabel, KEY, persistedText, ScriptedUi, setSetting, startFake, until } from './support';
+import { byLabel, KEY, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, until, useExtension } from './support';
 
 const HOOK_PATH = '/hooks/T0001/hook-7f3a9c2e5d1b48a6secret';
 const CHANNEL_SETTINGS = ['telegram.enabled', 'telegram.chatId', 'telegram.apiBase', 'slack.enabled', 'discord.enabled', 'webhook.enabled', 'email.enabled', 'email.to', 'email.from'];
 
 describe('alert channels', function () {
   this.timeout(60_000);
-  const fake = startFake();
   const telegram = new FakeTelegram();
   const hook = new FakeProviderServer([]);
   const smtp = new FakeSmtp();
   let t: TestApi;
   let ui: ScriptedUi;
-  const P = '/openrouter/api/v1';
+  const fake = useExtension((x) => ({ t, ui } = x));
+  const credits = (total: number, used: number) => routeCredits(fake, total, used);
   const webhookUrl = () => hook.url + HOOK_PATH;
   const hookHits = () => hook.hits(HOOK_PATH);
-  const credits = (total: number, used: number) => fake.server.route('GET', `${P}/credits`, { body: { data: { total_credits: total, total_usage: used } } });
   const check = () => vscode.commands.executeCommand('llmBalance.check');
   const channelSetting = (key: string) => vscode.workspace.getConfiguration('llmBalance.channels').get<unknown>(key);
   const toasts = () => ui.shown.filter((s) => /balance low/.test(s.message));
@@ -60,20 +59,14 @@ describe('alert channels', function () {
 
   before(async () => {
     await Promise.all([telegram.start(), hook.start(), smtp.start()]);
-    t = await api();
     // A failing channel gives up after two quick tries instead of seconds of backoff.
     t.channels.deliveryOptions = { baseBackoffMs: 20, maxAttempts: 2 };
     await setSetting('channels.telegram.apiBase', telegram.url);
   });
-  beforeEach(async () => {
-    ui = new ScriptedUi();
-    t.uiHolder.current = ui;
-    fake.server.reset();
+  beforeEach(() => {
     telegram.reset();
     smtp.received.length = 0;
     routeHook();
-    await vscode.commands.executeCommand('llmBalance.resetNotifications');
-    ui.shown.length = 0;
   });
   after(async () => {
     ui = new ScriptedUi();

@@ -3,18 +3,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { Account } from '../../src/core/model';
-import { api, byLabel, KEY, persistedText, ScriptedUi, setSetting, startFake, until } from './support';
+import { byLabel, KEY, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension, withEnvironmentDeepSeek } from './support';
 
 describe('extension', function () {
   this.timeout(60_000);
-  const fake = startFake();
   let t: TestApi;
   let ui: ScriptedUi;
-  const P = '/openrouter/api/v1';
-
-  const bg = () => (t.statusBar.item.backgroundColor as unknown as { id?: string } | undefined)?.id;
+  const fake = useExtension((x) => ({ t, ui } = x));
+  const credits = (total: number, used: number) => routeCredits(fake, total, used);
   const orAccount = (id = 'or', extra: Partial<Account> = {}) => ({ id, provider: 'openrouter', label: 'OpenRouter', baseUrl: fake.server.url + P, ...extra });
-  const credits = (total: number, used: number) => fake.server.route('GET', `${P}/credits`, { body: { data: { total_credits: total, total_usage: used } } });
 
   async function configure(accounts: unknown[], keys: Record<string, string> = {}): Promise<void> {
     for (const [id, key] of Object.entries(keys)) await t.keys.set(id, key);
@@ -22,16 +19,8 @@ describe('extension', function () {
     await until(() => t.monitor.accounts.length === accounts.filter((a) => (a as { enabled?: boolean }).enabled !== false).length, 'accounts reloaded');
   }
 
-  before(async () => {
-    t = await api();
-  });
-  beforeEach(async () => {
-    ui = new ScriptedUi();
-    t.uiHolder.current = ui;
-    fake.server.reset();
-    await vscode.commands.executeCommand('llmBalance.resetNotifications');
+  beforeEach(() => {
     t.notifier.shown.length = 0;
-    ui.shown.length = 0;
   });
   after(async () => {
     await setSetting('accounts', undefined);
@@ -107,15 +96,15 @@ describe('extension', function () {
     credits(10, 2);
     await check();
     assert.equal(t.statusBar.item.text, '$(warning) OpenRouter $8.00');
-    assert.equal(bg(), 'statusBarItem.warningBackground');
+    assert.equal(statusBackground(t), 'statusBarItem.warningBackground');
     credits(10, 9.31);
     await check();
     assert.equal(t.statusBar.item.text, '$(error) OpenRouter $0.69');
-    assert.equal(bg(), 'statusBarItem.errorBackground');
+    assert.equal(statusBackground(t), 'statusBarItem.errorBackground');
     fake.server.route('GET', `${P}/credits`, { status: 503, body: '<html><body>down</body></html>' });
     await check();
     assert.equal(t.statusBar.item.text, '$(error) OpenRouter $0.69 (stale)');
-    assert.equal(bg(), 'statusBarItem.errorBackground');
+    assert.equal(statusBackground(t), 'statusBarItem.errorBackground');
     const tip = (t.statusBar.item.tooltip as vscode.MarkdownString).value;
     assert.match(tip, /HTTP 503/);
     assert.match(tip, /command:llmBalance\.check/);
@@ -273,20 +262,11 @@ describe('extension', function () {
   });
 
   it('environment keys are read-only accounts', async () => {
-    process.env.DEEPSEEK_API_KEY = KEY;
-    process.env.DEEPSEEK_BASE_URL = `${fake.server.url}/deepseek`;
-    try {
-      await configure([]);
-      await setSetting('useEnvironmentKeys', true);
-      await until(() => t.monitor.accounts.some((a) => a.account.id === 'env-deepseek'), 'env account');
+    await withEnvironmentDeepSeek(fake, t, () => configure([]), async () => {
       const results = await vscode.commands.executeCommand<{ accountId: string; balance: number | null }[]>('llmBalance.check');
       assert.equal(results.find((r) => r.accountId === 'env-deepseek')?.balance, 110);
       assert.equal(await vscode.commands.executeCommand('llmBalance.updateKey', 'env-deepseek'), false);
       assert.ok(!persistedText(t).includes(KEY));
-    } finally {
-      delete process.env.DEEPSEEK_API_KEY;
-      delete process.env.DEEPSEEK_BASE_URL;
-      await setSetting('useEnvironmentKeys', undefined);
-    }
+    });
   });
 });

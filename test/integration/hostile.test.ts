@@ -5,24 +5,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { ECHOED_KEY, hostileLeftovers, hostileMessage } from '../fake/hostile';
-import { api, persistedText, ScriptedUi, setSetting, startFake, until } from './support';
+import { persistedText, ScriptedUi, setSetting, until, useExtension } from './support';
 
 describe('hostile provider text', function () {
   this.timeout(60_000);
-  const fake = startFake();
   let t: TestApi;
   let ui: ScriptedUi;
+  const fake = useExtension((x) => ({ t, ui } = x));
   const huge = 'Z'.repeat(889 * 1024);
 
-  before(async () => {
-    t = await api();
-  });
-  beforeEach(async () => {
-    ui = new ScriptedUi();
-    t.uiHolder.current = ui;
-    fake.server.reset();
-    await vscode.commands.executeCommand('llmBalance.resetNotifications');
-  });
   after(async () => {
     await setSetting('accounts', undefined);
   });

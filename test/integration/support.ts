@@ -103,6 +103,73 @@ export function startFake(): { server: FakeProviderServer } {
   return ctx;
 }
 
+/** The extension's test API and the ScriptedUi now behind its ui() seam. */
+export interface ExtensionUnderTest {
+  t: TestApi;
+  ui: ScriptedUi;
+}
+
+/**
+ * The suite's hooks for the extension under test against the fake providers (startFake): its
+ * test API before the suite, then before each test the fake server's routes and hits reset,
+ * (unless `resetNotifications` is false) "Reset Notification State" run, and a fresh ScriptedUi
+ * behind the ui() seam, so that a test starts with nothing shown. `use` receives the API and the
+ * new ScriptedUi each time, for the suite's own `t` and `ui`. Registered first, these run before
+ * the suite's own hooks. Returns the fake server.
+ */
+export function useExtension(use: (x: ExtensionUnderTest) => void, opts: { resetNotifications?: boolean } = {}): { server: FakeProviderServer } {
+  const fake = startFake();
+  let t: TestApi;
+  const freshUi = () => {
+    const ui = new ScriptedUi();
+    t.uiHolder.current = ui;
+    use({ t, ui });
+  };
+  before(async () => {
+    t = await api();
+    freshUi();
+  });
+  beforeEach(async () => {
+    fake.server.reset();
+    if (opts.resetNotifications !== false) await vscode.commands.executeCommand('llmBalance.resetNotifications');
+    freshUi();
+  });
+  return fake;
+}
+
+/** The fake OpenRouter's path prefix, for an account's baseUrl. */
+export const OPENROUTER = '/openrouter/api/v1';
+
+/** The fake OpenRouter's /credits answers `total` credits of which `used` are used. */
+export function routeCredits(fake: { server: FakeProviderServer }, total: number, used: number): void {
+  fake.server.route('GET', `${OPENROUTER}/credits`, { body: { data: { total_credits: total, total_usage: used } } });
+}
+
+/** The theme colour id behind the status bar item (warning / error background), if any. */
+export function statusBackground(t: TestApi): string | undefined {
+  return (t.statusBar.item.backgroundColor as unknown as { id?: string } | undefined)?.id;
+}
+
+/**
+ * Runs `fn` with DeepSeek's key (KEY) and base URL (the fake's) in the environment and
+ * `useEnvironmentKeys` on, once `clearAccounts` has emptied the settings accounts and the
+ * account env-deepseek is there; then takes the variables and the setting away again.
+ */
+export async function withEnvironmentDeepSeek(fake: { server: FakeProviderServer }, t: TestApi, clearAccounts: () => Promise<void>, fn: () => Promise<void>): Promise<void> {
+  process.env.DEEPSEEK_API_KEY = KEY;
+  process.env.DEEPSEEK_BASE_URL = `${fake.server.url}/deepseek`;
+  try {
+    await clearAccounts();
+    await setSetting('useEnvironmentKeys', true);
+    await until(() => t.monitor.accounts.some((a) => a.account.id === 'env-deepseek'), 'env account');
+    await fn();
+  } finally {
+    delete process.env.DEEPSEEK_API_KEY;
+    delete process.env.DEEPSEEK_BASE_URL;
+    await setSetting('useEnvironmentKeys', undefined);
+  }
+}
+
 /** Waits until the predicate holds (settings and secrets events are asynchronous). */
 export async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

@@ -4,26 +4,20 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
-import { api, KEY, ScriptedUi, setSetting, startFake, until } from './support';
+import { KEY, ScriptedUi, setSetting, until, useExtension } from './support';
 
 describe('team account', function () {
   this.timeout(60_000);
-  const fake = startFake();
   let t: TestApi;
-  const ui = new ScriptedUi();
+  let ui: ScriptedUi;
+  const fake = useExtension((x) => ({ t, ui } = x));
 
-  before(async () => {
-    t = await api();
-    t.uiHolder.current = ui;
-  });
   after(async () => {
     await setSetting('accounts', undefined);
     await setSetting('statusBar.mode', undefined);
   });
 
   it('shows every shared account of the team server as "Team: …", and keeps them stale when it fails', async () => {
-    fake.server.reset();
-    await vscode.commands.executeCommand('llmBalance.resetNotifications');
     await t.keys.set('acme', KEY);
     await setSetting('statusBar.mode', 'all');
     await setSetting('accounts', [{ id: 'acme', provider: 'team', label: 'Acme team', baseUrl: `${fake.server.url}/team` }]);

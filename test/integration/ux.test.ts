@@ -12,15 +12,15 @@ import { BalancePanel } from '../../src/panel/balancePanel';
 import { defaultExportFolder } from '../../src/panel/export';
 import type { HostMessage } from '../../src/panel/protocol';
 import { TEAM_BALANCE_PATH } from '../fake/routes/custom';
-import { api, byLabel, EXTENSION_ID, KEY, ScriptedUi, setSetting, startFake, until } from './support';
+import { byLabel, EXTENSION_ID, KEY, ScriptedUi, setSetting, until, useExtension, withEnvironmentDeepSeek } from './support';
 
 const cfg = () => vscode.workspace.getConfiguration('llmBalance');
 
 describe('first-time user', function () {
   this.timeout(90_000);
-  const fake = startFake();
   let t: TestApi;
   let ui: ScriptedUi;
+  const fake = useExtension((x) => ({ t, ui } = x), { resetNotifications: false });
   const ds = (id = 'ds', extra: Partial<Account> = {}) => ({ id, provider: 'deepseek', label: 'DeepSeek', baseUrl: `${fake.server.url}/deepseek`, ...extra });
 
   async function configure(accounts: unknown[], keys: Record<string, string> = {}): Promise<void> {
@@ -29,14 +29,6 @@ describe('first-time user', function () {
     await until(() => t.monitor.accounts.filter((m) => m.source === 'settings').length === accounts.length, 'accounts reloaded');
   }
 
-  before(async () => {
-    t = await api();
-  });
-  beforeEach(() => {
-    ui = new ScriptedUi();
-    t.uiHolder.current = ui;
-    fake.server.reset();
-  });
   afterEach(async () => {
     delete process.env.LLM_BALANCE_SANDBOX;
     for (const id of ['ds', 'nokey', 'deepseek', 'openrouter', 'team-credits']) await t.keys.delete(id);
@@ -135,12 +127,7 @@ describe('first-time user', function () {
   });
 
   it('environment accounts: Update API Key says why they are not listed, and the panel learns which variable holds their key', async () => {
-    process.env.DEEPSEEK_API_KEY = KEY;
-    process.env.DEEPSEEK_BASE_URL = `${fake.server.url}/deepseek`;
-    try {
-      await configure([]);
-      await setSetting('useEnvironmentKeys', true);
-      await until(() => t.monitor.accounts.some((a) => a.account.id === 'env-deepseek'), 'env account');
+    await withEnvironmentDeepSeek(fake, t, () => configure([]), async () => {
       assert.equal(await vscode.commands.executeCommand('llmBalance.updateKey'), false);
       const said = ui.shown.at(-1)!;
       assert.match(said.message, /environment account is read-only/);
@@ -156,11 +143,7 @@ describe('first-time user', function () {
       await vscode.commands.executeCommand('llmBalance.updateKey');
       assert.deepEqual(listed, ['DeepSeek']);
       assert.match(ui.pickOptions.at(-1)?.placeHolder ?? '', /environment/);
-    } finally {
-      delete process.env.DEEPSEEK_API_KEY;
-      delete process.env.DEEPSEEK_BASE_URL;
-      await setSetting('useEnvironmentKeys', undefined);
-    }
+    });
   });
 
   it('Edit Account or Thresholds: an account\'s warning, the default and percent thresholds', async () => {

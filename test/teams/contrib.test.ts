@@ -3,11 +3,11 @@
 // and systemd's own verifier on the unit. A missing tool fails these tests; it never skips them.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
 import { PROVIDER_IDS } from '../../src/core/model';
 import { ADMIN_KEY, CLI, KEY, REPO, everyProviderConfig, keyEnv, run, tool } from './support';
+import { useCliScratch } from '../cli/support';
 
 const FAMILIES = [
   'llm_balance_remaining', 'llm_balance_limit', 'llm_balance_usage', 'llm_balance_threshold', 'llm_balance_level',
@@ -18,18 +18,7 @@ describe('teams: exposition and contrib/ under the real tools', function () {
   this.timeout(60_000);
   const fake = new FakeProviderServer();
   let dir: string;
-  before(async () => {
-    await fake.start();
-    await fs.access(CLI);
-  });
-  after(() => fake.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-teams-'));
-  });
-  afterEach(async () => {
-    fake.reset();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  useCliScratch(fake, 'llmb-teams-', (d) => (dir = d));
 
   async function checkCli(args: string[]) {
     await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify(everyProviderConfig(fake.url)));

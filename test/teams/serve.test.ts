@@ -5,7 +5,6 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
 import { DEFAULT_ALERT_RULES } from '../../src/core/alertRules';
@@ -17,6 +16,7 @@ import { NotificationLedger } from '../../src/core/ledger';
 import { AccountSchema, type BalanceResult } from '../../src/core/model';
 import { expandTeamResults } from '../../src/core/providers/team';
 import { CLI, KEY, Proc, SERVE_TOKEN, eventually, run, sleep } from './support';
+import { useCliScratch } from '../cli/support';
 
 interface Served {
   proc: Proc;
@@ -42,19 +42,11 @@ describe('teams: llm-balance serve', function () {
   const fake = new FakeProviderServer();
   let dir: string;
   let served: Served | undefined;
-  before(async () => {
-    await fake.start();
-    await fs.access(CLI);
-  });
-  after(() => fake.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-serve-'));
-  });
-  afterEach(async () => {
-    if (served) await served.proc.stop('SIGKILL');
-    served = undefined;
-    fake.reset();
-    await fs.rm(dir, { recursive: true, force: true });
+  useCliScratch(fake, 'llmb-serve-', (d) => (dir = d), {
+    beforeCleanup: async () => {
+      if (served) await served.proc.stop('SIGKILL');
+      served = undefined;
+    },
   });
 
   function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

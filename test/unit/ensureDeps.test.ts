@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -75,5 +76,27 @@ describe('ensure-deps (prestart / pretest)', () => {
     const r = run(3);
     assert.equal(r.status, 3);
     assert.match(r.out, /npm ci failed \(exit 3\)/);
+  });
+});
+
+describe('the locked dependencies and this Node', () => {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  // npm's own EBADENGINE test is semver.satisfies(node, engines.node); semver comes with npm's tree.
+  const semver = createRequire(path.join(root, 'package.json'))('semver') as { satisfies(v: string, range: string): boolean };
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; engines?: { node?: string } | string[] }>;
+  };
+
+  it('this Node is one package.json accepts', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+    assert.ok(semver.satisfies(process.version, pkg.engines.node), `${process.version} vs ${pkg.engines.node}`);
+  });
+
+  it('no locked package wants another Node (npm ci would warn EBADENGINE)', () => {
+    const refused = Object.entries(lock.packages)
+      .map(([where, p]) => ({ where, version: p.version, node: Array.isArray(p.engines) ? undefined : p.engines?.node }))
+      .filter((p) => p.where !== '' && p.node !== undefined && !semver.satisfies(process.version, p.node))
+      .map((p) => `${p.where.replace(/^.*node_modules\//, '')}@${p.version} wants node ${p.node}`);
+    assert.deepEqual(refused, [], `on ${process.version}`);
   });
 });

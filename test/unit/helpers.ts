@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { FakeProviderServer } from '../fake/server';
 import { HttpClient } from '../../src/core/http';
 import { checkAccount, type AccountKeys } from '../../src/core/check';
@@ -45,4 +46,39 @@ export function assertNoSecret(value: unknown, ...secrets: string[]): void {
   for (const s of secrets) {
     if (text.includes(s)) throw new Error(`secret leaked: ${text}`);
   }
+}
+
+/**
+ * A key the provider refused (SPEC §3): `invalid`, errorKind `auth`, level `error`, with the
+ * provider's words in the error and the key nowhere in the result.
+ */
+export function assertKeyRejected(r: BalanceResult, message: RegExp, key = BAD_KEY): void {
+  assert.equal(r.status, 'invalid');
+  assert.equal(r.errorKind, 'auth');
+  assert.equal(r.level, 'error');
+  assert.match(r.error ?? '', message);
+  assertNoSecret(r, key);
+}
+
+/**
+ * The provider said the account is out of credit without saying how much is left: the key
+ * works (`valid`), errorKind `insufficient_funds`, level `critical`, no balance, its words kept.
+ */
+export function assertOutOfCredit(r: BalanceResult, message: RegExp): void {
+  assert.equal(r.errorKind, 'insufficient_funds');
+  assert.equal(r.status, 'valid');
+  assert.equal(r.level, 'critical');
+  assert.equal(r.balance, null, 'the provider did not say how much is left');
+  assert.match(r.error ?? '', message);
+}
+
+/** The error `p` rejects with, which must be a `type`; fails when `p` resolves. */
+export async function rejection<E extends Error>(p: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a failure');
 }

@@ -1,18 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { HttpClient, checkUrlPolicy, parseRetryAfter } from '../../src/core/http';
 import { CheckError } from '../../src/core/errors';
-import { useFakeServer, VALID_KEY } from './helpers';
+import { rejection, useFakeServer, VALID_KEY } from './helpers';
 import { HTML_502 } from '../fake/server';
 
-async function failure(p: Promise<unknown>): Promise<CheckError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof CheckError, `expected CheckError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a failure');
-}
+const failure = (p: Promise<unknown>) => rejection(p, CheckError);
 
 describe('http client', () => {
   const f = useFakeServer();

@@ -55,6 +55,28 @@ export async function startPanelServer(): Promise<PanelServer> {
   return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/** Where the webview tests put their screenshots for people to look at (git-ignored). */
+export const SHOTS_DIR = path.join(repoRoot, 'screenshots');
+
+/**
+ * Mocha hooks: the panel server and a browser for the suite (and SHOTS_DIR made), both closed
+ * after it; `use` receives them for the suite's own variables.
+ */
+export function usePanelBrowser(use: (x: { server: PanelServer; browser: Browser }) => void): void {
+  let server: PanelServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startPanelServer();
+    browser = await launchBrowser();
+    fs.mkdirSync(SHOTS_DIR, { recursive: true });
+    use({ server, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -2,15 +2,12 @@
 // bundle, the production HTML and CSP, a stubbed acquireVsCodeApi, 10 accounts × 90 days.
 // Screenshots go to screenshots/ (dark, light, 360 px wide).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { MAX_SERIES_POINTS, PanelDataSchema, WebviewMessageSchema, type PanelData } from '../../src/panel/protocol';
 import { makeFixture, XSS_ERROR, XSS_LABEL, XSS_NOTE, type Fixture } from './fixture';
-import { launchBrowser, openPanel, repoRoot, startPanelServer, waitFor, waitForCharts, type PanelServer } from './harness';
+import { openPanel, repoRoot, SHOTS_DIR as shots, usePanelBrowser, waitFor, waitForCharts, type PanelServer } from './harness';
 import { DARK, LIGHT } from './themes';
-
-const shots = path.join(repoRoot, 'screenshots');
 
 function sent(page: Page): Promise<unknown[]> {
   return page.evaluate('window.__sent');
@@ -27,17 +24,11 @@ describe('balance panel webview', function () {
   let browser: Browser;
   let fixture: Fixture;
   let data: PanelData;
+  usePanelBrowser((x) => ({ server, browser } = x));
 
-  before(async () => {
+  before(() => {
     fixture = makeFixture();
     data = fixture.data('90d');
-    server = await startPanelServer();
-    browser = await launchBrowser();
-    fs.mkdirSync(shots, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('sends valid data: every series at most 2,000 points', () => {

@@ -17,10 +17,8 @@ import type { PanelData } from '../../src/panel/protocol';
 import { buildPanelData } from '../../src/panel/viewData';
 import { seedSandboxHistory } from '../fake/sandboxHistory';
 import { FakeProviderServer } from '../fake/server';
-import { launchBrowser, openPanel, repoRoot, startPanelServer, waitFor, waitForCharts, type PanelServer } from './harness';
+import { openPanel, SHOTS_DIR as shots, usePanelBrowser, waitFor, waitForCharts, type PanelServer } from './harness';
 import { DARK, LIGHT } from './themes';
-
-const shots = path.join(repoRoot, 'screenshots');
 
 function demoEnv(F: string): Record<string, string> {
   return {
@@ -40,6 +38,7 @@ describe('the sandbox panel on first sight', function () {
   let browser: Browser;
   let data: PanelData;
   let dir: string;
+  usePanelBrowser((x) => ({ server, browser } = x));
 
   before(async () => {
     fake = new FakeProviderServer();
@@ -78,13 +77,8 @@ describe('the sandbox panel on first sight', function () {
       }),
     ];
     data = buildPanelData({ results, accounts, history: store, billingUrl: (id) => `https://example.com/billing/${id}`, range: '30d', now });
-    server = await startPanelServer();
-    browser = await launchBrowser();
-    fs.mkdirSync(shots, { recursive: true });
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
     await fake?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

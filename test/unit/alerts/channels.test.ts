@@ -3,18 +3,10 @@ import { FakeProviderServer, type FakeRequest } from '../../fake/server';
 import { channelsFromEnv, createChannels, DeliveryError, type Channel, type ChannelSet } from '../../../src/core/alerts/channels';
 import { deliverAlerts } from '../../../src/core/alerts/delivery';
 import { formatSubject } from '../../../src/core/alerts/message';
-import { assertNoSecret } from '../helpers';
+import { assertNoSecret, rejection } from '../helpers';
 import { BOT_TOKEN, CHAT_ID, FakeSmtp, FakeTelegram, sampleAlert } from './fakes';
 
-async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DeliveryError, `expected DeliveryError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a failure');
-}
+const failure = (p: Promise<unknown>) => rejection(p, DeliveryError);
 
 function only(set: ChannelSet): Channel {
   assert.deepEqual(set.errors, []);

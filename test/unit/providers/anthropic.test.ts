@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret, assertKeyRejected, assertOutOfCredit } from '../helpers';
 import { CREDIT_TOO_LOW, OVERLOADED, anthropicError, costBucket } from '../../fake/routes/anthropic';
 import { HTML_502, type FakeRequest } from '../../fake/server';
 import { anthropic } from '../../../src/core/providers/anthropic';
@@ -42,21 +42,13 @@ describe('provider: anthropic', () => {
 
   it('a rejected key is invalid with the provider message', async () => {
     const r = await check({ keys: { key: BAD_KEY } });
-    assert.equal(r.status, 'invalid');
-    assert.equal(r.errorKind, 'auth');
-    assert.equal(r.level, 'error');
-    assert.match(r.error ?? '', /invalid x-api-key/);
-    assertNoSecret(r, BAD_KEY);
+    assertKeyRejected(r, /invalid x-api-key/);
   });
 
   it('400 "credit balance is too low" is insufficient funds, not a bad request', async () => {
     f.server.route('GET', `${P}/models`, CREDIT_TOO_LOW);
     const r = await check();
-    assert.equal(r.errorKind, 'insufficient_funds');
-    assert.equal(r.status, 'valid');
-    assert.equal(r.level, 'critical');
-    assert.equal(r.balance, null, "the provider did not say how much is left");
-    assert.match(r.error ?? '', /credit balance is too low/);
+    assertOutOfCredit(r, /credit balance is too low/);
   });
 
   it('402 billing_error is insufficient funds', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertKeyRejected, assertOutOfCredit } from '../helpers';
 import { DEEPSEEK_INSUFFICIENT, deepseekBalance } from '../../fake/routes/deepseek';
 import { HTML_502 } from '../../fake/server';
 import { deepseek } from '../../../src/core/providers/deepseek';
@@ -149,19 +149,12 @@ describe('provider: deepseek', () => {
   it('402 "Insufficient Balance" is insufficient funds: critical, balance unknown', async () => {
     f.server.route('GET', PATH, DEEPSEEK_INSUFFICIENT);
     const r = await check();
-    assert.equal(r.errorKind, 'insufficient_funds');
-    assert.equal(r.level, 'critical');
-    assert.equal(r.balance, null, "the provider did not say how much is left");
-    assert.match(r.error ?? '', /Insufficient Balance/);
+    assertOutOfCredit(r, /Insufficient Balance/);
   });
 
   it('401 "Authentication Fails" is invalid, level error, without the key', async () => {
     const r = await check({ keys: { key: BAD_KEY } });
-    assert.equal(r.status, 'invalid');
-    assert.equal(r.errorKind, 'auth');
-    assert.equal(r.level, 'error');
-    assert.match(r.error ?? '', /Authentication Fails/);
-    assertNoSecret(r, BAD_KEY);
+    assertKeyRejected(r, /Authentication Fails/);
   });
 
   it('a non-numeric amount is a bad_response naming the field', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertKeyRejected } from '../helpers';
 import { MOONSHOT_SUSPENDED, moonshotBalance } from '../../fake/routes/moonshot';
 import { HTML_502 } from '../../fake/server';
 import { moonshot, moonshotCurrencyForHost } from '../../../src/core/providers/moonshot';
@@ -118,11 +118,7 @@ describe('provider: moonshot', () => {
 
   it('401 is invalid with the provider message and no key', async () => {
     const r = await check({ keys: { key: BAD_KEY } });
-    assert.equal(r.status, 'invalid');
-    assert.equal(r.errorKind, 'auth');
-    assert.equal(r.level, 'error');
-    assert.match(r.error ?? '', /Invalid Authentication/);
-    assertNoSecret(r, BAD_KEY);
+    assertKeyRejected(r, /Invalid Authentication/);
   });
 
   it('missing available_balance or data is a bad_response naming it', async () => {

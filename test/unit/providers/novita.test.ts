@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertKeyRejected } from '../helpers';
 import { NOVITA_BALANCE } from '../../fake/routes/novita';
 import { HTML_502 } from '../../fake/server';
 import { novita } from '../../../src/core/providers/novita';
@@ -65,11 +65,7 @@ describe('provider: novita', () => {
 
   it('401 is invalid with the provider message and no key', async () => {
     const r = await check({ keys: { key: BAD_KEY } });
-    assert.equal(r.status, 'invalid');
-    assert.equal(r.errorKind, 'auth');
-    assert.equal(r.level, 'error');
-    assert.match(r.error ?? '', /Invalid API key/);
-    assertNoSecret(r, BAD_KEY);
+    assertKeyRejected(r, /Invalid API key/);
   });
 
   it('a 500 and an HTML 502 page are server errors', async () => {

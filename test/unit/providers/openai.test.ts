@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from '../helpers';
+import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret, assertKeyRejected, assertOutOfCredit } from '../helpers';
 import { INSUFFICIENT_QUOTA, costBucket } from '../../fake/routes/openai';
 import { HTML_502, type FakeRequest } from '../../fake/server';
 import { openai } from '../../../src/core/providers/openai';
@@ -42,21 +42,13 @@ describe('provider: openai', () => {
 
   it('a rejected key is invalid and the echoed key is redacted', async () => {
     const r = await check({ keys: { key: BAD_KEY } });
-    assert.equal(r.status, 'invalid');
-    assert.equal(r.errorKind, 'auth');
-    assert.equal(r.level, 'error');
-    assert.match(r.error ?? '', /Incorrect API key provided/);
-    assertNoSecret(r, BAD_KEY);
+    assertKeyRejected(r, /Incorrect API key provided/);
   });
 
   it('429 insufficient_quota is out of credit, not a rate limit', async () => {
     f.server.route('GET', `${P}/models`, INSUFFICIENT_QUOTA);
     const r = await check();
-    assert.equal(r.errorKind, 'insufficient_funds');
-    assert.equal(r.status, 'valid');
-    assert.equal(r.level, 'critical');
-    assert.equal(r.balance, null, "the provider did not say how much is left");
-    assert.match(r.error ?? '', /exceeded your current quota/);
+    assertOutOfCredit(r, /exceeded your current quota/);
   });
 
   it('a plain 429 is rate_limited', async () => {
