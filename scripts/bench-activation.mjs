@@ -9,13 +9,13 @@
 //
 // Human text on stderr; the last lines on stdout are JSON rows {what, ours, reference, ratio, goal}
 // for scripts/bench.mjs. Asserts nothing. Run it under `flock /tmp/llmb-ui.lock` (bench.mjs does).
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkInstalled, HostSession, openWorkbench, repoRoot } from './vscode-host.mjs';
 import { runCommand, waitUntil } from './workbench-ui.mjs';
+import { stageProductionExtension } from './bench-stage.mjs';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const runs = Math.max(1, Number(args.runs) || 7);
@@ -26,17 +26,6 @@ const EXTENSIONS = {
   ours: { dir: '', name: 'llm-balance', status: '.statusbar-item[id$="llmBalance.status" i]' },
   floor: { dir: path.join(repoRoot, 'test', 'bench', 'floor-extension'), name: 'llm-balance-floor', status: '.statusbar-item[id$="floor.status" i]' },
 };
-
-/** The production build in an extension folder of its own: what an installed .vsix holds. */
-function stageOurs(work) {
-  const dir = path.join(work, 'llm-balance');
-  fs.mkdirSync(dir, { recursive: true });
-  const r = spawnSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${path.join(dir, 'dist')}`], { cwd: repoRoot, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`production build failed:\n${r.stderr}`);
-  for (const f of fs.readdirSync(repoRoot)) if (f === 'package.json' || /^package\.nls.*\.json$/.test(f)) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
-  for (const d of ['l10n', 'media']) fs.cpSync(path.join(repoRoot, d), path.join(dir, d), { recursive: true });
-  return dir;
-}
 
 /** The Running Extensions row of package `name` (its aria-label): "Activation: 12ms" → 12. */
 async function runningExtensionsFigure(page, name) {
@@ -83,7 +72,7 @@ const samples = { ours: [], floor: [] };
 const splits = { ours: [], floor: [] };
 const loads = [];
 const result = await session.run(async (s) => {
-  EXTENSIONS.ours.dir = stageOurs(s.work);
+  EXTENSIONS.ours.dir = stageProductionExtension(s.work);
   const browser = await s.launchChromium();
   const folder = path.join(s.work, 'workspace');
   fs.mkdirSync(folder, { recursive: true });
