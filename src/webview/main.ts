@@ -32,6 +32,8 @@ let range: Range = (saved.success ? saved.data.range : undefined) ?? DEFAULT_RAN
 let data: PanelCards | undefined;
 let chartsApi: ChartsApi | undefined;
 let chartsScript: HTMLScriptElement | undefined;
+/** Cards whose chart series have not arrived yet. */
+let pending = new Set<string>();
 const busy = new Set<string>();
 const charts = new Map<string, uPlot>();
 let colors: ChartColors | undefined;
@@ -86,9 +88,6 @@ function receiveCharts(c: Charts): void {
   pending = new Set([...pending].filter((id) => !byId.has(id)));
   drawCharts();
 }
-
-/** Cards whose chart series have not arrived yet. */
-let pending = new Set<string>();
 
 /** Creates charts a few at a time after the cards are on screen, so the first paint stays fast. */
 function drawCharts(): void {
