@@ -39,7 +39,8 @@ if (existsSync('src/extension.ts')) {
 }
 if (existsSync('src/webview/main.ts')) {
   bundles.push({
-    entryPoints: { webview: 'src/webview/main.ts' },
+    // The cards' script, and uPlot with the charts in a second one loaded after the first paint.
+    entryPoints: { webview: 'src/webview/main.ts', 'webview-charts': 'src/webview/charts.ts' },
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

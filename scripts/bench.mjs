@@ -1,135 +1,97 @@
-// `npm run bench`: prints numbers, asserts nothing.
-//  1. bundle sizes (production build) and the cold require time of the extension's main bundle;
-//  2. 50 accounts checked concurrently against the fake server (49 answer after 200 ms, one
-//     never answers): wall time for the 49, time until the hung one is given up, CPU per
-//     check, peak RSS;
-//  3. activate() measured inside the real VS Code (code-server);
-//  4. the panel's first paint (scripts/bench-panel.mjs), when present;
-//  5. `serve` with 200 accounts (scripts/bench-serve.mjs): scrape latency and RSS.
+// `npm run bench`: issue 14's side-by-side table, one row per goal. Prints numbers; asserts nothing.
+//
+// Each row comes from a script that prints it as a JSON line {what, ours, reference, ratio, goal}
+// on stdout (human text on stderr, passed through). A script that is missing, fails, or prints
+// no row leaves its rows as "not measured (…)": never a made-up number. Scripts that start
+// code-server or Chromium run under `flock /tmp/llmb-ui.lock`, so one such run at a time on the
+// machine (set LLMB_UI_LOCK_HELD=1 if you already hold the lock; do not wrap this in flock).
+// The load average is printed with the table: a busy machine gives slower, noisier numbers.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const line = (label, value) => console.log(`${label.padEnd(46)} ${value}`);
+const UI_LOCK = '/tmp/llmb-ui.lock';
+const say = (s) => console.error(`[bench] ${s}`);
 
-function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+/** The scripts and the rows each one owns, with issue 14's goal for each (for the placeholders). */
+const SCRIPTS = [
+  { file: 'scripts/bench-activation.mjs', ui: true, rows: [['VS Code\'s "Activation" figure vs a floor extension (one status bar item)', '≤ 1.25× the floor']] },
+  { file: 'scripts/bench-first-check.mjs', ui: true, rows: [['first check, 10 accounts: extension-host main-thread time (require + CPU)', '≤ 20 ms']] },
+  {
+    file: 'scripts/bench-cli.mjs', ui: false, rows: [
+      ['`llm-balance check --json --force`, 1 account, whole process', '≤ 1.5× a node:http script'],
+      ['`llm-balance --help`, whole process', 'never loads the HTTP stack'],
+      ['`llm-balance history`, whole process', 'never loads the HTTP stack'],
+      ['peak RSS of one CLI check', 'printed'],
+      ['200 accounts checked at once', '≈ the slowest provider + 50 ms'],
+    ],
+  },
+  { file: 'scripts/bench-memory.mjs', ui: false, rows: [['a simulated month of polling, 10 accounts every minute: heap growth', '< 5 MB']] },
+  {
+    file: 'scripts/bench-panel-vscode.mjs', ui: true, rows: [
+      ['panel, 10 accounts × 90 days, in code-server: cards painted after navigation start', '≤ 200 ms'],
+      ['panel, 10 accounts × 90 days, in code-server: every chart drawn after navigation start', '≤ 400 ms'],
+    ],
+  },
+];
+
+/** The JSON rows a script printed on stdout. */
+function rowsFrom(stdout) {
+  const out = [];
+  for (const line of stdout.split('\n')) {
+    const s = line.trim();
+    if (!s.startsWith('{')) continue;
+    try {
+      const r = JSON.parse(s);
+      if (r && typeof r.what === 'string' && 'ours' in r) out.push(r);
+    } catch { /* human text */ }
+  }
+  return out;
 }
 
-console.log('# Bundles (production build)');
-const prod = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-prod-'));
-sh('node', ['esbuild.mjs', '--production', `--outdir=${prod}`]);
-for (const f of fs.readdirSync(prod).sort()) line(`  ${f}`, kb(fs.statSync(path.join(prod, f)).size));
-
-// Cold require of the main bundle in a fresh process, with a stand-in for the vscode module.
-const probe = `
-const Module = require('module');
-const orig = Module._resolveFilename;
-Module._resolveFilename = function (req, ...rest) { return req === 'vscode' ? req : orig.call(this, req, ...rest); };
-require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: {} };
-const t = process.hrtime.bigint();
-require(process.argv[1]);
-console.log(Number(process.hrtime.bigint() - t) / 1e6);
-`;
-const requireTimes = [];
-for (let i = 0; i < 5; i++) requireTimes.push(Number(sh('node', ['-e', probe, path.join(prod, 'extension.js')]).trim()));
-requireTimes.sort((a, b) => a - b);
-line('  cold require(extension.js), median of 5', `${requireTimes[2].toFixed(2)} ms`);
-const engineTimes = [];
-for (let i = 0; i < 3; i++) engineTimes.push(Number(sh('node', ['-e', probe, path.join(prod, 'engine.js')]).trim()));
-engineTimes.sort((a, b) => a - b);
-line('  cold require(engine.js, lazy), median of 3', `${engineTimes[1].toFixed(2)} ms`);
-
-console.log('\n# 50 accounts, 49 answer after 200 ms, one never answers');
-const { FakeProviderServer } = require(path.join(root, 'out/test/fake/server.js'));
-const { BalanceEngine } = require(path.join(root, 'out/src/core/engine.js'));
-const { HttpClient } = require(path.join(root, 'out/src/core/http.js'));
-const { MemoryStore } = require(path.join(root, 'out/src/core/kv.js'));
-const server = new FakeProviderServer();
-await server.start();
-for (let i = 0; i < 50; i++) {
-  const base = `/acct${i}`;
-  const reply = i === 49 ? { hang: true } : { delayMs: 200, body: { data: { total_credits: 100, total_usage: i } } };
-  server.route('GET', `${base}/credits`, reply);
-  server.route('GET', `${base}/key`, i === 49 ? { hang: true } : { delayMs: 200, body: { data: { limit: null, usage: i } } });
-}
-const timeoutMs = 10_000;
-const http = new HttpClient({ timeoutMs, env: {} });
-const engine = new BalanceEngine({ http, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: 'sk-test-bench-0123456789' }) });
-const accounts = Array.from({ length: 50 }, (_, i) => ({ id: `acct${i}`, provider: 'openrouter', baseUrl: `${server.url}/acct${i}` }));
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-const done = [];
-await Promise.all(accounts.map((a) => engine.checkOne(a).then((r) => done.push({ id: a.id, ms: performance.now() - t0, r }))));
-const cpu = process.cpuUsage(cpu0);
-const fast = done.filter((d) => d.id !== 'acct49');
-const hung = done.find((d) => d.id === 'acct49');
-line('  wall time until all 49 answered', `${Math.max(...fast.map((d) => d.ms)).toFixed(0)} ms (sum of delays would be ${49 * 200} ms)`);
-line('  49 results ok', `${fast.filter((d) => d.r.level === 'ok').length}`);
-line(`  hung account given up after (timeout ${timeoutMs / 1000} s)`, `${hung.ms.toFixed(0)} ms, ${hung.r.errorKind}`);
-line('  CPU time per check (user+system)', `${((cpu.user + cpu.system) / 1000 / 50).toFixed(2)} ms`);
-line('  peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
-// A second, forced round in the same process: steady state, connections and code warm.
-const warm0 = process.cpuUsage();
-const w0 = performance.now();
-const warm = [];
-await Promise.all(accounts.slice(0, 49).map((a) => engine.checkOne(a, { force: true }).then(() => warm.push(performance.now() - w0))));
-const warmCpu = process.cpuUsage(warm0);
-line('  warm round: wall time for the 49', `${Math.max(...warm).toFixed(0)} ms`);
-line('  warm round: CPU time per check', `${((warmCpu.user + warmCpu.system) / 1000 / 49).toFixed(2)} ms`);
-await http.close();
-await server.stop();
-
-console.log('\n# activate() inside the real VS Code (code-server)');
-try {
-  sh('bash', ['scripts/install-test-host.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const log = path.join(root, 'test-results', 'bench-activation.log');
-  const out = path.join(root, 'test-results', 'bench-activation.json');
-  fs.rmSync(out, { force: true });
-  spawnSync('node', ['scripts/run-integration.mjs', '--tests', path.join(root, 'out/test/bench/activation.js'), '--log', log, '--timeout', '180'], { cwd: root, encoding: 'utf8' });
-  const ms = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')).activationMs : undefined;
-  line('  activate() (performance.now inside activate)', typeof ms === 'number' ? `${ms.toFixed(2)} ms` : 'not measured (see test-results/bench-activation.log)');
-} catch (e) {
-  line('  activate()', `not measured: ${e.message.split('\n')[0]}`);
+function runScript({ file, ui }) {
+  const args = [file];
+  const locked = ui && !process.env.LLMB_UI_LOCK_HELD;
+  const cmd = locked ? 'flock' : process.execPath;
+  const argv = locked ? [UI_LOCK, process.execPath, ...args] : args;
+  const env = ui ? { ...process.env, LLMB_UI_LOCK_HELD: '1' } : process.env;
+  const t = Date.now();
+  const r = spawnSync(cmd, argv, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  // Whatever the script printed besides its rows is for people: keep it, on stderr.
+  const human = (r.stdout ?? '').split('\n').filter((l) => l.trim() && !rowsFrom(l).length);
+  if (human.length) console.error(human.join('\n'));
+  say(`${file}: exit ${r.status ?? r.signal} after ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  return { status: r.status, error: r.error, rows: rowsFrom(r.stdout ?? '') };
 }
 
-console.log('\n# Panel inside the real VS Code (10 accounts, 90 days of history)');
-try {
-  const out = path.join(root, 'test-results', 'bench-panel-vscode.json');
-  fs.rmSync(out, { force: true });
-  spawnSync('node', ['scripts/run-integration.mjs', '--tests', path.join(root, 'out/test/bench/panel.js'), '--log', path.join(root, 'test-results', 'bench-panel.log'), '--timeout', '240'], { cwd: root, encoding: 'utf8' });
-  const r = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : { error: 'no report' };
-  if (r.marks) {
-    line('  webview first contentful paint (loading shell)', `${r.marks.fcp} ms after the webview's navigation start`);
-    line('  cards rendered / painted', `${r.marks.rendered} / ${r.marks['first-paint']} ms`);
-    line('  command to painted, wall clock', `${r.commandToPaintedMs} ms (webview creation included)`);
-    line('  points per account after thinning', `${r.pointsPerAccount}`);
-  } else line('  not measured', r.error ?? 'see test-results/bench-panel.log');
-} catch (e) {
-  line('  not measured', e.message.split('\n')[0]);
+const cell = (v) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const table = [];
+const started = new Date();
+const loads = [os.loadavg()[0]];
+
+say('install or reuse the test host (code-server, chromium)');
+const host = spawnSync('bash', ['scripts/install-test-host.sh'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (host.status !== 0) say('the test host could not be installed: the code-server rows will say why');
+
+for (const script of SCRIPTS) {
+  if (!fs.existsSync(path.join(root, script.file))) {
+    for (const [what, goal] of script.rows) table.push([what, `not measured (${script.file} missing)`, '—', '—', goal]);
+    continue;
+  }
+  say(`running ${script.file}${script.ui ? ` (under flock ${UI_LOCK})` : ''}`);
+  const r = runScript(script);
+  loads.push(os.loadavg()[0]);
+  if (r.rows.length === 0) {
+    const why = r.error ? r.error.message : r.status !== 0 ? `${script.file} failed, exit ${r.status}` : `${script.file} printed no row`;
+    for (const [what, goal] of script.rows) table.push([what, `not measured (${why})`, '—', '—', goal]);
+    continue;
+  }
+  for (const row of r.rows) table.push([row.what, row.ours, row.reference ?? '—', row.ratio ?? '—', row.goal ?? '—']);
 }
 
-if (fs.existsSync(path.join(root, 'scripts/bench-panel.mjs'))) {
-  console.log('\n# Panel in a plain Chromium page (scripts/bench-panel.mjs)');
-  const r = spawnSync('node', ['scripts/bench-panel.mjs'], { cwd: root, encoding: 'utf8' });
-  process.stdout.write(r.stdout + r.stderr);
-}
-console.log('\n# Issue 14, side by side (scripts/bench-cli.mjs)');
-{
-  const r = spawnSync('node', ['scripts/bench-cli.mjs'], { cwd: root, encoding: 'utf8' });
-  process.stdout.write(r.stdout + r.stderr);
-}
-if (fs.existsSync(path.join(root, 'scripts/bench-serve.mjs'))) {
-  console.log('\n# llm-balance serve with 200 accounts (scripts/bench-serve.mjs)');
-  const r = spawnSync('node', ['scripts/bench-serve.mjs'], { cwd: root, encoding: 'utf8' });
-  process.stdout.write(r.stdout + r.stderr);
-}
-fs.rmSync(prod, { recursive: true, force: true });
+console.log(`\n# Issue 14, side by side (${started.toISOString().slice(0, 16)}Z, ${os.cpus().length} CPUs, 1-min load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} while measuring)\n`);
+console.log('| what | ours | reference, same run | ratio | goal |\n|---|---|---|---|---|');
+for (const r of table) console.log(`| ${r.map(cell).join(' | ')} |`);

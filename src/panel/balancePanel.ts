@@ -12,7 +12,7 @@ import {
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { t } from '../vscode/l10n';
 import { spikeEventPrefixes } from '../core/spike';
-import { buildPanelData, EMPTY_HISTORY, isHttpsUrl, type HistoryReader } from './viewData';
+import { buildPanelCards, buildPanelCharts, EMPTY_HISTORY, isHttpsUrl, type HistoryReader, type PanelInput } from './viewData';
 import { COMMAND } from '../core/commandIds';
 
 export { PANEL_VIEW_TYPE };
@@ -43,6 +43,8 @@ export class BalancePanel {
   private range: Range;
   private pushTimer: ReturnType<typeof setTimeout> | undefined;
   private pushing: Promise<void> = Promise.resolve();
+  /** The history, read while the webview loads; taken by the next push. */
+  private historyAhead: Promise<HistoryReader> | undefined;
 
   static get currentPanel(): BalancePanel | undefined {
     return BalancePanel.current;
@@ -86,17 +88,36 @@ export class BalancePanel {
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'panel-dark.svg'),
     };
     panel.webview.html = this.html();
+    this.readHistoryAhead();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
         // A hidden webview is destroyed; it says `ready` again when shown.
         if (!panel.visible) this.ready = false;
+        else if (!this.ready) this.readHistoryAhead();
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         void this.onMessage(raw);
       }),
-      model.onDidChange(() => this.schedulePush()),
+      model.onDidChange(() => {
+        this.historyAhead = undefined;
+        this.schedulePush();
+      }),
     );
+  }
+
+  /** Starts reading the history now, so that it is there when the webview says `ready`. */
+  private readHistoryAhead(): void {
+    this.historyAhead = this.readHistory();
+  }
+
+  private async readHistory(): Promise<HistoryReader> {
+    try {
+      return await this.model.history();
+    } catch (e) {
+      this.log(`history unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      return EMPTY_HISTORY;
+    }
   }
 
   dispose(): void {
@@ -196,17 +217,17 @@ export class BalancePanel {
     }, 150);
   }
 
-  /** Sends the whole view; pushes run one at a time so an older one never lands last. */
+  /**
+   * Sends the whole view: the cards first, then the chart series in a second message, so that
+   * the cards are on screen while the charts travel. Pushes run one at a time so an older one
+   * never lands last.
+   */
   private push(): Promise<void> {
     const next = this.pushing.then(async () => {
       if (!this.ready || !this.panel.visible) return;
-      let history: HistoryReader = EMPTY_HISTORY;
-      try {
-        history = await this.model.history();
-      } catch (e) {
-        this.log(`history unavailable: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      const data = buildPanelData({
+      const history = await (this.historyAhead ?? this.readHistory());
+      this.historyAhead = undefined;
+      const input: PanelInput = {
         results: this.model.results(),
         accounts: this.model.accounts(),
         history,
@@ -214,8 +235,13 @@ export class BalancePanel {
         range: this.range,
         now: Date.now(),
         ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
-      });
-      this.post({ type: 'data', data });
+      };
+      const cards = buildPanelCards(input);
+      this.post({ type: 'data', data: cards });
+      // A turn of the event loop between the two, so the first message leaves first.
+      await new Promise((r) => setImmediate(r));
+      if (!this.ready) return;
+      this.post({ type: 'charts', charts: buildPanelCharts(input, cards) });
     });
     this.pushing = next.catch((e: unknown) => this.log(`update failed: ${e instanceof Error ? e.message : String(e)}`));
     return this.pushing;

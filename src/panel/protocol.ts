@@ -79,7 +79,7 @@ export const ChartSchema = z.object({
 });
 export type ChartData = z.infer<typeof ChartSchema>;
 
-export const AccountViewSchema = z.object({
+const accountFields = {
   id: z.string(),
   label: z.string(),
   provider: z.string(),
@@ -104,9 +104,18 @@ export const AccountViewSchema = z.object({
   thresholds: ThresholdViewSchema,
   canAddFunds: z.boolean(),
   forecast: ForecastSchema,
-  chart: ChartSchema,
-});
+};
+
+/** One account as the panel shows it: its card and its chart. */
+export const AccountViewSchema = z.object({ ...accountFields, chart: ChartSchema });
 export type AccountView = z.infer<typeof AccountViewSchema>;
+
+/**
+ * A card as the host sends it first: the chart only when it has nothing to draw (so the card can
+ * say so), the others follow in a `charts` message, so that the cards reach the screen first.
+ */
+export const CardViewSchema = z.object({ ...accountFields, chart: z.optional(ChartSchema) });
+export type CardView = z.infer<typeof CardViewSchema>;
 
 export const EventViewSchema = z.object({
   t: num,
@@ -128,18 +137,31 @@ export const SummarySchema = z.object({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
-export const PanelDataSchema = z.object({
+const panelFields = {
   generatedAt: num,
   range: RangeSchema,
-  accounts: z.array(AccountViewSchema),
   summary: SummarySchema,
   events: z.array(EventViewSchema),
-});
+};
+
+export const PanelDataSchema = z.object({ ...panelFields, accounts: z.array(AccountViewSchema) });
 export type PanelData = z.infer<typeof PanelDataSchema>;
+
+/** What a `data` message carries: the panel with some or all charts still to come. */
+export const PanelCardsSchema = z.object({ ...panelFields, accounts: z.array(CardViewSchema) });
+export type PanelCards = z.infer<typeof PanelCardsSchema>;
+
+/** The charts a `data` message left out, for the data of the same `generatedAt`. */
+export const ChartsSchema = z.object({
+  generatedAt: num,
+  charts: z.array(z.object({ id: z.string(), chart: ChartSchema })),
+});
+export type Charts = z.infer<typeof ChartsSchema>;
 
 /** Host → webview. */
 export const HostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('data'), data: PanelDataSchema }),
+  z.object({ type: z.literal('data'), data: PanelCardsSchema }),
+  z.object({ type: z.literal('charts'), charts: ChartsSchema }),
   /** A check started or finished; accountId null means every account. */
   z.object({ type: z.literal('busy'), accountId: z.nullable(z.string()), busy: z.boolean() }),
 ]);

@@ -9,7 +9,7 @@ import { detectSpike, SPIKE_EVENT_PREFIX, type SpikeRule } from '../core/spike';
 import { downsampleIndices } from './downsample';
 import {
   MAX_SERIES_POINTS, RANGE_MS,
-  type AccountView, type ChartData, type EventView, type PanelData, type Range, type Summary,
+  type CardView, type ChartData, type Charts, type EventView, type PanelCards, type PanelData, type Range, type Summary,
 } from './protocol';
 import type * as z from 'zod/mini';
 import type { ForecastSchema } from './protocol';
@@ -129,23 +129,44 @@ export function buildSummary(results: readonly BalanceResult[], accounts: number
   };
 }
 
-export function buildPanelData(input: PanelInput): PanelData {
-  const { now, range } = input;
+/** Whether any point has a number to draw (buildChart draws nothing otherwise). */
+const hasValues = (points: readonly Readonly<HistoryPoint>[]) => points.some((p) => p.balance !== null || p.usage !== null);
+
+interface Entry { id: string; account?: Account; thresholds: { warning?: number; critical?: number }; keyEnv?: string | undefined; result?: BalanceResult }
+
+function entriesOf(input: PanelInput): Entry[] {
   const resultById = new Map(input.results.map((r) => [r.accountId, r]));
-  const entries: { id: string; account?: Account; thresholds: { warning?: number; critical?: number }; keyEnv?: string | undefined; result?: BalanceResult }[] = [];
+  const entries: Entry[] = [];
   for (const a of input.accounts) entries.push({ id: a.account.id, account: a.account, thresholds: a.thresholds, keyEnv: a.keyEnv, result: resultById.get(a.account.id) });
   const configured = new Set(entries.map((e) => e.id));
   for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: {}, result: r });
   // Worst first, in the status bar's order; an account not checked yet counts as "info".
   entries.sort((a, b) => byConcern(a.result ?? { level: 'info', balance: null }, b.result ?? { level: 'info', balance: null }));
+  return entries;
+}
 
+/** One account's chart for the range, with its spend spikes. */
+function chartOf(input: PanelInput, id: string, inRange: readonly Readonly<HistoryPoint>[], spikeEvents: readonly HistoryEvent[]): ChartData {
+  const chart = buildChart(inRange, input.range, input.now, input.maxPoints);
+  const spikes = spikeWindows(input, id, input.now - RANGE_MS[input.range], spikeEvents);
+  if (spikes.length) chart.spikes = spikes;
+  return chart;
+}
+
+/**
+ * The cards: everything but the charts that have something to draw (those come from
+ * buildPanelCharts), so that the cards go out before the heavier chart series.
+ */
+export function buildPanelCards(input: PanelInput): PanelCards {
+  const { now, range } = input;
+  const entries = entriesOf(input);
   const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
   const spikeEvents = input.spendSpike ? input.history.events() : [];
-  const accounts: AccountView[] = entries.map(({ id, account, thresholds, keyEnv, result }) => {
+  const accounts: CardView[] = entries.map(({ id, account, thresholds, keyEnv, result }) => {
     const points = input.history.seriesView(id, from);
     const inRange = since(points, now - RANGE_MS[range]);
     const lastWeek = since(points, now - FORECAST_WINDOW_MS);
-    const view: AccountView = {
+    const view: CardView = {
       id,
       label: result?.label ?? account?.label ?? id,
       provider: result?.provider ?? account?.provider ?? 'custom',
@@ -160,16 +181,14 @@ export function buildPanelData(input: PanelInput): PanelData {
       thresholds: { ...thresholds },
       canAddFunds: isHttpsUrl(input.billingUrl(id)),
       forecast: forecast(lastWeek, thresholds, now),
-      chart: buildChart(inRange, range, now, input.maxPoints),
     };
+    if (!hasValues(inRange)) view.chart = chartOf(input, id, inRange, spikeEvents);
     const capLeft = result?.details?.limit_remaining;
     if (typeof capLeft === 'number' && Number.isFinite(capLeft)) view.keyCapLeft = capLeft;
     if (keyEnv) {
       view.readOnly = true;
       view.keyEnv = keyEnv;
     }
-    const spikes = spikeWindows(input, id, now - RANGE_MS[range], spikeEvents);
-    if (spikes.length) view.chart.spikes = spikes;
     if (result?.note !== undefined) view.note = keyEnv ? noteForEnvironmentAccount(result.note) : result.note;
     if (result?.error !== undefined) view.error = result.error;
     if (result?.errorKind !== undefined) view.errorKind = result.errorKind;
@@ -184,4 +203,30 @@ export function buildPanelData(input: PanelInput): PanelData {
     summary: buildSummary(input.results, entries.length),
     events,
   };
+}
+
+/** The charts buildPanelCards left out, for the same input. */
+export function buildPanelCharts(input: PanelInput, cards: PanelCards): Charts {
+  const spikeEvents = input.spendSpike ? input.history.events() : [];
+  const fromMs = input.now - RANGE_MS[input.range];
+  const charts = cards.accounts.filter((a) => !a.chart).map((a) => ({ id: a.id, chart: chartOf(input, a.id, input.history.seriesView(a.id, fromMs), spikeEvents) }));
+  return { generatedAt: cards.generatedAt, charts };
+}
+
+/** Cards and their charts together: what the panel shows once both have arrived. */
+export function withCharts(cards: PanelCards, charts: Charts): PanelData {
+  const byId = new Map(charts.charts.map((c) => [c.id, c.chart]));
+  return {
+    ...cards,
+    accounts: cards.accounts.map(({ chart, ...a }) => {
+      const c = chart ?? byId.get(a.id);
+      if (!c) throw new Error(`no chart for ${a.id}`);
+      return { ...a, chart: c };
+    }),
+  };
+}
+
+export function buildPanelData(input: PanelInput): PanelData {
+  const cards = buildPanelCards(input);
+  return withCharts(cards, buildPanelCharts(input, cards));
 }

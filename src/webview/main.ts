@@ -1,14 +1,17 @@
 // The balance panel, browser side. Says `ready`, renders whatever the host sends (validated
 // against the shared protocol), and turns clicks into messages. Nothing here reaches the
-// network: the CSP allows scripts by nonce and resources from the extension only.
+// network: the CSP allows scripts by nonce and resources from the extension only. The cards
+// come first; uPlot and the charts (./charts.ts, a second script with the same nonce) load
+// after the cards are on screen, and the chart series arrive in a message of their own.
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
 import type uPlot from 'uplot';
 import {
   DEFAULT_RANGE, HostMessageSchema, PanelStateSchema, RangeSchema,
-  type PanelData, type PanelState, type Range, type WebviewMessage,
+  type Charts, type PanelCards, type PanelState, type Range, type WebviewMessage,
 } from '../panel/protocol';
-import { createChart, describeChart, readChartColors, type ChartColors } from './chart';
+import type { ChartColors } from './chart';
+import type { ChartsApi } from './charts';
 import { formatAgo } from './format';
 import { t } from './l10n';
 import { ALL, rangeText, renderPanel, renderToolbar } from './render';
@@ -21,15 +24,22 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 performance.mark('llmb:start');
+const self = document.currentScript as HTMLScriptElement | null;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 const saved = PanelStateSchema.safeParse(vscode.getState() ?? {});
 let range: Range = (saved.success ? saved.data.range : undefined) ?? DEFAULT_RANGE;
-let data: PanelData | undefined;
+let data: PanelCards | undefined;
+let chartsApi: ChartsApi | undefined;
+let chartsScript: HTMLScriptElement | undefined;
+/** Cards whose chart series have not arrived yet. */
+let pending = new Set<string>();
 const busy = new Set<string>();
 const charts = new Map<string, uPlot>();
 let colors: ChartColors | undefined;
 let chartJob = 0;
+let firstPaintScheduled = false;
+/** Charts wait for the cards' first paint. */
 let firstPaintDone = false;
 
 // Says when a check ends, for screen readers (outside #app, which every render replaces).
@@ -54,44 +64,78 @@ function destroyCharts(): void {
   charts.clear();
 }
 
+/** Loads uPlot and the chart code (dist/webview-charts.js, next to this script, with its nonce), once. */
+function loadCharts(): void {
+  if (chartsScript) return;
+  chartsScript = document.createElement('script');
+  chartsScript.nonce = self?.nonce ?? '';
+  chartsScript.src = new URL('webview-charts.js', self?.src ?? location.href).toString();
+  chartsScript.addEventListener('load', () => {
+    chartsApi = (globalThis as { llmbCharts?: ChartsApi }).llmbCharts;
+    drawCharts();
+  });
+  document.head.append(chartsScript);
+}
+
+/** Takes the chart series the host sent after the cards (for the cards on screen only). */
+function receiveCharts(c: Charts): void {
+  if (!data || c.generatedAt !== data.generatedAt) return;
+  const byId = new Map(c.charts.map((x) => [x.id, x.chart]));
+  for (const a of data.accounts) {
+    const chart = byId.get(a.id);
+    if (chart) a.chart = chart;
+  }
+  pending = new Set([...pending].filter((id) => !byId.has(id)));
+  drawCharts();
+}
+
 /** Creates charts a few at a time after the cards are on screen, so the first paint stays fast. */
 function drawCharts(): void {
-  if (!data) return;
+  if (!data || !chartsApi || !firstPaintDone) return;
   destroyCharts();
+  const api = chartsApi;
   const job = chartJob;
   const current = data;
-  colors = readChartColors();
-  const queue = current.accounts.filter((a) => a.chart.t.length > 0);
+  colors = api.readChartColors();
+  const queue = current.accounts.filter((a) => a.chart && a.chart.t.length > 0);
   const step = () => {
     if (job !== chartJob) return;
     const started = performance.now();
     while (queue.length && performance.now() - started < 12) {
       const a = queue.shift()!;
       const el = app.querySelector<HTMLElement>(`[data-chart="${CSS.escape(a.id)}"]`);
-      if (!el) continue;
-      el.setAttribute('aria-label', describeChart(a.chart, a.label, rangeText(current.range)));
-      charts.set(a.id, createChart(el, a.chart, a.thresholds, colors!));
+      if (!el || !a.chart) continue;
+      el.setAttribute('aria-label', api.describeChart(a.chart, a.label, rangeText(current.range)));
+      charts.set(a.id, api.createChart(el, a.chart, a.thresholds, colors!));
     }
     if (queue.length) setTimeout(step, 0);
-    else performance.mark('llmb:charts');
+    else if (pending.size === 0) performance.mark('llmb:charts');
   };
   step();
 }
 
-function render(): void {
+function render(previous: PanelCards | undefined): void {
   if (!data) return;
+  // Until the new series arrive, a card keeps the chart it showed for the same range.
+  pending = new Set(data.accounts.filter((a) => !a.chart).map((a) => a.id));
+  if (previous && previous.range === data.range) {
+    const old = new Map(previous.accounts.filter((a) => a.chart && a.chart.t.length > 0).map((a) => [a.id, a.chart]));
+    for (const a of data.accounts) a.chart ??= old.get(a.id);
+  }
   // Keep keyboard focus on the same control across re-renders (live updates replace the DOM).
   const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
   destroyCharts();
   app.replaceChildren(...renderPanel(data, { busy, now: Date.now() }));
   app.removeAttribute('aria-busy');
   if (focusKey) app.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
-  if (!firstPaintDone) {
-    firstPaintDone = true;
+  if (!firstPaintScheduled) {
+    firstPaintScheduled = true;
     performance.mark('llmb:rendered');
     requestAnimationFrame(() => setTimeout(() => {
+      firstPaintDone = true;
       performance.mark('llmb:first-paint');
       reportPaint();
+      loadCharts();
       drawCharts();
     }, 0));
   } else {
@@ -129,12 +173,17 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   switch (msg.type) {
-    case 'data':
+    case 'data': {
       if (!data) performance.mark('llmb:data');
+      const previous = data;
       data = msg.data;
       range = data.range;
       vscode.setState({ range });
-      render();
+      render(previous);
+      break;
+    }
+    case 'charts':
+      receiveCharts(msg.charts);
       break;
     case 'busy':
       if (msg.busy) busy.add(msg.accountId ?? ALL);
@@ -192,7 +241,8 @@ new MutationObserver(() => {
 
 // A theme change swaps the --vscode-* variables and the body class: redraw the canvases.
 const themeObserver = new MutationObserver(() => {
-  const next = readChartColors();
+  if (!chartsApi) return;
+  const next = chartsApi.readChartColors();
   if (JSON.stringify(next) !== JSON.stringify(colors)) drawCharts();
 });
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -1,13 +1,13 @@
 // Builds the panel's DOM from PanelData. Provider strings only ever become text nodes or
 // attribute values (see dom.ts). Charts are created later by main.ts, after the first paint.
-import type { AccountView, EventView, PanelData, Range, Summary } from '../panel/protocol';
+import type { CardView, EventView, PanelCards, Range, Summary } from '../panel/protocol';
 import { RANGES } from '../panel/protocol';
 import { isKeyMissing } from '../core/keyMissing';
 import { h } from './dom';
 import { formatAgo, formatDateTime, formatDuration, formatMoney, formatRate, levelLabel } from './format';
 import { t } from './l10n';
 
-type Eta = AccountView['forecast']['untilZero'];
+type Eta = CardView['forecast']['untilZero'];
 
 /** "the last 24 hours": the range in words. */
 export function rangeText(r: Range): string {
@@ -29,7 +29,7 @@ function rangeLabel(r: Range): string {
   }
 }
 
-function statusText(s: NonNullable<AccountView['status']>): string {
+function statusText(s: NonNullable<CardView['status']>): string {
   switch (s) {
     case 'valid': return t('key valid');
     case 'invalid': return t('key invalid');
@@ -99,7 +99,7 @@ export function renderSummary(summary: Summary): HTMLElement {
 }
 
 /** The percentage is labelled by what it counts: "75% left", never a bare "(75%)". */
-function usageMeter(a: AccountView): HTMLElement | null {
+function usageMeter(a: CardView): HTMLElement | null {
   if (a.limit !== null && a.limit > 0) {
     // A key cap beside an account balance (OpenRouter) is its own figure, named as such.
     const isKeyCap = a.keyCapLeft !== undefined;
@@ -128,7 +128,7 @@ function usageMeter(a: AccountView): HTMLElement | null {
 }
 
 /** What the large figure is: the account's balance, or what is left of a limit. */
-function amountLabel(a: AccountView): string {
+function amountLabel(a: CardView): string {
   if (a.keyCapLeft !== undefined) return t('account balance');
   if (a.limit !== null) return t('left of the limit');
   return t('balance');
@@ -140,7 +140,7 @@ function etaText(eta: Eta): string {
   return t('in {0}', formatDuration(eta.ms));
 }
 
-function renderForecast(a: AccountView): HTMLElement {
+function renderForecast(a: CardView): HTMLElement {
   const f = a.forecast;
   const currency = f.currency ?? a.currency;
   const rows: [label: string, value: string, title?: string, reached?: boolean][] = [];
@@ -172,7 +172,7 @@ function renderForecast(a: AccountView): HTMLElement {
   return dl;
 }
 
-export function renderCard(a: AccountView, state: ViewState, range: Range): HTMLElement {
+export function renderCard(a: CardView, state: ViewState, range: Range): HTMLElement {
   const headingId = `acct-${a.id}`;
   const busy = state.busy.has(a.id) || state.busy.has(ALL);
   const amount = a.balance !== null
@@ -184,10 +184,12 @@ export function renderCard(a: AccountView, state: ViewState, range: Range): HTML
     ? h('p', { class: 'checked' }, ...checkedParts(timeEl(a.checkedAt, state.now)), a.stale ? h('span', { class: 'stale' }, ` · ${t('last good numbers (the latest check failed)')}`) : null)
     : h('p', { class: 'checked' }, t('Not checked yet'));
   const chart = h('div', { class: 'chart', role: 'img', 'data-chart': a.id });
-  if (a.chart.t.length === 0) chart.append(h('p', { class: 'chart-empty' }, t('No history in the last {0} yet.', rangeText(range))));
+  // No chart yet: its series are on their way (the host sends an empty one with the card).
+  const empty = a.chart !== undefined && a.chart.t.length === 0;
+  if (empty) chart.append(h('p', { class: 'chart-empty' }, t('No history in the last {0} yet.', rangeText(range))));
   // A key that was never set has no numbers yet: no empty forecast and chart between the
   // problem and its fix.
-  const nothingYet = isKeyMissing(a) && a.chart.t.length === 0;
+  const nothingYet = isKeyMissing(a) && empty;
   return h('article', { class: `card level-${a.level}`, 'aria-labelledby': headingId, 'data-account-card': a.id },
     h('header', { class: 'card-head' },
       title,
@@ -207,7 +209,7 @@ export function renderCard(a: AccountView, state: ViewState, range: Range): HTML
 }
 
 /** A missing or rejected key makes setting it the card's main action; environment keys are not ours to set. */
-function renderActions(a: AccountView, busy: boolean): HTMLElement {
+function renderActions(a: CardView, busy: boolean): HTMLElement {
   const keyMissing = isKeyMissing(a);
   const keyFirst = !a.readOnly && (keyMissing || a.status === 'invalid');
   const check = button(busy ? t('Checking…') : t('Check now'), 'check', { account: a.id, kind: keyFirst ? 'secondary' : 'primary', busy, ariaLabel: t('Check {0} now', a.label) });
@@ -250,7 +252,7 @@ export function renderEvents(events: readonly EventView[]): HTMLElement {
   return section;
 }
 
-export function renderPanel(data: PanelData, state: ViewState): HTMLElement[] {
+export function renderPanel(data: PanelCards, state: ViewState): HTMLElement[] {
   const parts: HTMLElement[] = [renderToolbar(data.range, state, data.accounts.length > 0), renderSummary(data.summary)];
   if (data.accounts.length === 0) {
     parts.push(h('section', { class: 'empty' },

@@ -24,7 +24,7 @@ export interface PanelServer {
 
 /** Serves the panel page and dist/ on 127.0.0.1. */
 export async function startPanelServer(): Promise<PanelServer> {
-  for (const f of ['webview.js', 'webview.css']) {
+  for (const f of ['webview.js', 'webview-charts.js', 'webview.css']) {
     if (!fs.existsSync(path.join(distDir, f))) throw new Error(`${path.join(distDir, f)} is missing: run \`npm run build\` first`);
   }
   let origin = '';
@@ -41,7 +41,7 @@ export async function startPanelServer(): Promise<PanelServer> {
       res.end(html);
       return;
     }
-    const m = /^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
+    const m = /^\/dist\/(webview(?:-charts)?\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
     if (m) {
       const type = m[1]!.endsWith('.css') ? 'text/css' : m[1]!.endsWith('.js') ? 'text/javascript' : 'application/json';
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
