@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AccountKeys } from '../core/check';
-import type { BalanceEngine, CheckedResult } from '../core/engine';
+import type { CheckScheduler, CheckedResult } from '../core/checkScheduler';
 import type { HistoryStore } from '../core/history';
 import type { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
@@ -49,7 +49,7 @@ export class BalanceMonitor implements vscode.Disposable {
   private checking = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
-  private eng: BalanceEngine | undefined;
+  private scheduler: CheckScheduler | undefined;
   private http: HttpClient | undefined;
   private historyStore: HistoryStore | undefined;
   private disposed = false;
@@ -144,13 +144,13 @@ export class BalanceMonitor implements vscode.Disposable {
     // Checks already running finish on the old client; close it after they had time to.
     if (old) setTimeout(() => void old.close(), 60_000).unref?.();
     const ttl = settings.pollIntervalMinutes() * 60_000;
-    if (this.eng) {
-      // One engine for the window's life, so overlapping checks of an account stay coalesced.
-      this.eng.http = this.http;
-      this.eng.thresholds = this.thresholds;
-      this.eng.cacheTtlMs = ttl;
+    if (this.scheduler) {
+      // One scheduler for the window's life, so overlapping checks of an account stay coalesced.
+      this.scheduler.http = this.http;
+      this.scheduler.thresholds = this.thresholds;
+      this.scheduler.cacheTtlMs = ttl;
     } else {
-      this.eng = new E.BalanceEngine({
+      this.scheduler = new E.CheckScheduler({
         http: this.http,
         store: { get: (k) => this.store.get(k), update: (k, v) => this.store.update(k, v), keys: () => this.store.keys() },
         cacheTtlMs: ttl,
@@ -180,10 +180,10 @@ export class BalanceMonitor implements vscode.Disposable {
 
   /** Shows whatever results the windows have stored, without checking. */
   refreshFromStore(): void {
-    if (!this.eng) return;
+    if (!this.scheduler) return;
     let next: BalanceResult[] = [];
     for (const m of this.accounts) {
-      const r = this.eng.last(m.account);
+      const r = this.scheduler.last(m.account);
       if (r) next.push(r);
     }
     next = engine().expandTeamResults(next);
@@ -260,9 +260,9 @@ export class BalanceMonitor implements vscode.Disposable {
 
   private nextDelay(): number {
     const interval = settings.pollIntervalMinutes() * 60_000;
-    if (!this.eng || this.accounts.length === 0) return interval;
+    if (!this.scheduler || this.accounts.length === 0) return interval;
     const now = Date.now();
-    const soonest = Math.min(...this.accounts.map((m) => this.eng!.nextDue(m.account)));
+    const soonest = Math.min(...this.accounts.map((m) => this.scheduler!.nextDue(m.account)));
     return Math.min(interval * 8, Math.max(MIN_TICK_MS, soonest - now));
   }
 
@@ -272,8 +272,8 @@ export class BalanceMonitor implements vscode.Disposable {
   }
 
   private async run(opts: { force: boolean; accountIds?: string[] | undefined }): Promise<BalanceResult[]> {
-    if (!this.eng) this.reload();
-    const eng = this.eng!;
+    if (!this.scheduler) this.reload();
+    const scheduler = this.scheduler!;
     // A team's shared account ("<teamId>/<accountId>") is checked through its team account.
     const ids = opts.accountIds?.map((id) => id.split('/')[0]);
     const targets = this.accounts.filter((m) => !ids || ids.includes(m.account.id));
@@ -286,7 +286,7 @@ export class BalanceMonitor implements vscode.Disposable {
     this.changed.fire();
     let checked: CheckedResult[];
     try {
-      checked = engine().expandTeamChecks(await eng.checkReported(targets.map((m) => m.account), { force: opts.force }));
+      checked = engine().expandTeamChecks(await scheduler.checkReported(targets.map((m) => m.account), { force: opts.force }));
     } finally {
       this.checking--;
     }

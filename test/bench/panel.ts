@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
 
     // dist/engine.js is the module instance the extension loaded (same absolute path).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const engine = require(path.join(root, 'dist', 'engine.js')) as typeof import('../../src/engine');
+    const engine = require(path.join(root, 'dist', 'engine.js')) as typeof import('../../src/engineBundle');
     const reported = () => engine.BalancePanel.lastPaint;
     engine.BalancePanel.lastPaint = undefined;
     const t0 = Date.now();
