@@ -7,7 +7,7 @@ export { checkAccount } from './core/check';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';
-export { accountsFromEnv } from './core/envAccounts';
+export { readConfig } from './core/readConfig';
 export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { createChannels, channelProblem, CHANNELS, secretPieces } from './core/alerts/channels';

@@ -21,6 +21,7 @@ export class PollerLease {
   readonly id: string;
   private readonly now: () => number;
   private readonly settleMs: number;
+  private gains = 0;
 
   constructor(private readonly store: KeyValueStore, opts: PollerLeaseOptions = {}) {
     this.id = opts.id ?? randomUUID();
@@ -31,6 +32,11 @@ export class PollerLease {
   private record(): { id?: unknown; beat?: unknown } | undefined {
     const rec = this.store.get(LEASE_KEY);
     return rec && typeof rec === 'object' ? (rec as { id?: unknown; beat?: unknown }) : undefined;
+  }
+
+  /** Counts the times this window gained the lease: what it cached in one term may be stale in the next. */
+  get term(): number {
+    return this.gains;
   }
 
   /** Whether this window holds the lease, as the store says now. */
@@ -50,6 +56,7 @@ export class PollerLease {
     const ours = rec?.id === this.id;
     if (alive && !ours) return { held: false, gained: false };
     void this.store.update(LEASE_KEY, { id: this.id, beat: now });
+    if (!ours) this.gains++;
     return { held: true, gained: !ours };
   }
 

@@ -3,12 +3,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { Account } from '../../src/core/model';
-import { api, byLabel, KEY, persistedText, ScriptedUi, setSetting, startFake, until } from './support';
+import { api, byLabel, KEY, NotificationSpy, persistedText, ScriptedUi, setSetting, startFake, until } from './support';
 
 describe('extension', function () {
   this.timeout(60_000);
   const fake = startFake();
   let t: TestApi;
+  let notified: NotificationSpy;
   let ui: ScriptedUi;
   const P = '/openrouter/api/v1';
 
@@ -24,13 +25,14 @@ describe('extension', function () {
 
   before(async () => {
     t = await api();
+    notified = new NotificationSpy(t.notifier);
   });
   beforeEach(async () => {
     ui = new ScriptedUi();
     t.uiHolder.current = ui;
     fake.server.reset();
     await vscode.commands.executeCommand('llmBalance.resetNotifications');
-    t.notifier.shown.length = 0;
+    notified.shown.length = 0;
     ui.shown.length = 0;
   });
   after(async () => {
@@ -208,22 +210,24 @@ describe('extension', function () {
     await configure([orAccount('or')], { or: KEY });
     credits(10, 2);
     await vscode.commands.executeCommand('llmBalance.check');
-    assert.equal(t.notifier.shown.length, 1);
+    assert.equal(notified.shown.length, 1);
     const other = t.newWindow();
+    const otherNotified = new NotificationSpy(other.notifier);
     try {
       other.monitor.reload();
       await other.monitor.checkNow();
-      assert.equal(other.notifier.shown.length, 0, 'the second window repeated the notification');
+      assert.equal(otherNotified.shown.length, 0, 'the second window repeated the notification');
       assert.equal(other.monitor.results[0]?.balance, 8);
     } finally {
       other.dispose();
     }
     // A restart is a new monitor on the same globalState: nothing repeats either.
     const restarted = t.newWindow();
+    const restartedNotified = new NotificationSpy(restarted.notifier);
     try {
       restarted.monitor.reload();
       await restarted.monitor.checkNow();
-      assert.equal(restarted.notifier.shown.length, 0);
+      assert.equal(restartedNotified.shown.length, 0);
     } finally {
       restarted.dispose();
     }
@@ -238,9 +242,9 @@ describe('extension', function () {
     const n = await vscode.commands.executeCommand<number>('llmBalance.resetNotifications');
     assert.ok(n && n >= 2, `reset cleared ${n}`);
     assert.equal(t.globalState.get('llmBalance.notified.or.warning'), undefined);
-    t.notifier.shown.length = 0;
+    notified.shown.length = 0;
     await vscode.commands.executeCommand('llmBalance.check');
-    assert.equal(t.notifier.shown.length, 1, 'no notification after reset');
+    assert.equal(notified.shown.length, 1, 'no notification after reset');
   });
 
   it('an auth error notifies as an API key error with an Update Key action', async () => {
@@ -266,10 +270,19 @@ describe('extension', function () {
 
   it('a settings change re-arms the poll timer without a reload', async () => {
     await configure([orAccount('or')], { or: KEY });
-    const before = t.monitor.timerLog.length;
-    await setSetting('pollIntervalMinutes', 2);
-    await until(() => t.monitor.timerLog.length > before, 'timer re-armed');
-    await setSetting('pollIntervalMinutes', undefined);
+    // A window as activation builds it, on timers that only record what is armed (nothing fires).
+    const armed: number[] = [];
+    const spyWindow = t.newWindow({ timers: { set: (_fn, ms) => armed.push(ms), clear: () => undefined } });
+    try {
+      spyWindow.monitor.start(60_000);
+      const before = armed.length;
+      await setSetting('pollIntervalMinutes', 2);
+      await until(() => armed.length > before, 'timer re-armed');
+      assert.equal(armed.at(-1), 5_000, `armed: ${armed.join(', ')}`);
+    } finally {
+      spyWindow.dispose();
+      await setSetting('pollIntervalMinutes', undefined);
+    }
   });
 
   it('environment keys are read-only accounts', async () => {

@@ -21,6 +21,10 @@ describe('poller lease', () => {
     assert.deepEqual(b.claim(), { held: true, gained: true });
     assert.equal(a.held(), false);
     assert.deepEqual(a.claim(), { held: false, gained: false });
+    assert.equal(a.term, 1, 'what a cached in its first term');
+    now += LEASE_STALE_MS;
+    assert.deepEqual(a.claim(), { held: true, gained: true });
+    assert.equal(a.term, 2, 'a new term: what a cached before may be stale');
   });
 
   it('a beat from the future (a clock that moved back) does not keep the lease', () => {
