@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { BalanceResult } from '../../src/core/model';
+import type { PaintReport } from '../../src/panel/balancePanel';
 import { FakeProviderServer } from '../fake/server';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -38,12 +39,15 @@ export async function run(): Promise<void> {
     // dist/engine.js is the module instance the extension loaded (same absolute path).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const engine = require(path.join(root, 'dist', 'engine.js')) as typeof import('../../src/engineBundle');
-    const reported = () => engine.BalancePanel.lastPaint;
-    engine.BalancePanel.lastPaint = undefined;
+    let paint: PaintReport | undefined;
+    const listening = engine.BalancePanel.onDidReportPaint((p) => (paint ??= p));
     const t0 = Date.now();
-    await vscode.commands.executeCommand('llmBalance.showPanel');
-    for (let i = 0; i < 600 && !reported(); i++) await new Promise((r) => setTimeout(r, 50));
-    const paint = reported();
+    try {
+      await vscode.commands.executeCommand('llmBalance.showPanel');
+      for (let i = 0; i < 600 && !paint; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      listening.dispose();
+    }
     if (paint) {
       report.marks = paint.marks;
       report.commandToPaintedMs = paint.reportedAt - t0;
