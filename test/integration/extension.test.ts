@@ -233,6 +233,25 @@ describe('extension', function () {
     }
   });
 
+  it('the polling window shows the results it made, without reading them back from globalState', async () => {
+    await configure([orAccount('or'), orAccount('or2')], { or: KEY, or2: KEY });
+    credits(100, 20);
+    await t.monitor.checkNow();
+    assert.deepEqual(t.monitor.results.map((r) => r.accountId), ['or', 'or2']);
+    // What the other windows read is gone (another window forgot it, say): this one still shows its own.
+    await t.globalState.update('llmBalance.result.or', undefined);
+    await t.monitor.checkNow(['or2']);
+    assert.deepEqual(t.monitor.results.map((r) => [r.accountId, r.balance]), [['or', 80], ['or2', 80]]);
+    // A second window has nothing of its own: it shows what is stored, and 'or' is not.
+    const other = t.newWindow();
+    try {
+      other.monitor.reload();
+      assert.deepEqual(other.monitor.results.map((r) => r.accountId), ['or2']);
+    } finally {
+      other.dispose();
+    }
+  });
+
   it('Snooze 24h silences the level; Reset Notification State forgets everything', async () => {
     await configure([orAccount('or')], { or: KEY });
     credits(10, 2);
