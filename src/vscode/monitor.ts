@@ -180,6 +180,8 @@ export class BalanceMonitor implements vscode.Disposable {
   private beat(): void {
     if (this.disposed) return;
     const { held, gained } = this.lease.claim();
+    // A new term: the previous poller may have stored newer results than this window's own.
+    if (gained) this.own.clear();
     if (!held) this.show();
     if (gained && this.started) {
       this.log.info('This window now polls the accounts.');
@@ -200,7 +202,9 @@ export class BalanceMonitor implements vscode.Disposable {
     this.ticking = true;
     try {
       // Of two windows that claimed at once, only the one whose claim stuck polls.
-      if ((await this.lease.confirm()).held && !this.disposed) await this.run({ force: false });
+      const lease = await this.lease.confirm();
+      if (lease.gained) this.own.clear();
+      if (lease.held && !this.disposed) await this.run({ force: false });
       else this.show();
     } catch (e) {
       this.log.error(`Background check failed: ${e instanceof Error ? e.message : String(e)}`);
