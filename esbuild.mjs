@@ -30,7 +30,7 @@ if (existsSync('src/extension.ts')) {
   bundles.push({
     // The extension's main bundle stays small: the engine (undici, zod, providers) is a
     // separate bundle that the extension requires on its first check.
-    entryPoints: { extension: 'src/extension.ts', engine: 'src/engine.ts' },
+    entryPoints: { extension: 'src/extension.ts', engine: 'src/engineBundle.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -95,7 +95,7 @@ const E = require(process.argv[1]);
 const requireMs = performance.now() - t0;
 const { MemoryStore } = require(process.argv[2]);
 const http = new E.HttpClient({ env: {} });
-const engine = new E.BalanceEngine({ http, store: new MemoryStore(), cacheTtlMs: 60000, keys: () => ({ key: '${KEY}' }) });
+const engine = new E.CheckScheduler({ http, store: new MemoryStore(), cacheTtlMs: 60000, keys: () => ({ key: '${KEY}' }) });
 const accounts = Array.from({ length: 10 }, (_, i) => ({ id: 'a' + i, provider: 'openrouter', baseUrl: process.argv[3] + '/first' + i }));
 Promise.all(accounts.map((a) => engine.checkOne(a))).then(async (rs) => {
   const c = process.cpuUsage(cpu0);
@@ -113,7 +113,7 @@ const firstCpu = first.map((f) => f.cpuMs);
 rows.push(['first check, 10 accounts: require(engine.js) + CPU, same thread (median of 5)', `${median(firstCpu).toFixed(0)} ms CPU (${spread(firstCpu)}), require ${median(first.map((f) => f.requireMs)).toFixed(0)} ms`, 'goal: 20 ms of main-thread time', `${(median(firstCpu) / 20).toFixed(2)}× the goal`]);
 
 // Scale: 200 accounts at once; providers answer after 100–300 ms, the slowest 300 ms.
-const { BalanceEngine } = require(path.join(root, 'out/src/core/engine.js'));
+const { CheckScheduler } = require(path.join(root, 'out/src/core/checkScheduler.js'));
 const { HttpClient } = require(path.join(root, 'out/src/core/http.js'));
 const { MemoryStore } = require(path.join(root, 'out/src/core/kv.js'));
 const slowest = 300;
@@ -123,7 +123,7 @@ for (let i = 0; i < 200; i++) {
   server.route('GET', `/s${i}/key`, { delayMs, body: { data: { limit: null, usage: 1 } } });
 }
 const http = new HttpClient({ env: {} });
-const engine = new BalanceEngine({ http, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: KEY }) });
+const engine = new CheckScheduler({ http, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: KEY }) });
 const t0 = performance.now();
 const results = await Promise.all(Array.from({ length: 200 }, (_, i) => engine.checkOne({ id: `s${i}`, provider: 'openrouter', baseUrl: `${server.url}/s${i}` })));
 const scaleMs = performance.now() - t0;

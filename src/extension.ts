@@ -1,12 +1,14 @@
-// The composition root: log → settings → keys → monitor → status bar → commands, then the
-// first check is scheduled, never awaited. Everything heavy loads on first use.
+// The composition root: log → keys → the window's services (lease, monitor, history, ledger,
+// notifier) → status bar → commands, then the first check is scheduled, never awaited.
+// Everything heavy loads on first use.
 import * as vscode from 'vscode';
 import { Log } from './vscode/log';
 import { KeyStore } from './vscode/keys';
-import { BalanceMonitor } from './vscode/monitor';
+import type { BalanceMonitor } from './vscode/monitor';
 import { BalanceStatusBar } from './vscode/statusBar';
-import { Notifier } from './vscode/notifier';
-import { MONITOR_SETTINGS } from './vscode/settings';
+import type { Notifier } from './vscode/notifier';
+import { createWindowServices, type WindowServices, type WindowServicesDeps } from './vscode/windowServices';
+import type { WindowHistory } from './vscode/windowHistory';
 import { registerCommands } from './vscode/commands';
 import { registerAlertChannels, type AlertChannels } from './vscode/alertChannels';
 import { uiHolder } from './vscode/ui';
@@ -19,6 +21,7 @@ export interface TestApi {
   monitor: BalanceMonitor;
   statusBar: BalanceStatusBar;
   notifier: Notifier;
+  history: WindowHistory;
   channels: AlertChannels;
   keys: KeyStore;
   log: Log;
@@ -27,23 +30,22 @@ export interface TestApi {
   globalState: vscode.Memento;
   /** How long activate() took, in ms. */
   activationMs: number;
-  /** Builds a second monitor on the same globalState, as another window would. */
-  newWindow(): { monitor: BalanceMonitor; notifier: Notifier; dispose(): void };
+  /** Another window's services on the same globalState, as activation builds them (the caller disposes them). */
+  newWindow(deps?: Pick<WindowServicesDeps, 'timers'>): WindowServices;
 }
 
 export function activate(context: vscode.ExtensionContext): { testing?: TestApi } {
   const t0 = performance.now();
   const log = new Log();
   const keys = new KeyStore(context.secrets);
-  const monitor = new BalanceMonitor(context, log, keys);
-  const statusBar = new BalanceStatusBar(monitor);
-  const notifier = new Notifier(monitor, log, context.globalState);
-  monitor.onDidCheck((results) => notifier.handle(results));
-  context.subscriptions.push(log, keys, monitor, statusBar);
+  const services = createWindowServices(context, { log, keys });
+  const { monitor, notifier, history } = services;
+  const statusBar = new BalanceStatusBar(monitor, services.ledger);
+  context.subscriptions.push(log, keys, services, statusBar);
 
-  const panelModel = createPanelModel(monitor, log);
+  const panelModel = createPanelModel(services, log);
 
-  registerCommands(context, { monitor, keys, log, panelModel, alertsShown: notifier.shown });
+  registerCommands(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify });
   const channels = registerAlertChannels(context, { log });
   notifier.onAlert = (alert) => void channels.deliver([alert]);
   context.subscriptions.push(
@@ -53,13 +55,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (MONITOR_SETTINGS.some((s) => e.affectsConfiguration(s))) {
-        monitor.reload();
-        monitor.rearm();
-      }
       if (e.affectsConfiguration('llmBalance.statusBar.mode') || e.affectsConfiguration('llmBalance.statusBar.highlight')) statusBar.render();
     }),
-    keys.onDidChange(() => monitor.rearm()),
   );
 
   // Nothing slow before activate() returns: the engine loads and the accounts are read on the next turn.
@@ -89,13 +86,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
     testing: {
-      monitor, statusBar, notifier, channels, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
-      newWindow: () => {
-        const m = new BalanceMonitor(context, log, keys);
-        const n = new Notifier(m, log, context.globalState);
-        m.onDidCheck((results) => n.handle(results));
-        return { monitor: m, notifier: n, dispose: () => m.dispose() };
-      },
+      monitor, statusBar, notifier, history, channels, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
+      newWindow: (deps) => createWindowServices(context, { log, keys, ...deps }),
     },
   };
 }

@@ -5,12 +5,10 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { KeyedAccount } from '../core/envAccounts';
 import { accountsFromEnv, thresholdsFromEnv } from '../core/envAccounts';
-import {
-  AccountSchema, DEFAULT_PERCENT_THRESHOLDS, DEFAULT_THRESHOLDS, PercentThresholdsSchema, ThresholdsSchema,
-  type PercentThresholds, type Thresholds,
-} from '../core/model';
+import { DEFAULT_PERCENT_THRESHOLDS, DEFAULT_THRESHOLDS, type PercentThresholds, type Thresholds } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
-import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/alertRules';
+import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
+import { readConfig, type ConfigProblem } from '../core/readConfig';
 
 export class UsageError extends Error {}
 
@@ -21,8 +19,9 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 
 const ConfigFileSchema = z.object({
   accounts: z.array(z.unknown()).min(1, 'at least one account is needed'),
-  thresholds: ThresholdsSchema.optional(),
-  percentThresholds: PercentThresholdsSchema.optional(),
+  // Checked by readConfig, with the accounts.
+  thresholds: z.unknown().optional(),
+  percentThresholds: z.unknown().optional(),
   notificationCooldownHours: z.number().positive().max(24 * 365).optional(),
   requestTimeoutSeconds: z.number().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
   // Checked by readAlertRules: a bad step is reported and skipped, the rest of the run goes on.
@@ -91,31 +90,24 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   const cfg = ConfigFileSchema.safeParse(raw);
   if (!cfg.success) throw new UsageError(`Config file ${file} is invalid:\n${issues(cfg.error, '')}`);
 
+  const config = readConfig(
+    { accounts: cfg.data.accounts, thresholds: cfg.data.thresholds, percentThresholds: cfg.data.percentThresholds, budgetSteps: cfg.data.budgetSteps, spendSpike: cfg.data.spendSpike },
+    env,
+  );
+  // A cron job must not quietly watch fewer accounts, or with other thresholds, than it was given.
+  const errors = config.problems.flatMap(fatalProblem);
   const accounts: KeyedAccount[] = [];
-  const errors: string[] = [];
-  const seen = new Set<string>();
-  cfg.data.accounts.forEach((item, i) => {
-    const parsed = AccountSchema.safeParse(item);
-    if (!parsed.success) {
-      errors.push(issues(parsed.error, `accounts.${i}.`));
-      return;
-    }
-    const account = parsed.data;
-    if (seen.has(account.id)) {
-      errors.push(`  accounts.${i}.id: "${account.id}" is used twice`);
-      return;
-    }
-    seen.add(account.id);
+  for (const { account, index: i } of config.accounts) {
     const p = PROVIDERS[account.provider];
     const keyEnv = envName.safeParse(account.keyEnv ?? p.keyEnv);
     const adminEnv = account.adminKeyEnv ?? p.adminKeyEnv;
     if (!keyEnv.success) {
       errors.push(`  accounts.${i}.keyEnv: must be an environment variable name`);
-      return;
+      continue;
     }
     if (adminEnv !== undefined && !envName.safeParse(adminEnv).success) {
       errors.push(`  accounts.${i}.adminKeyEnv: must be an environment variable name`);
-      return;
+      continue;
     }
     const keys: KeyedAccount['keys'] = {};
     const key = env[keyEnv.data]?.trim();
@@ -123,21 +115,37 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     const admin = typeof adminEnv === 'string' ? env[adminEnv]?.trim() : undefined;
     if (admin) keys.adminKey = admin;
     accounts.push({ account, keys });
-  });
+  }
   if (errors.length) throw new UsageError(`Config file ${file} is invalid:\n${errors.join('\n')}`);
 
-  const rules = readAlertRules({ budgetSteps: cfg.data.budgetSteps, spendSpike: cfg.data.spendSpike }, `${file}: `);
   return {
-    alertRules: rules.rules,
-    warnings: rules.problems,
+    alertRules: config.alertRules,
+    warnings: config.problems.flatMap((p) => (p.kind === 'rule' ? [`${file}: ${p.message}`] : [])),
     // CREDIT_*_THRESHOLD, set for this run, win over the file's USD amounts.
-    thresholds: envOverrides(cfg.data.thresholds ?? {}, env, envThresholds.thresholds),
-    percent: cfg.data.percentThresholds ?? base.percent,
+    thresholds: envOverrides(config.thresholds.thresholds, env, envThresholds.thresholds),
+    percent: config.thresholds.percent,
     cooldownHours: cfg.data.notificationCooldownHours ?? base.cooldownHours,
     timeoutMs: cfg.data.requestTimeoutSeconds ? cfg.data.requestTimeoutSeconds * 1000 : base.timeoutMs,
     accounts,
     source: file,
   };
+}
+
+/** The config file's problems in its own names, one line per issue; budget steps and spike rules only warn. */
+function fatalProblem(p: ConfigProblem): string[] {
+  switch (p.kind) {
+    case 'account':
+      return p.issues.map((i) => `  accounts.${p.index}.${i.path}: ${i.message}`);
+    case 'duplicate':
+      return [`  accounts.${p.index}.id: "${p.id}" is used twice`];
+    case 'thresholds':
+    case 'percentThresholds':
+      return p.issues.map((i) => `  ${p.kind}${i.path ? `.${i.path}` : ''}: ${i.message}`);
+    case 'environment':
+      return [`  ${p.message}`];
+    case 'rule':
+      return [];
+  }
 }
 
 function envOverrides(fromFile: Thresholds, env: NodeJS.ProcessEnv, fromEnv: Thresholds): Thresholds {

@@ -1,7 +1,7 @@
 // Metrics out of the CLI: timed checks, the exposition text, and node_exporter's textfile.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { BalanceEngine, CheckedResult, CheckRunOptions } from '../core/engine';
+import type { CheckScheduler, CheckedResult, CheckRunOptions } from '../core/checkScheduler';
 import { renderMetrics, type ExpositionFormat, type MetricsInput } from '../core/metrics';
 import type { Account } from '../core/model';
 
@@ -11,12 +11,12 @@ export const TEXTFILE_NAME = 'llm_balance.prom';
  * Checks every account, timing each. Only answers made by this call count as checks: a result
  * served from the cache gets no duration (it would claim a check that took no time).
  */
-export async function checkTimed(engine: BalanceEngine, accounts: readonly Account[], opts: CheckRunOptions): Promise<{ checked: CheckedResult[]; durations: Map<string, number> }> {
+export async function checkTimed(scheduler: CheckScheduler, accounts: readonly Account[], opts: CheckRunOptions): Promise<{ checked: CheckedResult[]; durations: Map<string, number> }> {
   const durations = new Map<string, number>();
   const checked = await Promise.all(
     accounts.map(async (a) => {
       const t0 = performance.now();
-      const c = await engine.checkOneReported(a, opts);
+      const c = await scheduler.checkOneReported(a, opts);
       if (c.fresh) durations.set(a.id, (performance.now() - t0) / 1000);
       return c;
     }),

@@ -1,7 +1,7 @@
-// `llm-balance`: the headless engine for cron and CI (SPEC §11).
+// `llm-balance`: the headless checker for cron and CI (SPEC §11).
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { BalanceEngine, type CheckedResult } from '../core/engine';
+import { CheckScheduler, type CheckedResult } from '../core/checkScheduler';
 import { probeWritable } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
@@ -66,12 +66,12 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const thresholds = { thresholds: config.thresholds, percent: config.percent };
   const keyed = config.accounts.filter((a) => a.account.enabled !== false);
   const keysById = new Map(keyed.map((a) => [a.account.id, a.keys]));
-  const engine = new BalanceEngine({ http, store: state, cacheTtlMs: CACHE_TTL_MS, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
+  const scheduler = new CheckScheduler({ http, store: state, cacheTtlMs: CACHE_TTL_MS, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
 
   let checked: CheckedResult[];
   let durations: Map<string, number>;
   try {
-    ({ checked, durations } = await checkTimed(engine, keyed.map((a) => a.account), { force: !!flags.force }));
+    ({ checked, durations } = await checkTimed(scheduler, keyed.map((a) => a.account), { force: !!flags.force }));
     checked = expandTeamChecks(checked);
   } finally {
     await http.close();
@@ -79,7 +79,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const results = checked.map((c) => c.result);
   // Only fresh numbers go into history; a cached result was recorded when it was made.
   history.record(checked.filter((c) => c.fresh).map((c) => c.result));
-  await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
+  await scheduler.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
 
   const ledger = new NotificationLedger(state, config.cooldownHours);
   const sent: SentNotification[] = await notify(results, {

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { BalanceEngine } from '../core/engine';
+import { CheckScheduler } from '../core/checkScheduler';
 import { HttpClient } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } from '../core/metrics';
@@ -111,13 +111,13 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     try {
       await withStateSession(stateDir, { log }, async (session) => {
         // A little under the interval, so that each round really checks; failing accounts still back off.
-        const engine = new BalanceEngine({ http: httpClient, store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
-        const { checked, durations: measured } = await checkTimed(engine, accounts, {});
+        const scheduler = new CheckScheduler({ http: httpClient, store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
+        const { checked, durations: measured } = await checkTimed(scheduler, accounts, {});
         const expanded = expandTeamChecks(checked);
         const results = expanded.map((c) => c.result);
         for (const [id, d] of measured) durations.set(id, d);
         session.history.record(expanded.filter((c) => c.fresh).map((c) => c.result));
-        await engine.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
+        await scheduler.prune(config.accounts.map((a) => a.account.id), { unusedForMs: PRUNE_UNUSED_MS });
         const sent = await notify(results, {
           ledger: new NotificationLedger(session.state, config.cooldownHours),
           accounts, cooldownHours: config.cooldownHours, force: false, env, history: session.history, log, timeoutMs: config.timeoutMs,

@@ -6,8 +6,9 @@ import { rememberSecret } from './ui';
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
-  /** The latest lines as written (already redacted), for "what did it log" checks. */
-  readonly recent: string[] = [];
+  private readonly wrote = new vscode.EventEmitter<string>();
+  /** Each line as written, already redacted. */
+  readonly onDidWrite = this.wrote.event;
 
   constructor() {
     this.channel = vscode.window.createOutputChannel('LLM Balance', { log: true });
@@ -21,8 +22,7 @@ export class Log implements vscode.Disposable {
 
   private clean(msg: string): string {
     const line = redact(msg, [...this.secrets]);
-    this.recent.push(line);
-    if (this.recent.length > 500) this.recent.shift();
+    this.wrote.fire(line);
     return line;
   }
 
@@ -44,6 +44,7 @@ export class Log implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.wrote.dispose();
     this.channel.dispose();
   }
 }

@@ -6,7 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { BalanceResult } from '../core/model';
 import { engine } from './engineLoader';
 import type { Log } from './log';
-import type { BalanceMonitor } from './monitor';
+import type { NotificationLedger } from '../core/ledger';
+import type { AlertRules } from '../core/alertRules';
+import type { ConfiguredAccount } from '../core/readConfig';
+import type { ThresholdSettings } from '../core/thresholds';
+import type { WindowHistory } from './windowHistory';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
 import { t } from './l10n';
@@ -52,40 +56,57 @@ interface Pending extends DecidedAlert {
   brief: string;
 }
 
-export class Notifier {
-  /** What this window has shown, newest last (read by the tests and the panel's events). */
-  readonly shown: ShownNotification[] = [];
-  /** The grouped toasts this window has shown, newest last. */
-  readonly groups: { message: string; accountIds: string[] }[] = [];
+export interface NotifierDeps {
+  /** The accounts, thresholds and alert rules the checks run with (the monitor). */
+  config: { readonly accounts: readonly ConfiguredAccount[]; readonly thresholds: ThresholdSettings | undefined; readonly alertRules: AlertRules };
+  ledger: NotificationLedger;
+  history: Pick<WindowHistory, 'open' | 'addNotification'>;
+  billingUrl: (accountId: string) => string | undefined;
+  /** Tells this window's claims from other windows'. */
+  windowId: string;
+  log: Log;
+  /** globalState: key-missing prompts and whether alerts have started. */
+  store: vscode.Memento;
+}
+
+export class Notifier implements vscode.Disposable {
+  private readonly notified = new vscode.EventEmitter<ShownNotification>();
+  /** Fires for each notification as this window shows it, after the ledger recorded it. */
+  readonly onDidNotify = this.notified.event;
   /** Told of each alert as its notification is shown, after the ledger recorded it (the external channels). */
   onAlert: ((alert: Alert) => void) | undefined;
+  private readonly log: Log;
+  private readonly store: vscode.Memento;
 
-  constructor(
-    private readonly monitor: BalanceMonitor,
-    private readonly log: Log,
-    private readonly store: vscode.Memento,
-  ) {}
+  constructor(private readonly deps: NotifierDeps) {
+    this.log = deps.log;
+    this.store = deps.store;
+  }
+
+  dispose(): void {
+    this.notified.dispose();
+  }
 
   async handle(results: readonly BalanceResult[]): Promise<void> {
     await this.promptKeyMissing(results.filter(isKeyMissing));
-    const ledger = this.monitor.ledger;
+    const { ledger, config } = this.deps;
     const checked = results.filter((r) => !isKeyMissing(r));
     const decided = await engine().decideAlerts(checked, {
       ledger,
-      rules: this.monitor.alertRules,
-      account: (id) => this.monitor.accounts.find((x) => x.account.id === id)?.account,
+      rules: config.alertRules,
+      account: (id) => config.accounts.find((x) => x.account.id === id)?.account,
       cooldownHours: settings.notificationCooldownHours(),
       extras: (r) => {
-        const billingUrl = this.monitor.billingUrl(r.accountId);
+        const billingUrl = this.deps.billingUrl(r.accountId);
         return billingUrl ? { billingUrl } : {};
       },
-      history: () => this.monitor.history(),
+      history: () => this.deps.history.open(),
       warn: (m) => this.log.warn(m),
       t,
     });
     const pending: Pending[] = [];
     for (const d of decided) {
-      const p: Pending = { ...d, token: `${this.monitor.windowId}:${randomUUID()}`, brief: briefOf(d.message) };
+      const p: Pending = { ...d, token: `${this.deps.windowId}:${randomUUID()}`, brief: briefOf(d.message) };
       await ledger.claim(d.r.accountId, p.claim, p.token);
       pending.push(p);
     }
@@ -101,7 +122,7 @@ export class Notifier {
       return false;
     });
     for (const p of due) {
-      this.shown.push({ accountId: p.r.accountId, level: p.level, message: p.message, kind: p.kind });
+      this.notified.fire({ accountId: p.r.accountId, level: p.level, message: p.message, kind: p.kind });
       this.log.info(`Notified (${p.kind === 'level' ? p.level : p.claim}): ${p.message}`);
       if (p.alert) {
         try {
@@ -110,7 +131,7 @@ export class Notifier {
           this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
-      await this.monitor.addNotificationEvent(p.r, p.message, p.level);
+      await this.deps.history.addNotification(p.r, p.message, p.level);
     }
     const accounts = [...new Set(due.map((p) => p.r.accountId))];
     const fail = (e: unknown) => this.log.error(`Notification action failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -135,7 +156,7 @@ export class Notifier {
       : await ui().showErrorMessage(message, ...actions);
     switch (pick) {
       case L.addFunds: {
-        const url = this.monitor.billingUrl(r.accountId);
+        const url = this.deps.billingUrl(r.accountId);
         if (url && url.startsWith('https://')) await vscode.env.openExternal(vscode.Uri.parse(url));
         else await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
@@ -150,7 +171,7 @@ export class Notifier {
         await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       case L.snooze:
-        if (level !== 'info') await this.monitor.ledger.snoozeAccount(r.accountId, level, 24);
+        if (level !== 'info') await this.deps.ledger.snoozeAccount(r.accountId, level, 24);
         this.log.info(`Snoozed ${r.label} (${level}) for 24 h.`);
         break;
     }
@@ -160,7 +181,6 @@ export class Notifier {
   private async showGroup(due: readonly Pending[], accounts: readonly string[]): Promise<void> {
     const worst = due.reduce<ShownLevel>((w, p) => (RANK[p.level] > RANK[w] ? p.level : w), 'info');
     const message = t('LLM Balance: {0} accounts need attention — {1}.', accounts.length, due.map((p) => p.brief).join(t('; ')));
-    this.groups.push({ message, accountIds: [...accounts] });
     const highlighted = settings.statusBarHighlight() === 'untilAcknowledged' && due.some((p) => p.level !== 'info' && p.kind !== 'spike');
     const L = actionLabels();
     const actions = [...(highlighted ? [L.acknowledge] : []), L.openPanel, L.snooze];
@@ -175,7 +195,7 @@ export class Notifier {
         await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       case L.snooze:
-        for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.monitor.ledger.snoozeAccount(p.r.accountId, p.level, 24);
+        for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.deps.ledger.snoozeAccount(p.r.accountId, p.level, 24);
         this.log.info(`Snoozed ${accounts.length} accounts for 24 h.`);
         break;
     }
@@ -185,7 +205,7 @@ export class Notifier {
   private async promptKeyMissing(missing: readonly BalanceResult[]): Promise<void> {
     const due: BalanceResult[] = [];
     for (const r of missing) {
-      if (this.monitor.accounts.find((x) => x.account.id === r.accountId)?.source !== 'settings') continue;
+      if (this.deps.config.accounts.find((x) => x.account.id === r.accountId)?.source !== 'settings') continue;
       const k = KEY_MISSING_PREFIX + r.accountId;
       const last = this.store.get<number>(k);
       if (typeof last === 'number' && Date.now() - last < 24 * 3_600_000) continue;

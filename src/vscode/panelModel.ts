@@ -3,6 +3,7 @@
 import { engine } from './engineLoader';
 import type { Log } from './log';
 import type { BalanceMonitor } from './monitor';
+import type { WindowServices } from './windowServices';
 import type { PanelAccount, PanelModel } from '../panel/types';
 
 /** The configured accounts the panel shows a card for, with the thresholds their results were judged by. */
@@ -14,13 +15,14 @@ export function panelAccounts(monitor: Pick<BalanceMonitor, 'accounts' | 'result
   });
 }
 
-export function createPanelModel(monitor: BalanceMonitor, log: Log): PanelModel {
+export function createPanelModel(services: Pick<WindowServices, 'monitor' | 'history' | 'billingUrl'>, log: Log): PanelModel {
+  const { monitor, history } = services;
   return {
     results: () => monitor.results,
     accounts: () => panelAccounts(monitor),
-    history: () => monitor.history(),
+    history: () => history.open(),
     onDidChange: monitor.onDidChange,
-    billingUrl: (id) => monitor.billingUrl(id),
+    billingUrl: (id) => services.billingUrl(id),
     spendSpike: () => monitor.alertRules.spendSpike,
     log: (m) => log.info(m),
   };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ConfigProblem, RawConfig } from '../core/readConfig';
 
 // One getter per setting. Numbers are clamped to their documented bounds so that an invalid
 // value never reaches a timer or a threshold.
@@ -49,6 +50,16 @@ export const settings = {
       spendSpike: { windowHours: cfg().get<unknown>('spendSpike.windowHours'), factor: cfg().get<unknown>('spendSpike.factor'), minimum: cfg().get<unknown>('spendSpike.minimum') },
     };
   },
+  /** The values readConfig validates, as the user wrote them. */
+  rawConfig(): RawConfig {
+    return {
+      accounts: settings.accounts(),
+      thresholds: settings.thresholds(),
+      percentThresholds: settings.percentThresholds(),
+      ...settings.alertRules(),
+      useEnvironmentKeys: settings.useEnvironmentKeys(),
+    };
+  },
   notificationCooldownHours(): number {
     return num('notificationCooldownHours', 24, 1, 720);
   },
@@ -80,3 +91,22 @@ export const MONITOR_SETTINGS = [
   'llmBalance.requestTimeoutSeconds', 'llmBalance.useEnvironmentKeys', 'llmBalance.notificationCooldownHours',
   'llmBalance.historyRetentionDays', 'llmBalance.budgetSteps', 'llmBalance.spendSpike', 'http.proxy', 'http.proxyStrictSSL',
 ];
+
+/** A readConfig problem in the settings' own names, one line (the log, the startup warning). */
+export function describeSettingsProblem(p: ConfigProblem): string {
+  switch (p.kind) {
+    case 'account': {
+      const issue = p.issues[0];
+      return `llmBalance.accounts[${p.index}]${p.id !== undefined ? ` "${p.id}"` : ''}: ${issue?.path ?? ''} ${issue?.message ?? 'invalid'}`.replace(/\s+/g, ' ');
+    }
+    case 'duplicate':
+      return `llmBalance.accounts[${p.index}]: id "${p.id}" is used twice; the second is skipped`;
+    case 'thresholds':
+    case 'percentThresholds':
+      return `llmBalance.${p.kind}: ${p.issues[0]?.message ?? 'invalid'}; using the defaults`;
+    case 'rule':
+      return `llmBalance.${p.message}`;
+    case 'environment':
+      return p.message;
+  }
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { statusView } from '../core/statusView';
+import type { NotificationLedger } from '../core/ledger';
 import type { BalanceMonitor } from './monitor';
 import { t } from './l10n';
 import { settings } from './settings';
@@ -12,7 +13,10 @@ export class BalanceStatusBar implements vscode.Disposable {
   /** The tooltip says "Checked 6 min ago": redraw it as time passes, not only when results change. */
   private readonly clock: ReturnType<typeof setInterval>;
 
-  constructor(private readonly monitor: BalanceMonitor) {
+  constructor(
+    private readonly monitor: BalanceMonitor,
+    private readonly ledger: Pick<NotificationLedger, 'isAcknowledged'>,
+  ) {
     this.item = vscode.window.createStatusBarItem('llmBalance.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'LLM Balance';
     this.subs.push(monitor.onDidChange(() => this.render()));
@@ -34,7 +38,7 @@ export class BalanceStatusBar implements vscode.Disposable {
         ...this.monitor.results.filter((r) => r.accountId.includes('/')).map((r) => r.accountId),
       ]),
       highlight: settings.statusBarHighlight(),
-      acknowledged: new Set(this.monitor.results.filter((r) => this.monitor.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
+      acknowledged: new Set(this.monitor.results.filter((r) => this.ledger.isAcknowledged(r.accountId, r.level)).map((r) => r.accountId)),
       t,
     });
     this.item.accessibilityInformation = { label: v.ariaLabel, role: 'button' };

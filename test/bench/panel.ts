@@ -24,7 +24,7 @@ export async function run(): Promise<void> {
     const latest = await api.monitor.checkNow();
 
     // 90 days every 5 minutes, a slow burn with a top-up every 30 days; thinned on save as in use.
-    const h = await api.monitor.history();
+    const h = await api.history.open();
     const now = Date.now();
     const step = 5 * 60_000;
     for (let t = now - 90 * 86_400_000; t < now; t += step) {

@@ -5,13 +5,14 @@ import type { TestApi } from '../../src/extension';
 import type { Account, BalanceResult } from '../../src/core/model';
 /** src/vscode/notifier.ts ALERTS_STARTED_KEY (not imported: that module belongs to the extension's bundle). */
 const ALERTS_STARTED_KEY = 'llmBalance.alertsStarted';
-import { KEY, OPENROUTER as P, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension } from './support';
+import { KEY, NotificationSpy, OPENROUTER as P, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension } from './support';
 
 const HOUR = 3_600_000;
 
 describe('alerts (issue 16)', function () {
   this.timeout(60_000);
   let t: TestApi;
+  let notified: NotificationSpy;
   let ui: ScriptedUi;
   const fake = useExtension((x) => ({ t, ui } = x));
   const credits = (total: number, used: number) => routeCredits(fake, total, used);
@@ -30,12 +31,12 @@ describe('alerts (issue 16)', function () {
   }
 
   before(async () => {
+    notified = new NotificationSpy(t.notifier);
     // Not the first check after install unless a test says so.
     await t.globalState.update(ALERTS_STARTED_KEY, new Date().toISOString());
   });
   beforeEach(() => {
-    t.notifier.shown.length = 0;
-    t.notifier.groups.length = 0;
+    notified.shown.length = 0;
   });
   after(async () => {
     for (const k of ['accounts', 'budgetSteps', 'spendSpike.factor', 'statusBar.highlight']) await setSetting(k, undefined);
@@ -127,7 +128,7 @@ describe('alerts (issue 16)', function () {
       );
       assert.deepEqual(groups[0]!.items, ['Acknowledge', 'Open Panel', 'Snooze 24h']);
       for (const id of ids) assert.equal(typeof t.globalState.get(`llmBalance.notified.${id}.warning`), 'string', id);
-      assert.equal(t.notifier.shown.length, 3);
+      assert.equal(notified.shown.length, 3);
       await check();
       assert.equal(alerts().length, 1, 'the group repeated');
     });
@@ -207,7 +208,7 @@ describe('alerts (issue 16)', function () {
     it('warns when the last hour\'s spend is far above the usual, once per cooldown', async () => {
       await configure([account('spiky', 'OpenRouter')]);
       // Seven days of hourly checks spending $1 an hour, the last 70 minutes ago at $116.85.
-      const h = await t.monitor.history();
+      const h = await t.history.open();
       const now = Date.now();
       const points: BalanceResult[] = [];
       for (let k = 7 * 24; k >= 0; k--) {
@@ -228,7 +229,7 @@ describe('alerts (issue 16)', function () {
       assert.equal(typeof t.globalState.get('llmBalance.notified.spiky.spike'), 'string');
       await check();
       assert.equal(spikes().length, 1, 'the spike was announced twice');
-      const events = (await t.monitor.history()).events().filter((e) => e.accountId === 'spiky');
+      const events = (await t.history.open()).events().filter((e) => e.accountId === 'spiky');
       assert.equal(events.filter((e) => e.message.startsWith('UNUSUAL SPEND')).length, 1);
     });
   });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import { FakeProviderServer, type FakeHandler, type FakeReply } from '../fake/server';
 import { BOT_TOKEN, CHAT_ID, FakeSmtp, FakeTelegram } from '../unit/alerts/fakes';
-import { byLabel, KEY, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, until, useExtension } from './support';
+import { byLabel, KEY, logLines, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, until, useExtension } from './support';
 
 const HOOK_PATH = '/hooks/T0001/hook-7f3a9c2e5d1b48a6secret';
 const CHANNEL_SETTINGS = ['telegram.enabled', 'telegram.chatId', 'telegram.apiBase', 'slack.enabled', 'discord.enabled', 'webhook.enabled', 'email.enabled', 'email.to', 'email.from'];
@@ -241,13 +241,13 @@ describe('alert channels', function () {
       assert.equal(toasts().length, 1, 'no VS Code notification');
       assert.equal(toasts()[0]!.kind, 'warning');
       await until(() => telegram.messages.length === 1, 'the Telegram alert');
-      assert.ok(!t.log.recent.some((l) => /Alert to Webhook failed/.test(l)), 'Telegram waited for the failing webhook');
+      assert.ok(!logLines().some((l) => /Alert to Webhook failed/.test(l)), 'Telegram waited for the failing webhook');
       await t.channels.idle();
       assert.equal(attempts, 2);
-      const failure = t.log.recent.find((l) => /Alert to Webhook failed for or \(warning\)/.test(l));
-      assert.ok(failure, t.log.recent.slice(-10).join('\n'));
+      const failure = logLines().find((l) => /Alert to Webhook failed for or \(warning\)/.test(l));
+      assert.ok(failure, logLines().slice(-10).join('\n'));
       assert.match(failure, /answered HTTP 500: receiver is down.*gave up after 2 attempts/);
-      assert.ok(t.log.recent.some((l) => l === 'Alert sent to Telegram: or (warning).'));
+      assert.ok(logLines().some((l) => l === 'Alert sent to Telegram: or (warning).'));
       await until(() => smtp.received.length === 1, 'the e-mail alert');
 
       // The test alert names the failure in its summary.
@@ -270,7 +270,7 @@ describe('alert channels', function () {
         await check();
         await t.channels.idle();
         assert.equal(hookHits().length, 1);
-        assert.ok(t.log.recent.some((l) => /Alert channel Discord skipped: it is on, but no webhook URL is stored on this machine/.test(l)), t.log.recent.slice(-10).join('\n'));
+        assert.ok(logLines().some((l) => /Alert channel Discord skipped: it is on, but no webhook URL is stored on this machine/.test(l)), logLines().slice(-10).join('\n'));
       } finally {
         await setSetting('channels.discord.enabled', undefined);
       }

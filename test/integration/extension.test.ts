@@ -3,11 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
 import type { Account } from '../../src/core/model';
-import { byLabel, KEY, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension, withEnvironmentDeepSeek } from './support';
+import { byLabel, KEY, NotificationSpy, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, statusBackground, until, useExtension, withEnvironmentDeepSeek } from './support';
 
 describe('extension', function () {
   this.timeout(60_000);
   let t: TestApi;
+  let notified: NotificationSpy;
   let ui: ScriptedUi;
   const fake = useExtension((x) => ({ t, ui } = x));
   const credits = (total: number, used: number) => routeCredits(fake, total, used);
@@ -19,8 +20,11 @@ describe('extension', function () {
     await until(() => t.monitor.accounts.length === accounts.filter((a) => (a as { enabled?: boolean }).enabled !== false).length, 'accounts reloaded');
   }
 
+  before(() => {
+    notified = new NotificationSpy(t.notifier);
+  });
   beforeEach(() => {
-    t.notifier.shown.length = 0;
+    notified.shown.length = 0;
   });
   after(async () => {
     await setSetting('accounts', undefined);
@@ -197,24 +201,45 @@ describe('extension', function () {
     await configure([orAccount('or')], { or: KEY });
     credits(10, 2);
     await vscode.commands.executeCommand('llmBalance.check');
-    assert.equal(t.notifier.shown.length, 1);
+    assert.equal(notified.shown.length, 1);
     const other = t.newWindow();
+    const otherNotified = new NotificationSpy(other.notifier);
     try {
       other.monitor.reload();
       await other.monitor.checkNow();
-      assert.equal(other.notifier.shown.length, 0, 'the second window repeated the notification');
+      assert.equal(otherNotified.shown.length, 0, 'the second window repeated the notification');
       assert.equal(other.monitor.results[0]?.balance, 8);
     } finally {
       other.dispose();
     }
     // A restart is a new monitor on the same globalState: nothing repeats either.
     const restarted = t.newWindow();
+    const restartedNotified = new NotificationSpy(restarted.notifier);
     try {
       restarted.monitor.reload();
       await restarted.monitor.checkNow();
-      assert.equal(restarted.notifier.shown.length, 0);
+      assert.equal(restartedNotified.shown.length, 0);
     } finally {
       restarted.dispose();
+    }
+  });
+
+  it('the polling window shows the results it made, without reading them back from globalState', async () => {
+    await configure([orAccount('or'), orAccount('or2')], { or: KEY, or2: KEY });
+    credits(100, 20);
+    await t.monitor.checkNow();
+    assert.deepEqual(t.monitor.results.map((r) => r.accountId), ['or', 'or2']);
+    // What the other windows read is gone (another window forgot it, say): this one still shows its own.
+    await t.globalState.update('llmBalance.result.or', undefined);
+    await t.monitor.checkNow(['or2']);
+    assert.deepEqual(t.monitor.results.map((r) => [r.accountId, r.balance]), [['or', 80], ['or2', 80]]);
+    // A second window has nothing of its own: it shows what is stored, and 'or' is not.
+    const other = t.newWindow();
+    try {
+      other.monitor.reload();
+      assert.deepEqual(other.monitor.results.map((r) => r.accountId), ['or2']);
+    } finally {
+      other.dispose();
     }
   });
 
@@ -227,9 +252,9 @@ describe('extension', function () {
     const n = await vscode.commands.executeCommand<number>('llmBalance.resetNotifications');
     assert.ok(n && n >= 2, `reset cleared ${n}`);
     assert.equal(t.globalState.get('llmBalance.notified.or.warning'), undefined);
-    t.notifier.shown.length = 0;
+    notified.shown.length = 0;
     await vscode.commands.executeCommand('llmBalance.check');
-    assert.equal(t.notifier.shown.length, 1, 'no notification after reset');
+    assert.equal(notified.shown.length, 1, 'no notification after reset');
   });
 
   it('an auth error notifies as an API key error with an Update Key action', async () => {
@@ -255,10 +280,19 @@ describe('extension', function () {
 
   it('a settings change re-arms the poll timer without a reload', async () => {
     await configure([orAccount('or')], { or: KEY });
-    const before = t.monitor.timerLog.length;
-    await setSetting('pollIntervalMinutes', 2);
-    await until(() => t.monitor.timerLog.length > before, 'timer re-armed');
-    await setSetting('pollIntervalMinutes', undefined);
+    // A window as activation builds it, on timers that only record what is armed (nothing fires).
+    const armed: number[] = [];
+    const spyWindow = t.newWindow({ timers: { set: (_fn, ms) => armed.push(ms), clear: () => undefined } });
+    try {
+      spyWindow.monitor.start(60_000);
+      const before = armed.length;
+      await setSetting('pollIntervalMinutes', 2);
+      await until(() => armed.length > before, 'timer re-armed');
+      assert.equal(armed.at(-1), 5_000, `armed: ${armed.join(', ')}`);
+    } finally {
+      spyWindow.dispose();
+      await setSetting('pollIntervalMinutes', undefined);
+    }
   });
 
   it('environment keys are read-only accounts', async () => {

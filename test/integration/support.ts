@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../src/extension';
+import type { Notifier, ShownNotification } from '../../src/vscode/notifier';
 import type { Ui } from '../../src/vscode/ui';
 import { FakeProviderServer } from '../fake/server';
 
@@ -14,7 +15,34 @@ export async function api(): Promise<TestApi> {
   assert.ok(ext, 'extension not loaded');
   const api = await ext.activate();
   assert.ok(api.testing, 'the test API is only there outside production mode');
+  if (!logged) {
+    const lines: string[] = [];
+    api.testing.log.onDidWrite((line) => {
+      lines.push(line);
+      if (lines.length > 500) lines.shift();
+    });
+    logged = lines;
+  }
   return api.testing;
+}
+
+/** The log's latest 500 lines since the suite first asked for the test API (the log itself keeps none). */
+let logged: string[] | undefined;
+export function logLines(): readonly string[] {
+  assert.ok(logged, 'call api() first');
+  return logged;
+}
+
+/** The notifications a notifier shows from now on, as its event tells them. */
+export class NotificationSpy implements vscode.Disposable {
+  readonly shown: ShownNotification[] = [];
+  private readonly sub: vscode.Disposable;
+  constructor(notifier: Notifier) {
+    this.sub = notifier.onDidNotify((n) => this.shown.push(n));
+  }
+  dispose(): void {
+    this.sub.dispose();
+  }
 }
 
 export interface Shown {
@@ -185,5 +213,5 @@ export function persistedText(t: TestApi): string {
   const cfg = vscode.workspace.getConfiguration('llmBalance');
   const state = t.globalState;
   const stateText = JSON.stringify(state.keys().map((k) => [k, state.get(k)]));
-  return JSON.stringify(cfg.get('accounts')) + stateText + t.log.recent.join('\n');
+  return JSON.stringify(cfg.get('accounts')) + stateText + logLines().join('\n');
 }

@@ -6,7 +6,7 @@
 // the shared accounts in `shared`; `expandTeamResults` puts them in its place, with ids
 // `<teamAccountId>/<sharedAccountId>` and labels "Team: …", wherever results are shown.
 import { z } from 'zod';
-import type { CheckedResult } from '../engine';
+import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';

@@ -17,9 +17,12 @@ import { settings } from '../settings';
 import { ui } from '../ui';
 import { COMMAND } from '../../core/commandIds';
 import { httpFromSettings } from '../httpFromSettings';
+import type { NotificationLedger } from '../../core/ledger';
 
 export interface AccountCommandDeps {
   monitor: BalanceMonitor;
+  /** Removing an account forgets its notification records. */
+  ledger: Pick<NotificationLedger, 'clearAccount'>;
   keys: KeyStore;
   log: Log;
 }
@@ -442,6 +445,7 @@ export async function removeAccount(d: AccountCommandDeps, accountId?: unknown):
   await d.keys.delete(account.id);
   await settings.setAccounts(settings.accounts().filter((a) => !(a && typeof a === 'object' && (a as { id?: unknown }).id === account.id)));
   await d.monitor.forget(account.id);
+  await d.ledger.clearAccount(account.id);
   d.monitor.reload();
   d.log.info(`Removed account ${account.id}.`);
   void ui().showInformationMessage(t('LLM Balance: removed {0}.', label));

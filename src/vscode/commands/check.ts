@@ -31,7 +31,7 @@ export const SUMMARY_STATUS_MS = 10_000;
  * bar for a few seconds. A toast only when an account failed and no alert of this check said so:
  * an alert toast already tells what went wrong, and "all fine" needs no button.
  */
-export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, alertsShown?: readonly ShownNotification[]): Promise<BalanceResult[]> {
+export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown, onDidNotify?: vscode.Event<ShownNotification>): Promise<BalanceResult[]> {
   if (monitor.accounts.length === 0) {
     const add = t('Add API Key');
     const pick = await ui().showInformationMessage(t('LLM Balance: no accounts yet.'), add);
@@ -39,22 +39,27 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
     return [];
   }
   const ids = typeof accountId === 'string' ? [accountId] : undefined;
-  const alertsBefore = alertsShown?.length ?? 0;
+  const alerted = new Set<string>();
+  const listening = onDidNotify?.((n) => alerted.add(n.accountId));
   let summary = '';
-  const results = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: t('Checking LLM balances…') },
-    async (progress) => {
-      // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
-      const r = await monitor.checkNow(ids);
-      const line = checkSummary(r);
-      summary = t('LLM Balance: {0}', line);
-      // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
-      progress.report({ message: line, increment: 100 });
-      return r;
-    },
-  );
+  let results: BalanceResult[];
+  try {
+    results = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: t('Checking LLM balances…') },
+      async (progress) => {
+        // Resolves after the alerts of this check were decided (the monitor awaits the notifier).
+        const r = await monitor.checkNow(ids);
+        const line = checkSummary(r);
+        summary = t('LLM Balance: {0}', line);
+        // Shown as "Checking LLM balances…: 3 accounts · $74.75 · 1 error".
+        progress.report({ message: line, increment: 100 });
+        return r;
+      },
+    );
+  } finally {
+    listening?.dispose();
+  }
   ui().setStatusBarMessage(summary, SUMMARY_STATUS_MS);
-  const alerted = new Set((alertsShown ?? []).slice(alertsBefore).map((a) => a.accountId));
   const unannounced = results.filter((r) => r.level === 'error' && !alerted.has(r.accountId));
   if (unannounced.length) {
     const first = unannounced[0]!;

@@ -6,6 +6,7 @@ import { t } from '../l10n';
 import type { Log } from '../log';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
+import type { NotificationLedger } from '../../core/ledger';
 import { ui } from '../ui';
 import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
 import { checkCommand } from './check';
@@ -15,11 +16,12 @@ import { COMMAND, type CommandId } from '../../core/commandIds';
 
 export interface CommandDeps {
   monitor: BalanceMonitor;
+  ledger: NotificationLedger;
   keys: KeyStore;
   log: Log;
   panelModel: PanelModel;
-  /** The alerts this window showed (so that "Check" does not repeat one as its own toast). */
-  alertsShown?: readonly ShownNotification[];
+  /** This window's alerts as they are shown (so that "Check" does not repeat one as its own toast). */
+  onDidNotify?: vscode.Event<ShownNotification>;
 }
 
 /** Runs a command body; an unexpected failure becomes one actionable message, not a silent rejection. */
@@ -39,7 +41,7 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
   const reg = <A extends unknown[], R>(id: CommandId, name: string, fn: (...args: A) => Promise<R>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
-  reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => checkCommand(d.monitor, accountId, d.alertsShown));
+  reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => checkCommand(d.monitor, accountId, d.onDidNotify));
   reg(COMMAND.addAccount, t('Add API Key'), () => addAccount(d));
   reg(COMMAND.updateKey, t('Update API Key'), (accountId?: unknown) => updateKey(d, accountId));
   reg(COMMAND.removeAccount, t('Remove API Key'), (accountId?: unknown) => removeAccount(d, accountId));
@@ -53,11 +55,11 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   });
   reg(COMMAND.exportHistory, t('Export History'), (target?: unknown) => engine().exportHistory(d.panelModel, target instanceof vscode.Uri ? target : undefined));
   reg(COMMAND.resetNotifications, t('Reset Notification State'), async () => {
-    const n = await d.monitor.ledger.reset();
+    const n = await d.ledger.reset();
     d.log.info(`Notification state reset (${n} record${n === 1 ? '' : 's'}).`);
     void ui().showInformationMessage(n === 1 ? t('LLM Balance: notification state reset (1 record cleared).') : t('LLM Balance: notification state reset ({0} records cleared).', n));
     return n;
   });
   reg(COMMAND.showLog, t('Show Log'), async () => d.log.show());
-  reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => acknowledgeCommand(d.monitor, ids));
+  reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => acknowledgeCommand(d.monitor, d.ledger, ids));
 }

@@ -1,12 +1,14 @@
-// The extension's heavy half (undici, zod, every provider), loaded on the first check so
-// that activation stays cheap. Built as dist/engine.js.
-export { BalanceEngine, RESULT_PREFIX } from './core/engine';
+// The engine bundle: the extension's heavy half (undici, zod, every provider, the panel),
+// built as dist/engine.js and required by engine() (vscode/engineLoader.ts) on first use, so
+// that activation stays cheap. Nothing here runs on import.
+export { CheckScheduler, RESULT_PREFIX } from './core/checkScheduler';
 export { HttpClient, checkUrlPolicy } from './core/http';
 export { checkAccount } from './core/check';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';
 export { accountsFromEnv } from './core/envAccounts';
+export { readConfig } from './core/readConfig';
 export { buildAlert } from './core/alerts/message';
 export { createChannels, CHANNELS, pastedProblem, secretPieces } from './core/alerts/channels';
 export { deliverAlerts } from './core/alerts/delivery';

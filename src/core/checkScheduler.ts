@@ -1,6 +1,7 @@
-// Runs checks for many accounts: concurrently, one request at a time per account (overlapping
-// checks coalesce), results cached for a TTL, exponential backoff after failures (never
-// sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
+// Decides when each account is checked and runs the checks: concurrently, one request at a
+// time per account (overlapping checks coalesce), results cached for a TTL, exponential backoff
+// after failures (never sooner than Retry-After), and the last good numbers kept — marked
+// stale — when a check fails.
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check';
@@ -29,7 +30,7 @@ const CacheEntrySchema = z.object({
 });
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
-export interface EngineOptions {
+export interface CheckSchedulerOptions {
   http: HttpClient;
   keys: (account: Account) => AccountKeys | Promise<AccountKeys>;
   /** Results are fresh this long; the poll interval in the extension, 1 h in the CLI. */
@@ -74,11 +75,11 @@ function isFailure(r: BalanceResult): boolean {
   return r.status === 'error' || r.status === 'invalid';
 }
 
-export class BalanceEngine {
+export class CheckScheduler {
   private readonly inFlight = new Map<string, Promise<CheckedResult>>();
   private readonly now: () => Date;
 
-  constructor(private readonly opts: EngineOptions) {
+  constructor(private readonly opts: CheckSchedulerOptions) {
     this.now = opts.now ?? (() => new Date());
   }
 
