@@ -2,7 +2,7 @@
 // checks coalesce), results cached for a TTL, exponential backoff after failures (never
 // sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
 import { createHmac, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check';
 import type { HttpClient } from './http';
 import type { KeyValueStore } from './kv';
@@ -22,10 +22,10 @@ const CacheEntrySchema = z.object({
   result: BalanceResultSchema,
   fingerprint: z.string(),
   /** The account part of the fingerprint, for scheduling without reading keys. */
-  accountFingerprint: z.string().optional(),
-  failures: z.number().int().min(0),
-  retryAt: z.number().optional(),
-  lastGood: BalanceResultSchema.optional(),
+  accountFingerprint: z.optional(z.string()),
+  failures: z.int().check(z.gte(0)),
+  retryAt: z.optional(z.number()),
+  lastGood: z.optional(BalanceResultSchema),
 });
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
