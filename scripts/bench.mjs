@@ -52,6 +52,7 @@ console.log('\n# 50 accounts, 49 answer after 200 ms, one never answers');
 const { FakeProviderServer } = require(path.join(root, 'out/test/fake/server.js'));
 const { BalanceEngine } = require(path.join(root, 'out/src/core/engine.js'));
 const { HttpClient } = require(path.join(root, 'out/src/core/http.js'));
+const { checkOver } = require(path.join(root, 'out/src/core/check.js'));
 const { MemoryStore } = require(path.join(root, 'out/src/core/kv.js'));
 const server = new FakeProviderServer();
 await server.start();
@@ -63,7 +64,7 @@ for (let i = 0; i < 50; i++) {
 }
 const timeoutMs = 10_000;
 const http = new HttpClient({ timeoutMs, env: {} });
-const engine = new BalanceEngine({ http, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: 'sk-test-bench-0123456789' }) });
+const engine = new BalanceEngine({ check: checkOver(http), store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: 'sk-test-bench-0123456789' }) });
 const accounts = Array.from({ length: 50 }, (_, i) => ({ id: `acct${i}`, provider: 'openrouter', baseUrl: `${server.url}/acct${i}` }));
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

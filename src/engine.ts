@@ -1,20 +1,8 @@
-// The extension's heavy half (undici, zod, every provider), loaded on the first check so
-// that activation stays cheap. Built as dist/engine.js.
-export { BalanceEngine, RESULT_PREFIX } from './core/engine';
+// The whole engine (dist/engine.js): the main-thread half plus what sends requests from this
+// thread — the HTTP client, a check in this thread (the add-key check; the fallback when the
+// check worker cannot run), the alert channels. Required on first use of one of those.
+export * from './engineMain';
 export { HttpClient, checkUrlPolicy } from './core/http';
-export { checkAccount } from './core/check';
-export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
-export { PROVIDERS } from './core/providers/registry';
-export { expandTeamResults, expandTeamChecks } from './core/providers/team';
-export { accountsFromEnv } from './core/envAccounts';
-export { amountThresholds, alertThreshold } from './core/thresholds';
-export { buildAlert } from './core/alerts/message';
+export { checkAccount, checkOver } from './core/check';
 export { createChannels, channelProblem, CHANNELS, secretPieces } from './core/alerts/channels';
 export { deliverAlerts } from './core/alerts/delivery';
-export { HistoryStore } from './core/history';
-export { forecast } from './core/forecast';
-export { BalancePanel } from './panel/balancePanel';
-export { exportHistory } from './panel/export';
-export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
-export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';
-export { decideAlerts } from './core/decideAlerts';

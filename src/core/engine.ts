@@ -3,8 +3,8 @@
 // sooner than Retry-After), and the last good numbers kept — marked stale — when a check fails.
 import { createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check';
-import type { HttpClient } from './http';
+// Not check.ts: the scheduler runs where the providers' HTTP code need not (the extension's main thread).
+import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys } from './checker';
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { computeLevel, levelInputOf, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
@@ -30,7 +30,8 @@ const CacheEntrySchema = z.object({
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 export interface EngineOptions {
-  http: HttpClient;
+  /** Runs one check: `checkOver(http)` in this thread, or the extension's check worker. */
+  check: AccountChecker;
   keys: (account: Account) => AccountKeys | Promise<AccountKeys>;
   /** Results are fresh this long; the poll interval in the extension, 1 h in the CLI. */
   cacheTtlMs: number;
@@ -90,8 +91,8 @@ export class BalanceEngine {
     this.opts.cacheTtlMs = ms;
   }
 
-  set http(client: HttpClient) {
-    this.opts.http = client;
+  set checker(check: AccountChecker) {
+    this.opts.check = check;
   }
 
   /** The install's salt, made on first use. */
@@ -180,8 +181,7 @@ export class BalanceEngine {
   }
 
   private async run(account: Account, keys: AccountKeys, fp: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
-    const detailed = await checkAccountDetailed(account, keys, {
-      http: this.opts.http,
+    const detailed = await this.opts.check(account, keys, {
       thresholds: this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS,
       now: this.now,
     });

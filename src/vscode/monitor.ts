@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { AccountKeys } from '../core/check';
 import type { BalanceEngine, CheckedResult } from '../core/engine';
 import type { HistoryStore } from '../core/history';
-import type { HttpClient } from '../core/http';
+import type { CheckWorker } from '../core/checkWorker';
 import { NotificationLedger } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import type { ThresholdSettings } from '../core/thresholds';
 import { DEFAULT_ALERT_RULES, readAlertRules, type AlertRules } from '../core/alertRules';
-import { engine } from './engineLoader';
-import { httpFromSettings } from './httpFromSettings';
+import { CHECK_WORKER_FILE, engine } from './engineLoader';
+import { httpSettings } from './httpFromSettings';
 import type { KeyStore } from './keys';
 import { t } from './l10n';
 import type { Log } from './log';
@@ -50,7 +50,8 @@ export class BalanceMonitor implements vscode.Disposable {
   private pollTimer: NodeJS.Timeout | undefined;
   private beatTimer: NodeJS.Timeout | undefined;
   private eng: BalanceEngine | undefined;
-  private http: HttpClient | undefined;
+  /** Where the checks run (a worker thread); made on the first reload, its worker on the first check. */
+  checkWorker: CheckWorker | undefined;
   private historyStore: HistoryStore | undefined;
   private disposed = false;
   private started = false;
@@ -137,21 +138,21 @@ export class BalanceMonitor implements vscode.Disposable {
     this.problems = problems;
     for (const p of problems) this.log.warn(`Settings: ${p}`);
 
-    const old = this.http;
-    this.http = httpFromSettings();
-    // One line per settings change; each affected account says it in its own result too.
-    if (this.http.proxyProblem) this.log.warn(`Proxy: ${this.http.proxyProblem} Accounts on localhost are still checked.`);
-    // Checks already running finish on the old client; close it after they had time to.
-    if (old) setTimeout(() => void old.close(), 60_000).unref?.();
+    // The worker says a proxy it cannot use once per settings change; each affected account in its own result too.
+    this.checkWorker ??= new E.CheckWorker({
+      file: CHECK_WORKER_FILE,
+      log: this.log,
+      fallback: (http) => engine().checkOver(new (engine().HttpClient)(http)),
+    });
+    this.checkWorker.http = httpSettings();
     const ttl = settings.pollIntervalMinutes() * 60_000;
     if (this.eng) {
       // One engine for the window's life, so overlapping checks of an account stay coalesced.
-      this.eng.http = this.http;
       this.eng.thresholds = this.thresholds;
       this.eng.cacheTtlMs = ttl;
     } else {
       this.eng = new E.BalanceEngine({
-        http: this.http,
+        check: this.checkWorker.check,
         store: { get: (k) => this.store.get(k), update: (k, v) => this.store.update(k, v), keys: () => this.store.keys() },
         cacheTtlMs: ttl,
         thresholds: this.thresholds,
@@ -375,7 +376,7 @@ export class BalanceMonitor implements vscode.Disposable {
     if (this.beatTimer) clearTimeout(this.beatTimer);
     // Hand the poller role over at once rather than after the heartbeat goes stale.
     if (this.isLeader()) void this.store.update(LEADER_KEY, undefined);
-    void this.http?.close();
+    void this.checkWorker?.dispose();
     this.changed.dispose();
   }
 }
