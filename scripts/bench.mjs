@@ -133,4 +133,12 @@ if (fs.existsSync(path.join(root, 'scripts/bench-serve.mjs'))) {
   const r = spawnSync('node', ['scripts/bench-serve.mjs'], { cwd: root, encoding: 'utf8' });
   process.stdout.write(r.stdout + r.stderr);
 }
+if (fs.existsSync(path.join(root, 'scripts/bench-first-check.mjs'))) {
+  console.log('\n# First check in the extension host: checks in the worker vs in the main thread (scripts/bench-first-check.mjs)');
+  const r = spawnSync('node', ['scripts/bench-first-check.mjs'], { cwd: root, encoding: 'utf8' });
+  process.stdout.write(r.stderr);
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  console.log('| what | ours | reference, same run | ratio |\n|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.what} | ${row.ours} | ${row.reference} | ${row.ratio} (goal ${row.goal}) |`);
+}
 fs.rmSync(prod, { recursive: true, force: true });
