@@ -46,12 +46,13 @@ describe('check worker (in VS Code)', function () {
     assert.equal(first.results.length, IDS.length);
     assert.ok(first.results.every((r) => r.level === 'ok' && r.balance === 74.75), JSON.stringify(first.results.map((r) => [r.accountId, r.level, r.error])));
     assert.ok(first.threadId !== undefined && first.threadId !== threadId, `worker thread ${String(first.threadId)}, main thread ${threadId}`);
-    const added = first.loaded.filter((f) => !first.before.includes(f));
+    // The bundles carry their modules inside (undici is in dist/engine.js and dist/check-worker.js):
+    // in this thread the whole engine must not load, and the check must load nothing new at all.
+    // (VS Code's own undici and the test files' imports are in require.cache from before.)
     const sep = path.sep;
-    const undici = first.loaded.filter((f) => f.split(sep).includes('undici'));
-    const classicZod = first.loaded.filter((f) => f.includes(`${sep}zod${sep}`) && !/zod[\\/]v4[\\/](core|mini|locales)[\\/]/.test(f));
+    const added = first.loaded.filter((f) => !first.before.includes(f));
     const whole = first.loaded.filter((f) => f.endsWith(`${sep}dist${sep}engine.js`));
-    assert.deepEqual({ undici, classicZod, whole }, { undici: [], classicZod: [], whole: [] }, `added by the check: ${added.join(', ')}`);
+    assert.deepEqual({ added, whole }, { added: [], whole: [] });
     assert.ok(first.loaded.some((f) => f.endsWith(`${sep}dist${sep}engine-main.js`)), 'the main-thread half is what the monitor uses');
   });
 
