@@ -2,6 +2,7 @@
 // thread — the HTTP client, a check in this thread (the add-key check; the fallback when the
 // check worker cannot run), the alert channels. Required on first use of one of those.
 export * from './engineMain';
+export * from './enginePanel';
 export { HttpClient, checkUrlPolicy } from './core/http';
 export { checkAccount, checkOver } from './core/check';
 export { createChannels, channelProblem, CHANNELS, secretPieces } from './core/alerts/channels';

@@ -1,6 +1,7 @@
 // The main-thread half of the engine (dist/engine-main.js): what the extension host's main
 // thread needs for a check — settings and result schemas (zod/mini), the scheduler and cache,
-// history, alert decisions, the panel — without undici, the channels or the checks' HTTP code.
+// history, alert decisions — without undici, the channels, the checks' HTTP code or the panel
+// (dist/engine-panel.js, whose message schemas alone were a third of this bundle's zod schemas).
 // The checks themselves run in dist/check-worker.js (CheckWorker).
 export { BalanceEngine, RESULT_PREFIX } from './core/engine';
 export { CheckWorker } from './core/checkWorker';
@@ -12,8 +13,6 @@ export { amountThresholds, alertThreshold } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
-export { BalancePanel } from './panel/balancePanel';
-export { exportHistory } from './panel/export';
 export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
 export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';
 export { decideAlerts } from './core/decideAlerts';

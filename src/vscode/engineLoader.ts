@@ -5,36 +5,50 @@ import type * as EngineMainModule from '../engineMain';
 export type Engine = typeof EngineModule;
 type MainHalf = typeof EngineMainModule;
 
-/** What only the whole engine has (it sends requests from this thread): loaded when first read. */
-const WHOLE_ENGINE_ONLY: Record<Exclude<keyof Engine, keyof MainHalf>, true> = {
-  HttpClient: true,
-  checkUrlPolicy: true,
-  checkAccount: true,
-  checkOver: true,
-  createChannels: true,
-  channelProblem: true,
-  CHANNELS: true,
-  secretPieces: true,
-  deliverAlerts: true,
+/**
+ * Where each name beyond the main-thread half lives, loaded when first read: the panel's
+ * bundle, or the whole engine for what sends requests from this thread.
+ */
+const LOADED_LATER: Record<Exclude<keyof Engine, keyof MainHalf>, './engine-panel.js' | './engine.js'> = {
+  BalancePanel: './engine-panel.js',
+  exportHistory: './engine-panel.js',
+  HttpClient: './engine.js',
+  checkUrlPolicy: './engine.js',
+  checkAccount: './engine.js',
+  checkOver: './engine.js',
+  createChannels: './engine.js',
+  channelProblem: './engine.js',
+  CHANNELS: './engine.js',
+  secretPieces: './engine.js',
+  deliverAlerts: './engine.js',
 };
 
 /** The check worker's script, beside this bundle. */
 export const CHECK_WORKER_FILE = path.join(__dirname, 'check-worker.js');
 
 let loaded: Engine | undefined;
-let whole: Engine | undefined;
+const bundles = new Map<string, Record<string, unknown>>();
+
+function bundle(file: string): Record<string, unknown> {
+  let b = bundles.get(file);
+  if (!b) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    b = file === './engine.js' ? (require('./engine.js') as Record<string, unknown>) : (require('./engine-panel.js') as Record<string, unknown>);
+    bundles.set(file, b);
+  }
+  return b;
+}
 
 /**
  * The engine, required on first use: its main-thread half (dist/engine-main.js, no undici) at
- * once, the rest (dist/engine.js) only when one of its names is read.
+ * once, the rest only when one of its names is read.
  */
 export function engine(): Engine {
   if (loaded) return loaded;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const e: Record<string, unknown> = { ...(require('./engine-main.js') as MainHalf) };
-  for (const name of Object.keys(WHOLE_ENGINE_ONLY)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    Object.defineProperty(e, name, { enumerable: true, get: () => (whole ??= require('./engine.js') as Engine)[name as keyof Engine] });
+  for (const [name, file] of Object.entries(LOADED_LATER)) {
+    Object.defineProperty(e, name, { enumerable: true, get: () => bundle(file)[name] });
   }
   loaded = e as Engine;
   return loaded;

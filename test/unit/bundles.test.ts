@@ -19,7 +19,7 @@ async function inputsOf(entry: string): Promise<string[]> {
     metafile: true,
     logLevel: 'silent',
     outdir: path.join(root, 'out/bundle-probe'),
-    external: ['vscode', './engine.js', './engine-main.js', './mailer.js'],
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
   });
   // Only what made it into the output: a module tree-shaken to nothing costs nothing.
   return Object.values(r.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f));
@@ -50,5 +50,6 @@ describe('extension bundles', function () {
     const files = await inputsOf('src/engineMain.ts');
     assert.ok(files.includes('src/core/providers/registry.ts'));
     assert.ok(!files.some((f) => f.includes('alerts/channels/')), 'the alert channels load with the whole engine');
+    assert.ok(!files.some((f) => f.startsWith('src/panel/')), 'the panel loads with its own bundle');
   });
 });
