@@ -26,7 +26,8 @@ interface BenchConfig {
 }
 
 interface Sample {
-  way: 'worker' | 'inThread';
+  /** `idle`: nothing but waiting as long as the last worker run took: what else this thread did meanwhile. */
+  way: 'worker' | 'inThread' | 'idle';
   requireMs: number;
   mainThreadMs: number;
   wallMs: number;
@@ -99,6 +100,14 @@ async function once(way: Sample['way'], cfg: BenchConfig, run: number): Promise<
   return { way, requireMs, mainThreadMs, wallMs };
 }
 
+/** The extension host's own activity (VS Code, other extensions) over a window as long as a check took. */
+async function idle(ms: number): Promise<Sample> {
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  return { way: 'idle', requireMs: 0, mainThreadMs: performance.eventLoopUtilization(elu0).active, wallMs: performance.now() - t0 };
+}
+
 export async function run(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
   const resultsFile = process.env.LLMB_TEST_RESULTS || path.join(root, 'test-results', 'integration.json');
@@ -114,12 +123,14 @@ export async function run(): Promise<void> {
         samples.push(await once(way, cfg, i));
         await new Promise((r) => setTimeout(r, 300));
       }
+      samples.push(await idle(samples.filter((x) => x.way === 'worker').at(-1)!.wallMs));
+      await new Promise((r) => setTimeout(r, 300));
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
   fs.writeFileSync(outFile, JSON.stringify({ samples, error, vscodeVersion: vscode.version }));
-  const ok = !error && samples.length === cfg.runs * 2;
+  const ok = !error && samples.length === cfg.runs * 3;
   const out = {
     passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0,
     failures: ok ? [] : [{ title: 'first check bench', error: error ?? 'too few samples' }],
