@@ -61,6 +61,8 @@ say(`VS Code ${data.vscodeVersion}, ${runs} runs each, main-thread ms per first 
 say(`  worker     ${ours.map((x) => x.toFixed(1)).join(' ')}  (require ${oursReq.map((x) => x.toFixed(1)).join(' ')}; wall ${of('worker', 'wallMs').map((x) => x.toFixed(0)).join(' ')})`);
 say(`  in-thread  ${ref.map((x) => x.toFixed(1)).join(' ')}  (require ${refReq.map((x) => x.toFixed(1)).join(' ')}; wall ${of('inThread', 'wallMs').map((x) => x.toFixed(0)).join(' ')})`);
 const idle = of('idle', 'mainThreadMs');
+// Run 0's pair: the worker way went first, so its Worker start, crypto and the rest were cold; the in-thread way second.
+const cold = { worker: ours[0], inThread: ref[0] };
 say(`  idle       ${idle.map((x) => x.toFixed(1)).join(' ')}  (the host's own activity over as long as each worker run took)`);
 const rows = [
   {
@@ -69,6 +71,13 @@ const rows = [
     reference: `${median(ref).toFixed(1)} ms (${spread(ref)}), checks in the main thread`,
     ratio: `${(median(ours) / median(ref)).toFixed(2)}×`,
     goal: `≤ ${GOAL_MS} ms: ${median(ours) <= GOAL_MS ? 'met' : 'missed'}`,
+  },
+  {
+    what: 'the coldest first check of the run (run 1: worker way first, nothing of it loaded before in this host)',
+    ours: `${cold.worker.toFixed(1)} ms`,
+    reference: `${cold.inThread.toFixed(1)} ms (second, so partly warm)`,
+    ratio: `${(cold.worker / cold.inThread).toFixed(2)}×`,
+    goal: `≤ ${GOAL_MS} ms: ${cold.worker <= GOAL_MS ? 'met' : 'missed'}`,
   },
   {
     what: 'of which require of the engine on the main thread (engine-main.js vs engine.js)',
