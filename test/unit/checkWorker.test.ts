@@ -146,6 +146,16 @@ describe('check worker', () => {
     assert.equal(next.result.level, 'ok');
   });
 
+  it('a proxy the worker cannot use is said once in the log; loopback accounts are still checked', async () => {
+    const w = worker();
+    w.http = { timeoutMs: 2000, env: {}, proxy: 'socks5://proxy.example:1080' };
+    const rs = [await w.check(account('a'), { key: VALID_KEY }, ctx), await w.check(account('b'), { key: VALID_KEY }, ctx)];
+    assert.deepEqual(rs.map((r) => r.result.level), ['ok', 'ok']);
+    const said = lines.filter((l) => l.startsWith('warn Proxy:'));
+    assert.equal(said.length, 1, lines.join('\n'));
+    assert.match(said[0]!, /socks5.*cannot use.*Accounts on localhost are still checked\./);
+  });
+
   it('dispose ends a check under way instead of leaving it waiting', async () => {
     f.server.route('GET', `${P}/credits`, { delayMs: 3000, body: { data: { total_credits: 10, total_usage: 1 } } });
     const w = worker();
