@@ -28,13 +28,15 @@ const bundles = [
 ];
 if (existsSync('src/extension.ts')) {
   bundles.push({
-    // The extension's main bundle stays small: the engine (undici, zod, providers) is a
-    // separate bundle that the extension requires on its first check.
-    entryPoints: { extension: 'src/extension.ts', engine: 'src/engineBundle.ts' },
+    // The extension's main bundle stays small. The first check requires engine-main.js (the
+    // main thread's half: scheduler, schemas on zod/mini, history, alert decisions) and starts
+    // check-worker.js (undici and the providers, in a worker thread); engine.js (the whole
+    // engine) loads only for what sends requests from the main thread, engine-panel.js with the panel.
+    entryPoints: { extension: 'src/extension.ts', engine: 'src/engineBundle.ts', 'engine-main': 'src/engineMain.ts', 'engine-panel': 'src/enginePanel.ts', 'check-worker': 'src/checkWorker.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './engine.js', './mailer.js'],
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
   });
 }
 if (existsSync('src/webview/main.ts')) {

@@ -95,7 +95,7 @@ const E = require(process.argv[1]);
 const requireMs = performance.now() - t0;
 const { MemoryStore } = require(process.argv[2]);
 const http = new E.HttpClient({ env: {} });
-const engine = new E.CheckScheduler({ http, store: new MemoryStore(), cacheTtlMs: 60000, keys: () => ({ key: '${KEY}' }) });
+const engine = new E.CheckScheduler({ check: E.checkOver(http), store: new MemoryStore(), cacheTtlMs: 60000, keys: () => ({ key: '${KEY}' }) });
 const accounts = Array.from({ length: 10 }, (_, i) => ({ id: 'a' + i, provider: 'openrouter', baseUrl: process.argv[3] + '/first' + i }));
 Promise.all(accounts.map((a) => engine.checkOne(a))).then(async (rs) => {
   const c = process.cpuUsage(cpu0);
@@ -115,6 +115,7 @@ rows.push(['first check, 10 accounts: require(engine.js) + CPU, same thread (med
 // Scale: 200 accounts at once; providers answer after 100–300 ms, the slowest 300 ms.
 const { CheckScheduler } = require(path.join(root, 'out/src/core/checkScheduler.js'));
 const { HttpClient } = require(path.join(root, 'out/src/core/http.js'));
+const { checkOver } = require(path.join(root, 'out/src/core/check.js'));
 const { MemoryStore } = require(path.join(root, 'out/src/core/kv.js'));
 const slowest = 300;
 for (let i = 0; i < 200; i++) {
@@ -123,7 +124,7 @@ for (let i = 0; i < 200; i++) {
   server.route('GET', `/s${i}/key`, { delayMs, body: { data: { limit: null, usage: 1 } } });
 }
 const http = new HttpClient({ env: {} });
-const engine = new CheckScheduler({ http, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: KEY }) });
+const engine = new CheckScheduler({ check: checkOver(http), store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: KEY }) });
 const t0 = performance.now();
 const results = await Promise.all(Array.from({ length: 200 }, (_, i) => engine.checkOne({ id: `s${i}`, provider: 'openrouter', baseUrl: `${server.url}/s${i}` })));
 const scaleMs = performance.now() - t0;

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { KeyedAccount } from '../core/envAccounts';
 import { accountsFromEnv, thresholdsFromEnv } from '../core/envAccounts';
 import { DEFAULT_PERCENT_THRESHOLDS, DEFAULT_THRESHOLDS, type PercentThresholds, type Thresholds } from '../core/model';
@@ -15,18 +15,18 @@ export class UsageError extends Error {}
 /** The longest request timeout: five minutes is already longer than any provider takes to answer. */
 export const MAX_TIMEOUT_SECONDS = 300;
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
 
 const ConfigFileSchema = z.object({
-  accounts: z.array(z.unknown()).min(1, 'at least one account is needed'),
+  accounts: z.array(z.unknown()).check(z.minLength(1, 'at least one account is needed')),
   // Checked by readConfig, with the accounts.
-  thresholds: z.unknown().optional(),
-  percentThresholds: z.unknown().optional(),
-  notificationCooldownHours: z.number().positive().max(24 * 365).optional(),
-  requestTimeoutSeconds: z.number().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
+  thresholds: z.optional(z.unknown()),
+  percentThresholds: z.optional(z.unknown()),
+  notificationCooldownHours: z.optional(z.number().check(z.positive(), z.lte(24 * 365))),
+  requestTimeoutSeconds: z.optional(z.number().check(z.gte(1), z.lte(MAX_TIMEOUT_SECONDS))),
   // Checked by readAlertRules: a bad step is reported and skipped, the rest of the run goes on.
-  budgetSteps: z.unknown().optional(),
-  spendSpike: z.object({ windowHours: z.unknown(), factor: z.unknown(), minimum: z.unknown() }).partial().optional(),
+  budgetSteps: z.optional(z.unknown()),
+  spendSpike: z.optional(z.partial(z.object({ windowHours: z.unknown(), factor: z.unknown(), minimum: z.unknown() }))),
 });
 
 export interface CliConfig {
@@ -42,7 +42,7 @@ export interface CliConfig {
   warnings: string[];
 }
 
-function issues(e: z.ZodError, prefix: string): string {
+function issues(e: z.core.$ZodError, prefix: string): string {
   return e.issues.map((i) => `  ${prefix}${i.path.length ? i.path.join('.') : ''}: ${i.message}`).join('\n');
 }
 

@@ -5,6 +5,7 @@ import { CheckScheduler, type CheckedResult } from '../core/checkScheduler';
 import { probeWritable } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
 import { HttpClient } from '../core/http';
+import { checkOver } from '../core/check';
 import { NotificationLedger } from '../core/ledger';
 import { LEVEL_RANK, worstLevel, type BalanceResult, type Level } from '../core/model';
 import { formatMoney } from '../core/format';
@@ -66,7 +67,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   const thresholds = { thresholds: config.thresholds, percent: config.percent };
   const keyed = config.accounts.filter((a) => a.account.enabled !== false);
   const keysById = new Map(keyed.map((a) => [a.account.id, a.keys]));
-  const scheduler = new CheckScheduler({ http, store: state, cacheTtlMs: CACHE_TTL_MS, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
+  const scheduler = new CheckScheduler({ check: checkOver(http), store: state, cacheTtlMs: CACHE_TTL_MS, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
 
   let checked: CheckedResult[];
   let durations: Map<string, number>;

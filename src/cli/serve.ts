@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CheckScheduler } from '../core/checkScheduler';
 import { HttpClient } from '../core/http';
+import { checkOver } from '../core/check';
 import { NotificationLedger } from '../core/ledger';
 import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } from '../core/metrics';
 import type { BalanceResult } from '../core/model';
@@ -111,7 +112,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
     try {
       await withStateSession(stateDir, { log }, async (session) => {
         // A little under the interval, so that each round really checks; failing accounts still back off.
-        const scheduler = new CheckScheduler({ http: httpClient, store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
+        const scheduler = new CheckScheduler({ check: checkOver(httpClient), store: session.state, cacheTtlMs: intervalMs * 0.9, thresholds, keys: (a) => keysById.get(a.id) ?? {} });
         const { checked, durations: measured } = await checkTimed(scheduler, accounts, {});
         const expanded = expandTeamChecks(checked);
         const results = expanded.map((c) => c.result);

@@ -7,17 +7,9 @@ import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
 import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
+import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck } from './checker';
 
-export interface AccountKeys {
-  key?: string | undefined;
-  adminKey?: string | undefined;
-}
-
-/**
- * How long a "410 Gone" answer stands before the account is asked again: the endpoint was
- * retired, so asking every poll only repeats the same answer.
- */
-export const GONE_RECHECK_MS = 24 * 3_600_000;
+export { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck };
 
 export interface CheckOptions {
   http: HttpClient;
@@ -47,12 +39,9 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
   return (await checkAccountDetailed(account, keys, opts)).result;
 }
 
-export interface DetailedCheck {
-  result: BalanceResult;
-  /** The provider's Retry-After, when it sent one. */
-  retryAfterMs?: number;
-  /** Set when the answer is final for a long while (410 Gone): ask again only after this long. */
-  recheckAfterMs?: number;
+/** Checks in this thread over `http` (the CLI; the extension's worker and its fallback). */
+export function checkOver(http: HttpClient): AccountChecker {
+  return (account, keys, ctx) => checkAccountDetailed(account, keys, { ...ctx, http });
 }
 
 /** checkAccount plus what the scheduler needs beyond the result: when to ask again. */

@@ -3,9 +3,9 @@
 // after failures (never sooner than Retry-After), and the last good numbers kept — marked
 // stale — when a check fails.
 import { createHmac, randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { checkAccountDetailed, GONE_RECHECK_MS, type AccountKeys } from './check';
-import type { HttpClient } from './http';
+import * as z from 'zod/mini';
+// Not check.ts: the scheduler runs where the providers' HTTP code need not (the extension's main thread).
+import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys } from './checker';
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
@@ -23,15 +23,16 @@ const CacheEntrySchema = z.object({
   result: BalanceResultSchema,
   fingerprint: z.string(),
   /** The account part of the fingerprint, for scheduling without reading keys. */
-  accountFingerprint: z.string().optional(),
-  failures: z.number().int().min(0),
-  retryAt: z.number().optional(),
-  lastGood: BalanceResultSchema.optional(),
+  accountFingerprint: z.optional(z.string()),
+  failures: z.int().check(z.gte(0)),
+  retryAt: z.optional(z.number()),
+  lastGood: z.optional(BalanceResultSchema),
 });
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 export interface CheckSchedulerOptions {
-  http: HttpClient;
+  /** Runs one check: `checkOver(http)` in this thread, or the extension's check worker. */
+  check: AccountChecker;
   keys: (account: Account) => AccountKeys | Promise<AccountKeys>;
   /** Results are fresh this long; the poll interval in the extension, 1 h in the CLI. */
   cacheTtlMs: number;
@@ -91,8 +92,8 @@ export class CheckScheduler {
     this.opts.cacheTtlMs = ms;
   }
 
-  set http(client: HttpClient) {
-    this.opts.http = client;
+  set checker(check: AccountChecker) {
+    this.opts.check = check;
   }
 
   /** The install's salt, made on first use. */
@@ -180,8 +181,7 @@ export class CheckScheduler {
   }
 
   private async run(account: Account, keys: AccountKeys, fp: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
-    const detailed = await checkAccountDetailed(account, keys, {
-      http: this.opts.http,
+    const detailed = await this.opts.check(account, keys, {
       thresholds: this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS,
       now: this.now,
     });

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LevelSchema, type BalanceResult, type Level } from './model';
 import { keepAside } from './fileStore';
 
@@ -19,14 +19,14 @@ export interface HistoryPoint {
 }
 
 const HistoryEventSchema = z.object({
-  t: z.number().int().nonnegative(),
-  accountId: z.string().max(200),
-  label: z.string().max(200),
+  t: z.int().check(z.nonnegative()),
+  accountId: z.string().check(z.maxLength(200)),
+  label: z.string().check(z.maxLength(200)),
   kind: z.enum(['notification', 'error']),
   level: LevelSchema,
-  message: z.string().max(2000),
+  message: z.string().check(z.maxLength(2000)),
   /** Where a notification went: "vscode", "telegram", "slack", … */
-  channel: z.string().max(100).optional(),
+  channel: z.optional(z.string().check(z.maxLength(100))),
 });
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 
@@ -46,13 +46,13 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const finiteOrNull = z.number().finite().nullable();
+const finiteOrNull = z.nullable(z.number());
 const PointTupleSchema = z.tuple([
-  z.number().int().nonnegative(),
+  z.int().check(z.nonnegative()),
   finiteOrNull,
   finiteOrNull,
   finiteOrNull,
-  z.string().regex(/^[A-Z]{3}$/),
+  z.string().check(z.regex(/^[A-Z]{3}$/)),
   LevelSchema,
 ]);
 type PointTuple = z.infer<typeof PointTupleSchema>;

@@ -1,13 +1,19 @@
 // The data model shared by the engine, the CLI and the extension. Types are inferred from
 // these schemas; every boundary (settings, provider answers, stored state, webview messages)
 // is validated with them.
-import { z } from 'zod';
+// zod/mini, not classic zod: this module is on the extension host's main thread (settings,
+// cached results), where classic zod's ~440 KB would cost every window its load time.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { getProvider, PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
 
 // The providers' ids and options come from their descriptors (providers/registry.ts). The
 // registry's team adapter needs this module back, so the registry is loaded through here: a
 // module that imported it first would find this one half-built.
 export { getProvider, PROVIDER_IDS, type ProviderId };
+// zod/mini has no messages of its own until a locale is set; classic zod sets English itself.
+z.config(en());
+
 export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
 import { ERROR_KINDS, LEVELS, STATUSES } from './levels';
@@ -20,25 +26,21 @@ export type Status = z.infer<typeof StatusSchema>;
 export type Level = z.infer<typeof LevelSchema>;
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
-const currencyCode = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as "USD"')
-  .transform((c) => c.toUpperCase());
+const currencyCode = z.string().check(z.trim(), z.regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as "USD"'), z.toUpperCase());
 
-const money = z.number().finite();
+const money = z.number();
 
 /** One key at one provider (SPEC §2). The key itself is never part of it. */
 export const AccountSchema = z.looseObject({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"').max(64).describe('Unique slug, e.g. `openrouter-work`.'),
+  id: z.string().check(z.regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"'), z.maxLength(64), z.describe('Unique slug, e.g. `openrouter-work`.')),
   provider: ProviderIdSchema,
-  label: z.string().trim().min(1).max(80).optional(),
-  baseUrl: z.string().url().optional().describe('API base URL; `https` required except for localhost.'),
-  currency: currencyCode.optional(),
-  warning: money.optional(),
-  critical: money.optional(),
-  enabled: z.boolean().optional().meta({ default: true }),
-  monthlyBudget: money.positive().optional(),
+  label: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
+  baseUrl: z.optional(z.url()).check(z.describe('API base URL; `https` required except for localhost.')),
+  currency: z.optional(currencyCode),
+  warning: z.optional(money),
+  critical: z.optional(money),
+  enabled: z.optional(z.boolean()).check(z.meta({ default: true })),
+  monthlyBudget: z.optional(z.number().check(z.positive())),
   ...PROVIDER_OPTIONS,
 });
 export type Account = z.infer<typeof AccountSchema>;
@@ -47,8 +49,8 @@ export const ThresholdPairSchema = z.object({ warning: money, critical: money })
 export const ThresholdsSchema = z.record(currencyCode, ThresholdPairSchema);
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 export const PercentThresholdsSchema = z.object({
-  warning: z.number().min(0).max(100),
-  critical: z.number().min(0).max(100),
+  warning: z.number().check(z.gte(0), z.lte(100)),
+  critical: z.number().check(z.gte(0), z.lte(100)),
 });
 export type PercentThresholds = z.infer<typeof PercentThresholdsSchema>;
 
@@ -65,7 +67,7 @@ export const DEFAULT_PERCENT_THRESHOLDS: PercentThresholds = { warning: 20, crit
  */
 export const LevelRuleSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('amount'), threshold: money }),
-  z.object({ rule: z.literal('percent'), percentLeft: z.number().finite(), thresholdPercent: z.number().finite(), limit: money }),
+  z.object({ rule: z.literal('percent'), percentLeft: z.number(), thresholdPercent: z.number(), limit: money }),
   z.object({ rule: z.literal('funds') }),
   z.object({ rule: z.literal('none') }),
 ]);
@@ -78,11 +80,11 @@ export type LevelRule = z.infer<typeof LevelRuleSchema>;
 export const VerdictSchema = z.object({
   fired: LevelRuleSchema,
   /** The amount thresholds in the result's currency, whether or not one fired. */
-  thresholds: z.object({ warning: money.optional(), critical: money.optional() }),
+  thresholds: z.object({ warning: z.optional(money), critical: z.optional(money) }),
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const DetailValueSchema = z.union([z.number().finite(), z.string(), z.boolean(), z.null()]);
+export const DetailValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 export type DetailValue = z.infer<typeof DetailValueSchema>;
 
 const BalanceResultFields = {
@@ -91,18 +93,18 @@ const BalanceResultFields = {
   label: z.string(),
   status: StatusSchema,
   level: LevelSchema,
-  balance: money.nullable(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  usage: money.nullable(),
-  limit: money.nullable(),
-  note: z.string().optional(),
-  error: z.string().optional(),
-  errorKind: ErrorKindSchema.optional(),
-  checkedAt: z.string().datetime(),
-  stale: z.boolean().optional(),
-  details: z.record(z.string(), DetailValueSchema).optional(),
+  balance: z.nullable(money),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  usage: z.nullable(money),
+  limit: z.nullable(money),
+  note: z.optional(z.string()),
+  error: z.optional(z.string()),
+  errorKind: z.optional(ErrorKindSchema),
+  checkedAt: z.iso.datetime(),
+  stale: z.optional(z.boolean()),
+  details: z.optional(z.record(z.string(), DetailValueSchema)),
   /** Absent in results from before it existed: an older cache (the engine judges those again) or team server. */
-  verdict: VerdictSchema.optional(),
+  verdict: z.optional(VerdictSchema),
 };
 /** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
 export const SharedResultSchema = z.object(BalanceResultFields);
@@ -111,7 +113,7 @@ export type SharedResult = z.infer<typeof SharedResultSchema>;
 export const BalanceResultSchema = z.object({
   ...BalanceResultFields,
   /** `team` accounts: the shared accounts behind it, shown in its place (see providers/team.ts). */
-  shared: z.array(SharedResultSchema).max(1000).optional(),
+  shared: z.optional(z.array(SharedResultSchema).check(z.maxLength(1000))),
 });
 export type BalanceResult = z.infer<typeof BalanceResultSchema>;
 

@@ -3,7 +3,6 @@
 // invalid value replaced by its default; each becomes a problem that the front end words in its
 // own names and treats by its own rule (the extension reports and goes on; the CLI, run by cron,
 // refuses to watch fewer accounts than it was given).
-import type { z } from 'zod';
 import type { AccountKeys } from './check';
 import { accountsFromEnv } from './envAccounts';
 import { english, type Translate } from './l10n';
@@ -55,8 +54,8 @@ export interface Config {
   problems: ConfigProblem[];
 }
 
-function issuesOf(e: z.ZodError): ConfigIssue[] {
-  return e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+function issuesOf(e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): ConfigIssue[] {
+  return e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
 export function readConfig(raw: RawConfig, env: NodeJS.ProcessEnv, opts: { t?: Translate } = {}): Config {

@@ -4,14 +4,14 @@
 import * as vscode from 'vscode';
 import type { AccountKeys } from '../core/check';
 import type { CheckScheduler, CheckedResult } from '../core/checkScheduler';
-import type { HttpClient } from '../core/http';
+import type { CheckWorker } from '../core/checkWorker';
 import type { Account, BalanceResult } from '../core/model';
 import type { PollerLease } from '../core/pollerLease';
 import type { ConfiguredAccount } from '../core/readConfig';
 import type { ThresholdSettings } from '../core/thresholds';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
-import { engine } from './engineLoader';
-import { httpFromSettings } from './httpFromSettings';
+import { CHECK_WORKER_FILE, engine } from './engineLoader';
+import { httpSettings } from './httpFromSettings';
 import type { KeyStore } from './keys';
 import { t } from './l10n';
 import type { Log } from './log';
@@ -63,7 +63,8 @@ export class BalanceMonitor implements vscode.Disposable {
   private pollTimer: unknown;
   private beatTimer: unknown;
   private scheduler: CheckScheduler | undefined;
-  private http: HttpClient | undefined;
+  /** Where the checks run (a worker thread); made on the first reload, its worker on the first check. */
+  checkWorker: CheckWorker | undefined;
   /** Results this window made while it held the lease: shown without reading them back from globalState. */
   private readonly own = new Map<string, BalanceResult>();
   private disposed = false;
@@ -117,21 +118,21 @@ export class BalanceMonitor implements vscode.Disposable {
     this.problems = config.problems.map(describeSettingsProblem);
     for (const p of this.problems) this.log.warn(`Settings: ${p}`);
 
-    const old = this.http;
-    this.http = httpFromSettings();
-    // One line per settings change; each affected account says it in its own result too.
-    if (this.http.proxyProblem) this.log.warn(`Proxy: ${this.http.proxyProblem} Accounts on localhost are still checked.`);
-    // Checks already running finish on the old client; close it after they had time to.
-    if (old) setTimeout(() => void old.close(), 60_000).unref?.();
+    // The worker says a proxy it cannot use once per settings change; each affected account in its own result too.
+    this.checkWorker ??= new E.CheckWorker({
+      file: CHECK_WORKER_FILE,
+      log: this.log,
+      fallback: (http) => engine().checkOver(new (engine().HttpClient)(http)),
+    });
+    this.checkWorker.http = httpSettings();
     const ttl = settings.pollIntervalMinutes() * 60_000;
     if (this.scheduler) {
       // One scheduler for the window's life, so overlapping checks of an account stay coalesced.
-      this.scheduler.http = this.http;
       this.scheduler.thresholds = this.thresholds;
       this.scheduler.cacheTtlMs = ttl;
     } else {
       this.scheduler = new E.CheckScheduler({
-        http: this.http,
+        check: this.checkWorker.check,
         store: { get: (k) => this.store.get(k), update: (k, v) => this.store.update(k, v), keys: () => this.store.keys() },
         cacheTtlMs: ttl,
         thresholds: this.thresholds,
@@ -285,7 +286,7 @@ export class BalanceMonitor implements vscode.Disposable {
     if (this.beatTimer !== undefined) this.timers.clear(this.beatTimer);
     // Hand the poller role over at once rather than after the heartbeat goes stale.
     this.lease.release();
-    void this.http?.close();
+    void this.checkWorker?.dispose();
     this.changed.dispose();
   }
 }

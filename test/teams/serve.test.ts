@@ -10,6 +10,7 @@ import { FakeProviderServer } from '../fake/server';
 import { DEFAULT_ALERT_RULES } from '../../src/core/alertRules';
 import { decideAlerts } from '../../src/core/decideAlerts';
 import { CheckScheduler } from '../../src/core/checkScheduler';
+import { checkOver } from '../../src/core/check';
 import { HttpClient } from '../../src/core/http';
 import { MemoryStore } from '../../src/core/kv';
 import { NotificationLedger } from '../../src/core/ledger';
@@ -203,7 +204,7 @@ describe('teams: llm-balance serve', function () {
     // A developer's window, on the default thresholds (¥110 is fine there: warning at ¥70).
     const client = new HttpClient({ timeoutMs: 5000, env: {} });
     try {
-      const engine = new CheckScheduler({ http: client, store: new MemoryStore(), cacheTtlMs: 0, keys: () => ({ key: SERVE_TOKEN }) });
+      const engine = new CheckScheduler({ check: checkOver(client), store: new MemoryStore(), cacheTtlMs: 0, keys: () => ({ key: SERVE_TOKEN }) });
       const teamAccount = AccountSchema.parse({ id: 'acme', provider: 'team', label: 'Acme', baseUrl: url });
       const [shared] = expandTeamResults(await engine.check([teamAccount], { force: true }));
       assert.deepEqual([shared!.accountId, shared!.level, shared!.verdict?.fired], ['acme/ds', 'warning', { rule: 'amount', threshold: 200 }]);

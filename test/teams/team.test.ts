@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { VALID_KEY, checkVia, useFakeServer } from '../unit/helpers';
 import { CheckScheduler } from '../../src/core/checkScheduler';
 import { HttpClient } from '../../src/core/http';
+import { checkOver } from '../../src/core/check';
 import { AccountSchema, BalanceResultSchema, type BalanceResult } from '../../src/core/model';
 import { expandTeamResults, team } from '../../src/core/providers/team';
 import { PROVIDERS } from '../../src/core/providers/registry';
@@ -62,7 +63,7 @@ describe('provider: team', () => {
     const account = AccountSchema.parse({ id: 'acme', provider: 'team', label: 'Acme', baseUrl: `${f.server.url}/team` });
     const http = new HttpClient({ timeoutMs: 2000, env: {} });
     try {
-      const engine = new CheckScheduler({ http, store: memoryStore(), cacheTtlMs: 0, keys: () => ({ key: VALID_KEY }) });
+      const engine = new CheckScheduler({ check: checkOver(http), store: memoryStore(), cacheTtlMs: 0, keys: () => ({ key: VALID_KEY }) });
       await engine.check([account], { force: true });
       f.server.route('GET', '/team/api/v1/balances', { status: 401, body: 'unauthorized\n' });
       const [failed] = await engine.check([account], { force: true });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CheckScheduler } from '../../src/core/checkScheduler';
 import { HttpClient } from '../../src/core/http';
+import { checkOver } from '../../src/core/check';
 import { MemoryStore } from '../../src/core/kv';
 import { AccountSchema, type Account } from '../../src/core/model';
 import { useFakeServer, VALID_KEY } from './helpers';
@@ -20,7 +21,7 @@ describe('check scheduler', () => {
     await http.close();
   });
   const account = (id = 'or', extra: Partial<Account> = {}): Account => AccountSchema.parse({ id, provider: 'openrouter', baseUrl: f.server.url + P, ...extra });
-  const engine = (ttl = 60_000) => new CheckScheduler({ http, store, cacheTtlMs: ttl, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+  const engine = (ttl = 60_000) => new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: ttl, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
 
   it('caches for the TTL; force bypasses it; a changed account invalidates it', async () => {
     const e = engine();
@@ -48,7 +49,7 @@ describe('check scheduler', () => {
     const [forced] = await e.checkReported([account()], { force: true });
     assert.equal(forced!.fresh, true);
     assert.equal(f.server.hits(`${P}/credits`).length, 2);
-    const unreadable = new CheckScheduler({ http, store, cacheTtlMs: 60_000, keys: () => { throw new Error('locked'); }, now: () => new Date(now) });
+    const unreadable = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => { throw new Error('locked'); }, now: () => new Date(now) });
     const kept = await unreadable.checkOneReported(account(), { force: true });
     assert.deepEqual([kept.fresh, kept.result.checkedAt], [false, forced!.result.checkedAt]);
   });
@@ -115,7 +116,7 @@ describe('check scheduler', () => {
   });
 
   it('a missing key is a key-missing error without any request', async () => {
-    const e = new CheckScheduler({ http, store, cacheTtlMs: 1000, keys: () => ({}) });
+    const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 1000, keys: () => ({}) });
     const r = await e.checkOne(account());
     assert.equal(r.level, 'error');
     assert.match(r.error ?? '', /key missing/);
@@ -140,7 +141,7 @@ describe('check scheduler', () => {
 
   it('a rotated key invalidates the cache', async () => {
     let key = VALID_KEY;
-    const e = new CheckScheduler({ http, store, cacheTtlMs: 60_000, keys: () => ({ key }), now: () => new Date(now) });
+    const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => ({ key }), now: () => new Date(now) });
     await e.checkOne(account());
     key = 'sk-test-rotated-0123456789';
     await e.checkOne(account());
@@ -184,7 +185,7 @@ describe('check scheduler', () => {
 
   it('a key store that cannot be read leaves the cached result standing', async () => {
     let fail = false;
-    const e = new CheckScheduler({ http, store, cacheTtlMs: 60_000, keys: () => { if (fail) throw new Error('keychain locked'); return { key: VALID_KEY }; }, now: () => new Date(now) });
+    const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => { if (fail) throw new Error('keychain locked'); return { key: VALID_KEY }; }, now: () => new Date(now) });
     await e.checkOne(account());
     fail = true;
     now += 120_000;

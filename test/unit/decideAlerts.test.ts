@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { decideAlerts, type AlertContext } from '../../src/core/decideAlerts';
 import { AccountSchema, type Account, type BalanceResult } from '../../src/core/model';
 import { CheckScheduler } from '../../src/core/checkScheduler';
+import { checkOver } from '../../src/core/check';
 import { HttpClient } from '../../src/core/http';
 import type { ThresholdSettings } from '../../src/core/thresholds';
 import { VALID_KEY, useFakeServer } from './helpers';
@@ -114,7 +115,7 @@ describe('decideAlerts: the text and the level come from one verdict', () => {
   }
 
   async function checkedUnder(settings: ThresholdSettings, account: Account): Promise<{ engine: CheckScheduler; result: BalanceResult }> {
-    const engine = new CheckScheduler({ http, store: new MemoryStore(), cacheTtlMs: 3_600_000, thresholds: settings, keys: () => ({ key: VALID_KEY }) });
+    const engine = new CheckScheduler({ check: checkOver(http), store: new MemoryStore(), cacheTtlMs: 3_600_000, thresholds: settings, keys: () => ({ key: VALID_KEY }) });
     const [result] = await engine.check([account], { force: true });
     return { engine, result: result! };
   }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   accountItemSchema, generateNls, generatePackageJson, generateReadme, readmeEnvTable, readmeProviderTable,
 } from '../../src/core/providers/providerDocs';

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { CheckScheduler, SALT_KEY } from '../../src/core/checkScheduler';
 import { LOCK_STALE_MS, LockTimeoutError, acquireStateLock, keepAside, MAX_BACKUPS } from '../../src/core/fileStore';
 import { HttpClient } from '../../src/core/http';
+import { checkOver } from '../../src/core/check';
 import { MemoryStore } from '../../src/core/kv';
 import { AccountSchema } from '../../src/core/model';
 import { useFakeServer, VALID_KEY } from './helpers';
@@ -25,7 +26,7 @@ describe('engine: clock and salt', () => {
   it('a result stamped in the future (clock ahead, then corrected) is checked again, not served', async () => {
     const store = new MemoryStore();
     let now = Date.parse('2026-12-31T00:00:00Z');
-    const e = new CheckScheduler({ http, store, cacheTtlMs: 3_600_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+    const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 3_600_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
     await e.checkOne(acct());
     now -= 30 * 86_400_000;
     assert.equal(e.nextDue(acct()), 0);
@@ -41,7 +42,7 @@ describe('engine: clock and salt', () => {
     const stores = [new MemoryStore(), new MemoryStore()];
     const fps: string[] = [];
     for (const store of stores) {
-      const e = new CheckScheduler({ http, store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
+      const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
       await e.checkOne(acct());
       assert.match(String(store.get(SALT_KEY)), /^[0-9a-f]{64}$/);
       fps.push((store.get('llmBalance.result.or') as { fingerprint: string }).fingerprint);
@@ -52,7 +53,7 @@ describe('engine: clock and salt', () => {
   it('prune with unusedForMs keeps another config\'s fresh entries and drops old ones', async () => {
     const store = new MemoryStore();
     let now = Date.parse('2026-11-01T00:00:00Z');
-    const e = new CheckScheduler({ http, store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+    const e = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
     await e.checkOne(acct());
     await e.prune(['other'], { unusedForMs: 86_400_000 });
     assert.ok(store.get('llmBalance.result.or'));

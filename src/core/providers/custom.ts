@@ -3,7 +3,7 @@ import { preview } from '../safeText';
 import { checkUrlPolicy } from '../http';
 import { getPath, parseAmount, roundMoney } from '../numbers';
 import { type ProviderAdapter, type Reading } from './types';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 import { originOf } from './relay';
 
@@ -56,7 +56,7 @@ const descriptor = defineProvider({
   currencyQuestion: 'Which currency is the balance in?',
   options: {
     url: {
-      schema: z.string().url(),
+      schema: z.url(),
       description: 'Custom provider: endpoint URL.',
       prompt: { kind: 'endpoint', title: 'endpoint URL', prompt: 'The JSON endpoint that reports the balance' },
     },
@@ -66,17 +66,17 @@ const descriptor = defineProvider({
       description: 'Custom provider: headers; `{key}` is replaced by the key.',
       prompt: { kind: 'headers', title: 'how the key is sent' },
     },
-    body: { schema: z.string().max(10_000), description: 'Custom provider: the `POST` body; `{key}` is replaced by the key.' },
+    body: { schema: z.string().check(z.maxLength(10_000)), description: 'Custom provider: the `POST` body; `{key}` is replaced by the key.' },
     balancePath: {
-      schema: z.string().min(1),
+      schema: z.string().check(z.minLength(1)),
       description: 'Custom provider: dotted path of the balance in the answer, e.g. `data.balance`.',
       prompt: { kind: 'text', title: 'JSON path of the balance', prompt: 'Dotted path in the answer, e.g. data.balance' },
       required: true,
     },
-    limitPath: { schema: z.string().min(1), description: 'Custom provider: dotted path of the limit.' },
-    usagePath: { schema: z.string().min(1), description: 'Custom provider: dotted path of the usage.' },
-    currencyPath: { schema: z.string().min(1), description: 'Custom provider: dotted path of a three-letter currency code.' },
-    divisor: { schema: z.number().finite().positive(), description: 'Custom provider: the amounts are divided by it (e.g. `100` for cents).' },
+    limitPath: { schema: z.string().check(z.minLength(1)), description: 'Custom provider: dotted path of the limit.' },
+    usagePath: { schema: z.string().check(z.minLength(1)), description: 'Custom provider: dotted path of the usage.' },
+    currencyPath: { schema: z.string().check(z.minLength(1)), description: 'Custom provider: dotted path of a three-letter currency code.' },
+    divisor: { schema: z.number().check(z.positive()), description: 'Custom provider: the amounts are divided by it (e.g. `100` for cents).' },
   },
 });
 

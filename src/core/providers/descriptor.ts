@@ -1,7 +1,7 @@
 // What is known about a provider without running its check: the one source the account schema,
 // the env reader, the CLI, the add-key wizard, package.json and the README are built from.
-// Metadata only (zod, no HTTP), so it can be loaded apart from the check code.
-import type { z } from 'zod';
+// Metadata only (zod/mini, no HTTP), so it can be loaded apart from the check code.
+import * as z from 'zod/mini';
 
 /** How the add-key wizard asks for an option. */
 export type OptionPrompt =
@@ -15,7 +15,7 @@ export type OptionPrompt =
 /** A provider-specific account option (xAI `teamId`, OpenAI `projectId`, …). */
 export interface OptionField {
   /** Validates the option; AccountSchema takes it as optional. */
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   /** Markdown for the settings editor and the README. */
   description: string;
   /** The environment variable the env reader takes it from (a string option). */
@@ -77,15 +77,15 @@ type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: inf
 
 /** Every provider's options as one zod shape, each optional. */
 export type OptionShape<D> = Intersect<OptionsOf<D>> extends infer All
-  ? { [K in keyof All]: All[K] extends { schema: infer S extends z.ZodType } ? z.ZodOptional<S> : never }
+  ? { [K in keyof All]: All[K] extends { schema: infer S extends z.ZodMiniType } ? z.ZodMiniOptional<S> : never }
   : never;
 
 export function optionShape<D extends ProviderDescriptor>(descriptors: readonly D[]): OptionShape<D> {
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const d of descriptors) {
     for (const [name, option] of Object.entries(d.options ?? {})) {
       if (shape[name]) throw new Error(`Provider option "${name}" is declared twice (${d.id}).`);
-      shape[name] = option.schema.optional();
+      shape[name] = z.optional(option.schema);
     }
   }
   return shape as OptionShape<D>;

@@ -4,7 +4,7 @@ import { providerMessage, type HttpResponse } from '../http';
 import type { Account, DetailValue } from '../model';
 import { parseAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 
 // OpenAI gives an API key no balance. We check the key (/models) and, with an admin key, sum
@@ -242,7 +242,7 @@ const descriptor = defineProvider({
   adminKeyPurpose: 'shows this month\'s spend',
   options: {
     projectId: {
-      schema: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'a project id such as "proj_abc123"').max(200),
+      schema: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]+$/, 'a project id such as "proj_abc123"'), z.maxLength(200)),
       description: 'OpenAI: a project id (`proj_…`). With an admin key, the project\'s hard spend limit and costs are read instead of the organization\'s.',
     },
   },

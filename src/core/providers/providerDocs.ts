@@ -1,7 +1,7 @@
 // The parts of package.json, package.nls.json and README.md that are generated from the
 // provider descriptors (`npm run generate`); test/unit/providerDocs.test.ts fails when a file
 // has drifted from them.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AccountSchema } from '../model';
 import { baseUrlEnv, currencyEnv } from '../envAccounts';
 import { PROVIDERS } from './registry';
@@ -15,7 +15,7 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSc
 export function accountNls(): Record<string, string> {
   const nls: Record<string, string> = {};
   for (const [name, schema] of Object.entries(AccountSchema.shape)) {
-    const text = (schema as z.ZodType).description;
+    const text = z.globalRegistry.get(schema)?.description;
     if (text) nls[`${NLS_PREFIX}.${name}.markdownDescription`] = text;
   }
   for (const p of providers) nls[`${NLS_PREFIX}.provider.enumDescriptions.${p.id}`] = p.summary;

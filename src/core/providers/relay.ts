@@ -3,7 +3,7 @@ import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 import { errorObject, hostOfResponse } from './openai';
 

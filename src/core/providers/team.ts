@@ -5,7 +5,7 @@
 // One account, several results: the check returns the team account's own result carrying
 // the shared accounts in `shared`; `expandTeamResults` puts them in its place, with ids
 // `<teamAccountId>/<sharedAccountId>` and labels "Team: …", wherever results are shown.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
@@ -16,8 +16,8 @@ export const TEAM_BALANCES_PATH = '/api/v1/balances';
 const MAX_SHARED = 1000;
 
 const SnapshotSchema = z.object({
-  checkedAt: z.string().datetime(),
-  accounts: z.array(z.unknown()).max(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`),
+  checkedAt: z.iso.datetime(),
+  accounts: z.array(z.unknown()).check(z.maxLength(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`)),
 });
 
 const descriptor = defineProvider({

@@ -3,7 +3,7 @@ import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
 import { bearer, asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 
 // The prepaid balance lives in the management API, per team. total.val is a string in USD
@@ -26,7 +26,7 @@ const descriptor = defineProvider({
   envNote: 'xAI management key and team',
   options: {
     teamId: {
-      schema: z.string().trim().min(1).max(200),
+      schema: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
       description: 'xAI team id.',
       env: 'XAI_TEAM_ID',
       prompt: { kind: 'text', title: 'xAI team id', prompt: 'Your xAI team id (console.x.ai → Settings)' },

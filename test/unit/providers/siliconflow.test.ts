@@ -4,7 +4,7 @@ import { SILICONFLOW_UNAUTHORIZED, SILICONFLOW_USER, siliconflowInfo } from '../
 import { HTML_502 } from '../../fake/server';
 import { siliconflow, siliconflowCurrencyForHost } from '../../../src/core/providers/siliconflow';
 import { CheckScheduler } from '../../../src/core/checkScheduler';
-import { GONE_RECHECK_MS } from '../../../src/core/check';
+import { checkOver, GONE_RECHECK_MS } from '../../../src/core/check';
 import { HttpClient } from '../../../src/core/http';
 import { MemoryStore } from '../../../src/core/kv';
 import { AccountSchema } from '../../../src/core/model';
@@ -120,7 +120,7 @@ describe('provider: siliconflow — a retired endpoint (410 Gone)', () => {
   beforeEach(() => {
     account = AccountSchema.parse({ id: 'sf', provider: 'siliconflow', baseUrl: f.server.url + P });
   });
-  const engine = (store: MemoryStore) => new CheckScheduler({ http, store, cacheTtlMs: 30 * 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
+  const engine = (store: MemoryStore) => new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 30 * 60_000, keys: () => ({ key: VALID_KEY }), now: () => new Date(now) });
 
   it('is unavailable at level info, with a note pointing to the console, whatever the body says', async () => {
     for (const body of ['', '<html><body><h1>410 Gone</h1></body></html>', { code: 41000, message: 'insufficient balance check is no longer available' }]) {

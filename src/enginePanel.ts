@@ -1,0 +1,3 @@
+// The history panel's host side (dist/engine-panel.js), required when the panel first opens.
+export { BalancePanel } from './panel/balancePanel';
+export { exportHistory } from './panel/export';

@@ -1,0 +1,55 @@
+// What each extension bundle carries (issue 14): the main thread's bundles — the extension and
+// the engine's main-thread half — hold neither undici nor classic zod; the check worker holds
+// both the HTTP stack and the providers. Read from esbuild's metafile of the real entry points.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(__dirname, '../../..');
+
+async function inputsOf(entry: string): Promise<string[]> {
+  const r = await esbuild.build({
+    entryPoints: [path.join(root, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outdir: path.join(root, 'out/bundle-probe'),
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+  });
+  // Only what made it into the output: a module tree-shaken to nothing costs nothing.
+  return Object.values(r.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f));
+}
+
+const undici = (files: string[]) => files.filter((f) => f.startsWith('node_modules/undici/'));
+const classicZod = (files: string[]) => files.filter((f) => f.startsWith('node_modules/zod/') && !/node_modules\/zod\/v4\/(core|mini|locales)\//.test(f));
+
+describe('extension bundles', function () {
+  this.timeout(60_000);
+
+  for (const entry of ['src/extension.ts', 'src/engineMain.ts']) {
+    it(`${entry}: no undici, no classic zod (the main thread's part of a check)`, async () => {
+      const files = await inputsOf(entry);
+      assert.ok(files.length > 5, `esbuild saw the entry's modules: ${files.length}`);
+      assert.deepEqual(undici(files), []);
+      assert.deepEqual(classicZod(files), []);
+    });
+  }
+
+  it('src/checkWorker.ts: undici and the providers, which the main thread leaves to it', async () => {
+    const files = await inputsOf('src/checkWorker.ts');
+    assert.ok(undici(files).length > 10, 'undici is in the worker');
+    assert.ok(files.includes('src/core/providers/openrouter.ts') && files.includes('src/core/http.ts'));
+  });
+
+  it('src/engineMain.ts holds the providers\' descriptors but none of the HTTP client', async () => {
+    const files = await inputsOf('src/engineMain.ts');
+    assert.ok(files.includes('src/core/providers/registry.ts'));
+    assert.ok(!files.some((f) => f.includes('alerts/channels/')), 'the alert channels load with the whole engine');
+    assert.ok(!files.some((f) => f.startsWith('src/panel/')), 'the panel loads with its own bundle');
+  });
+});
