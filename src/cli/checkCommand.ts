@@ -1,6 +1,7 @@
 // `check` and `serve`: the engine, the state session, alerts and output. Loaded by main.ts only
 // for these commands, so that `--help` and `history` never evaluate zod's account schemas,
 // the providers, undici or the alert channels.
+import './zodJitless';
 import * as path from 'node:path';
 import { BalanceEngine, type CheckedResult } from '../core/engine';
 import { probeWritable } from '../core/fileStore';

@@ -1,5 +1,6 @@
 // `history`: the recorded balances, streamed to stdout. Loaded by main.ts for this command only;
 // it reads history.json and never loads the engine, the providers or undici.
+import './zodJitless';
 import * as path from 'node:path';
 import { formatMoney } from '../core/format';
 import { HistoryStore } from '../core/history';
