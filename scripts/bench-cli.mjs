@@ -5,7 +5,8 @@
 //  - `--help` and `history` against `node -e 0`;
 //  - peak RSS of one CLI check;
 //  - where a check's time goes: the same process stopped at successive points (node alone,
-//    the command line parsed, the check command loaded), and a check without the code cache.
+//    the command line parsed, the check command loaded), and a check without the code cache;
+//  - 200 accounts at once: scripts/bench-scale.mjs, whose rows it passes on.
 // Human text on stderr; the JSON rows for scripts/bench.mjs last on stdout.
 // Needs `npx tsc -p . --outDir out` (for the fake providers). `node scripts/bench-cli.mjs [runs]`.
 import { spawnSync, execFile } from 'node:child_process';
@@ -117,4 +118,8 @@ for (const f of fs.readdirSync(prod).filter((f) => f.endsWith('.js')).sort()) lo
 await server.stop();
 fs.rmSync(prod, { recursive: true, force: true });
 fs.rmSync(state, { recursive: true, force: true });
+
+const scale = spawnSync(process.execPath, [path.join(root, 'scripts/bench-scale.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (scale.status !== 0) throw new Error('scripts/bench-scale.mjs failed');
 for (const r of rows) console.log(JSON.stringify(r));
+process.stdout.write(scale.stdout);

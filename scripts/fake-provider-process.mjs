@@ -2,9 +2,10 @@
 // server's CPU, sockets and request log then stay out of the process being measured, as a real
 // provider's would. Started by startFakeProviders(); it reads its routes as JSON on stdin.
 //   route { method, path, delayMs?, body }                 a fixed answer
-//   route { method, path, delayMs?, draining: { credits, perRequest, topUpBelow, topUp } }
-//       OpenRouter's /credits, whose usage grows with every request and which is topped up when
-//       little is left: warnings, criticals and top-ups over a simulated month.
+//   route { method, path, delayMs?, draining: { credits, perRequest, topUpBelow, topUp, shape } }
+//       a balance that shrinks with every request and is topped up when little is left
+//       (warnings, criticals and top-ups over a simulated month), answered as OpenRouter's
+//       /credits (shape "openrouter") or DeepSeek's /user/balance in USD (shape "deepseek").
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -49,7 +50,10 @@ if (process.argv[2] === '--child') {
       server.route(r.method, r.path, () => {
         usage = Math.round((usage + d.perRequest) * 1e6) / 1e6;
         if (credits - usage < d.topUpBelow) credits += d.topUp;
-        return { delayMs: r.delayMs, body: { data: { total_credits: credits, total_usage: usage } } };
+        const body = d.shape === 'deepseek'
+          ? { is_available: true, balance_infos: [{ currency: 'USD', total_balance: (credits - usage).toFixed(4), granted_balance: '0.00', topped_up_balance: (credits - usage).toFixed(4) }] }
+          : { data: { total_credits: credits, total_usage: usage } };
+        return { delayMs: r.delayMs, body };
       });
     } else {
       server.route(r.method, r.path, { delayMs: r.delayMs, body: r.body });
