@@ -18,8 +18,8 @@ const bundles = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
-    // Each command's code, required by cli.js when that command runs (src/cli/main.ts).
-    entryPoints: { checkCommand: 'src/cli/checkCommand.ts', historyCommand: 'src/cli/historyCommand.ts' },
+    // The command line, then each command's code, required by cli.js when it runs (src/cli/main.ts).
+    entryPoints: { cliMain: 'src/cli/main.ts', checkCommand: 'src/cli/checkCommand.ts', historyCommand: 'src/cli/historyCommand.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',

@@ -44,12 +44,19 @@ const get = (p) => new Promise((ok, no) => http.get(process.env.OPENROUTER_BASE_
 Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x)));
 `);
 
-/** Async, so the fake server in this process keeps answering (spawnSync would block it). */
+const cpuFile = path.join(state, 'cpu.txt');
+/**
+ * Async, so the fake server in this process keeps answering (spawnSync would block it). Wall
+ * time from here; the child's CPU time (user + system) from /usr/bin/time, which on a shared
+ * machine says more than the wall clock does.
+ */
 function run(args, runEnv = env, cmd = process.execPath) {
   return new Promise((resolve) => {
     const t = performance.now();
-    execFile(cmd, args, { env: runEnv, cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve({ ms: performance.now() - t, status: err ? (err.code ?? 99) : 0, stdout, stderr });
+    execFile('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, cmd, ...args], { env: runEnv, cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const ms = performance.now() - t;
+      const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      resolve({ ms, cpuMs: (user + sys) * 1000, status: err ? (err.code ?? 99) : 0, stdout, stderr });
     });
   });
 }
@@ -59,22 +66,28 @@ const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixe
 /** Alternating runs of several commands; each must end with its expected status. */
 async function alternate(cases) {
   const times = cases.map(() => []);
+  const cpu = cases.map(() => []);
   for (const c of cases) await run(c.args, c.env); // warm the file cache and the code cache
   for (let i = 0; i < runs; i++) {
     for (const [k, c] of cases.entries()) {
       const r = await run(c.args, c.env);
       if (r.status !== (c.status ?? 0)) throw new Error(`${c.args.join(' ')} exited ${r.status}:\n${r.stderr}`);
       times[k].push(r.ms);
+      cpu[k].push(r.cpuMs);
     }
   }
-  return times.map((xs) => ({ ms: median(xs), spread: spread(xs) }));
+  return times.map((xs, k) => ({ ms: median(xs), spread: spread(xs), cpuMs: median(cpu[k]) }));
 }
 
 const cli = path.join(prod, 'cli.js');
 const check = [cli, 'check', '--json', '--force', '--state-dir', state];
 const rows = [];
 const row = (what, ours, ref, refName, goal) => rows.push({
-  what, ours: `${ours.ms.toFixed(0)} ms (${ours.spread})`, reference: `${refName}: ${ref.ms.toFixed(0)} ms (${ref.spread})`, ratio: `${(ours.ms / ref.ms).toFixed(2)}×`, goal,
+  what,
+  ours: `${ours.ms.toFixed(0)} ms (${ours.spread}); CPU ${ours.cpuMs.toFixed(0)} ms`,
+  reference: `${refName}: ${ref.ms.toFixed(0)} ms (${ref.spread}); CPU ${ref.cpuMs.toFixed(0)} ms`,
+  ratio: `${(ours.ms / ref.ms).toFixed(2)}× (CPU ${(ours.cpuMs / ref.cpuMs).toFixed(2)}×)`,
+  goal,
 });
 
 // A cold start once: no code cache yet (this run writes it).
@@ -99,20 +112,23 @@ row('`check` without the V8 code cache (LLM_BALANCE_NO_CODE_CACHE=1)', uncached,
 
 // Peak RSS (the child's own maxRSS, as the kernel counts it).
 const peak = async (args) => {
-  const r = await run(['-f', '%M', process.execPath, ...args], env, '/usr/bin/time');
-  return Number(r.stderr.trim().split('\n').pop()) / 1024;
+  const r = await run(['-f', '%M', '-o', `${cpuFile}.rss`, process.execPath, ...args], env, '/usr/bin/time');
+  return Number(fs.readFileSync(`${cpuFile}.rss`, 'utf8').trim().split('\n').pop()) / 1024;
 };
 const rssMb = median([await peak(check), await peak(check), await peak(check)]);
 const refRssMb = median([await peak([reference]), await peak([reference]), await peak([reference])]);
 rows.push({ what: 'peak RSS of one CLI check (median of 3)', ours: `${rssMb.toFixed(1)} MB`, reference: `node:http script: ${refRssMb.toFixed(1)} MB`, ratio: `${(rssMb / refRssMb).toFixed(2)}×`, goal: 'printed' });
 
 log(`# Where one check's time goes (medians of ${runs}, whole processes)`);
-log(`  node itself (node -e 0)                        ${bare.ms.toFixed(0)} ms`);
-log(`  + cli.js and the command line (--help)         ${(help.ms - bare.ms).toFixed(0)} ms`);
-log(`  + dist/checkCommand.js loaded (exit 3 at once)  ${(parsedOnly.ms - help.ms).toFixed(0)} ms`);
-log(`  + state, undici, 2 requests, save, output      ${(oursCheck.ms - parsedOnly.ms).toFixed(0)} ms  = ${oursCheck.ms.toFixed(0)} ms`);
-log(`  the same check without the code cache          ${uncached.ms.toFixed(0)} ms; the first run ever (writes the cache) ${cold.ms.toFixed(0)} ms`);
-log(`  the node:http reference                        ${refCheck.ms.toFixed(0)} ms`);
+const step = (label, a, b) => log(`  ${label.padEnd(48)} ${(a.ms - (b?.ms ?? 0)).toFixed(0).padStart(4)} ms wall ${(a.cpuMs - (b?.cpuMs ?? 0)).toFixed(0).padStart(4)} ms CPU`);
+step('node itself (node -e 0)', bare);
+step('+ cli.js and the command line (--help)', help, bare);
+step('+ dist/checkCommand.js loaded (exit 3 at once)', parsedOnly, help);
+step('+ state, undici, 2 requests, save, output', oursCheck, parsedOnly);
+step('= check', oursCheck);
+step('the same check without the code cache', uncached);
+step('the node:http reference', refCheck);
+log(`  the first run ever (writes the cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU`);
 for (const f of fs.readdirSync(prod).filter((f) => f.endsWith('.js')).sort()) log(`  ${f.padEnd(22)} ${(fs.statSync(path.join(prod, f)).size / 1024).toFixed(0)} KB`);
 
 await server.stop();

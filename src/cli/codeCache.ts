@@ -1,4 +1,4 @@
-// V8 code cache for the CLI's command bundles (issue 14). Node 20 has no
+// V8 code cache for the CLI's bundles (issue 14). Node 20 has no
 // `module.enableCompileCache`, so a bundle is compiled through vm.Script with the bytecode that
 // an earlier run saved: compiling ~1 MB of JavaScript is most of what `check` costs before its
 // first request. The cache lives in the user's cache directory and is only ever a shortcut:
@@ -24,8 +24,13 @@ interface Compiled {
   accepted: boolean;
 }
 
-let cacheDir: string | undefined;
-const compiled: Compiled[] = [];
+// Shared through a global: the launcher (dist/cli.js) and the command line (dist/cliMain.js)
+// are separate bundles, each with its own copy of this module.
+interface CacheState {
+  dir: string | undefined;
+  compiled: Compiled[];
+}
+const state: CacheState = ((globalThis as { [k: symbol]: CacheState })[Symbol.for('llm-balance.codeCache')] ??= { dir: undefined, compiled: [] });
 
 /** Where this user's caches go: XDG_CACHE_HOME (or ~/.cache), ~/Library/Caches, %LOCALAPPDATA%. */
 export function userCacheDir(env: NodeJS.ProcessEnv, platform = process.platform): string {
@@ -38,7 +43,7 @@ export function userCacheDir(env: NodeJS.ProcessEnv, platform = process.platform
 
 /** From now on requireSibling compiles through the cache in `dir`. */
 export function enableCodeCache(dir: string): void {
-  cacheDir = dir;
+  state.dir = dir;
 }
 
 function digest(source: string, payload: Buffer): Buffer {
@@ -72,6 +77,7 @@ function readCache(file: string, source: string): Buffer | undefined {
  */
 export function requireSibling<T>(dir: string, name: string): T {
   const file = path.join(dir, name);
+  const cacheDir = state.dir;
   if (!cacheDir) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as T;
@@ -84,7 +90,7 @@ export function requireSibling<T>(dir: string, name: string): T {
   const cacheFile = path.join(cacheDir, `${path.basename(name, '.js')}-${tag}.v8`);
   const cachedData = readCache(cacheFile, source);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  compiled.push({ script, source, cacheFile, accepted: cachedData !== undefined && !script.cachedDataRejected });
+  state.compiled.push({ script, source, cacheFile, accepted: cachedData !== undefined && !script.cachedDataRejected });
   const mod = new Module(file, module);
   mod.filename = file;
   require.cache[file] = mod;
@@ -104,8 +110,9 @@ export function requireSibling<T>(dir: string, name: string): T {
  * then covers every function the run compiled, not only the top level. Errors are ignored.
  */
 export function saveCodeCaches(): void {
+  const cacheDir = state.dir;
   if (!cacheDir) return;
-  for (const c of compiled.splice(0)) {
+  for (const c of state.compiled.splice(0)) {
     if (c.accepted) continue;
     const tmp = `${c.cacheFile}.${process.pid}.tmp`;
     try {
