@@ -109,6 +109,8 @@ const rows = [];
       if (m % 60 === 59) await history.save();
     }
     curve.push(mb(heapAfterGc()));
+    // A month takes minutes of real HTTP (22 min on this machine under heavy load): say where it is.
+    if (day % 5 === 0) log(`  … day ${day} of ${DAYS}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   const wallS = (performance.now() - t0) / 1000;
   await http.close();
