@@ -11,11 +11,18 @@ const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   {
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // The command line, then each command's code, required by cli.js when it runs (src/cli/main.ts).
+    entryPoints: { cliMain: 'src/cli/main.ts', checkCommand: 'src/cli/checkCommand.ts', historyCommand: 'src/cli/historyCommand.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     external: ['./mailer.js'],
   },
   {

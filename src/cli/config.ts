@@ -1,7 +1,5 @@
 // Where the CLI's accounts come from: a config file (SPEC §11) or the environment.
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as z from 'zod/mini';
 import type { KeyedAccount } from '../core/envAccounts';
 import { accountsFromEnv, thresholdsFromEnv } from '../core/envAccounts';
@@ -10,7 +8,10 @@ import { PROVIDERS } from '../core/providers/registry';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
 import { readConfig, type ConfigProblem } from '../core/readConfig';
 
-export class UsageError extends Error {}
+import { UsageError } from './usage';
+
+// Kept importable from here: they live in usage.ts so that `--help` and `history` need no zod.
+export { UsageError, defaultStateDir } from './usage';
 
 /** The longest request timeout: five minutes is already longer than any provider takes to answer. */
 export const MAX_TIMEOUT_SECONDS = 300;
@@ -154,9 +155,4 @@ function envOverrides(fromFile: Thresholds, env: NodeJS.ProcessEnv, fromEnv: Thr
   if (env.CREDIT_WARNING_THRESHOLD?.trim() && fromEnv.USD) usd.warning = fromEnv.USD.warning;
   if (env.CREDIT_CRITICAL_THRESHOLD?.trim() && fromEnv.USD) usd.critical = fromEnv.USD.critical;
   return { ...merged, USD: usd };
-}
-
-export function defaultStateDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME?.trim() || path.join(env.HOME || os.homedir(), '.local', 'state');
-  return path.join(base, 'llm-balance');
 }

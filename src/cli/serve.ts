@@ -13,12 +13,13 @@ import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } 
 import type { BalanceResult } from '../core/model';
 import { expandTeamChecks } from '../core/providers/team';
 import { redact } from '../core/redact';
-import { defaultStateDir, loadConfig, UsageError } from './config';
+import { loadConfig } from './config';
+import { DEFAULT_LISTEN, defaultStateDir, UsageError } from './usage';
+
 import { PRUNE_UNUSED_MS, saveFailedBeforeAlerts, withStateSession } from './stateSession';
 import { checkTimed } from './exposition';
 import { notify, type SentNotification } from './notify';
 
-export const DEFAULT_LISTEN = '127.0.0.1:9464';
 export const TOKEN_ENV = 'LLM_BALANCE_SERVE_TOKEN';
 const MIN_TOKEN_LENGTH = 16;
 const MAX_CONNECTIONS = 64;

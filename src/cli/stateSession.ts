@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { JsonFileStore, LockTimeoutError, acquireStateLock, probeWritable } from '../core/fileStore';
 import { HistoryStore } from '../core/history';
-import { UsageError } from './config';
+import { UsageError } from './usage';
 
 /** Cached results of accounts no config names are dropped after this long unchecked (another config may share the directory). */
 export const PRUNE_UNUSED_MS = 30 * 24 * 3_600_000;
@@ -20,7 +20,7 @@ export interface StateSession {
   readonly history: HistoryStore;
   /** Writes state.json (cache and ledger) only: what must be on disk before an alert goes out. */
   saveState(): Promise<void>;
-  /** Writes state.json, then history.json. Throws the filesystem's error. */
+  /** Writes state.json and history.json. Throws the filesystem's error. */
   save(): Promise<void>;
 }
 
@@ -46,16 +46,23 @@ async function sizeOf(file: string): Promise<number> {
 
 /** Opens the state directory, holding its lock until `fn` ends. */
 export async function withStateSession<T>(dir: string, opts: StateSessionOptions, fn: (s: StateSession) => Promise<T>): Promise<T> {
-  // A cheap proof first, so a full disk fails before waiting for a lock.
-  await probeWritable(dir, PROBE_MARGIN_BYTES).catch((e: unknown) => {
+  const lockOrFail = (waitMs: number) => acquireStateLock(dir, { waitMs, log: opts.log }).catch((e: unknown) => {
+    if (e instanceof LockTimeoutError) throw e;
     throw notWritable(dir, e);
   });
-  let lock;
-  try {
-    lock = await acquireStateLock(dir, { waitMs: opts.lockWaitMs ?? 120_000, log: opts.log });
-  } catch (e) {
-    if (e instanceof LockTimeoutError) throw new UsageError(e.message);
-    throw notWritable(dir, e);
+  // A free lock is taken at once: the full probe below follows. Only before waiting for a busy
+  // one does a cheap probe run first, so that a full disk fails without the wait.
+  let lock = await lockOrFail(0).catch((e: unknown) => {
+    if (e instanceof LockTimeoutError) return undefined;
+    throw e;
+  });
+  if (!lock) {
+    await probeWritable(dir, PROBE_MARGIN_BYTES).catch((e: unknown) => {
+      throw notWritable(dir, e);
+    });
+    lock = await lockOrFail(opts.lockWaitMs ?? 120_000).catch((e: unknown) => {
+      throw e instanceof LockTimeoutError ? new UsageError(e.message) : e;
+    });
   }
   try {
     const stateFile = path.join(dir, 'state.json');
@@ -74,8 +81,10 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
       history,
       saveState: () => state.flush(),
       async save() {
-        await state.flush();
-        await history.save();
+        // Side by side: two files, two syncs, one wait. The first failure is the one thrown.
+        const [a, b] = await Promise.allSettled([state.flush(), history.save()]);
+        if (a.status === 'rejected') throw a.reason;
+        if (b.status === 'rejected') throw b.reason;
       },
     };
     return await fn(session);

@@ -5,7 +5,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { LevelSchema, type BalanceResult, type Level } from './model';
+import { LEVELS, type Level } from './levels';
+import type { BalanceResult } from './model';
 import { keepAside } from './fileStore';
 
 export interface HistoryPoint {
@@ -17,6 +18,9 @@ export interface HistoryPoint {
   currency: string;
   level: Level;
 }
+
+// From levels.ts, not model.ts: reading history (`llm-balance history`) loads no provider.
+const LevelSchema = z.enum(LEVELS);
 
 const HistoryEventSchema = z.object({
   t: z.int().check(z.nonnegative()),
