@@ -13,17 +13,14 @@ function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h.endsWith('.localhost');
 }
 
-/** Where each provider lives on the simulated server (test/fake/routes). */
+/**
+ * Where a provider lives on the simulated server (test/fake/routes): under /<id>, plus the path
+ * its real base URL has. Only those with such a path are listed; a new provider needs no row.
+ */
 const SANDBOX_PATHS: Readonly<Record<string, string>> = {
   openrouter: '/openrouter/api/v1',
   openai: '/openai/v1',
   anthropic: '/anthropic/v1',
-  deepseek: '/deepseek',
-  moonshot: '/moonshot',
-  siliconflow: '/siliconflow',
-  novita: '/novita',
-  xai: '/xai',
-  litellm: '/litellm',
   relay: '/relay/v1',
   custom: '/custom/api/credits/teams/acme/balance',
 };
@@ -43,7 +40,7 @@ export function sandboxOrigin(env: NodeJS.ProcessEnv = process.env): string | un
 /** The base URL (endpoint URL for custom) the wizard proposes in the sandbox. */
 export function sandboxBaseUrl(provider: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const origin = sandboxOrigin(env);
-  return origin ? origin + (SANDBOX_PATHS[provider] ?? '') : undefined;
+  return origin ? origin + (SANDBOX_PATHS[provider] ?? `/${provider}`) : undefined;
 }
 
 /** Why a URL may not be used in the sandbox; undefined when it may (or outside the sandbox). */

@@ -180,7 +180,9 @@ describe('balance panel', function () {
     await until(() => !panel.panel.visible && !panel.webviewReady, 'the panel hidden');
     const reads = model.reads;
     panel.panel.reveal();
-    await until(() => panel.webviewReady && model.reads > reads, 'ready again after being shown', 30_000);
+    // The same code-server service-worker wait as on first load can hold the rebuilt webview; waitForReady says why.
+    await waitForReady(panel, 'ready again after being shown');
+    await until(() => model.reads > reads, 'the history read again for the rebuilt webview');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
