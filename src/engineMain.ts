@@ -8,7 +8,6 @@ export { CheckWorker } from './core/checkWorker';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';
-export { accountsFromEnv } from './core/envAccounts';
 export { readConfig } from './core/readConfig';
 export { buildAlert } from './core/alerts/message';
 export { HistoryStore } from './core/history';

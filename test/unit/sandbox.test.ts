@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { sandboxBaseUrl, sandboxOrigin, sandboxUrlProblem, SANDBOX_ENV } from '../../src/vscode/sandbox';
+import '../../src/core/model'; // before the registry: the team adapter imports the model back
+import { PROVIDER_IDS } from '../../src/core/providers/registry';
 import { FakeProviderServer } from '../fake/server';
+import { defaultRoutes } from '../fake/routes';
 
 describe('sandbox (npm start)', () => {
   it('outside the sandbox: no proposal, nothing refused', () => {
@@ -19,6 +22,16 @@ describe('sandbox (npm start)', () => {
     assert.equal(sandboxBaseUrl('openrouter', env), 'http://127.0.0.1:47100/openrouter/api/v1');
     assert.match(sandboxUrlProblem('https://api.deepseek.com', env) ?? '', /sandbox/);
     assert.equal(sandboxUrlProblem('http://127.0.0.1:47100/deepseek', env), undefined);
+  });
+
+  it('every provider, a new one included, is proposed the base URL its simulated API lives under', () => {
+    const env = { [SANDBOX_ENV]: 'http://127.0.0.1:47100' };
+    for (const id of PROVIDER_IDS) {
+      const base = new URL(sandboxBaseUrl(id, env)!).pathname;
+      const routes = defaultRoutes.map((r) => r.path).filter((p) => p.split('/')[1] === id);
+      assert.ok(routes.length > 0, `${id}: no fake route under /${id} (test/fake/routes/${id}.ts)`);
+      assert.ok(routes.some((p) => p === base || p.startsWith(`${base}/`)), `${id}: proposed ${base}, but its fake API is at ${routes.join(', ')}`);
+    }
   });
 
   it('every proposed base URL answers on the simulated server', async () => {
