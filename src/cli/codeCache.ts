@@ -4,21 +4,25 @@
 // first request. The cache lives in the user's cache directory and is only ever a shortcut:
 // a missing, corrupt, stale, foreign or unwritable cache means a normal compile, never an error.
 // V8 checks only the source's length and its own version and flags, and no checksum in release
-// builds (a flipped byte is accepted), so each file carries a SHA-256 over the Node version,
-// the bundle's source and the bytes.
-import { createHash } from 'node:crypto';
+// builds (a flipped byte is accepted), so each file carries a CRC-32 over the Node version, the
+// bundle's bytes and the bytecode. That guards against accidents (a torn write, a bundle
+// replaced by another of the same length), which is its whole job: only a file that this user
+// owns and nobody else can write is read at all. zlib's crc32 (Node 20.15+) takes a fifth of a
+// SHA-256's time and does not load node:crypto, which `--help` and `history` need for nothing
+// else; on an older Node the cache is off.
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import * as zlib from 'node:zlib';
 
-const MAGIC = Buffer.from('LLMBV8C\x01', 'latin1');
-const DIGEST_BYTES = 32;
+const MAGIC = Buffer.from('LLMBV8C\x02', 'latin1');
+const DIGEST_BYTES = 4;
+const crc32 = (zlib as { crc32?: (data: Buffer | string, value?: number) => number }).crc32;
 
 interface Compiled {
   script: vm.Script;
-  source: string;
+  source: Buffer;
   cacheFile: string;
   /** The cache was used as it was: nothing to write. */
   accepted: boolean;
@@ -28,30 +32,45 @@ interface Compiled {
 // are separate bundles, each with its own copy of this module.
 interface CacheState {
   dir: string | undefined;
+  /** The V8 flags of this run: V8 refuses bytecode made under other flags. */
+  variant: string;
   compiled: Compiled[];
 }
-const state: CacheState = ((globalThis as { [k: symbol]: CacheState })[Symbol.for('llm-balance.codeCache')] ??= { dir: undefined, compiled: [] });
+const state: CacheState = ((globalThis as { [k: symbol]: CacheState })[Symbol.for('llm-balance.codeCache')] ??= { dir: undefined, variant: '', compiled: [] });
 
 /** Where this user's caches go: XDG_CACHE_HOME (or ~/.cache), ~/Library/Caches, %LOCALAPPDATA%. */
 export function userCacheDir(env: NodeJS.ProcessEnv, platform = process.platform): string {
-  const home = env.HOME || os.homedir();
+  // node:os only when HOME is unset: `--help` needs it for nothing else.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const home = env.HOME || (require('node:os') as typeof import('node:os')).homedir();
   if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'llm-balance', 'Cache');
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'llm-balance');
   const xdg = env.XDG_CACHE_HOME?.trim();
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'llm-balance');
 }
 
-/** From now on requireSibling compiles through the cache in `dir`. */
-export function enableCodeCache(dir: string): void {
+/**
+ * From now on requireSibling compiles through the cache in `dir`, in files of their own for
+ * each set of V8 flags (`check` and `serve` run under different ones and would otherwise
+ * replace each other's). Without zlib's crc32 it stays off.
+ */
+export function enableCodeCache(dir: string, v8Flags: readonly string[] = []): void {
+  if (!crc32) return;
   state.dir = dir;
+  state.variant = v8Flags.join(' ');
 }
 
-function digest(source: string, payload: Buffer): Buffer {
-  return createHash('sha256').update(`${process.version} ${process.arch}\n`).update(source).update(payload).digest();
+function digest(source: Buffer, payload: Buffer): Buffer {
+  const sum = crc32!(payload, crc32!(source, crc32!(`${process.version} ${process.arch}\n`)));
+  const out = Buffer.allocUnsafe(DIGEST_BYTES);
+  out.writeUInt32BE(sum >>> 0);
+  return out;
 }
+
+const hex32 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 
 /** The cached bytecode for `source`, if the file is ours, whole, and made from this very source. */
-function readCache(file: string, source: string): Buffer | undefined {
+function readCache(file: string, source: Buffer): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
@@ -84,13 +103,14 @@ export function requireSibling<T>(dir: string, name: string): T {
   }
   const known = require.cache[file];
   if (known) return known.exports as T;
-  const source = fs.readFileSync(file, 'utf8');
-  // One cache file per bundle and install (several checkouts or versions side by side do not take turns).
-  const tag = createHash('sha256').update(file).digest('hex').slice(0, 16);
+  const bytes = fs.readFileSync(file);
+  const source = bytes.toString('utf8');
+  // One cache file per bundle, install and V8 flags (several checkouts or versions side by side do not take turns).
+  const tag = hex32(crc32!(file)) + hex32(crc32!(state.variant));
   const cacheFile = path.join(cacheDir, `${path.basename(name, '.js')}-${tag}.v8`);
-  const cachedData = readCache(cacheFile, source);
+  const cachedData = readCache(cacheFile, bytes);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  state.compiled.push({ script, source, cacheFile, accepted: cachedData !== undefined && !script.cachedDataRejected });
+  state.compiled.push({ script, source: bytes, cacheFile, accepted: cachedData !== undefined && !script.cachedDataRejected });
   const mod = new Module(file, module);
   mod.filename = file;
   require.cache[file] = mod;

@@ -1,6 +1,5 @@
 // What the command line promises (SPEC §11, §12): exit statuses, usage errors, default places.
 // zod-free, so that `--help` and `history` load neither zod nor the engine.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LEVEL_RANK, worstLevel, type Level } from '../core/levels';
 
@@ -29,6 +28,8 @@ export function exitCodeFor(levels: Level[]): number {
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME?.trim() || path.join(env.HOME || os.homedir(), '.local', 'state');
+  // node:os only when HOME is unset: `--help` and `history` need it for nothing else.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const base = env.XDG_STATE_HOME?.trim() || path.join(env.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.local', 'state');
   return path.join(base, 'llm-balance');
 }

@@ -139,6 +139,33 @@ describe('llm-balance CLI: V8 code cache', function () {
     assert.notEqual(after.ino, before.ino);
   });
 
+  it('each set of V8 flags has its own cache: check (Liftoff only) and --help do not replace each other\'s', async () => {
+    assert.equal((await run(['--help'])).code, 0);
+    expectUsageError(await usageRun());
+    const cliMain = (await cacheFiles()).filter((f) => f.startsWith('cliMain-'));
+    assert.equal(cliMain.length, 2, `one command-line cache per flag set: ${cliMain.join(', ')}`);
+    const stats = async () => Promise.all(cliMain.map((f) => fs.stat(path.join(cacheDir, f)).then((s) => [s.ino, s.mtimeMs])));
+    const before = await stats();
+    assert.equal((await run(['--help'])).code, 0);
+    expectUsageError(await usageRun());
+    assert.deepEqual(await stats(), before, 'both were used as they were');
+  });
+
+  it('on a Node whose zlib has no crc32 the cache is off and the run is as it was', async () => {
+    const preload = path.join(dir, 'no-crc32.js');
+    await fs.writeFile(preload, "delete require('node:zlib').crc32;\n");
+    const r = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, ['--require', preload, path.join(bin, 'cli.js'), 'check', '--json', '--force'], {
+        env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: path.join(dir, 'state'), OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${server.url}/openrouter/api/v1` },
+        timeout: 30_000,
+      }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 99) : 0, stdout, stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { accounts: unknown[] }).accounts.length, 1);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(await cacheFiles(), []);
+  });
+
   it('a cache directory that cannot be made leaves the run as it was', async () => {
     // A file where the directory would be: mkdir fails (ENOTDIR), even for root.
     await fs.writeFile(cacheHome, 'in the way');
