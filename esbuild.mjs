@@ -2,11 +2,28 @@
 // `--watch` rebuilds on change. Type checking is left to `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
 const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
+
+// Builtins that a dependency requires on load but uses only on a path the CLI never takes: for
+// that dependency alone, a module that loads the real one on first use (src/cli/deferred/).
+const deferredBuiltins = {
+  name: 'deferred-builtins',
+  setup(build) {
+    const deferred = [
+      { builtin: 'node:child_process', importer: /[\\/]commander[\\/]lib[\\/]command\.js$/, stub: 'src/cli/deferred/childProcess.ts' },
+      { builtin: 'node:http2', importer: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/, stub: 'src/cli/deferred/http2.ts' },
+    ];
+    build.onResolve({ filter: /^node:(child_process|http2)$/ }, (args) => {
+      const d = deferred.find((x) => x.builtin === args.path && x.importer.test(args.importer));
+      return d ? { path: path.resolve(d.stub) } : undefined;
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
@@ -24,6 +41,7 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['./mailer.js'],
+    plugins: [deferredBuiltins],
   },
   {
     // nodemailer, required by the CLI and the engine only when an e-mail is sent.
@@ -79,8 +97,8 @@ const contexts = await Promise.all(
       sourcesContent: false,
       logLevel: 'warning',
       legalComments: 'none',
-      plugins: [problemMatcher],
       ...b,
+      plugins: [problemMatcher, ...(b.plugins ?? [])],
     }),
   ),
 );
