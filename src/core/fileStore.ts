@@ -4,12 +4,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './randomHex';
 import type { KeyValueStore } from './kv';
 
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
@@ -52,7 +52,7 @@ export async function keepAside(file: string): Promise<string> {
  */
 export async function probeWritable(dir: string, bytes: number): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const probe = path.join(dir, `.write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const probe = path.join(dir, `.write-test-${process.pid}-${randomHex(4)}`);
   try {
     const handle = await fs.open(probe, 'w', 0o600);
     try {
@@ -190,7 +190,7 @@ async function createExclusive(tmp: string, file: string, me: LockOwner): Promis
 export async function acquireStateLock(dir: string, opts: { waitMs?: number; log?: (msg: string) => void } = {}): Promise<StateLock> {
   await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), token: randomBytes(8).toString('hex'), since: new Date().toISOString() };
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), token: randomHex(8), since: new Date().toISOString() };
   const tmp = path.join(dir, `${LOCK_FILE}.${me.pid}.${me.token}`);
   await fs.writeFile(tmp, JSON.stringify(me), { mode: 0o600 });
   const deadline = Date.now() + (opts.waitMs ?? 120_000);

@@ -3,7 +3,7 @@
 // the extension (under globalStorageUri) and the CLI (under --state-dir); plain Node only.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './randomHex';
 import * as z from 'zod/mini';
 import { LEVELS, type Level } from './levels';
 import type { BalanceResult } from './model';
@@ -239,7 +239,7 @@ export class HistoryStore {
     const text = JSON.stringify(this.toFile());
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomHex(4)}.tmp`);
     try {
       const handle = await fs.open(tmp, 'w', 0o600);
       try {
