@@ -5,10 +5,12 @@
 //  - `--help` and `history` against `node -e 0`;
 //  - peak RSS of one CLI check;
 //  - where a check's time goes: the same process stopped at successive points (node alone,
-//    the command line parsed, the check command loaded), and a check without the code cache;
-//  - 200 accounts at once: scripts/bench-scale.mjs, whose rows it passes on.
+//    the command line parsed, the check command loaded), when it calls process.exit() against
+//    when it has ended, a check without the code cache, and the same two requests made by a
+//    bare undici script (the floor with undici) with V8's defaults and with Liftoff only;
+//  - 200 accounts at once: scripts/bench-scale.mjs, whose rows it passes on (`--no-scale` skips it).
 // Human text on stderr; the JSON rows for scripts/bench.mjs last on stdout.
-// Needs `npx tsc -p . --outDir out` (for the fake providers). `node scripts/bench-cli.mjs [runs]`.
+// Needs `npx tsc -p . --outDir out` (for the fake providers). `node scripts/bench-cli.mjs [runs] [--no-scale]`.
 import { spawnSync, execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const runs = Number(process.argv[2] ?? 11);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 11);
+const withScale = !process.argv.includes('--no-scale');
 const KEY = 'sk-or-v1-bench-0123456789abcdef0123';
 const log = (s) => process.stderr.write(`${s}\n`);
 
@@ -44,6 +47,20 @@ const get = (p) => new Promise((ok, no) => http.get(process.env.OPENROUTER_BASE_
 Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x)));
 `);
 
+// The floor with undici: the same two requests through its request API (its whole index), then close.
+const bareUndici = path.join(prod, 'bare-undici.js');
+fs.writeFileSync(bareUndici, `const { Agent, request } = require(${JSON.stringify(require.resolve('undici', { paths: [root] }))});
+const agent = new Agent();
+const get = (p) => request(process.env.OPENROUTER_BASE_URL + p, { dispatcher: agent, headers: { authorization: 'Bearer ' + process.env.OPENROUTER_API_KEY } }).then((r) => r.body.json());
+Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x))).finally(() => agent.close());
+`);
+// When the CLI calls process.exit(), in ms since the epoch: what follows is V8 and libuv winding down.
+const exitStamp = path.join(prod, 'exit-stamp.js');
+const exitFile = path.join(state, 'exit.txt');
+fs.writeFileSync(exitStamp, `const exit = process.exit;
+process.exit = (code) => { require('fs').writeFileSync(${JSON.stringify(exitFile)}, String(Date.now())); return exit(code); };
+`);
+
 const cpuFile = path.join(state, 'cpu.txt');
 /**
  * Async, so the fake server in this process keeps answering (spawnSync would block it). Wall
@@ -53,10 +70,16 @@ const cpuFile = path.join(state, 'cpu.txt');
 function run(args, runEnv = env, cmd = process.execPath) {
   return new Promise((resolve) => {
     const t = performance.now();
+    const started = Date.now();
     execFile('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, cmd, ...args], { env: runEnv, cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
       const ms = performance.now() - t;
       const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-      resolve({ ms, cpuMs: (user + sys) * 1000, status: err ? (err.code ?? 99) : 0, stdout, stderr });
+      let exitAtMs;
+      if (args.includes(exitStamp)) {
+        exitAtMs = Number(fs.readFileSync(exitFile, 'utf8')) - started;
+        fs.rmSync(exitFile);
+      }
+      resolve({ ms, cpuMs: (user + sys) * 1000, status: err ? (err.code ?? 99) : 0, stdout, stderr, exitAtMs });
     });
   });
 }
@@ -67,6 +90,7 @@ const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixe
 async function alternate(cases) {
   const times = cases.map(() => []);
   const cpu = cases.map(() => []);
+  const exits = cases.map(() => []);
   for (const c of cases) await run(c.args, c.env); // warm the file cache and the code cache
   for (let i = 0; i < runs; i++) {
     for (const [k, c] of cases.entries()) {
@@ -74,9 +98,10 @@ async function alternate(cases) {
       if (r.status !== (c.status ?? 0)) throw new Error(`${c.args.join(' ')} exited ${r.status}:\n${r.stderr}`);
       times[k].push(r.ms);
       cpu[k].push(r.cpuMs);
+      if (r.exitAtMs !== undefined) exits[k].push(r.exitAtMs);
     }
   }
-  return times.map((xs, k) => ({ ms: median(xs), spread: spread(xs), cpuMs: median(cpu[k]) }));
+  return times.map((xs, k) => ({ ms: median(xs), spread: spread(xs), cpuMs: median(cpu[k]), exitAtMs: exits[k].length ? median(exits[k]) : undefined }));
 }
 
 const cli = path.join(prod, 'cli.js');
@@ -90,12 +115,13 @@ const row = (what, ours, ref, refName, goal) => rows.push({
   goal,
 });
 
+log(`# CLI bench, ${runs} alternating runs; load average at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 // A cold start once: no code cache yet (this run writes it).
 fs.rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true });
 const cold = await run(check);
 if (cold.status !== 0) throw new Error(`check failed:\n${cold.stderr}`);
 
-const [oursCheck, refCheck, bare, help, parsedOnly, uncached] = await alternate([
+const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciDefault, undiciLiftoff] = await alternate([
   { args: check },
   { args: [reference] },
   { args: ['-e', '0'] },
@@ -103,12 +129,16 @@ const [oursCheck, refCheck, bare, help, parsedOnly, uncached] = await alternate(
   // Loads dist/checkCommand.js, then stops at the first flag check: exit 3.
   { args: [cli, 'check', '--format', 'none'], status: 3 },
   { args: check, env: noCache },
+  { args: ['--require', exitStamp, ...check] },
+  { args: [bareUndici] },
+  { args: ['--liftoff-only', bareUndici] },
 ]);
 row(`\`check --json --force\`, 1 account, whole process, median of ${runs} alternating`, oursCheck, refCheck, 'node:http script, same 2 requests', '≤ 1.50×');
 row('`--help`, whole process', help, bare, '`node -e 0`', 'never loads the HTTP stack');
 const [history, bare2] = await alternate([{ args: [cli, 'history', '--json', '--state-dir', state] }, { args: ['-e', '0'] }]);
 row('`history --json`, whole process', history, bare2, '`node -e 0`', 'never loads the HTTP stack');
 row('`check` without the V8 code cache (LLM_BALANCE_NO_CODE_CACHE=1)', uncached, oursCheck, 'with it', 'the cache pays');
+row('a bare undici script, same 2 requests, Liftoff only (the floor with undici)', undiciLiftoff, refCheck, 'node:http script', 'what undici alone costs');
 
 // Peak RSS (the child's own maxRSS, as the kernel counts it).
 const peak = async (args) => {
@@ -126,8 +156,11 @@ step('+ cli.js and the command line (--help)', help, bare);
 step('+ dist/checkCommand.js loaded (exit 3 at once)', parsedOnly, help);
 step('+ state, undici, 2 requests, save, output', oursCheck, parsedOnly);
 step('= check', oursCheck);
+log(`    of which after process.exit() (V8 and libuv winding down): ${(timedExit.ms - timedExit.exitAtMs).toFixed(0)} ms (exit called at ${timedExit.exitAtMs.toFixed(0)} ms of ${timedExit.ms.toFixed(0)})`);
 step('the same check without the code cache', uncached);
 step('the node:http reference', refCheck);
+step('a bare undici script, V8 defaults', undiciDefault);
+step('a bare undici script, Liftoff only', undiciLiftoff);
 log(`  the first run ever (writes the cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU`);
 for (const f of fs.readdirSync(prod).filter((f) => f.endsWith('.js')).sort()) log(`  ${f.padEnd(22)} ${(fs.statSync(path.join(prod, f)).size / 1024).toFixed(0)} KB`);
 
@@ -135,7 +168,8 @@ await server.stop();
 fs.rmSync(prod, { recursive: true, force: true });
 fs.rmSync(state, { recursive: true, force: true });
 
-const scale = spawnSync(process.execPath, [path.join(root, 'scripts/bench-scale.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+log(`  load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+const scale = withScale ? spawnSync(process.execPath, [path.join(root, 'scripts/bench-scale.mjs')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }) : { status: 0, stdout: '' };
 if (scale.status !== 0) throw new Error('scripts/bench-scale.mjs failed');
 for (const r of rows) console.log(JSON.stringify(r));
 process.stdout.write(scale.stdout);
