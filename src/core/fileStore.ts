@@ -7,6 +7,13 @@ import * as path from 'node:path';
 import { randomHex } from './randomHex';
 import type { KeyValueStore } from './kv';
 
+/** Removes a file if it is there: unlink, because fs.rm loads a recursive remover on first use (issue 14). */
+async function removeFile(file: string): Promise<void> {
+  await fs.unlink(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
@@ -21,7 +28,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
     }
     await fs.rename(tmp, file);
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await removeFile(tmp).catch(() => undefined);
     throw e;
   }
 }
@@ -62,7 +69,7 @@ export async function probeWritable(dir: string, bytes: number): Promise<void> {
       await handle.close();
     }
   } finally {
-    await fs.rm(probe, { force: true }).catch(() => undefined);
+    await removeFile(probe).catch(() => undefined);
   }
 }
 
@@ -213,7 +220,7 @@ export async function acquireStateLock(dir: string, opts: { waitMs?: number; log
           const was = await readOwner(aside);
           if (owner && was && was.token !== owner.token) await fs.link(aside, file).catch(() => undefined);
           else opts.log?.(`took over an abandoned lock on ${dir}${owner ? ` (pid ${owner.pid} on ${owner.host}, since ${owner.since})` : ''}.`);
-          await fs.rm(aside, { force: true });
+          await removeFile(aside);
         }
         continue;
       }
@@ -225,7 +232,7 @@ export async function acquireStateLock(dir: string, opts: { waitMs?: number; log
       await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 150)));
     }
   } finally {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await removeFile(tmp).catch(() => undefined);
   }
   const beat = setInterval(() => {
     const t = new Date();
@@ -241,7 +248,7 @@ export async function acquireStateLock(dir: string, opts: { waitMs?: number; log
       clearInterval(beat);
       // Only our own lock: if it was taken over (we froze past LOCK_STALE_MS), leave the new owner's.
       const owner = await readOwner(file);
-      if (owner?.token === me.token) await fs.rm(file, { force: true });
+      if (owner?.token === me.token) await removeFile(file);
     },
   };
 }
