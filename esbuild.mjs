@@ -17,8 +17,9 @@ const deferredBuiltins = {
     const deferred = [
       { builtin: 'node:child_process', importer: /[\\/]commander[\\/]lib[\\/]command\.js$/, stub: 'src/cli/deferred/childProcess.ts' },
       { builtin: 'node:http2', importer: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/, stub: 'src/cli/deferred/http2.ts' },
+      { builtin: 'node:assert', importer: /[\\/]undici[\\/]lib[\\/]/, stub: 'src/cli/deferred/assert.ts' },
     ];
-    build.onResolve({ filter: /^node:(child_process|http2)$/ }, (args) => {
+    build.onResolve({ filter: /^node:(child_process|http2|assert)$/ }, (args) => {
       const d = deferred.find((x) => x.builtin === args.path && x.importer.test(args.importer));
       return d ? { path: path.resolve(d.stub) } : undefined;
     });

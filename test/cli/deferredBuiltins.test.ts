@@ -7,6 +7,9 @@ import { promises as fs } from 'node:fs';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+// The stand-in is the function itself (`export =`), as node:assert is.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import deferredAssert = require('../../src/cli/deferred/assert');
 import * as deferredChildProcess from '../../src/cli/deferred/childProcess';
 import * as deferredHttp2 from '../../src/cli/deferred/http2';
 
@@ -36,6 +39,27 @@ describe('deferred builtins of the CLI bundles', () => {
     assert.deepEqual(names, Object.keys(deferredHttp2.constants).sort());
     for (const n of names) assert.equal(deferredHttp2.constants[n as keyof typeof deferredHttp2.constants], (http2.constants as Record<string, unknown>)[n], n);
     assert.deepEqual(membersUsed(text, 'http2'), ['connect']);
+  });
+
+  it('undici calls assert only as a function, which the stand-in is', async () => {
+    const lib = path.join(path.dirname(require.resolve('undici')), 'lib');
+    const files = (await fs.readdir(lib, { recursive: true })).filter((f) => f.endsWith('.js'));
+    let requiring = 0;
+    for (const f of files) {
+      const text = await fs.readFile(path.join(lib, f), 'utf8');
+      if (!/require\('(node:)?assert(\/strict)?'\)/.test(text)) continue;
+      requiring++;
+      assert.match(text, /const assert = require\('node:assert'\)/, f);
+      assert.deepEqual(membersUsed(text, 'assert'), [], `${f} uses members of assert`);
+    }
+    assert.ok(requiring > 10, `undici requires node:assert in ${requiring} files`);
+  });
+
+  it('the assert stand-in passes what holds and throws node:assert\'s own error for what does not', () => {
+    deferredAssert(1);
+    deferredAssert('x', 'unused');
+    assert.throws(() => deferredAssert(0, 'the invariant'), (e: unknown) => e instanceof assert.AssertionError && e.message === 'the invariant' && e.code === 'ERR_ASSERTION');
+    assert.throws(() => deferredAssert(null), assert.AssertionError);
   });
 
   it('the http2 stand-in connects through the real module', async () => {

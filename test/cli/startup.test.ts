@@ -71,10 +71,10 @@ describe('llm-balance CLI: start-up', function () {
     assert.deepEqual(without(loaded, ['http', 'http2', 'tls', 'crypto', 'child_process', 'dgram', 'os', 'v8']), []);
   });
 
-  it('check loads http and crypto (the probe sees what is there), but not http2, tls or child_process for an http:// account', async () => {
+  it('check loads http and crypto (the probe sees what is there), but not http2, tls, assert or child_process for an http:// account', async () => {
     const loaded = await recorded(RECORD_BUILTINS, ['check', '--json', '--force']);
     assert.deepEqual(without(loaded, ['http', 'crypto', 'v8']), ['http', 'crypto', 'v8']);
-    assert.deepEqual(without(loaded, ['http2', 'tls', 'child_process', 'dgram']), []);
+    assert.deepEqual(without(loaded, ['http2', 'tls', 'assert', 'child_process', 'dgram', 'internal/fs/rimraf']), []);
   });
 
   it('check runs with Liftoff only; history and --help set no flag', async () => {
