@@ -26,8 +26,10 @@ function undici(): UndiciParts {
   if (!undiciParts) {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype: object };
-    // What undici's index does: the request API on every dispatcher.
-    Object.assign(dispatcher.prototype, require('undici/lib/api') as object);
+    // What undici's index does, for the two of its request APIs used here: request, and connect
+    // (the proxy agent's CONNECT). Not its api/index.js, which also evaluates stream, pipeline
+    // and upgrade: a quarter of undici's load (issue 14).
+    Object.assign(dispatcher.prototype, { request: require('undici/lib/api/api-request') as unknown, connect: require('undici/lib/api/api-connect') as unknown });
     undiciParts = {
       Agent: require('undici/lib/dispatcher/agent') as typeof Undici.Agent,
       EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent') as typeof Undici.EnvHttpProxyAgent,
