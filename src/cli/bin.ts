@@ -3,7 +3,7 @@
 // main.ts) and each command's bundle through it, and exits as soon as the command is done.
 // Only ever run as that bundle: the compiled sources have main.js, not cliMain.js.
 import * as path from 'node:path';
-import { v8FlagsFor } from './v8Flags';
+import { setV8FlagsFor } from './v8Flags';
 import { enableCodeCache, requireSibling, saveCodeCaches, userCacheDir } from './codeCache';
 import type * as Main from './main';
 import { EXIT } from './usage';
@@ -17,9 +17,7 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 // First, before undici compiles llhttp: why in v8Flags.ts.
-const v8Flags = v8FlagsFor(process.argv.slice(2));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-for (const flag of v8Flags) (require('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+const v8Flags = setV8FlagsFor(process.argv.slice(2));
 
 // undici flags its env-proxy agent as experimental on every run with a proxy set; that is
 // noise in a cron mail, not news for the user. Other warnings still print.

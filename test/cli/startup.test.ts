@@ -25,6 +25,15 @@ v8.setFlagsFromString = (f) => { flags.push(f); set(f); };
 process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_OUT, JSON.stringify(flags)));
 `;
 
+// Builtins first loaded after the launcher set a V8 flag: V8 compiles those from source (v8Flags.ts).
+const RECORD_BUILTINS_AFTER_FLAGS = `
+const v8 = require('node:v8');
+const set = v8.setFlagsFromString;
+let before;
+v8.setFlagsFromString = (f) => { before ??= process.moduleLoadList.length; set(f); };
+process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_OUT, JSON.stringify(before === undefined ? null : process.moduleLoadList.slice(before).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)))));
+`;
+
 describe('llm-balance CLI: start-up', function () {
   this.timeout(30_000);
   const server = new FakeProviderServer();
@@ -81,6 +90,12 @@ describe('llm-balance CLI: start-up', function () {
     assert.deepEqual(await recorded(RECORD_V8_FLAGS, ['check', '--json', '--force']), [...CHECK_V8_FLAGS]);
     assert.deepEqual(await recorded(RECORD_V8_FLAGS, ['history']), []);
     assert.deepEqual(await recorded(RECORD_V8_FLAGS, ['--help']), []);
+  });
+
+  it('check loads the builtins it needs before it sets its V8 flag, so that they load from Node\'s code cache', async () => {
+    const after = await recorded(RECORD_BUILTINS_AFTER_FLAGS, ['check', '--json', '--force']);
+    assert.ok(after, 'the flag was set');
+    assert.deepEqual(after.filter((m) => m !== 'process'), [], `loaded after the flag: ${after.join(', ')}`);
   });
 
   it('serve keeps V8 tier-up: the launcher sets no flag for it', async () => {
