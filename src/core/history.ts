@@ -1,7 +1,7 @@
 // Balance history (SPEC §10): one JSON file, validated on load, written atomically, bounded by
 // retention and thinned so that 90 days of ten accounts stay a few hundred kilobytes. Shared by
 // the extension (under globalStorageUri) and the CLI (under --state-dir); plain Node only.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFile } from 'node:fs';
 import * as path from 'node:path';
 import { randomHex } from './randomHex';
 import * as z from 'zod/mini';
@@ -107,7 +107,9 @@ export class HistoryStore {
   async load(): Promise<void> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      // The callback readFile: fs.promises loads file handles and readline, which
+      // `llm-balance history` (read, print, exit) needs for nothing else (issue 14).
+      text = await new Promise<string>((resolve, reject) => readFile(this.file, 'utf8', (e, t) => (e ? reject(e) : resolve(t))));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       await this.setAside(`cannot be read (${errorText(e)})`);
