@@ -2,6 +2,7 @@
 // `--watch` rebuilds on change. Type checking is left to `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -20,6 +21,20 @@ const plainVscodeRequire = {
       const text = await fs.readFile(args.path, 'utf8');
       if (!VSCODE_NAMESPACE_IMPORT.test(text)) return undefined;
       return { contents: text.replace(VSCODE_NAMESPACE_IMPORT, "import vscode = require('vscode');"), loader: 'ts' };
+    });
+  },
+};
+
+// A bundle required later by dist/extension.js takes these modules from it instead of a copy of
+// its own: their state (the test UI holder, the secrets toasts hide, the loaded engine) is one
+// per window. extension.ts re-exports them; an import of one resolves to require('./extension.js').
+const SHARED_WITH_MAIN = ['src/vscode/ui.ts', 'src/vscode/engineLoader.ts'].map((f) => path.resolve(f));
+const sharedWithMain = {
+  name: 'shared-with-main',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      return SHARED_WITH_MAIN.includes(`${target}.ts`) || SHARED_WITH_MAIN.includes(target) ? { path: './extension.js', external: true } : undefined;
     });
   },
 };
@@ -59,8 +74,17 @@ if (existsSync('src/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js', './commands.js'],
     plugins: [plainVscodeRequire],
+  });
+  bundles.push({
+    // What only a command or an alert needs (src/vscode/commands/bodies.ts), required on first use.
+    entryPoints: { commands: 'src/vscode/commands/bodies.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './extension.js', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    plugins: [sharedWithMain, plainVscodeRequire],
   });
 }
 if (existsSync('src/webview/main.ts')) {
