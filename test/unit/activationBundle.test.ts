@@ -82,6 +82,21 @@ describe('activation: what dist/extension.js loads', function () {
     assert.ok(size <= EXTENSION_JS_BUDGET, `dist/extension.js is ${size} bytes, over its budget of ${EXTENSION_JS_BUDGET}`);
   });
 
+  it('the VSIX ships every bundle dist/extension.js loads, directly or through another (.vscodeignore)', () => {
+    const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!dist/')).map((l) => l.slice('!dist/'.length).trim());
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const text = fs.readFileSync(path.join(dist, file), 'utf8');
+      // require("./commands.js"), and the worker's file name passed to path.join(__dirname, "check-worker.js").
+      for (const m of text.matchAll(/"(?:\.\/)?([a-z][a-z-]*\.js)"/g)) if (fs.existsSync(path.join(dist, m[1]!))) visit(m[1]!);
+    };
+    visit('extension.js');
+    assert.ok(reached.has('commands.js') && reached.has('check-worker.js') && reached.has('engine-main.js'), [...reached].join(', '));
+    assert.deepEqual([...reached].filter((f) => !shipped.includes(f)), [], `.vscodeignore ships ${shipped.join(', ')}`);
+  });
+
   it('activate() loads no other bundle and never lists the API object\'s names', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const extension = require(path.join(dist, 'extension.js')) as typeof import('../../src/extension');
