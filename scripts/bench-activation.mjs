@@ -7,7 +7,8 @@
 //
 //   node scripts/bench-activation.mjs [--runs 7] [--baseline REF] [--manifest]
 //
-// --baseline REF also measures the production build of git revision REF (e.g. main) in the same
+// --baseline REF also measures the production build of git revision REF (e.g. main, or a source
+// folder with its node_modules) in the same
 // alternation, for a before/after in one run; --manifest the floor's code under our package.json
 // (what the manifest's contributions alone cost). Both are printed on stderr only.
 //

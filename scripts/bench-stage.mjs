@@ -16,8 +16,9 @@ export function stageProductionExtension(work, { from = repoRoot, name = 'llm-ba
   return dir;
 }
 
-/** The production build of git revision `ref` (e.g. main), for a before/after comparison in one run. */
+/** The production build of git revision `ref` (e.g. main) or of a source folder, for a before/after comparison in one run. */
 export function stageProductionExtensionAt(work, ref) {
+  if (fs.existsSync(path.join(ref, 'esbuild.mjs'))) return stageProductionExtension(work, { from: path.resolve(ref), name: 'llm-balance-baseline' });
   const src = path.join(work, `src-${ref.replace(/[^\w.-]/g, '_')}`);
   fs.mkdirSync(src, { recursive: true });
   const tar = execFileSync('git', ['archive', '--format=tar', ref], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
