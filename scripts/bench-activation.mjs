@@ -8,9 +8,9 @@
 //   node scripts/bench-activation.mjs [--runs 7] [--baseline REF] [--manifest]
 //
 // --baseline REF also measures the production build of git revision REF (e.g. main, or a source
-// folder with its node_modules) in the same
-// alternation, for a before/after in one run; --manifest the floor's code under our package.json
-// (what the manifest's contributions alone cost). Both are printed on stderr only.
+// folder with its node_modules) in the same alternation, for a before/after in one run;
+// --manifest the floor's code under our package.json (what the manifest's contributions alone
+// cost). Both are printed on stderr only.
 //
 // Human text on stderr; the last lines on stdout are JSON rows {what, ours, reference, ratio, goal}
 // for scripts/bench.mjs. Asserts nothing. Run it under `flock /tmp/llmb-ui.lock` (bench.mjs does).
