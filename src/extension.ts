@@ -15,6 +15,7 @@ import { lazyAlertChannels } from './vscode/commandBundle';
 import { uiHolder } from './vscode/ui';
 import { engine } from './vscode/engineLoader';
 import { t } from './vscode/l10n';
+import { settings } from './vscode/settings';
 import type { PanelModel } from './panel/types';
 import { createPanelModel } from './vscode/panelModel';
 
@@ -48,7 +49,10 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
 
   const channels = lazyAlertChannels(context, log);
   registerCommands(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify, channels });
-  notifier.onAlert = (alert) => void channels().deliver([alert]);
+  // With no channel on (the usual case) an alert loads neither the channels nor the engine's HTTP half.
+  notifier.onAlert = (alert) => {
+    if (settings.anyAlertChannelOn()) void channels().deliver([alert]);
+  };
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
       deserializeWebviewPanel: async (panel, state) => {
