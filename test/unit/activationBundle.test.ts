@@ -123,6 +123,14 @@ describe('activation: what dist/extension.js loads', function () {
     assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);
   });
 
+  it('an alert with no alert channel on loads neither the channels nor the whole engine', () => {
+    testing.notifier.onAlert!({
+      accountId: 'a', provider: 'openrouter', label: 'OpenRouter', level: 'warning', balance: 1, currency: 'USD', threshold: 5,
+      message: 'WARNING: OpenRouter balance low', time: new Date().toISOString(), cooldownHours: 24,
+    });
+    assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);
+  });
+
   it('a command loads dist/commands.js, which shows its quick pick through the main bundle\'s UI', async () => {
     const ui = new RecordingUi();
     testing.uiHolder.current = ui;
