@@ -12,11 +12,14 @@ const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
 // `import * as vscode from 'vscode'` of an external module becomes `__toESM(require("vscode"))` in
 // every importing file: a getter for each of the API object's ~300 names, per file (15 files were
 // ~half of extension.js's code loading). The same import as `import vscode = require('vscode')`
-// is a plain require of the one API object; the sources keep the usual form.
+// is a plain require of the one API object; the sources keep the usual form. And the bundle
+// requires 'vscode' once: VS Code's loader hook realpaths the calling file on every call.
 const VSCODE_NAMESPACE_IMPORT = /^import \* as vscode from 'vscode';$/m;
 const plainVscodeRequire = {
   name: 'plain-vscode-require',
   setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "module.exports = require('vscode');", loader: 'js' }));
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
       const text = await fs.readFile(args.path, 'utf8');
       if (!VSCODE_NAMESPACE_IMPORT.test(text)) return undefined;

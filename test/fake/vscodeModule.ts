@@ -31,6 +31,8 @@ export interface FakeVscode {
   commands: Map<string, (...args: unknown[]) => unknown>;
   /** Each time something listed the API object's names (esbuild's __toESM copies them all, per importing file). */
   namesListed: number;
+  /** Calls of require('vscode'): VS Code's loader hook realpaths the caller's file on each. */
+  requires: number;
   /** Undoes the module loader hook. */
   uninstall(): void;
 }
@@ -81,7 +83,7 @@ export function installFakeVscode(): FakeVscode {
   // The rest of the real API's names (its classes and enums), so that listing them costs what it does in VS Code.
   const api: Record<string, unknown> = { ...namespaces };
   for (let i = Object.keys(api).length; i < 300; i++) api[`ApiType${i}`] = class {};
-  const fake: FakeVscode = { api: {}, commands, namesListed: 0, uninstall: () => undefined };
+  const fake: FakeVscode = { api: {}, commands, namesListed: 0, requires: 0, uninstall: () => undefined };
   fake.api = new Proxy(api, {
     ownKeys: (target) => {
       fake.namesListed++;
@@ -91,7 +93,9 @@ export function installFakeVscode(): FakeVscode {
   const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = loader._load;
   loader._load = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? fake.api : load.call(this, request, ...rest);
+    if (request !== 'vscode') return load.call(this, request, ...rest);
+    fake.requires++;
+    return fake.api;
   };
   fake.uninstall = () => void (loader._load = load);
   return fake;

@@ -109,10 +109,12 @@ describe('activation: what dist/extension.js loads', function () {
       extensionMode: 3, extension: { id: 'llmbalance.llm-balance' },
     } as unknown as vscode.ExtensionContext;
     const api = extension.activate(context);
-    assert.deepEqual(loaded(), ['extension.js']);
-    assert.equal(fake.namesListed, 0, 'a bundle copied the vscode API object (esbuild\'s __toESM); see esbuild.mjs plainVscodeRequire');
+    const bundles = loaded();
     assert.ok(api.testing, 'the test API outside production mode');
     testing = api.testing;
+    assert.deepEqual(bundles, ['extension.js']);
+    assert.equal(fake.namesListed, 0, 'a bundle copied the vscode API object (esbuild\'s __toESM); see esbuild.mjs plainVscodeRequire');
+    assert.equal(fake.requires, 1, 'the bundle requires vscode once');
     // Every command is there from the start, though most bodies are not loaded yet.
     assert.deepEqual([...fake.commands.keys()].sort(), Object.values(COMMAND).sort());
   });
@@ -138,6 +140,7 @@ describe('activation: what dist/extension.js loads', function () {
     assert.deepEqual(ui.picks.map((p) => p.title), ['LLM Balance: manage keys']);
     assert.deepEqual(loaded(), ['commands.js', 'engine-main.js', 'extension.js']);
     assert.equal(fake.namesListed, 0);
+    assert.equal(fake.requires, 2, 'once per bundle');
   });
 
   it('the alert channels are one instance, made from dist/commands.js on first use', () => {
