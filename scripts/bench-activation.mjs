@@ -65,12 +65,15 @@ async function startupPerformanceSplit(page, id, log) {
   // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
   const rows = text.split('\n').map((l) => l.split('|').map((c) => c.trim()));
   const row = rows.find((cells) => cells[1] === id);
-  if (!rows.some((cells) => cells[1]?.startsWith('code/extHost/willLoadExtensionCode/'))) log(`no extension host marks in Startup Performance:\n${text.slice(0, 4000)}`);
+  if (!text.includes(`willLoadExtensionCode/${id}`)) log(`no willLoadExtensionCode mark in Startup Performance; its headings: ${text.split('\n').filter((l) => l.startsWith('#')).join(' / ')}`);
   if (!row) throw new Error(`no row for ${id} in:\n${text.split('\n').filter((l) => l.includes('llmbalance')).join('\n')}`);
   // The extension host's marks around the require() of the main file alone. "Load Code" also
   // spans an await before it, in which the other extensions activating in the same turn
   // (merge-conflict, debug-auto-launch) may run.
-  const mark = (name) => Number(rows.find((cells) => cells[1] === `code/extHost/${name}/${id}`)?.[2]);
+  const mark = (name) => {
+    const cells = rows.find((c) => c.some((x) => x.endsWith(`${name}/${id}`)));
+    return Number(cells?.slice(cells.findIndex((x) => x.endsWith(`${name}/${id}`)) + 1).find((x) => x !== '' && Number.isFinite(Number(x))));
+  };
   const requireMs = mark('didLoadExtensionCode') - mark('willLoadExtensionCode');
   return { codeLoadingMs: Number(row[3]), activateCallMs: Number(row[4]), ...(Number.isFinite(requireMs) ? { requireMs } : {}) };
 }
