@@ -51,7 +51,7 @@ async function runningExtensionsFigure(page, name) {
  * The "Extension Activation Stats" row of `id` in Startup Performance: load code, call activate.
  * The view is a read-only text editor; its text is read through the clipboard.
  */
-async function startupPerformanceSplit(page, id, log) {
+async function startupPerformanceSplit(page, id) {
   await runCommand(page, 'Developer: Startup Performance');
   const editor = page.locator('.editor-instance .monaco-editor').last();
   await editor.waitFor({ state: 'visible', timeout: 20_000 });
@@ -63,19 +63,9 @@ async function startupPerformanceSplit(page, id, log) {
     return t.includes(id) ? t : undefined;
   }, { timeoutMs: 20_000, what: `${id} in Startup Performance`, intervalMs: 500 });
   // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
-  const rows = text.split('\n').map((l) => l.split('|').map((c) => c.trim()));
-  const row = rows.find((cells) => cells[1] === id);
-  if (!text.includes(`willLoadExtensionCode/${id}`)) log(`no willLoadExtensionCode mark in Startup Performance; its headings: ${text.split('\n').filter((l) => l.startsWith('#')).join(' / ')}`);
+  const row = text.split('\n').map((l) => l.split('|').map((c) => c.trim())).find((cells) => cells[1] === id);
   if (!row) throw new Error(`no row for ${id} in:\n${text.split('\n').filter((l) => l.includes('llmbalance')).join('\n')}`);
-  // The extension host's marks around the require() of the main file alone. "Load Code" also
-  // spans an await before it, in which the other extensions activating in the same turn
-  // (merge-conflict, debug-auto-launch) may run.
-  const mark = (name) => {
-    const cells = rows.find((c) => c.some((x) => x.endsWith(`${name}/${id}`)));
-    return Number(cells?.slice(cells.findIndex((x) => x.endsWith(`${name}/${id}`)) + 1).find((x) => x !== '' && Number.isFinite(Number(x))));
-  };
-  const requireMs = mark('didLoadExtensionCode') - mark('willLoadExtensionCode');
-  return { codeLoadingMs: Number(row[3]), activateCallMs: Number(row[4]), ...(Number.isFinite(requireMs) ? { requireMs } : {}) };
+  return { codeLoadingMs: Number(row[3]), activateCallMs: Number(row[4]) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -111,13 +101,13 @@ const result = await session.run(async (s) => {
       };
       await page.locator(ext.status).first().waitFor({ state: 'visible', timeout: 60_000 });
       const ms = await runningExtensionsFigure(page, ext.name);
-      const split = await startupPerformanceSplit(page, extensionId(which), (m) => s.log(m)).catch((e) => {
+      const split = await startupPerformanceSplit(page, extensionId(which)).catch((e) => {
         s.log(`no split for ${which}: ${e.message}`);
         return undefined;
       });
       await close();
       await server.stop();
-      const note = split ? ` (code loading ${split.codeLoadingMs} ms + activate call ${split.activateCallMs} ms${split.requireMs !== undefined ? `; require() ${split.requireMs.toFixed(1)} ms` : ''})` : '';
+      const note = split ? ` (code loading ${split.codeLoadingMs} ms + activate call ${split.activateCallMs} ms)` : '';
       say(`${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`} ${which.padEnd(8)} ${ms} ms${note}; load ${load()}`);
       if (i < 0) continue;
       samples[which].push(ms);
@@ -131,8 +121,7 @@ if (!result.ok) {
   process.exit(1);
 }
 
-const requireText = (xs) => (xs.every((x) => x.requireMs !== undefined) ? `; require() ${median(xs.map((x) => x.requireMs)).toFixed(1)}` : '');
-const splitText = (xs) => xs.length ? `; load code ${median(xs.map((x) => x.codeLoadingMs))} + call ${median(xs.map((x) => x.activateCallMs))}${requireText(xs)}` : '';
+const splitText = (xs) => xs.length ? `; load code ${median(xs.map((x) => x.codeLoadingMs))} + call ${median(xs.map((x) => x.activateCallMs))}` : '';
 const loadText = `load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`;
 const ours = median(samples.ours);
 const floor = median(samples.floor);
