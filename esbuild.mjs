@@ -1,7 +1,7 @@
 // One build script for every bundle. `--production` minifies and drops source maps,
 // `--watch` rebuilds on change. Type checking is left to `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -22,6 +22,39 @@ const deferredBuiltins = {
     build.onResolve({ filter: /^node:(child_process|http2|assert)$/ }, (args) => {
       const d = deferred.find((x) => x.builtin === args.path && x.importer.test(args.importer));
       return d ? { path: path.resolve(d.stub) } : undefined;
+    });
+  },
+};
+
+// `import * as vscode from 'vscode'` of an external module becomes `__toESM(require("vscode"))` in
+// every importing file: a getter for each of the API object's ~300 names, per file (15 files were
+// ~half of extension.js's code loading). The same import as `import vscode = require('vscode')`
+// is a plain require of the one API object; the sources keep the usual form. And the bundle
+// requires 'vscode' once: VS Code's loader hook realpaths the calling file on every call.
+const VSCODE_NAMESPACE_IMPORT = /^import \* as vscode from 'vscode';$/m;
+const plainVscodeRequire = {
+  name: 'plain-vscode-require',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "module.exports = require('vscode');", loader: 'js' }));
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const text = await fs.readFile(args.path, 'utf8');
+      if (!VSCODE_NAMESPACE_IMPORT.test(text)) return undefined;
+      return { contents: text.replace(VSCODE_NAMESPACE_IMPORT, "import vscode = require('vscode');"), loader: 'ts' };
+    });
+  },
+};
+
+// A bundle required later by dist/extension.js takes these modules from it instead of a copy of
+// its own: their state (the test UI holder, the secrets toasts hide, the loaded engine) is one
+// per window. extension.ts re-exports them; an import of one resolves to require('./extension.js').
+const SHARED_WITH_MAIN = ['src/vscode/ui.ts', 'src/vscode/engineLoader.ts'].map((f) => path.resolve(f));
+const sharedWithMain = {
+  name: 'shared-with-main',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      return SHARED_WITH_MAIN.includes(`${target}.ts`) || SHARED_WITH_MAIN.includes(target) ? { path: './extension.js', external: true } : undefined;
     });
   },
 };
@@ -62,7 +95,17 @@ if (existsSync('src/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js', './commands.js'],
+    plugins: [plainVscodeRequire],
+  });
+  bundles.push({
+    // What only a command or an alert needs (src/vscode/commands/bodies.ts), required on first use.
+    entryPoints: { commands: 'src/vscode/commands/bodies.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './extension.js', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    plugins: [sharedWithMain, plainVscodeRequire],
   });
 }
 if (existsSync('src/webview/main.ts')) {

@@ -5,7 +5,12 @@
 // The figure is what "Developer: Show Running Extensions" prints (codeLoadingTime +
 // activateCallTime, whole ms); the split comes from "Developer: Startup Performance".
 //
-//   node scripts/bench-activation.mjs [--runs 7]
+//   node scripts/bench-activation.mjs [--runs 7] [--baseline REF] [--manifest]
+//
+// --baseline REF also measures the production build of git revision REF (e.g. main, or a source
+// folder with its node_modules) in the same alternation, for a before/after in one run;
+// --manifest the floor's code under our package.json (what the manifest's contributions alone
+// cost). Both are printed on stderr only.
 //
 // Human text on stderr; the last lines on stdout are JSON rows {what, ours, reference, ratio, goal}
 // for scripts/bench.mjs. Asserts nothing. Run it under `flock /tmp/llmb-ui.lock` (bench.mjs does).
@@ -15,9 +20,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkInstalled, HostSession, openWorkbench, repoRoot } from './vscode-host.mjs';
 import { runCommand, waitUntil } from './workbench-ui.mjs';
-import { stageProductionExtension } from './bench-stage.mjs';
+import { stageFloorWithOurManifest, stageProductionExtension, stageProductionExtensionAt } from './bench-stage.mjs';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, baseline: { type: 'string' }, manifest: { type: 'boolean', default: false } } });
 const runs = Math.max(1, Number(args.runs) || 7);
 const say = (s) => console.error(`[bench-activation] ${s}`);
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -25,7 +30,11 @@ const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const EXTENSIONS = {
   ours: { dir: '', name: 'llm-balance', status: '.statusbar-item[id$="llmBalance.status" i]' },
   floor: { dir: path.join(repoRoot, 'test', 'bench', 'floor-extension'), name: 'llm-balance-floor', status: '.statusbar-item[id$="floor.status" i]' },
+  baseline: { dir: '', name: 'llm-balance', status: '.statusbar-item[id$="llmBalance.status" i]' },
+  manifest: { dir: '', name: 'llm-balance', status: '.statusbar-item[id$="floor.status" i]' },
 };
+const measured = ['ours', 'floor', ...(args.baseline ? ['baseline'] : []), ...(args.manifest ? ['manifest'] : [])];
+const extensionId = (which) => (which === 'floor' ? 'llmbalance.llm-balance-floor' : 'llmbalance.llm-balance');
 
 /** The Running Extensions row of package `name` (its aria-label): "Activation: 12ms" → 12. */
 async function runningExtensionsFigure(page, name) {
@@ -68,17 +77,19 @@ if (missing) {
   process.exit(1);
 }
 const session = new HostSession({ name: 'bench-activation', logFile: path.join(repoRoot, 'test-results', 'bench-activation.log'), timeoutMs: (runs * 2 + 2) * 90_000 });
-const samples = { ours: [], floor: [] };
-const splits = { ours: [], floor: [] };
+const samples = Object.fromEntries(measured.map((w) => [w, []]));
+const splits = Object.fromEntries(measured.map((w) => [w, []]));
 const loads = [];
 const result = await session.run(async (s) => {
   EXTENSIONS.ours.dir = stageProductionExtension(s.work);
+  if (args.baseline) EXTENSIONS.baseline.dir = stageProductionExtensionAt(s.work, args.baseline);
+  if (args.manifest) EXTENSIONS.manifest.dir = stageFloorWithOurManifest(s.work, EXTENSIONS.floor.dir);
   const browser = await s.launchChromium();
   const folder = path.join(s.work, 'workspace');
   fs.mkdirSync(folder, { recursive: true });
   // One warm-up pair (file cache, code-server's first start), then the measured pairs.
   for (let i = -1; i < runs; i++) {
-    for (const which of ['ours', 'floor']) {
+    for (const which of measured) {
       const ext = EXTENSIONS[which];
       const server = await s.startCodeServer();
       const { page, close } = await openWorkbench(browser, { url: server.url, folder, extensionDevelopmentPath: ext.dir, timeoutMs: 90_000 });
@@ -90,14 +101,14 @@ const result = await session.run(async (s) => {
       };
       await page.locator(ext.status).first().waitFor({ state: 'visible', timeout: 60_000 });
       const ms = await runningExtensionsFigure(page, ext.name);
-      const split = await startupPerformanceSplit(page, which === 'ours' ? 'llmbalance.llm-balance' : 'llmbalance.llm-balance-floor').catch((e) => {
+      const split = await startupPerformanceSplit(page, extensionId(which)).catch((e) => {
         s.log(`no split for ${which}: ${e.message}`);
         return undefined;
       });
       await close();
       await server.stop();
       const note = split ? ` (code loading ${split.codeLoadingMs} ms + activate call ${split.activateCallMs} ms)` : '';
-      say(`${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`} ${which.padEnd(5)} ${ms} ms${note}; load ${load()}`);
+      say(`${i < 0 ? 'warm-up' : `run ${i + 1}/${runs}`} ${which.padEnd(8)} ${ms} ms${note}; load ${load()}`);
       if (i < 0) continue;
       samples[which].push(ms);
       if (split) splits[which].push(split);
@@ -110,11 +121,14 @@ if (!result.ok) {
   process.exit(1);
 }
 
-const ours = median(samples.ours);
-const floor = median(samples.floor);
 const splitText = (xs) => xs.length ? `; load code ${median(xs.map((x) => x.codeLoadingMs))} + call ${median(xs.map((x) => x.activateCallMs))}` : '';
 const loadText = `load ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`;
-say(`ours ${samples.ours.join(', ')}; floor ${samples.floor.join(', ')}`);
+const ours = median(samples.ours);
+const floor = median(samples.floor);
+for (const w of measured) say(`${w.padEnd(8)} median ${median(samples[w])} ms (${spread(samples[w])}${splitText(splits[w])}): ${samples[w].join(', ')}`);
+// Each run against the floor measured next to it (the load moves on a shared machine).
+for (const w of measured.filter((x) => x !== 'floor')) say(`${w}/floor, run by run: median ${median(samples[w].map((x, i) => x / samples.floor[i])).toFixed(2)}×`);
+say(`${loadText}${args.baseline ? `; baseline = ${args.baseline}` : ''}`);
 console.log(JSON.stringify({
   what: `VS Code's "Activation" figure in code-server (code loading + activate call), median of ${runs} alternating runs, production build`,
   ours: `${ours} ms (${spread(samples.ours)}${splitText(splits.ours)})`,

@@ -1,7 +1,8 @@
 // The extension as users get it: builds the VSIX (scripts/package.mjs), installs it with
 // code-server's `--install-extension` into a fresh extensions folder, opens a workbench with no
 // development extension at all, and sees the LLM Balance status bar item appear and show the
-// balance of an environment account served by the fake providers ($42.00).
+// balance of an environment account served by the fake providers ($42.00), and runs a command whose
+// code is in the bundles loaded on first use.
 //
 //   node scripts/vsix-test.mjs [--vsix FILE] [--timeout SECONDS] [--log FILE]
 //
@@ -12,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkInstalled, codeServerEntry, HostSession, repoRoot, workbenchUrl } from './vscode-host.mjs';
-import { EXTENSION_ID, openRouterCredits, startFakeProviders, statusItem, statusState, waitUntil } from './workbench-ui.mjs';
+import { EXTENSION_ID, openRouterCredits, runCommand, startFakeProviders, statusItem, statusState, waitUntil } from './workbench-ui.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,6 +80,14 @@ const result = await session.run(async (s) => {
       return v.text.includes('$42.00') ? v : false;
     }, { timeoutMs: 30_000, what: 'the status bar item to show $42.00' });
     return `"${st.text}"`;
+  });
+
+  await step('a command whose code loads on first use runs from the VSIX (dist/commands.js, then dist/engine.js)', async () => {
+    await runCommand(page, 'LLM Balance: Configure Alert Channels');
+    const channel = page.locator('.quick-input-widget .monaco-list-row[aria-label^="Telegram"]');
+    await channel.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    return 'the channel picker lists Telegram';
   });
 });
 

@@ -10,10 +10,12 @@ import type { Notifier } from './vscode/notifier';
 import { createWindowServices, type WindowServices, type WindowServicesDeps } from './vscode/windowServices';
 import type { WindowHistory } from './vscode/windowHistory';
 import { registerCommands } from './vscode/commands';
-import { registerAlertChannels, type AlertChannels } from './vscode/alertChannels';
+import type { AlertChannels } from './vscode/alertChannels';
+import { lazyAlertChannels } from './vscode/commandBundle';
 import { uiHolder } from './vscode/ui';
 import { engine } from './vscode/engineLoader';
 import { t } from './vscode/l10n';
+import { settings } from './vscode/settings';
 import type { PanelModel } from './panel/types';
 import { createPanelModel } from './vscode/panelModel';
 
@@ -45,9 +47,12 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
 
   const panelModel = createPanelModel(services, log);
 
-  registerCommands(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify });
-  const channels = registerAlertChannels(context, { log });
-  notifier.onAlert = (alert) => void channels.deliver([alert]);
+  const channels = lazyAlertChannels(context, log);
+  registerCommands(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify, channels });
+  // With no channel on (the usual case) an alert loads neither the channels nor the engine's HTTP half.
+  notifier.onAlert = (alert) => {
+    if (settings.anyAlertChannelOn()) void channels().deliver([alert]);
+  };
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
       deserializeWebviewPanel: async (panel, state) => {
@@ -86,11 +91,18 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
     testing: {
-      monitor, statusBar, notifier, history, channels, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
+      monitor, statusBar, notifier, history, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
+      get channels() {
+        return channels();
+      },
       newWindow: (deps) => createWindowServices(context, { log, keys, ...deps }),
     },
   };
 }
+
+// The main bundle's own instances of the modules with state, for dist/commands.js (esbuild.mjs, `sharedWithMain`).
+export * from './vscode/ui';
+export { engine, CHECK_WORKER_FILE } from './vscode/engineLoader';
 
 export const WALKTHROUGH_SHOWN_KEY = 'llmBalance.walkthroughShown';
 

@@ -7,7 +7,6 @@ import type { ChannelConfigError, ChannelDescriptor, ChannelField, ChannelId } f
 import type { DeliveryOptions, DeliveryOutcome } from '../core/alerts/delivery';
 import type { Alert } from '../core/alerts/message';
 import { COMMAND } from '../core/commandIds';
-import { guarded } from './commands';
 import { engine } from './engineLoader';
 import { httpFromSettings } from './httpFromSettings';
 import { descriptorText, t } from './l10n';
@@ -261,15 +260,4 @@ export class AlertChannels implements vscode.Disposable {
     // Deliveries still running lose their connections; nothing more is sent.
     for (const close of [...this.closers]) void close().catch(() => undefined);
   }
-}
-
-/** "Configure Alert Channels" and "Send Test Alert"; the returned channels take the Notifier's alerts. */
-export function registerAlertChannels(context: vscode.ExtensionContext, deps: { log: Log }): AlertChannels {
-  const channels = new AlertChannels(context.secrets, deps.log);
-  context.subscriptions.push(
-    channels,
-    vscode.commands.registerCommand(COMMAND.configureChannels, guarded(deps.log, t('Configure Alert Channels'), () => channels.configure())),
-    vscode.commands.registerCommand(COMMAND.sendTestAlert, guarded(deps.log, t('Send Test Alert'), () => channels.sendTestAlert())),
-  );
-  return channels;
 }

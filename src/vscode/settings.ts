@@ -66,6 +66,11 @@ export const settings = {
   historyRetentionDays(): number {
     return num('historyRetentionDays', 90, 1, 3650);
   },
+  /** Whether any `llmBalance.channels.<id>.enabled` is on, read without loading the channels' code. */
+  anyAlertChannelOn(): boolean {
+    const channels = cfg().get<unknown>('channels');
+    return !!channels && typeof channels === 'object' && Object.values(channels).some((c: unknown) => !!c && typeof c === 'object' && (c as { enabled?: unknown }).enabled === true);
+  },
   useEnvironmentKeys(): boolean {
     return cfg().get<unknown>('useEnvironmentKeys') === true;
   },

@@ -19,7 +19,7 @@ async function inputsOf(entry: string): Promise<string[]> {
     metafile: true,
     logLevel: 'silent',
     outdir: path.join(root, 'out/bundle-probe'),
-    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js', './commands.js'],
   });
   // Only what made it into the output: a module tree-shaken to nothing costs nothing.
   return Object.values(r.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f));

@@ -8,10 +8,8 @@ import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
 import type { NotificationLedger } from '../../core/ledger';
 import { ui } from '../ui';
-import { addAccount, manageKeys, removeAccount, updateKey } from './accounts';
-import { checkCommand } from './check';
-import { editAccount } from './editAccount';
-import { acknowledgeCommand } from './acknowledge';
+import type { AlertChannels } from '../alertChannels';
+import { commandBodies } from '../commandBundle';
 import { COMMAND, type CommandId } from '../../core/commandIds';
 
 export interface CommandDeps {
@@ -22,6 +20,8 @@ export interface CommandDeps {
   panelModel: PanelModel;
   /** This window's alerts as they are shown (so that "Check" does not repeat one as its own toast). */
   onDidNotify?: vscode.Event<ShownNotification>;
+  /** The window's alert channels, made on first use. */
+  channels: () => AlertChannels;
 }
 
 /** Runs a command body; an unexpected failure becomes one actionable message, not a silent rejection. */
@@ -38,18 +38,20 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
   };
 }
 
+/** Every command, registered at activation; the bodies of most load with the first one run (dist/commands.js). */
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
   const reg = <A extends unknown[], R>(id: CommandId, name: string, fn: (...args: A) => Promise<R>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
-  reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => checkCommand(d.monitor, accountId, d.onDidNotify));
-  reg(COMMAND.addAccount, t('Add API Key'), () => addAccount(d));
-  reg(COMMAND.updateKey, t('Update API Key'), (accountId?: unknown) => updateKey(d, accountId));
-  reg(COMMAND.removeAccount, t('Remove API Key'), (accountId?: unknown) => removeAccount(d, accountId));
-  reg(COMMAND.editAccount, t('Edit Account or Thresholds'), (accountId?: unknown) => editAccount(d.monitor, accountId));
+  const b = commandBodies;
+  reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => b().checkCommand(d.monitor, accountId, d.onDidNotify));
+  reg(COMMAND.addAccount, t('Add API Key'), () => b().addAccount(d));
+  reg(COMMAND.updateKey, t('Update API Key'), (accountId?: unknown) => b().updateKey(d, accountId));
+  reg(COMMAND.removeAccount, t('Remove API Key'), (accountId?: unknown) => b().removeAccount(d, accountId));
+  reg(COMMAND.editAccount, t('Edit Account or Thresholds'), (accountId?: unknown) => b().editAccount(d.monitor, accountId));
   // The panel's per-card "Check now": the card itself shows progress and the result, so no
   // progress toast and no summary toast (those belong to "Check LLM Balance").
   reg(COMMAND.checkAccountQuietly, t('Check now'), async (accountId?: unknown) => (typeof accountId === 'string' ? d.monitor.checkNow([accountId]) : []));
-  reg(COMMAND.manageKeys, t('Manage API Keys'), () => manageKeys());
+  reg(COMMAND.manageKeys, t('Manage API Keys'), () => b().manageKeys());
   reg(COMMAND.showPanel, t('Show Balance History'), async () => {
     engine().BalancePanel.createOrShow(context, d.panelModel);
   });
@@ -61,5 +63,7 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     return n;
   });
   reg(COMMAND.showLog, t('Show Log'), async () => d.log.show());
-  reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => acknowledgeCommand(d.monitor, d.ledger, ids));
+  reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => b().acknowledgeCommand(d.monitor, d.ledger, ids));
+  reg(COMMAND.configureChannels, t('Configure Alert Channels'), () => d.channels().configure());
+  reg(COMMAND.sendTestAlert, t('Send Test Alert'), () => d.channels().sendTestAlert());
 }
