@@ -4,7 +4,11 @@
 // alternating in the same run, in the main thread as before (reference). Production bundles;
 // the fake providers answer from this process, so they cost the extension host nothing.
 //
-//   node scripts/bench-first-check.mjs [runs]      (default 7 of each; needs `npm run build` + tsc out)
+//   node scripts/bench-first-check.mjs [runs] [--profile DIR]   (default 7 of each; needs `npm run build` + tsc out)
+//
+// --profile DIR writes a CPU profile of the extension host's main thread for each worker-way run
+// (open it in Chrome DevTools or VS Code), of unminified bundles; the sampling slows those runs, so
+// no rows are printed.
 //
 // Human text on stderr; the table's rows as JSON lines on stdout, last (scripts/bench.mjs reads them).
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,15 +17,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const runs = Number(process.argv[2] ?? 7);
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' } } });
+const runs = Number(positionals[0] ?? 7);
+const profileDir = opts.profile ? path.resolve(opts.profile) : undefined;
+if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 const say = (s) => process.stderr.write(`[bench-first-check] ${s}\n`);
 const GOAL_MS = 20;
 
 const prod = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-bench-first-'));
-const built = spawnSync('node', ['esbuild.mjs', '--production', `--outdir=${path.join(prod, 'dist')}`], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+// Profiled runs use the unminified bundles, whose functions and modules a profile can name.
+const built = spawnSync('node', ['esbuild.mjs', ...(profileDir ? [] : ['--production']), `--outdir=${path.join(prod, 'dist')}`], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 if (built.status !== 0) throw new Error('the production build failed');
 const testsPath = path.join(root, 'out/test/bench/firstCheck.js');
 if (!fs.existsSync(testsPath)) throw new Error(`no ${testsPath}: compile first (npx tsc -p . --outDir out)`);
@@ -33,7 +42,7 @@ const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const outFile = path.join(results, 'bench-first-check.json');
 fs.rmSync(outFile, { force: true });
-fs.writeFileSync(path.join(results, 'bench-first-check.config.json'), JSON.stringify({ dist: path.join(prod, 'dist'), url: server.url, key: 'sk-test-bench-first-check-0123456789', runs }));
+fs.writeFileSync(path.join(results, 'bench-first-check.config.json'), JSON.stringify({ dist: path.join(prod, 'dist'), url: server.url, key: 'sk-test-bench-first-check-0123456789', runs, profileDir }));
 
 // Async, so that this process's fake server keeps answering; one code-server run at a time on the machine.
 const log = path.join(results, 'bench-first-check.log');
@@ -64,6 +73,10 @@ const idle = of('idle', 'mainThreadMs');
 // Run 0's pair: the worker way went first, so its Worker start, crypto and the rest were cold; the in-thread way second.
 const cold = { worker: ours[0], inThread: ref[0] };
 say(`  idle       ${idle.map((x) => x.toFixed(1)).join(' ')}  (the host's own activity over as long as each worker run took)`);
+if (profileDir) {
+  say(`profiled runs (slowed by the sampling, so not reported as figures): ${fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).length} profiles in ${profileDir}`);
+  process.exit(0);
+}
 const rows = [
   {
     what: `first check, 10 accounts: extension-host main-thread time, require + checks (code-server, median of ${runs}, alternating)`,

@@ -9,6 +9,7 @@ import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys } from './checke
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
+import { lazySchema } from './lazySchema';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
 /** This install's random salt for key fingerprints (never synced, never a key). */
@@ -19,7 +20,7 @@ const MAX_BACKOFF_FACTOR = 8;
 /** A provider's Retry-After is honoured up to this long; a larger one is a provider bug. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-const CacheEntrySchema = z.object({
+const CacheEntrySchema = lazySchema(() => z.object({
   result: BalanceResultSchema,
   fingerprint: z.string(),
   /** The account part of the fingerprint, for scheduling without reading keys. */
@@ -27,7 +28,7 @@ const CacheEntrySchema = z.object({
   failures: z.int().check(z.gte(0)),
   retryAt: z.optional(z.number()),
   lastGood: z.optional(BalanceResultSchema),
-});
+}));
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 export interface CheckSchedulerOptions {

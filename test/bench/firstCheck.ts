@@ -8,6 +8,7 @@
 // too), which includes the synchronous require, measured on its own as well.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type * as EngineModule from '../../src/engineBundle';
@@ -23,6 +24,8 @@ interface BenchConfig {
   url: string;
   key: string;
   runs: number;
+  /** Set by `--profile DIR`: a CPU profile of this thread for each worker-way run, written there. */
+  profileDir?: string;
 }
 
 interface Sample {
@@ -62,7 +65,33 @@ function freshRequire<T>(file: string): { module: T; ms: number } {
   return { module, ms: performance.now() - t0 };
 }
 
+/** This thread's CPU profile over `fn` (the sampling itself slows the run: its figures are not reported). */
+async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 50 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function once(way: Sample['way'], cfg: BenchConfig, run: number): Promise<Sample> {
+  if (way === 'worker' && cfg.profileDir) {
+    const dir = cfg.profileDir;
+    return profiled(path.join(dir, `first-check-${run}.cpuprofile`), () => measured(way, cfg, run));
+  }
+  return measured(way, cfg, run);
+}
+
+async function measured(way: Sample['way'], cfg: BenchConfig, run: number): Promise<Sample> {
   const accounts = PATHS.map(([provider, p], i) => ({ id: `bench-${run}-${i}`, provider, baseUrl: cfg.url + p }) as Account);
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();

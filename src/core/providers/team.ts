@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
+import { lazySchema } from '../lazySchema';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
 import { defineProvider } from './descriptor';
@@ -15,10 +16,11 @@ import { defineProvider } from './descriptor';
 export const TEAM_BALANCES_PATH = '/api/v1/balances';
 const MAX_SHARED = 1000;
 
-const SnapshotSchema = z.object({
+// Built on first use: this module is on the main thread too (expandTeamResults), the parse only in the check.
+const SnapshotSchema = lazySchema(() => z.object({
   checkedAt: z.iso.datetime(),
   accounts: z.array(z.unknown()).check(z.maxLength(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`)),
-});
+}));
 
 const descriptor = defineProvider({
   id: 'team',
