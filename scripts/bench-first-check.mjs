@@ -4,7 +4,11 @@
 // alternating in the same run, in the main thread as before (reference). Production bundles;
 // the fake providers answer from this process, so they cost the extension host nothing.
 //
-//   node scripts/bench-first-check.mjs [runs] [--profile DIR]   (default 7 of each; needs `npm run build` + tsc out)
+//   node scripts/bench-first-check.mjs [runs] [--profile DIR] [--baseline REV]   (default 7 of each; needs `npm run build` + tsc out)
+//
+// --baseline REV also measures the worker way of git revision REV's production build (e.g. main),
+// alternating with ours in the same extension host: a before/after that one machine's load
+// cannot tilt.
 //
 // --profile DIR writes a CPU profile of the extension host's main thread for each worker-way run
 // (open it in Chrome DevTools or VS Code), of unminified bundles; the sampling slows those runs, so
@@ -21,7 +25,7 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' }, baseline: { type: 'string' } } });
 const runs = Number(positionals[0] ?? 7);
 const profileDir = opts.profile ? path.resolve(opts.profile) : undefined;
 if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
@@ -32,6 +36,18 @@ const prod = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-bench-first-'));
 // Profiled runs use the unminified bundles, whose functions and modules a profile can name.
 const built = spawnSync('node', ['esbuild.mjs', ...(profileDir ? [] : ['--production']), `--outdir=${path.join(prod, 'dist')}`], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 if (built.status !== 0) throw new Error('the production build failed');
+let baselineDist;
+if (opts.baseline) {
+  // The revision's sources beside this checkout's node_modules, built the same way.
+  const src = path.join(prod, 'baseline-src');
+  fs.mkdirSync(src);
+  const tar = spawnSync('sh', ['-c', `git archive --format=tar "$0" | tar -x -C "$1"`, opts.baseline, src], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (tar.status !== 0) throw new Error(`git archive ${opts.baseline} failed`);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(src, 'node_modules'));
+  baselineDist = path.join(prod, 'baseline-dist');
+  const b = spawnSync('node', ['esbuild.mjs', '--production', `--outdir=${baselineDist}`], { cwd: src, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (b.status !== 0) throw new Error(`the production build of ${opts.baseline} failed`);
+}
 const testsPath = path.join(root, 'out/test/bench/firstCheck.js');
 if (!fs.existsSync(testsPath)) throw new Error(`no ${testsPath}: compile first (npx tsc -p . --outDir out)`);
 
@@ -42,7 +58,7 @@ const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 const outFile = path.join(results, 'bench-first-check.json');
 fs.rmSync(outFile, { force: true });
-fs.writeFileSync(path.join(results, 'bench-first-check.config.json'), JSON.stringify({ dist: path.join(prod, 'dist'), url: server.url, key: 'sk-test-bench-first-check-0123456789', runs, profileDir }));
+fs.writeFileSync(path.join(results, 'bench-first-check.config.json'), JSON.stringify({ dist: path.join(prod, 'dist'), url: server.url, key: 'sk-test-bench-first-check-0123456789', runs, profileDir, baselineDist }));
 
 // Async, so that this process's fake server keeps answering; one code-server run at a time on the machine.
 const log = path.join(results, 'bench-first-check.log');
@@ -107,4 +123,15 @@ const rows = [
     goal: '—',
   },
 ];
+if (baselineDist) {
+  const base = of('baseline', 'mainThreadMs');
+  say(`  baseline   ${base.map((x) => x.toFixed(1)).join(' ')}  (require ${of('baseline', 'requireMs').map((x) => x.toFixed(1)).join(' ')}; ${opts.baseline}, worker way)`);
+  rows.push({
+    what: `first check, 10 accounts, main-thread time: this build against ${opts.baseline}'s, alternating in one extension host`,
+    ours: `${median(ours).toFixed(1)} ms (${spread(ours)})`,
+    reference: `${median(base).toFixed(1)} ms (${spread(base)}), ${opts.baseline}`,
+    ratio: `${(median(ours) / median(base)).toFixed(2)}×`,
+    goal: '< 1.00×',
+  });
+}
 for (const r of rows) console.log(JSON.stringify(r));

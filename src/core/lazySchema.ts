@@ -6,6 +6,8 @@
 // is built once, by the first thing that touches it.
 
 /** `build()` on first use; the value stands for the schema it returns everywhere a schema goes. */
+// No side effects: a bundle that never reads a schema drops it, as it dropped an unused zod call.
+/* @__NO_SIDE_EFFECTS__ */
 export function lazySchema<T extends object>(build: () => T): T {
   let built: T | undefined;
   const schema = (): T => (built ??= build());

@@ -26,11 +26,13 @@ interface BenchConfig {
   runs: number;
   /** Set by `--profile DIR`: a CPU profile of this thread for each worker-way run, written there. */
   profileDir?: string;
+  /** Set by `--baseline REV`: that revision's production dist, measured the worker way beside ours. */
+  baselineDist?: string;
 }
 
 interface Sample {
   /** `idle`: nothing but waiting as long as the last worker run took: what else this thread did meanwhile. */
-  way: 'worker' | 'inThread' | 'idle';
+  way: 'worker' | 'inThread' | 'idle' | 'baseline';
   requireMs: number;
   mainThreadMs: number;
   wallMs: number;
@@ -99,12 +101,13 @@ async function measured(way: Sample['way'], cfg: BenchConfig, run: number): Prom
   let check: AccountChecker;
   let close: () => Promise<void>;
   let E: typeof EngineMainModule;
-  if (way === 'worker') {
-    const r = freshRequire<typeof EngineMainModule>(path.join(cfg.dist, 'engine-main.js'));
+  if (way === 'worker' || way === 'baseline') {
+    const dist = way === 'baseline' ? cfg.baselineDist! : cfg.dist;
+    const r = freshRequire<typeof EngineMainModule>(path.join(dist, 'engine-main.js'));
     requireMs = r.ms;
     E = r.module;
     const worker = new E.CheckWorker({
-      file: path.join(cfg.dist, 'check-worker.js'),
+      file: path.join(dist, 'check-worker.js'),
       log: { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) },
       fallback: () => () => Promise.reject(new Error('the bench expects every check in the worker')),
     });
@@ -159,7 +162,9 @@ export async function run(): Promise<void> {
     await quiet();
     for (let i = 0; i < cfg.runs; i++) {
       // Alternating, and each way first in turn, so that neither gets the quieter moments.
-      const order: Sample['way'][] = i % 2 === 0 ? ['worker', 'inThread'] : ['inThread', 'worker'];
+      const ways: Sample['way'][] = cfg.baselineDist ? ['worker', 'baseline', 'inThread'] : ['worker', 'inThread'];
+      // Each way first in turn (with a baseline, the three rotate).
+      const order = ways.map((_, k) => ways[(k + i) % ways.length]!);
       for (const way of order) {
         samples.push(await once(way, cfg, i));
         await new Promise((r) => setTimeout(r, 300));
@@ -171,7 +176,7 @@ export async function run(): Promise<void> {
     error = e instanceof Error ? e.message : String(e);
   }
   fs.writeFileSync(outFile, JSON.stringify({ samples, error, vscodeVersion: vscode.version }));
-  const ok = !error && samples.length === cfg.runs * 3;
+  const ok = !error && samples.length === cfg.runs * (cfg.baselineDist ? 4 : 3);
   const out = {
     passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0,
     failures: ok ? [] : [{ title: 'first check bench', error: error ?? 'too few samples' }],
