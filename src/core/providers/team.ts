@@ -10,7 +10,7 @@ import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
 import { lazySchema } from '../lazySchema';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 export const TEAM_BALANCES_PATH = '/api/v1/balances';
@@ -43,6 +43,10 @@ const descriptor = defineProvider({
 export const team: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => undefined,
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const teamCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
     const res = await http.json(joinUrl(baseUrl, TEAM_BALANCES_PATH), { headers: bearer(key), secrets });
