@@ -5,6 +5,7 @@ import { HttpClient, checkUrlPolicy } from './http';
 import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
+import { PROVIDER_CHECKS } from './providers/checks';
 import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
 import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck } from './checker';
@@ -109,7 +110,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
 
   let reading: Reading;
   try {
-    reading = await provider.check(ctx);
+    reading = await PROVIDER_CHECKS[account.provider].check(ctx);
   } catch (e) {
     if (e instanceof CheckError) {
       if (e.extra.httpStatus === 410) return gone();

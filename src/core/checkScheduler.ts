@@ -9,6 +9,7 @@ import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys } from './checke
 import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
+import { lazySchema } from './lazySchema';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
 /** This install's random salt for key fingerprints (never synced, never a key). */
@@ -19,7 +20,7 @@ const MAX_BACKOFF_FACTOR = 8;
 /** A provider's Retry-After is honoured up to this long; a larger one is a provider bug. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-const CacheEntrySchema = z.object({
+const CacheEntrySchema = lazySchema(() => z.object({
   result: BalanceResultSchema,
   fingerprint: z.string(),
   /** The account part of the fingerprint, for scheduling without reading keys. */
@@ -27,7 +28,7 @@ const CacheEntrySchema = z.object({
   failures: z.int().check(z.gte(0)),
   retryAt: z.optional(z.number()),
   lastGood: z.optional(BalanceResultSchema),
-});
+}));
 type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 export interface CheckSchedulerOptions {
@@ -65,8 +66,17 @@ function stable(v: unknown): unknown {
  * 128 bits are kept, not 48.
  */
 export function fingerprint(account: Account, keys: AccountKeys = {}, salt = ''): string {
+  return keyedPrint(accountPrint(account), keys, salt);
+}
+
+/** The account part of a fingerprint: its settings, in a stable order. */
+function accountPrint(account: Account): string {
+  return JSON.stringify(stable(account));
+}
+
+function keyedPrint(accountPart: string, keys: AccountKeys, salt: string): string {
   const keyHash = createHmac('sha256', salt).update(`${keys.key ?? ''}\n${keys.adminKey ?? ''}`).digest('hex').slice(0, 32);
-  return `${JSON.stringify(stable(account))}#${keyHash}`;
+  return `${accountPart}#${keyHash}`;
 }
 
 /** A check that told us nothing new about the money: the numbers from before still stand, marked stale. */
@@ -112,7 +122,10 @@ export class CheckScheduler {
   }
 
   private entry(accountId: string): CacheEntry | undefined {
-    const parsed = CacheEntrySchema.safeParse(this.opts.store.get(RESULT_PREFIX + accountId));
+    const stored = this.opts.store.get(RESULT_PREFIX + accountId);
+    // Nothing stored (a first check): nothing to validate, and no schema to build for it.
+    if (stored === undefined) return undefined;
+    const parsed = CacheEntrySchema.safeParse(stored);
     return parsed.success ? parsed.data : undefined;
   }
 
@@ -125,7 +138,11 @@ export class CheckScheduler {
   /** When the account is next due for a check (ms since epoch); 0 when never checked. */
   nextDue(account: Account): number {
     const e = this.entry(account.id);
-    if (!e || e.accountFingerprint !== JSON.stringify(stable(account))) return 0;
+    return e ? this.dueAt(e, accountPrint(account)) : 0;
+  }
+
+  private dueAt(e: CacheEntry, accountPart: string): number {
+    if (e.accountFingerprint !== accountPart) return 0;
     if (this.fromTheFuture(e, this.now().getTime())) return 0;
     const checked = Date.parse(e.result.checkedAt);
     const factor = Math.min(2 ** Math.max(0, e.failures - 1), MAX_BACKOFF_FACTOR);
@@ -164,15 +181,17 @@ export class CheckScheduler {
       if (e) return { result: this.withCurrentLevel(e.result, account), fresh: false };
       keys = {};
     }
-    const fp = fingerprint(account, keys, await this.salt());
+    // Made once per check: the fingerprint, the due time and the new cache entry all use it.
+    const accountPart = accountPrint(account);
+    const fp = keyedPrint(accountPart, keys, await this.salt());
     const same = e?.fingerprint === fp;
     const nowMs = this.now().getTime();
     if (e && same && !this.fromTheFuture(e, nowMs)) {
       const cached = { result: this.withCurrentLevel(e.result, account), fresh: false };
       if (e.retryAt !== undefined && e.retryAt > nowMs) return cached;
-      if (!opts.force && this.nextDue(account) > nowMs) return cached;
+      if (!opts.force && this.dueAt(e, accountPart) > nowMs) return cached;
     }
-    return { result: await this.run(account, keys, fp, same ? e : undefined), fresh: true };
+    return { result: await this.run(account, keys, fp, accountPart, same ? e : undefined), fresh: true };
   }
 
   /** A cached result judged by today's thresholds, not those it was made with. */
@@ -180,7 +199,7 @@ export class CheckScheduler {
     return judged(r, account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
   }
 
-  private async run(account: Account, keys: AccountKeys, fp: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
+  private async run(account: Account, keys: AccountKeys, fp: string, accountPart: string, prev: CacheEntry | undefined): Promise<BalanceResult> {
     const detailed = await this.opts.check(account, keys, {
       thresholds: this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS,
       now: this.now,
@@ -200,7 +219,7 @@ export class CheckScheduler {
     const entry: CacheEntry = {
       result,
       fingerprint: fp,
-      accountFingerprint: JSON.stringify(stable(account)),
+      accountFingerprint: accountPart,
       failures: failedToAnswer ? (prev?.failures ?? 0) + 1 : 0,
     };
     if (lastGood) entry.lastGood = lastGood;

@@ -137,6 +137,7 @@ export class CheckWorker {
     if (!p) return;
     this.settle(m.id);
     this.failedStarts = 0;
+    // Validated in the worker before it was posted (checkThread.ts); a structured clone keeps every number as it was.
     if (m.type === 'result') p.resolve(m.check);
     else p.resolve(failure(p, 'bad_response', `The check failed: ${m.message}`));
     if (this.pending.size === 0) worker.unref();

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { LEVELS, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { keepAside } from './fileStore';
+import { lazySchema } from './lazySchema';
 
 export interface HistoryPoint {
   /** Time of the check, ms since the epoch. */
@@ -20,9 +21,10 @@ export interface HistoryPoint {
 }
 
 // From levels.ts, not model.ts: reading history (`llm-balance history`) loads no provider.
-const LevelSchema = z.enum(LEVELS);
+// Built on first use (lazySchema): the history is read after a window's first check, not for it.
+const LevelSchema = lazySchema(() => z.enum(LEVELS));
 
-const HistoryEventSchema = z.object({
+const HistoryEventSchema = lazySchema(() => z.object({
   t: z.int().check(z.nonnegative()),
   accountId: z.string().check(z.maxLength(200)),
   label: z.string().check(z.maxLength(200)),
@@ -31,7 +33,7 @@ const HistoryEventSchema = z.object({
   message: z.string().check(z.maxLength(2000)),
   /** Where a notification went: "vscode", "telegram", "slack", … */
   channel: z.optional(z.string().check(z.maxLength(100))),
-});
+}));
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 
 export interface HistoryStoreOptions {
@@ -50,30 +52,30 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const finiteOrNull = z.nullable(z.number());
-const PointTupleSchema = z.tuple([
+const finiteOrNull = lazySchema(() => z.nullable(z.number()));
+const PointTupleSchema = lazySchema(() => z.tuple([
   z.int().check(z.nonnegative()),
   finiteOrNull,
   finiteOrNull,
   finiteOrNull,
   z.string().check(z.regex(/^[A-Z]{3}$/)),
   LevelSchema,
-]);
+]));
 type PointTuple = z.infer<typeof PointTupleSchema>;
 
 /** The file without looking into the points (they are read one by one: readTuple). */
-const HistoryShellSchema = z.object({
+const HistoryShellSchema = lazySchema(() => z.object({
   version: z.literal(HISTORY_VERSION),
   accounts: z.record(z.string(), z.object({ label: z.string(), points: z.array(z.unknown()) })),
   events: z.array(HistoryEventSchema),
-});
+}));
 
 /** The file on disk. Points are tuples [t, balance, usage, limit, currency, level] to stay small. */
-export const HistoryFileSchema = z.object({
+export const HistoryFileSchema = lazySchema(() => z.object({
   version: z.literal(HISTORY_VERSION),
   accounts: z.record(z.string(), z.object({ label: z.string(), points: z.array(PointTupleSchema) })),
   events: z.array(HistoryEventSchema),
-});
+}));
 export type HistoryFile = z.infer<typeof HistoryFileSchema>;
 
 interface AccountHistory {
@@ -393,7 +395,7 @@ function toTuple(p: HistoryPoint): PointTuple {
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
-const LEVEL_SET: ReadonlySet<unknown> = new Set(LevelSchema.options);
+const LEVEL_SET: ReadonlySet<unknown> = new Set(LEVELS);
 const finiteOrNullValue = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 /** PointTupleSchema's rules, checked in place without a copy. */

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { getProvider, PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
+import { lazySchema } from './lazySchema';
 
 // The providers' ids and options come from their descriptors (providers/registry.ts). The
 // registry's team adapter needs this module back, so the registry is loaded through here: a
@@ -14,24 +15,26 @@ export { getProvider, PROVIDER_IDS, type ProviderId };
 // zod/mini has no messages of its own until a locale is set; classic zod sets English itself.
 z.config(en());
 
-export const ProviderIdSchema = z.enum(PROVIDER_IDS);
+// Every schema here is built on first use (lazySchema): engine-main.js loads on the extension
+// host's main thread, where most of them are not needed for a first check.
+export const ProviderIdSchema = lazySchema(() => z.enum(PROVIDER_IDS));
 
 import { ERROR_KINDS, LEVELS, STATUSES } from './levels';
 
 export { ERROR_KINDS, LEVELS, STATUSES };
-export const StatusSchema = z.enum(STATUSES);
-export const LevelSchema = z.enum(LEVELS);
-export const ErrorKindSchema = z.enum(ERROR_KINDS);
+export const StatusSchema = lazySchema(() => z.enum(STATUSES));
+export const LevelSchema = lazySchema(() => z.enum(LEVELS));
+export const ErrorKindSchema = lazySchema(() => z.enum(ERROR_KINDS));
 export type Status = z.infer<typeof StatusSchema>;
 export type Level = z.infer<typeof LevelSchema>;
 export type ErrorKind = z.infer<typeof ErrorKindSchema>;
 
-const currencyCode = z.string().check(z.trim(), z.regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as "USD"'), z.toUpperCase());
+const currencyCode = lazySchema(() => z.string().check(z.trim(), z.regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as "USD"'), z.toUpperCase()));
 
-const money = z.number();
+const money = lazySchema(() => z.number());
 
 /** One key at one provider (SPEC §2). The key itself is never part of it. */
-export const AccountSchema = z.looseObject({
+export const AccountSchema = lazySchema(() => z.looseObject({
   id: z.string().check(z.regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-"'), z.maxLength(64), z.describe('Unique slug, e.g. `openrouter-work`.')),
   provider: ProviderIdSchema,
   label: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
@@ -42,16 +45,16 @@ export const AccountSchema = z.looseObject({
   enabled: z.optional(z.boolean()).check(z.meta({ default: true })),
   monthlyBudget: z.optional(z.number().check(z.positive())),
   ...PROVIDER_OPTIONS,
-});
+}));
 export type Account = z.infer<typeof AccountSchema>;
 
-export const ThresholdPairSchema = z.object({ warning: money, critical: money });
-export const ThresholdsSchema = z.record(currencyCode, ThresholdPairSchema);
+export const ThresholdPairSchema = lazySchema(() => z.object({ warning: money, critical: money }));
+export const ThresholdsSchema = lazySchema(() => z.record(currencyCode, ThresholdPairSchema));
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
-export const PercentThresholdsSchema = z.object({
+export const PercentThresholdsSchema = lazySchema(() => z.object({
   warning: z.number().check(z.gte(0), z.lte(100)),
   critical: z.number().check(z.gte(0), z.lte(100)),
-});
+}));
 export type PercentThresholds = z.infer<typeof PercentThresholdsSchema>;
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -65,29 +68,29 @@ export const DEFAULT_PERCENT_THRESHOLDS: PercentThresholds = { warning: 20, crit
  * out-of-funds answer, or none (ok, info, a key or API error). Which line — warning or
  * critical — is the result's level.
  */
-export const LevelRuleSchema = z.discriminatedUnion('rule', [
+export const LevelRuleSchema = lazySchema(() => z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('amount'), threshold: money }),
   z.object({ rule: z.literal('percent'), percentLeft: z.number(), thresholdPercent: z.number(), limit: money }),
   z.object({ rule: z.literal('funds') }),
   z.object({ rule: z.literal('none') }),
-]);
+]));
 export type LevelRule = z.infer<typeof LevelRuleSchema>;
 
 /**
  * Why a result has its level, decided with it by `judge()` (thresholds.ts): the alert texts,
  * the panel's threshold lines and the threshold metric read it instead of judging again.
  */
-export const VerdictSchema = z.object({
+export const VerdictSchema = lazySchema(() => z.object({
   fired: LevelRuleSchema,
   /** The amount thresholds in the result's currency, whether or not one fired. */
   thresholds: z.object({ warning: z.optional(money), critical: z.optional(money) }),
-});
+}));
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const DetailValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export const DetailValueSchema = lazySchema(() => z.union([z.number(), z.string(), z.boolean(), z.null()]));
 export type DetailValue = z.infer<typeof DetailValueSchema>;
 
-const BalanceResultFields = {
+const balanceResultFields = () => ({
   accountId: z.string(),
   provider: ProviderIdSchema,
   label: z.string(),
@@ -105,16 +108,16 @@ const BalanceResultFields = {
   details: z.optional(z.record(z.string(), DetailValueSchema)),
   /** Absent in results from before it existed: an older cache (the engine judges those again) or team server. */
   verdict: z.optional(VerdictSchema),
-};
+});
 /** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
-export const SharedResultSchema = z.object(BalanceResultFields);
+export const SharedResultSchema = lazySchema(() => z.object(balanceResultFields()));
 export type SharedResult = z.infer<typeof SharedResultSchema>;
 /** The outcome of checking one account (SPEC §3). */
-export const BalanceResultSchema = z.object({
-  ...BalanceResultFields,
+export const BalanceResultSchema = lazySchema(() => z.object({
+  ...balanceResultFields(),
   /** `team` accounts: the shared accounts behind it, shown in its place (see providers/team.ts). */
   shared: z.optional(z.array(SharedResultSchema).check(z.maxLength(1000))),
-});
+}));
 export type BalanceResult = z.infer<typeof BalanceResultSchema>;
 
 export { LEVEL_RANK, worstLevel } from './levels';

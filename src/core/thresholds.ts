@@ -75,8 +75,22 @@ export function judge(r: JudgeInput, account: ThresholdOverrides, settings: Thre
 /** The result with the level and verdict `judge()` gives it; the same object when they are unchanged. */
 export function judged<R extends BalanceResult>(r: R, account: ThresholdOverrides, settings: ThresholdSettings): R {
   const { level, verdict } = judge(r, account, settings);
-  if (level === r.level && JSON.stringify(verdict) === JSON.stringify(r.verdict)) return r;
+  if (level === r.level && r.verdict && sameVerdict(verdict, r.verdict)) return r;
   return { ...r, level, verdict };
+}
+
+/** Field by field: judged() runs for every result of every check and every cache read (issue 14). */
+function sameVerdict(a: Verdict, b: Verdict): boolean {
+  const [x, y] = [a.fired, b.fired];
+  if (x.rule !== y.rule || !sameAmounts(a.thresholds, b.thresholds)) return false;
+  if (x.rule === 'amount' && y.rule === 'amount') return x.threshold === y.threshold;
+  if (x.rule === 'percent' && y.rule === 'percent') return x.percentLeft === y.percentLeft && x.thresholdPercent === y.thresholdPercent && x.limit === y.limit;
+  return true;
+}
+
+function sameAmounts(a: Verdict['thresholds'], b: Verdict['thresholds']): boolean {
+  // As JSON compared them before: an absent amount and an undefined one are the same.
+  return a.warning === b.warning && a.critical === b.critical;
 }
 
 /** What an alert quotes of the carried verdict: the amount, or the percent rule, that fired. */

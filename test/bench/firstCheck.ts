@@ -8,6 +8,7 @@
 // too), which includes the synchronous require, measured on its own as well.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as inspector from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type * as EngineModule from '../../src/engineBundle';
@@ -23,11 +24,15 @@ interface BenchConfig {
   url: string;
   key: string;
   runs: number;
+  /** Set by `--profile DIR`: a CPU profile of this thread for each worker-way run, written there. */
+  profileDir?: string;
+  /** Set by `--baseline REV`: that revision's production dist, measured the worker way beside ours. */
+  baselineDist?: string;
 }
 
 interface Sample {
   /** `idle`: nothing but waiting as long as the last worker run took: what else this thread did meanwhile. */
-  way: 'worker' | 'inThread' | 'idle';
+  way: 'worker' | 'inThread' | 'idle' | 'baseline';
   requireMs: number;
   mainThreadMs: number;
   wallMs: number;
@@ -62,7 +67,33 @@ function freshRequire<T>(file: string): { module: T; ms: number } {
   return { module, ms: performance.now() - t0 };
 }
 
+/** This thread's CPU profile over `fn` (the sampling itself slows the run: its figures are not reported). */
+async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 50 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function once(way: Sample['way'], cfg: BenchConfig, run: number): Promise<Sample> {
+  if (way === 'worker' && cfg.profileDir) {
+    const dir = cfg.profileDir;
+    return profiled(path.join(dir, `first-check-${run}.cpuprofile`), () => measured(way, cfg, run));
+  }
+  return measured(way, cfg, run);
+}
+
+async function measured(way: Sample['way'], cfg: BenchConfig, run: number): Promise<Sample> {
   const accounts = PATHS.map(([provider, p], i) => ({ id: `bench-${run}-${i}`, provider, baseUrl: cfg.url + p }) as Account);
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
@@ -70,12 +101,13 @@ async function once(way: Sample['way'], cfg: BenchConfig, run: number): Promise<
   let check: AccountChecker;
   let close: () => Promise<void>;
   let E: typeof EngineMainModule;
-  if (way === 'worker') {
-    const r = freshRequire<typeof EngineMainModule>(path.join(cfg.dist, 'engine-main.js'));
+  if (way === 'worker' || way === 'baseline') {
+    const dist = way === 'baseline' ? cfg.baselineDist! : cfg.dist;
+    const r = freshRequire<typeof EngineMainModule>(path.join(dist, 'engine-main.js'));
     requireMs = r.ms;
     E = r.module;
     const worker = new E.CheckWorker({
-      file: path.join(cfg.dist, 'check-worker.js'),
+      file: path.join(dist, 'check-worker.js'),
       log: { info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) },
       fallback: () => () => Promise.reject(new Error('the bench expects every check in the worker')),
     });
@@ -130,7 +162,9 @@ export async function run(): Promise<void> {
     await quiet();
     for (let i = 0; i < cfg.runs; i++) {
       // Alternating, and each way first in turn, so that neither gets the quieter moments.
-      const order: Sample['way'][] = i % 2 === 0 ? ['worker', 'inThread'] : ['inThread', 'worker'];
+      const ways: Sample['way'][] = cfg.baselineDist ? ['worker', 'baseline', 'inThread'] : ['worker', 'inThread'];
+      // Each way first in turn (with a baseline, the three rotate).
+      const order = ways.map((_, k) => ways[(k + i) % ways.length]!);
       for (const way of order) {
         samples.push(await once(way, cfg, i));
         await new Promise((r) => setTimeout(r, 300));
@@ -142,7 +176,7 @@ export async function run(): Promise<void> {
     error = e instanceof Error ? e.message : String(e);
   }
   fs.writeFileSync(outFile, JSON.stringify({ samples, error, vscodeVersion: vscode.version }));
-  const ok = !error && samples.length === cfg.runs * 3;
+  const ok = !error && samples.length === cfg.runs * (cfg.baselineDist ? 4 : 3);
   const out = {
     passed: ok ? 1 : 0, failed: ok ? 0 : 1, pending: 0,
     failures: ok ? [] : [{ title: 'first check bench', error: error ?? 'too few samples' }],

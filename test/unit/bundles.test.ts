@@ -51,5 +51,7 @@ describe('extension bundles', function () {
     assert.ok(files.includes('src/core/providers/registry.ts'));
     assert.ok(!files.some((f) => f.includes('alerts/channels/')), 'the alert channels load with the whole engine');
     assert.ok(!files.some((f) => f.startsWith('src/panel/')), 'the panel loads with its own bundle');
+    // The providers' API reading is the worker's: their adapters stay, their checks do not come along.
+    assert.ok(!files.includes('src/core/providers/checks.ts'), 'no provider checks on the main thread');
   });
 });

@@ -13,6 +13,7 @@ import { useFakeServer, VALID_KEY } from './helpers';
 const REAL_WORKER = path.join(__dirname, '../../src/checkWorker.js');
 const CRASHING_WORKER = path.join(__dirname, '../fake/crashingCheckWorker.js');
 const BROKEN_WORKER = path.join(__dirname, '../fake/brokenCheckWorker.js');
+const WRONG_NUMBER_WORKER = path.join(__dirname, '../fake/wrongNumberCheckWorker.js');
 const P = '/openrouter/api/v1';
 
 describe('check worker', () => {
@@ -107,6 +108,22 @@ describe('check worker', () => {
     engine.checker = worker(CRASHING_WORKER).check;
     const stale = await engine.checkOne(account('crash'), { force: true });
     assert.deepEqual([stale.stale, stale.balance, stale.errorKind], [true, 74.75, 'network']);
+  });
+
+  it('a result that does not validate in the worker never crosses as money: the check is an error, the last good numbers stay', async () => {
+    const engine = new CheckScheduler({ check: worker(WRONG_NUMBER_WORKER).check, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
+    const fine = await engine.checkOne(account('fine'));
+    assert.equal(fine.balance, 74.75, 'other accounts are checked as usual');
+    const nan = await engine.checkOne(account('nan'));
+    assert.deepEqual([nan.status, nan.level, nan.balance, nan.errorKind], ['error', 'error', null, 'bad_response']);
+    assert.match(nan.error ?? '', /did not validate \(balance: /);
+    engine.checker = worker().check;
+    const good = await engine.checkOne(account('nan'), { force: true });
+    assert.equal(good.balance, 74.75);
+    engine.checker = worker(WRONG_NUMBER_WORKER).check;
+    const stale = await engine.checkOne(account('nan'), { force: true });
+    assert.deepEqual([stale.stale, stale.balance, stale.errorKind], [true, 74.75, 'bad_response']);
+    assert.ok(!Number.isNaN(stale.balance));
   });
 
   it('a worker that cannot start gives way to checks in this thread, said in the log; after three tries for good', async () => {

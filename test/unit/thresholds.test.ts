@@ -49,4 +49,30 @@ describe('thresholds and levels', () => {
     assert.equal(stricter.level, 'critical');
     assert.deepEqual(stricter.verdict?.fired, { rule: 'amount', threshold: 8 });
   });
+
+  it('judged() gives a new verdict whenever any part of it changes, even at the same level', () => {
+    const r: BalanceResult = { ...base, accountId: 'a', provider: 'openrouter', label: 'A', level: 'ok', balance: 8, usage: null, checkedAt: '2026-12-01T00:00:00.000Z' };
+    const once = judged(r, {}, S);
+    const otherCritical = judged(once, {}, { ...S, thresholds: { USD: { warning: 10, critical: 3 } } });
+    assert.equal(otherCritical.level, 'warning');
+    assert.deepEqual(otherCritical.verdict, { fired: { rule: 'amount', threshold: 10 }, thresholds: { warning: 10, critical: 3 } });
+    const otherWarning = judged(once, {}, { ...S, thresholds: { USD: { warning: 12, critical: 5 } } });
+    assert.deepEqual(otherWarning.verdict, { fired: { rule: 'amount', threshold: 12 }, thresholds: { warning: 12, critical: 5 } });
+    const noCritical = judged(once, { warning: 10 }, { ...S, thresholds: {} });
+    assert.deepEqual(noCritical.verdict, { fired: { rule: 'amount', threshold: 10 }, thresholds: { warning: 10 } });
+
+    const capped: BalanceResult = { ...r, balance: 50, limit: 100, details: { limit_remaining: 15 } };
+    const pct = judged(capped, {}, S);
+    assert.deepEqual(pct.verdict?.fired, { rule: 'percent', percentLeft: 15, thresholdPercent: 20, limit: 100 });
+    assert.equal(judged(pct, {}, S), pct);
+    const lessLeft = judged({ ...pct, details: { limit_remaining: 12 } }, {}, S);
+    assert.deepEqual(lessLeft.verdict?.fired, { rule: 'percent', percentLeft: 12, thresholdPercent: 20, limit: 100 });
+    const otherLine = judged(pct, {}, { ...S, percent: { warning: 25, critical: 10 } });
+    assert.deepEqual(otherLine.verdict?.fired, { rule: 'percent', percentLeft: 15, thresholdPercent: 25, limit: 100 });
+    const otherLimit = judged({ ...pct, limit: 75, details: { limit_remaining: 11.25 } }, {}, S);
+    assert.deepEqual(otherLimit.verdict?.fired, { rule: 'percent', percentLeft: 15, thresholdPercent: 20, limit: 75 });
+    const withoutVerdict: BalanceResult = { ...pct };
+    delete withoutVerdict.verdict;
+    assert.deepEqual(judged(withoutVerdict, {}, S).verdict, pct.verdict, 'a result without a verdict gets one');
+  });
 });

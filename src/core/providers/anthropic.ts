@@ -1,7 +1,7 @@
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
-import { joinUrl, type ProviderAdapter, type Reading } from './types';
+import { joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 import { eachResult, errorObject, forEachPage, hostOfResponse, keyCheckWithSpend, utcMonthStart } from './openai';
 
@@ -40,7 +40,7 @@ function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-async function monthSpendCents(ctx: Parameters<ProviderAdapter['check']>[0], adminKey: string, since: Date): Promise<number> {
+async function monthSpendCents(ctx: ProviderContext, adminKey: string, since: Date): Promise<number> {
   const { http, baseUrl, secrets } = ctx;
   const what = 'Anthropic /organizations/cost_report';
   let cents = 0;
@@ -88,6 +88,10 @@ const descriptor = defineProvider({
 export const anthropic: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => BILLING_URL,
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const anthropicCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;
     const since = utcMonthStart(ctx.now);

@@ -2,7 +2,7 @@ import { CheckError } from '../errors';
 import { preview } from '../safeText';
 import { checkUrlPolicy } from '../http';
 import { getPath, parseAmount, roundMoney } from '../numbers';
-import { type ProviderAdapter, type Reading } from './types';
+import { type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 import { originOf } from './relay';
@@ -83,6 +83,10 @@ const descriptor = defineProvider({
 export const custom: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: (account) => originOf(account.url),
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const customCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, key, secrets, account } = ctx;
     const url = account.url;

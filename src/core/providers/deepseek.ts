@@ -1,7 +1,7 @@
 import { CheckError } from '../errors';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 interface Entry {
@@ -31,6 +31,10 @@ const descriptor = defineProvider({
 export const deepseek: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => 'https://platform.deepseek.com/top_up',
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const deepseekCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
     const res = await http.json(joinUrl(baseUrl, '/user/balance'), { headers: bearer(key), secrets });

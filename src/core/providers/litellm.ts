@@ -2,7 +2,7 @@ import { formatMoney } from '../format';
 import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { errorObject, hostOfResponse } from './openai';
@@ -135,6 +135,10 @@ const descriptor = defineProvider({
 export const litellm: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: (account) => originOf(account.baseUrl),
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const litellmCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
     const root = baseUrl.replace(/\/v1$/i, '');

@@ -2,7 +2,7 @@ import { CheckError } from '../errors';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { Account, DetailValue } from '../model';
-import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 const DEFAULT_BASE_URL = 'https://api.moonshot.ai';
@@ -53,6 +53,10 @@ const descriptor = defineProvider({
 export const moonshot: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: (account) => (isChina(account) ? 'https://platform.moonshot.cn/console/pay' : 'https://platform.moonshot.ai/console/pay'),
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const moonshotCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
     const res = await http.json(joinUrl(baseUrl, '/v1/users/me/balance'), { headers: bearer(key), secrets, classify });

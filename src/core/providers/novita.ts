@@ -1,6 +1,6 @@
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 // Amounts arrive as strings in units of 1/10 000 USD.
@@ -30,6 +30,10 @@ const descriptor = defineProvider({
 export const novita: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => 'https://novita.ai/billing',
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const novitaCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
     const res = await http.json(joinUrl(baseUrl, '/openapi/v1/billing/balance/detail'), { headers: bearer(key), secrets });

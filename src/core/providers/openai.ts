@@ -3,7 +3,7 @@ import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import type { Account, DetailValue } from '../model';
 import { parseAmount, roundMoney } from '../numbers';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 
@@ -154,7 +154,7 @@ function classify(res: HttpResponse): CheckError | undefined {
   return undefined;
 }
 
-async function monthSpend(ctx: Parameters<ProviderAdapter['check']>[0], adminKey: string, since: Date): Promise<number> {
+async function monthSpend(ctx: ProviderContext, adminKey: string, since: Date): Promise<number> {
   const { http, baseUrl, secrets } = ctx;
   const what = 'OpenAI /organization/costs';
   let total = 0;
@@ -187,7 +187,7 @@ type SpendLimitAnswer = { limit: ProviderLimit } | { limit?: undefined; why?: st
  * OpenAI's own hard spend limit (admin key; integer cents; only "month" exists). A 404 means
  * none is set. Any other failure only loses the limit, never the spend: the reason goes in the note.
  */
-async function hardSpendLimit(ctx: Parameters<ProviderAdapter['check']>[0], adminKey: string): Promise<SpendLimitAnswer> {
+async function hardSpendLimit(ctx: ProviderContext, adminKey: string): Promise<SpendLimitAnswer> {
   const { http, baseUrl, secrets, account } = ctx;
   const project = account.projectId;
   const path = project ? `/organization/projects/${encodeURIComponent(project)}/spend_limit` : '/organization/spend_limit';
@@ -251,6 +251,10 @@ const descriptor = defineProvider({
 export const openai: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => BILLING_URL,
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const openaiCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets, account } = ctx;
     const since = utcMonthStart(ctx.now);

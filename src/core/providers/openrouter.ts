@@ -1,7 +1,7 @@
 import { CheckError } from '../errors';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 // Balance = total_credits − total_usage from /credits, which officially needs a management
@@ -29,6 +29,10 @@ const descriptor = defineProvider({
 export const openrouter: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => 'https://openrouter.ai/settings/credits',
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const openrouterCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, adminKey, secrets } = ctx;
     const [credits, keyInfo] = await Promise.allSettled([

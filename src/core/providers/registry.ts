@@ -13,7 +13,7 @@ import { relay } from './relay';
 import { custom } from './custom';
 import { team } from './team';
 
-// Adding a provider is adding its file (descriptor and check) and a row here; ProviderId, the
+// Adding a provider is adding its file (descriptor and check), a row here and one in checks.ts; ProviderId, the
 // account schema, the env reader, the wizard, package.json and the README follow.
 const TABLE = { openrouter, openai, anthropic, deepseek, moonshot, siliconflow, novita, xai, litellm, relay, custom, team };
 

@@ -2,7 +2,7 @@ import { CheckError } from '../errors';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 import { errorObject, hostOfResponse } from './openai';
@@ -81,6 +81,10 @@ const descriptor = defineProvider({
 export const relay: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: (account) => originOf(account.baseUrl),
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const relayCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
     // Users paste either the relay's root or its OpenAI-style ".../v1".

@@ -3,7 +3,7 @@ import { preview } from '../safeText';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
-import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 const DEFAULT_BASE_URL = 'https://api.siliconflow.cn';
@@ -50,6 +50,10 @@ export const siliconflow: ProviderAdapter<typeof descriptor> = {
     siliconflowCurrencyForHost(hostOf(account.baseUrl ?? DEFAULT_BASE_URL)) === 'USD'
       ? 'https://cloud.siliconflow.com/expensebill'
       : 'https://cloud.siliconflow.cn/expensebill',
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const siliconflowCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
     const res = await http.json(joinUrl(baseUrl, '/v1/user/info'), { headers: bearer(key), secrets, classify });

@@ -8,17 +8,19 @@
 import * as z from 'zod/mini';
 import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
+import { lazySchema } from '../lazySchema';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
-import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
 
 export const TEAM_BALANCES_PATH = '/api/v1/balances';
 const MAX_SHARED = 1000;
 
-const SnapshotSchema = z.object({
+// Built on first use: this module is on the main thread too (expandTeamResults), the parse only in the check.
+const SnapshotSchema = lazySchema(() => z.object({
   checkedAt: z.iso.datetime(),
   accounts: z.array(z.unknown()).check(z.maxLength(MAX_SHARED, `more than ${MAX_SHARED} shared accounts`)),
-});
+}));
 
 const descriptor = defineProvider({
   id: 'team',
@@ -41,6 +43,10 @@ const descriptor = defineProvider({
 export const team: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => undefined,
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const teamCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
     const res = await http.json(joinUrl(baseUrl, TEAM_BALANCES_PATH), { headers: bearer(key), secrets });

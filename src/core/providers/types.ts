@@ -34,11 +34,18 @@ export interface Reading {
   shared?: SharedResult[];
 }
 
-/** A provider: its descriptor (metadata) and the code that reads its API. */
-export type ProviderAdapter<D extends ProviderDescriptor = ProviderDescriptor & { readonly id: ProviderId }> = D & ProviderCheck;
+/** A provider as every part of the product knows it: its descriptor (metadata) and its billing page. */
+export type ProviderAdapter<D extends ProviderDescriptor = ProviderDescriptor & { readonly id: ProviderId }> = D & ProviderLinks;
 
-export interface ProviderCheck {
+export interface ProviderLinks {
   billingUrl(account: Account): string | undefined;
+}
+
+/**
+ * The code that reads a provider's API, apart from its adapter (checks.ts): the extension host's
+ * main thread loads the adapters, not this, which runs in the check worker (issue 14).
+ */
+export interface ProviderCheck {
   check(ctx: ProviderContext): Promise<Reading>;
 }
 

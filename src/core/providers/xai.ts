@@ -2,7 +2,7 @@ import { CheckError } from '../errors';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
-import { bearer, asObject, joinUrl, type ProviderAdapter, type Reading } from './types';
+import { bearer, asObject, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import * as z from 'zod/mini';
 import { defineProvider } from './descriptor';
 
@@ -38,6 +38,10 @@ const descriptor = defineProvider({
 export const xai: ProviderAdapter<typeof descriptor> = {
   ...descriptor,
   billingUrl: () => 'https://console.x.ai',
+};
+
+/** Reads the API: where checks run (the check worker, the CLI), not on the extension host's main thread. */
+export const xaiCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets, account } = ctx;
     const teamId = account.teamId?.trim();
