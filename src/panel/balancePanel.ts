@@ -7,7 +7,7 @@ import { exportHistory } from './export';
 import { panelHtml } from './html';
 import {
   DEFAULT_RANGE, PanelStateSchema, WebviewMessageSchema,
-  type HostMessage, type PanelCards, type Range, type WebviewMessage,
+  type Charts, type HostMessage, type PanelCards, type Range, type WebviewMessage,
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { t } from '../vscode/l10n';
@@ -37,6 +37,13 @@ export interface PaintReport {
   reportedAt: number;
 }
 
+/** Cards served in the page, what they were built from, and their charts once built. */
+interface PagedCards {
+  input: PanelInput;
+  cards: PanelCards;
+  charts?: Charts;
+}
+
 export class BalancePanel {
   private static current: BalancePanel | undefined;
   private static readonly painted = new vscode.EventEmitter<PaintReport>();
@@ -56,7 +63,7 @@ export class BalancePanel {
    * The cards written into the page and what they were built from, while nothing has changed
    * since: a `ready` that says it painted them gets only their charts.
    */
-  private embedded: { input: PanelInput; cards: PanelCards } | undefined;
+  private embedded: PagedCards | undefined;
   /** Counts the model's changes, so a page built across one is not taken for current. */
   private changes = 0;
   private disposed = false;
@@ -129,7 +136,7 @@ export class BalancePanel {
    */
   private async load(): Promise<void> {
     const changes = this.changes;
-    let embedded: { input: PanelInput; cards: PanelCards } | undefined;
+    let embedded: PagedCards | undefined;
     try {
       const input = await this.input();
       embedded = { input, cards: buildPanelCards(input) };
@@ -139,6 +146,16 @@ export class BalancePanel {
     if (this.disposed) return;
     this.embedded = changes === this.changes ? embedded : undefined;
     this.panel.webview.html = this.html(embedded?.cards);
+    // The charts are built while the page loads, so that they go out as soon as it is ready.
+    if (!this.embedded) return;
+    await new Promise((r) => setImmediate(r));
+    const paged = this.embedded;
+    if (!paged || paged.charts) return;
+    try {
+      paged.charts = buildPanelCharts(paged.input, paged.cards);
+    } catch (e) {
+      this.log(`charts failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** What the cards and charts are built from: the model now, the history read ahead (or now). */
@@ -186,7 +203,6 @@ export class BalancePanel {
     return panelHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      chartsScriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview-charts.js')).toString(),
       ...(cards ? { cards } : {}),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(16).toString('base64'),
@@ -280,9 +296,13 @@ export class BalancePanel {
    * the cards are on screen while the charts travel — or only the charts of cards the page
    * already painted. Pushes run one at a time so an older one never lands last.
    */
-  private push(painted?: { input: PanelInput; cards: PanelCards }): Promise<void> {
+  private push(painted?: PagedCards): Promise<void> {
     const next = this.pushing.then(async () => {
       if (!this.ready || !this.panel.visible) return;
+      if (painted?.charts) {
+        this.post({ type: 'charts', charts: painted.charts });
+        return;
+      }
       let input: PanelInput;
       let cards: PanelCards;
       if (painted) {

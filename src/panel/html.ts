@@ -13,8 +13,6 @@ export interface PanelHtmlInput {
   lang?: string;
   /** vscode.l10n.bundle: the webview's strings come from it; none for English. */
   l10n?: Readonly<Record<string, string>>;
-  /** dist/webview-charts.js: fetched with the page, run only after the cards are painted. */
-  chartsScriptUri?: string;
   /** The cards' first data, painted before any message (src/webview/main.ts reads it). */
   cards?: PanelCards;
 }
@@ -45,15 +43,14 @@ export function panelHtml(input: PanelHtmlInput): string {
   const lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(input.lang ?? '') ? input.lang! : 'en';
   const bundle = input.l10n ? `\n${jsonIsland('llmb-l10n', input.l10n)}` : '';
   const cards = input.cards ? `\n${jsonIsland(CARDS_ELEMENT_ID, input.cards)}` : '';
-  // The chart code downloads with the page (a preload runs nothing) and runs after the first paint.
-  const preload = input.chartsScriptUri ? `\n<link rel="preload" as="script" nonce="${attr(input.nonce)}" href="${attr(input.chartsScriptUri)}">` : '';
+
   return `<!DOCTYPE html>
 <html lang="${attr(lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(input))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(input.styleUri)}">${preload}
+<link rel="stylesheet" href="${attr(input.styleUri)}">
 <title>LLM Balance</title>
 </head>
 <body>

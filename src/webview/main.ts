@@ -99,14 +99,29 @@ function destroyCharts(): void {
   charts.clear();
 }
 
-/** Runs uPlot and the chart code (dist/webview-charts.js, preloaded by the page, with this script's nonce), once. */
+/** dist/webview-charts.js, next to this script. */
+const chartsUrl = new URL('webview-charts.js', self?.src ?? location.href).toString();
+
+/**
+ * Downloads the chart code now without running it (a preload, with this script's nonce): it
+ * arrives while the cards are painted. Not in the page's head, where it would share the first
+ * requests' slow path through VS Code's service worker with the stylesheet and this script.
+ */
+function preloadCharts(): void {
+  const link = document.createElement('link');
+  link.rel = 'preload';
+  link.as = 'script';
+  link.nonce = self?.nonce ?? '';
+  link.href = chartsUrl;
+  document.head.append(link);
+}
+
+/** Runs uPlot and the chart code (dist/webview-charts.js, with this script's nonce), once. */
 function loadCharts(): void {
   if (chartsScript) return;
   chartsScript = document.createElement('script');
   chartsScript.nonce = self?.nonce ?? '';
-  // The preload's own URL, so that the browser takes the copy it already has.
-  const preloaded = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="script"]')?.href;
-  chartsScript.src = preloaded ?? new URL('webview-charts.js', self?.src ?? location.href).toString();
+  chartsScript.src = chartsUrl;
   chartsScript.addEventListener('load', () => {
     chartsApi = (globalThis as { llmbCharts?: ChartsApi }).llmbCharts;
     drawCharts();
@@ -286,6 +301,7 @@ setInterval(() => {
 }, 30_000);
 
 // Asks for the charts (or everything) before painting, so the host works while this page paints.
+preloadCharts();
 const first = pageCards();
 post(first ? { type: 'ready', range, painted: first.generatedAt } : { type: 'ready', range });
 if (first) show(first, true);

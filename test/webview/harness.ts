@@ -39,7 +39,6 @@ export async function startPanelServer(): Promise<PanelServer> {
         cspSource: origin,
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/dist/webview.css`,
-        chartsScriptUri: `${origin}/dist/webview-charts.js`,
         nonce: randomBytes(16).toString('base64'),
         ...(cards ? { cards } : {}),
       });

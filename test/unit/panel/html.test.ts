@@ -44,13 +44,11 @@ describe('panel HTML with its first cards', () => {
   } as const;
 
   it('carries them as inert JSON that gives back the same strings and holds nothing HTML or JavaScript reads', () => {
-    const html = panelHtml({ ...BASE, cards: structuredClone(cards) as never, chartsScriptUri: 'vscode-resource:/dist/webview-charts.js' });
+    const html = panelHtml({ ...BASE, cards: structuredClone(cards) as never });
     const m = /<script type="application\/json" id="llmb-cards">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(m);
     assert.doesNotMatch(m[1]!, /[<>&\u2028\u2029]/);
     assert.deepEqual(JSON.parse(m[1]!), cards);
     assert.deepEqual(html.match(/<script[^>]*>/g), ['<script type="application/json" id="llmb-cards">', '<script nonce="abc" src="vscode-resource:/dist/webview.js">']);
-    // The chart code is fetched with the page under the same nonce; a preload runs nothing.
-    assert.match(html, /<link rel="preload" as="script" nonce="abc" href="vscode-resource:\/dist\/webview-charts.js">/);
   });
 });
