@@ -7,7 +7,7 @@ import { exportHistory } from './export';
 import { panelHtml } from './html';
 import {
   DEFAULT_RANGE, PanelStateSchema, WebviewMessageSchema,
-  type HostMessage, type Range, type WebviewMessage,
+  type Charts, type HostMessage, type PanelCards, type Range, type WebviewMessage,
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { t } from '../vscode/l10n';
@@ -37,6 +37,13 @@ export interface PaintReport {
   reportedAt: number;
 }
 
+/** Cards served in the page, what they were built from, and their charts once built. */
+interface PagedCards {
+  input: PanelInput;
+  cards: PanelCards;
+  charts?: Charts;
+}
+
 export class BalancePanel {
   private static current: BalancePanel | undefined;
   private static readonly painted = new vscode.EventEmitter<PaintReport>();
@@ -52,6 +59,14 @@ export class BalancePanel {
   private pushing: Promise<void> = Promise.resolve();
   /** The history, read while the webview loads; taken by the next push. */
   private historyAhead: Promise<HistoryReader> | undefined;
+  /**
+   * The cards written into the page and what they were built from, while nothing has changed
+   * since: a `ready` that says it painted them gets only their charts.
+   */
+  private embedded: PagedCards | undefined;
+  /** Counts the model's changes, so a page built across one is not taken for current. */
+  private changes = 0;
+  private disposed = false;
 
   static get currentPanel(): BalancePanel | undefined {
     return BalancePanel.current;
@@ -94,8 +109,8 @@ export class BalancePanel {
       light: vscode.Uri.joinPath(context.extensionUri, 'media', 'panel-light.svg'),
       dark: vscode.Uri.joinPath(context.extensionUri, 'media', 'panel-dark.svg'),
     };
-    panel.webview.html = this.html();
     this.readHistoryAhead();
+    void this.load();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
@@ -107,10 +122,55 @@ export class BalancePanel {
         void this.onMessage(raw);
       }),
       model.onDidChange(() => {
+        this.changes++;
+        this.embedded = undefined;
         this.historyAhead = undefined;
         this.schedulePush();
       }),
     );
+  }
+
+  /**
+   * Serves the page with the cards in it, so that they are painted without waiting for a
+   * message; without them (they could not be built) the page asks for them on `ready`.
+   */
+  private async load(): Promise<void> {
+    const changes = this.changes;
+    let embedded: PagedCards | undefined;
+    try {
+      const input = await this.input();
+      embedded = { input, cards: buildPanelCards(input) };
+    } catch (e) {
+      this.log(`the page goes out without its cards: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (this.disposed) return;
+    this.embedded = changes === this.changes ? embedded : undefined;
+    this.panel.webview.html = this.html(embedded?.cards);
+    // The charts are built while the page loads, so that they go out as soon as it is ready.
+    if (!this.embedded) return;
+    await new Promise((r) => setImmediate(r));
+    const paged = this.embedded;
+    if (!paged || paged.charts) return;
+    try {
+      paged.charts = buildPanelCharts(paged.input, paged.cards);
+    } catch (e) {
+      this.log(`charts failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** What the cards and charts are built from: the model now, the history read ahead (or now). */
+  private async input(): Promise<PanelInput> {
+    const history = await (this.historyAhead ?? this.readHistory());
+    this.historyAhead = undefined;
+    return {
+      results: this.model.results(),
+      accounts: this.model.accounts(),
+      history,
+      billingUrl: (id) => this.model.billingUrl(id),
+      range: this.range,
+      now: Date.now(),
+      ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
+    };
   }
 
   /** Starts reading the history now, so that it is there when the webview says `ready`. */
@@ -128,6 +188,7 @@ export class BalancePanel {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (BalancePanel.current === this) BalancePanel.current = undefined;
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
@@ -136,12 +197,13 @@ export class BalancePanel {
     this.panel.dispose();
   }
 
-  private html(): string {
+  private html(cards: PanelCards | undefined): string {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
     return panelHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      ...(cards ? { cards } : {}),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(16).toString('base64'),
       lang: vscode.env.language,
@@ -174,10 +236,15 @@ export class BalancePanel {
         // For the benchmark only: the panel's log is for what went wrong.
         BalancePanel.painted.fire({ marks: msg.marks, openedAt: this.openedAt, reportedAt: Date.now() });
         return;
-      case 'ready':
+      case 'ready': {
         this.ready = true;
         if (msg.range) this.range = msg.range;
-        return this.push();
+        // The page's own cards are on screen and still current: only their charts are missing.
+        const embedded = this.embedded;
+        this.embedded = undefined;
+        const current = embedded && msg.painted === embedded.cards.generatedAt && embedded.input.range === this.range;
+        return this.push(current ? embedded : undefined);
+      }
       case 'range':
         this.range = msg.range;
         return this.push();
@@ -226,28 +293,28 @@ export class BalancePanel {
 
   /**
    * Sends the whole view: the cards first, then the chart series in a second message, so that
-   * the cards are on screen while the charts travel. Pushes run one at a time so an older one
-   * never lands last.
+   * the cards are on screen while the charts travel — or only the charts of cards the page
+   * already painted. Pushes run one at a time so an older one never lands last.
    */
-  private push(): Promise<void> {
+  private push(painted?: PagedCards): Promise<void> {
     const next = this.pushing.then(async () => {
       if (!this.ready || !this.panel.visible) return;
-      const history = await (this.historyAhead ?? this.readHistory());
-      this.historyAhead = undefined;
-      const input: PanelInput = {
-        results: this.model.results(),
-        accounts: this.model.accounts(),
-        history,
-        billingUrl: (id) => this.model.billingUrl(id),
-        range: this.range,
-        now: Date.now(),
-        ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
-      };
-      const cards = buildPanelCards(input);
-      this.post({ type: 'data', data: cards });
-      // A turn of the event loop between the two, so the first message leaves first.
-      await new Promise((r) => setImmediate(r));
-      if (!this.ready) return;
+      if (painted?.charts) {
+        this.post({ type: 'charts', charts: painted.charts });
+        return;
+      }
+      let input: PanelInput;
+      let cards: PanelCards;
+      if (painted) {
+        ({ input, cards } = painted);
+      } else {
+        input = await this.input();
+        cards = buildPanelCards(input);
+        this.post({ type: 'data', data: cards });
+        // A turn of the event loop between the two, so the first message leaves first.
+        await new Promise((r) => setImmediate(r));
+        if (!this.ready) return;
+      }
       this.post({ type: 'charts', charts: buildPanelCharts(input, cards) });
     });
     this.pushing = next.catch((e: unknown) => this.log(`update failed: ${e instanceof Error ? e.message : String(e)}`));

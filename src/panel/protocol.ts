@@ -151,6 +151,9 @@ export type PanelData = z.infer<typeof PanelDataSchema>;
 export const PanelCardsSchema = z.object({ ...panelFields, accounts: z.array(CardViewSchema) });
 export type PanelCards = z.infer<typeof PanelCardsSchema>;
 
+/** The id of the page's inert JSON element with the first cards (src/panel/html.ts writes it). */
+export const CARDS_ELEMENT_ID = 'llmb-cards';
+
 /** The charts a `data` message left out, for the data of the same `generatedAt`. */
 export const ChartsSchema = z.object({
   generatedAt: num,
@@ -171,7 +174,8 @@ const accountId = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** Webview → host. `ready` starts every exchange (also after the webview is reloaded). */
 export const WebviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), range: z.optional(RangeSchema) }),
+  /** `painted`: the `generatedAt` of the cards it drew from the page itself; the host then sends only their charts. */
+  z.object({ type: z.literal('ready'), range: z.optional(RangeSchema), painted: z.optional(num) }),
   z.object({ type: z.literal('range'), range: RangeSchema }),
   z.object({ type: z.literal('check'), accountId: z.optional(accountId) }),
   z.object({ type: z.literal('updateKey'), accountId }),
@@ -184,5 +188,9 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
 /** What the webview keeps with vscode.setState and the serializer hands back after a reload. */
-export const PanelStateSchema = z.object({ range: z.optional(RangeSchema) });
+export const PanelStateSchema = z.object({
+  range: z.optional(RangeSchema),
+  /** The `generatedAt` of the page's cards once drawn: a reload of the same page does not draw them again. */
+  shown: z.optional(num),
+});
 export type PanelState = z.infer<typeof PanelStateSchema>;

@@ -1,13 +1,14 @@
-// The balance panel, browser side. Says `ready`, renders whatever the host sends (validated
-// against the shared protocol), and turns clicks into messages. Nothing here reaches the
-// network: the CSP allows scripts by nonce and resources from the extension only. The cards
-// come first; uPlot and the charts (./charts.ts, a second script with the same nonce) load
-// after the cards are on screen, and the chart series arrive in a message of their own.
+// The balance panel, browser side. Paints the cards the page came with (inert JSON the host
+// wrote into it), says `ready`, renders whatever the host sends (all validated against the
+// shared protocol), and turns clicks into messages. Nothing here reaches the network: the CSP
+// allows scripts by nonce and resources from the extension only. The cards come first; uPlot
+// and the charts (./charts.ts, a second script with the same nonce, downloaded with the page)
+// run after the cards are on screen, and the chart series arrive in a message of their own.
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
 import type uPlot from 'uplot';
 import {
-  DEFAULT_RANGE, HostMessageSchema, PanelStateSchema, RangeSchema,
+  CARDS_ELEMENT_ID, DEFAULT_RANGE, HostMessageSchema, PanelCardsSchema, PanelStateSchema, RangeSchema,
   type Charts, type PanelCards, type PanelState, type Range, type WebviewMessage,
 } from '../panel/protocol';
 import type { ChartColors } from './chart';
@@ -28,7 +29,8 @@ const self = document.currentScript as HTMLScriptElement | null;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 const saved = PanelStateSchema.safeParse(vscode.getState() ?? {});
-let range: Range = (saved.success ? saved.data.range : undefined) ?? DEFAULT_RANGE;
+let state: PanelState = saved.success ? saved.data : {};
+let range: Range = state.range ?? DEFAULT_RANGE;
 let data: PanelCards | undefined;
 let chartsApi: ChartsApi | undefined;
 let chartsScript: HTMLScriptElement | undefined;
@@ -58,18 +60,68 @@ function post(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
 
+function saveState(change: PanelState): void {
+  state = { ...state, ...change };
+  vscode.setState(state);
+}
+
+/**
+ * The cards the page came with, if they are for this range and this page has not drawn them
+ * before (VS Code reloads the same page when a hidden panel is shown again: then they are old).
+ */
+function pageCards(): PanelCards | undefined {
+  const text = document.getElementById(CARDS_ELEMENT_ID)?.textContent;
+  if (!text) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = PanelCardsSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.range !== range || parsed.data.generatedAt === state.shown) return undefined;
+  return parsed.data;
+}
+
+/** Shows new cards (from the page or a `data` message). */
+function show(cards: PanelCards, fromPage: boolean): void {
+  if (!data) performance.mark('llmb:data');
+  const previous = data;
+  data = cards;
+  range = data.range;
+  saveState(fromPage ? { range, shown: data.generatedAt } : { range });
+  render(previous);
+}
+
 function destroyCharts(): void {
   chartJob++;
   for (const c of charts.values()) c.destroy();
   charts.clear();
 }
 
-/** Loads uPlot and the chart code (dist/webview-charts.js, next to this script, with its nonce), once. */
+/** dist/webview-charts.js, next to this script. */
+const chartsUrl = new URL('webview-charts.js', self?.src ?? location.href).toString();
+
+/**
+ * Downloads the chart code now without running it (a preload, with this script's nonce): it
+ * arrives while the cards are painted. Not in the page's head, where it would share the first
+ * requests' slow path through VS Code's service worker with the stylesheet and this script.
+ */
+function preloadCharts(): void {
+  const link = document.createElement('link');
+  link.rel = 'preload';
+  link.as = 'script';
+  link.nonce = self?.nonce ?? '';
+  link.href = chartsUrl;
+  document.head.append(link);
+}
+
+/** Runs uPlot and the chart code (dist/webview-charts.js, with this script's nonce), once. */
 function loadCharts(): void {
   if (chartsScript) return;
   chartsScript = document.createElement('script');
   chartsScript.nonce = self?.nonce ?? '';
-  chartsScript.src = new URL('webview-charts.js', self?.src ?? location.href).toString();
+  chartsScript.src = chartsUrl;
   chartsScript.addEventListener('load', () => {
     chartsApi = (globalThis as { llmbCharts?: ChartsApi }).llmbCharts;
     drawCharts();
@@ -80,6 +132,7 @@ function loadCharts(): void {
 /** Takes the chart series the host sent after the cards (for the cards on screen only). */
 function receiveCharts(c: Charts): void {
   if (!data || c.generatedAt !== data.generatedAt) return;
+  if (!performance.getEntriesByName('llmb:series').length) performance.mark('llmb:series');
   const byId = new Map(c.charts.map((x) => [x.id, x.chart]));
   for (const a of data.accounts) {
     const chart = byId.get(a.id);
@@ -173,15 +226,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!parsed.success) return;
   const msg = parsed.data;
   switch (msg.type) {
-    case 'data': {
-      if (!data) performance.mark('llmb:data');
-      const previous = data;
-      data = msg.data;
-      range = data.range;
-      vscode.setState({ range });
-      render(previous);
+    case 'data':
+      show(msg.data, false);
       break;
-    }
     case 'charts':
       receiveCharts(msg.charts);
       break;
@@ -203,7 +250,7 @@ app.addEventListener('click', (event) => {
       const r = RangeSchema.safeParse(target.dataset.range);
       if (!r.success || r.data === range) return;
       range = r.data;
-      vscode.setState({ range });
+      saveState({ range });
       for (const b of app.querySelectorAll('[data-action="range"]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-range') === range));
       post({ type: 'range', range });
       break;
@@ -253,4 +300,8 @@ setInterval(() => {
   for (const t of app.querySelectorAll<HTMLElement>('time[data-ago]')) t.textContent = formatAgo(t.dataset.ago ?? '', Date.now());
 }, 30_000);
 
-post({ type: 'ready', range });
+// Asks for the charts (or everything) before painting, so the host works while this page paints.
+preloadCharts();
+const first = pageCards();
+post(first ? { type: 'ready', range, painted: first.generatedAt } : { type: 'ready', range });
+if (first) show(first, true);

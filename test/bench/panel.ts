@@ -34,6 +34,9 @@ export async function run(): Promise<void> {
     await h.save();
     report.pointsPerAccount = h.series(ids[0]!).length;
     report.accounts = api.monitor.accounts.length;
+    // When the user's command ran: the launcher also prints command → cards, which counts what
+    // the host does before the webview's navigation starts.
+    report.commandAt = Date.now();
     await vscode.commands.executeCommand('llmBalance.showPanel');
   } catch (e) {
     report.error = e instanceof Error ? e.message : String(e);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BalancePanel, PANEL_VIEW_TYPE } from '../../src/panel/balancePanel';
 import { exportHistory } from '../../src/panel/export';
-import { HostMessageSchema, type HostMessage } from '../../src/panel/protocol';
+import { CARDS_ELEMENT_ID, HostMessageSchema, PanelCardsSchema, type HostMessage, type PanelCards } from '../../src/panel/protocol';
 import type { PanelModel } from '../../src/panel/types';
 import { HistoryStore } from '../../src/core/history';
 import type { Account, BalanceResult } from '../../src/core/model';
@@ -76,6 +76,17 @@ async function waitForReady(panel: BalancePanel, what: string): Promise<void> {
   }
 }
 
+/** The page once the panel has served it, and the cards written into it. */
+async function servedPage(panel: BalancePanel): Promise<{ html: string; cards: PanelCards }> {
+  await until(() => panel.panel.webview.html !== '', 'the page served');
+  const html = panel.panel.webview.html;
+  const island = new RegExp(`<script type="application/json" id="${CARDS_ELEMENT_ID}">([^<]*)</script>`).exec(html);
+  assert.ok(island, 'the page carries its cards');
+  const cards = PanelCardsSchema.safeParse(JSON.parse(island[1]!));
+  assert.ok(cards.success, 'the cards in the page follow the protocol');
+  return { html, cards: cards.data };
+}
+
 /** Records what the host posts to the webview (and checks it against the protocol). */
 function recordPosts(panel: BalancePanel): HostMessage[] {
   const posted: HostMessage[] = [];
@@ -123,7 +134,7 @@ describe('balance panel', function () {
     assert.equal(panelTabs().length, 1);
   });
 
-  it('is locked down: nonce scripts, extension resources only, no retained context', () => {
+  it('is locked down: nonce scripts, extension resources only, no retained context', async () => {
     const model = fakeModel(dir);
     const panel = BalancePanel.createOrShow({ extensionUri }, model);
     const { options } = panel.panel.webview;
@@ -133,34 +144,44 @@ describe('balance panel', function () {
       [vscode.Uri.joinPath(extensionUri, 'dist').toString(), vscode.Uri.joinPath(extensionUri, 'media').toString()],
     );
     assert.equal(panel.panel.options.retainContextWhenHidden, false);
-    const html = panel.panel.webview.html;
+    const { html } = await servedPage(panel);
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp, /^default-src 'none'; /);
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     assert.ok(nonce && nonce.length >= 16, csp);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    // One script that runs, with the nonce, and the cards' data, which a browser never runs.
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1] ?? '');
-    assert.equal(scripts.length, 1);
-    assert.ok(scripts[0]!.includes(`nonce="${nonce}"`));
+    assert.equal(scripts.length, 2);
+    assert.equal(scripts[0], ` type="application/json" id="${CARDS_ELEMENT_ID}"`);
+    assert.ok(scripts[1]!.includes(`nonce="${nonce}"`));
     assert.ok(html.includes(panel.panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString()));
   });
 
-  it('the real webview loads under the CSP, says ready and gets the data', async () => {
+  it('the real webview loads under the CSP, paints the cards in its page, says ready and gets their charts', async () => {
     const model = fakeModel(dir);
     const panel = BalancePanel.createOrShow({ extensionUri }, model);
     const posted = recordPosts(panel);
+    const { cards } = await servedPage(panel);
+    assert.equal(cards.accounts[0]?.note, XSS_NOTE, 'strings go over as data; the webview escapes them');
+    assert.equal(cards.accounts[0]?.forecast.burnPerDay, 120);
+    assert.equal(cards.accounts[0]?.canAddFunds, true);
     await waitForReady(panel, 'the ready handshake');
-    await until(() => posted.some((m) => m.type === 'data'), 'the first data');
-    const data = posted.find((m) => m.type === 'data');
-    assert.ok(data?.type === 'data');
-    assert.equal(data.data.accounts[0]?.note, XSS_NOTE, 'strings go over as data; the webview escapes them');
-    assert.equal(data.data.accounts[0]?.forecast.burnPerDay, 120);
-    assert.equal(data.data.accounts[0]?.canAddFunds, true);
+    // Only the charts: the host sends them alone when the webview says it painted the page's cards.
+    await until(() => posted.some((m) => m.type === 'charts'), 'the charts');
+    const charts = posted.find((m) => m.type === 'charts');
+    assert.ok(charts?.type === 'charts');
+    assert.equal(charts.charts.generatedAt, cards.generatedAt);
+    assert.deepEqual(posted.map((m) => m.type), ['charts']);
 
     // Live update: a finished check pushes fresh data.
     const before = posted.length;
     model.fire();
-    await until(() => posted.length > before, 'a live update');
+    await until(() => posted.slice(before).some((m) => m.type === 'data'), 'a live update');
+    const update = posted.slice(before).find((m) => m.type === 'data');
+    assert.ok(update?.type === 'data');
+    assert.equal(update.data.accounts[0]?.note, XSS_NOTE);
+    assert.ok(update.data.generatedAt >= cards.generatedAt);
     assert.deepEqual(model.logged, []);
   });
 

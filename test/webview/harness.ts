@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml } from '../../src/panel/html';
-import type { PanelData, PanelState } from '../../src/panel/protocol';
+import type { Charts, PanelCards, PanelData, PanelState } from '../../src/panel/protocol';
 import type { Theme } from './themes';
 
 /** out/test/webview → the repository; scripts that bundle this file set LLMB_REPO_ROOT. */
@@ -19,6 +19,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface PanelServer {
   origin: string;
+  /** The path of a page that carries these cards, as the host writes them into its HTML. */
+  pageWith(cards: PanelCards): string;
   close(): Promise<void>;
 }
 
@@ -28,14 +30,17 @@ export async function startPanelServer(): Promise<PanelServer> {
     if (!fs.existsSync(path.join(distDir, f))) throw new Error(`${path.join(distDir, f)} is missing: run \`npm run build\` first`);
   }
   let origin = '';
+  const pages = new Map<string, PanelCards>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/') {
+      const cards = pages.get(url.searchParams.get('page') ?? '');
       const html = panelHtml({
         cspSource: origin,
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/dist/webview.css`,
         nonce: randomBytes(16).toString('base64'),
+        ...(cards ? { cards } : {}),
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);
@@ -52,7 +57,15 @@ export async function startPanelServer(): Promise<PanelServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    origin,
+    pageWith: (cards) => {
+      const id = randomBytes(8).toString('hex');
+      pages.set(id, cards);
+      return `/?page=${id}`;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Where the webview tests put their screenshots for people to look at (git-ignored). */
@@ -85,7 +98,12 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export interface OpenOptions {
+  /** Sent as the host's answer to `ready`. */
   data?: PanelData;
+  /** Written into the page, as the host does for the first cards (then `data` may be left out). */
+  page?: PanelCards;
+  /** Sent, like the host, in answer to a `ready` that says it painted the page's cards. */
+  charts?: Charts;
   theme: Theme;
   width?: number;
   height?: number;
@@ -93,10 +111,12 @@ export interface OpenOptions {
 }
 
 // Runs in the page before its scripts. Plain JS: the test's tsconfig has no DOM types.
-// The data travels as a JSON string parsed on `ready`, as a message from the host would.
+// The data travels as a JSON string parsed on `ready`, as a message from the host would; a
+// `ready` that says it painted the page's cards gets only the charts, if the test gave them.
 const INIT_SCRIPT = `(() => {
   const cfg = __CFG__;
   const dataJson = __DATA__;
+  const chartsJson = __CHARTS__;
   let state = cfg.state;
   window.__sent = [];
   window.__csp = [];
@@ -105,7 +125,8 @@ const INIT_SCRIPT = `(() => {
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__sent.push(JSON.parse(JSON.stringify(m)));
-      if (m && m.type === 'ready' && dataJson) setTimeout(() => window.__hostPost({ type: 'data', data: JSON.parse(dataJson) }), 0);
+      if (m && m.type === 'ready' && m.painted !== undefined && chartsJson) setTimeout(() => window.__hostPost({ type: 'charts', charts: JSON.parse(chartsJson) }), 0);
+      else if (m && m.type === 'ready' && dataJson) setTimeout(() => window.__hostPost({ type: 'data', data: JSON.parse(dataJson) }), 0);
     },
     getState() { return state; },
     setState(s) { state = s; window.__state = s; },
@@ -127,9 +148,10 @@ export async function openPanel(browser: Browser, server: PanelServer, opts: Ope
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 } });
   const content = INIT_SCRIPT
     .replace('__CFG__', JSON.stringify({ theme: opts.theme, state: opts.state }))
-    .replace('__DATA__', () => JSON.stringify(opts.data ? JSON.stringify(opts.data) : null));
+    .replace('__DATA__', () => JSON.stringify(opts.data ? JSON.stringify(opts.data) : null))
+    .replace('__CHARTS__', () => JSON.stringify(opts.charts ? JSON.stringify(opts.charts) : null));
   await page.addInitScript({ content });
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${server.origin}${opts.page ? server.pageWith(opts.page) : '/'}`);
   return page;
 }
 
@@ -140,7 +162,7 @@ export interface PanelTimings {
   renderMs: number;
   /** Navigation start → every chart drawn. */
   chartsMs: number;
-  /** Milestones, ms after navigation start. */
+  /** Milestones, ms after navigation start (-1: not passed, e.g. no message when the page carried the cards). */
   detail: Record<string, number>;
 }
 
@@ -166,7 +188,8 @@ export async function waitForCharts(page: Page): Promise<PanelTimings> {
       firstPaintMs: at('llmb:first-paint'), renderMs: at('llmb:first-paint') - at('llmb:data'), chartsMs: at('llmb:charts'),
       detail: {
         html: nav.responseEnd, css: res('webview.css')?.responseEnd ?? -1, js: res('webview.js')?.responseEnd ?? -1,
-        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1, scriptStart: at('llmb:start'), message: at('llmb:message'), validated: at('llmb:data'), rendered: at('llmb:rendered'),
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1, scriptStart: at('llmb:start'),
+        message: performance.getEntriesByName('llmb:message')[0]?.startTime ?? -1, validated: at('llmb:data'), rendered: at('llmb:rendered'),
       },
     };
   })()`);

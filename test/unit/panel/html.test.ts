@@ -35,3 +35,20 @@ describe('panel HTML in another language', () => {
     assert.match(panelHtml({ ...BASE, lang: 'zh"><script>' }), /<html lang="en">/);
   });
 });
+
+describe('panel HTML with its first cards', () => {
+  const cards = {
+    generatedAt: 1, range: '7d', summary: { accounts: 0, totals: [], errors: 0, critical: 0, warning: 0 },
+    events: [{ t: 1, accountId: 'a', label: '</script><!--<script>', kind: 'error', level: 'error', message: '& \u2028\u2029 </SCRIPT>' }],
+    accounts: [],
+  } as const;
+
+  it('carries them as inert JSON that gives back the same strings and holds nothing HTML or JavaScript reads', () => {
+    const html = panelHtml({ ...BASE, cards: structuredClone(cards) as never });
+    const m = /<script type="application\/json" id="llmb-cards">([\s\S]*?)<\/script>/.exec(html);
+    assert.ok(m);
+    assert.doesNotMatch(m[1]!, /[<>&\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(m[1]!), cards);
+    assert.deepEqual(html.match(/<script[^>]*>/g), ['<script type="application/json" id="llmb-cards">', '<script nonce="abc" src="vscode-resource:/dist/webview.js">']);
+  });
+});
