@@ -172,18 +172,20 @@ export class CheckScheduler {
   }
 
   private async checkOrCached(account: Account, opts: CheckRunOptions): Promise<CheckedResult> {
-    const e = this.entry(account.id);
     let keys: AccountKeys;
     try {
       keys = await this.opts.keys(account);
     } catch {
       // The key store could not be read this time: what we had stands; nothing is checked.
-      if (e) return { result: this.withCurrentLevel(e.result, account), fresh: false };
+      const had = this.entry(account.id);
+      if (had) return { result: this.withCurrentLevel(had.result, account), fresh: false };
       keys = {};
     }
     // Made once per check: the fingerprint, the due time and the new cache entry all use it.
     const accountPart = accountPrint(account);
     const fp = keyedPrint(accountPart, keys, await this.salt());
+    // Read after the waits: a result another window or run stored meanwhile is the one to use.
+    const e = this.entry(account.id);
     const same = e?.fingerprint === fp;
     const nowMs = this.now().getTime();
     if (e && same && !this.fromTheFuture(e, nowMs)) {

@@ -54,6 +54,25 @@ describe('check scheduler', () => {
     assert.deepEqual([kept.fresh, kept.result.checkedAt], [false, forced!.result.checkedAt]);
   });
 
+  it('a result another window stores while this one reads the key is used, not checked again', async () => {
+    const other = engine();
+    let otherDone: Promise<unknown> = Promise.resolve();
+    // The key store answers only after the other window (same store) has checked the account.
+    const slowKeys = new CheckScheduler({
+      check: checkOver(http), store, cacheTtlMs: 60_000, now: () => new Date(now),
+      keys: async (a) => {
+        otherDone = other.checkOne(a);
+        await otherDone;
+        return { key: VALID_KEY };
+      },
+    });
+    const got = await slowKeys.checkOneReported(account());
+    await otherDone;
+    assert.equal(f.server.hits(`${P}/credits`).length, 1);
+    assert.equal(got.fresh, false);
+    assert.equal(got.result.balance, (await other.checkOne(account())).balance);
+  });
+
   it('coalesces overlapping checks of one account', async () => {
     f.server.route('GET', `${P}/credits`, { delayMs: 150, body: { data: { total_credits: 5, total_usage: 1 } } });
     const e = engine();
