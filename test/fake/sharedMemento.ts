@@ -19,11 +19,16 @@ export class SharedMemento {
 
   /** @internal */
   arrive(from: WindowMemento, key: string, value: unknown): void {
+    // Both hops are timed from the write: a hop timed from the first one's late start (a busy
+    // event loop) could fall after a test's settle timer and pass or fail by load alone. Timers
+    // that are due fire in the order they were due, so the storage is written before it is read.
     setTimeout(() => {
       if (value === undefined) this.shared.delete(key);
       else this.shared.set(key, value);
-      for (const v of this.views) if (v !== from) setTimeout(() => v.sync(key, this.shared.get(key)), this.delayMs);
     }, this.delayMs);
+    setTimeout(() => {
+      for (const v of this.views) if (v !== from) v.sync(key, this.shared.get(key));
+    }, 2 * this.delayMs);
   }
 }
 

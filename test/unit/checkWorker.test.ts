@@ -67,9 +67,16 @@ describe('check worker', () => {
   it('runs checks of several accounts at once in one worker', async () => {
     let inFlight = 0;
     let most = 0;
+    const allIn: Array<() => void> = [];
     f.server.route('GET', `${P}/credits`, async () => {
       most = Math.max(most, ++inFlight);
-      await new Promise((r) => setTimeout(r, 300));
+      // Held until all five are in (not for a fixed time a slow worker start could outlast); the
+      // safety timeout only ends a failing run, which then fails on `most`.
+      await new Promise<void>((r) => {
+        allIn.push(r);
+        if (inFlight === 5) for (const go of allIn) go();
+        else setTimeout(r, 5000);
+      });
       inFlight--;
       return { body: { data: { total_credits: 10, total_usage: 1 } } };
     });
@@ -177,7 +184,8 @@ describe('check worker', () => {
     f.server.route('GET', `${P}/credits`, { delayMs: 3000, body: { data: { total_credits: 10, total_usage: 1 } } });
     const w = worker();
     const pending = w.check(account(), { key: VALID_KEY }, ctx);
-    await new Promise((r) => setTimeout(r, 300));
+    // Disposed once the request is at the provider: the check is then under way in the worker.
+    while (f.server.hits(`${P}/credits`).length === 0) await new Promise((r) => setTimeout(r, 10));
     await w.dispose();
     const r = await pending;
     assert.equal(r.result.status, 'error');

@@ -98,6 +98,8 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export interface OpenOptions {
+  /** Filled with the page's uncaught errors from before it loads (the first paint included). */
+  errors?: string[];
   /** Sent as the host's answer to `ready`. */
   data?: PanelData;
   /** Written into the page, as the host does for the first cards (then `data` may be left out). */
@@ -151,6 +153,8 @@ export async function openPanel(browser: Browser, server: PanelServer, opts: Ope
     .replace('__DATA__', () => JSON.stringify(opts.data ? JSON.stringify(opts.data) : null))
     .replace('__CHARTS__', () => JSON.stringify(opts.charts ? JSON.stringify(opts.charts) : null));
   await page.addInitScript({ content });
+  const errors = opts.errors;
+  if (errors) page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.origin}${opts.page ? server.pageWith(opts.page) : '/'}`);
   return page;
 }

@@ -38,9 +38,8 @@ describe('cards written into the panel page', function () {
 
   it('are painted without any message from the host, and ready says so', async () => {
     // No answer to `ready` at all: whatever is on screen came from the page.
-    const page = await openPanel(browser, server, { page: cards, theme: DARK });
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const page = await openPanel(browser, server, { page: cards, theme: DARK, errors });
     await waitFor(page, "document.querySelectorAll('[data-account-card]').length === 10");
     assert.equal(await page.locator('[data-account-card="deepseek"] .amount').textContent(), `¥${cards.accounts.find((a) => a.id === 'deepseek')!.balance!.toFixed(2)}`);
     assert.match((await page.locator('[data-account-card="openrouter"] .forecast').textContent()) ?? '', /Burn rate.*\/ day/);
@@ -101,9 +100,8 @@ describe('cards written into the panel page', function () {
     // Every element the page has is one the shell wrote: two scripts (the data, the nonce'd bundle).
     assert.equal((html.match(/<script/gi) ?? []).length, 2);
 
-    const page = await openPanel(browser, server, { page: hostile, theme: DARK });
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const page = await openPanel(browser, server, { page: hostile, theme: DARK, errors });
     await waitFor(page, "document.querySelectorAll('[data-account-card]').length === 10");
     const card = page.locator('[data-account-card="relay"]');
     assert.equal(await card.locator('h3').textContent(), HOSTILE_LABEL);
