@@ -139,7 +139,8 @@ function entriesOf(input: PanelInput): Entry[] {
   const entries: Entry[] = [];
   for (const a of input.accounts) entries.push({ id: a.account.id, account: a.account, thresholds: a.thresholds, keyEnv: a.keyEnv, result: resultById.get(a.account.id) });
   const configured = new Set(entries.map((e) => e.id));
-  for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: {}, result: r });
+  // A team's shared account: the lines its result was judged by (the team server's thresholds).
+  for (const r of input.results) if (!configured.has(r.accountId)) entries.push({ id: r.accountId, thresholds: { ...r.verdict?.thresholds }, result: r });
   // Worst first, in the status bar's order; an account not checked yet counts as "info".
   entries.sort((a, b) => byConcern(a.result ?? { level: 'info', balance: null }, b.result ?? { level: 'info', balance: null }));
   return entries;

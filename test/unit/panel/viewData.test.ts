@@ -96,6 +96,18 @@ describe('buildPanelData', () => {
     assert.deepEqual(data.events.map((e) => e.message), ['newer', 'older']);
   });
 
+  it('draws a shared (team) account\'s lines from the thresholds its result was judged by', () => {
+    const store = new HistoryStore('/nonexistent', { now: () => NOW });
+    const shared = result('team/or', {
+      level: 'warning', balance: 8,
+      verdict: { fired: { rule: 'amount', threshold: 10 }, thresholds: { warning: 10, critical: 2 } },
+    });
+    const data = buildPanelData({ results: [shared, result('plain')], accounts: [], history: store, range: '7d', now: NOW, billingUrl: () => undefined });
+    const byId = new Map(data.accounts.map((a) => [a.id, a]));
+    assert.deepEqual(byId.get('team/or')!.thresholds, { warning: 10, critical: 2 });
+    assert.deepEqual(byId.get('plain')!.thresholds, {});
+  });
+
   it('sends at most 2,000 points per series for 10 accounts × 90 days', () => {
     const f = makeFixture({ now: NOW });
     for (const range of ['24h', '7d', '30d', '90d'] as const) {
