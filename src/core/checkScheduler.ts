@@ -2,7 +2,7 @@
 // time per account (overlapping checks coalesce), results cached for a TTL, exponential backoff
 // after failures (never sooner than Retry-After), and the last good numbers kept — marked
 // stale — when a check fails.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 // Not check.ts: the scheduler runs where the providers' HTTP code need not (the extension's main thread).
 import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys } from './checker';
@@ -10,6 +10,7 @@ import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
 import { lazySchema } from './lazySchema';
+import { randomHex } from './randomHex';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
 /** This install's random salt for key fingerprints (never synced, never a key). */
@@ -59,21 +60,17 @@ function stable(v: unknown): unknown {
   return v;
 }
 
+/** The account part of a fingerprint: its settings, in a stable order. */
+function accountPrint(account: Account): string {
+  return JSON.stringify(stable(account));
+}
+
 /**
  * Identifies what a cached result was made with — the account's settings and its keys — so a
  * changed setting or a rotated key invalidates it. The keys enter as an HMAC under this
  * install's random salt: the stored value gives no table or cross-install guess a start, and
  * 128 bits are kept, not 48.
  */
-export function fingerprint(account: Account, keys: AccountKeys = {}, salt = ''): string {
-  return keyedPrint(accountPrint(account), keys, salt);
-}
-
-/** The account part of a fingerprint: its settings, in a stable order. */
-function accountPrint(account: Account): string {
-  return JSON.stringify(stable(account));
-}
-
 function keyedPrint(accountPart: string, keys: AccountKeys, salt: string): string {
   const keyHash = createHmac('sha256', salt).update(`${keys.key ?? ''}\n${keys.adminKey ?? ''}`).digest('hex').slice(0, 32);
   return `${accountPart}#${keyHash}`;
@@ -110,7 +107,7 @@ export class CheckScheduler {
   private async salt(): Promise<string> {
     const v = this.opts.store.get(SALT_KEY);
     if (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)) return v;
-    const made = randomBytes(32).toString('hex');
+    const made = randomHex(32);
     await this.opts.store.update(SALT_KEY, made);
     return made;
   }

@@ -1,6 +1,6 @@
 // What a check of one account is, apart from how it is run: in this thread over an HttpClient
 // (check.ts), or in the extension's check worker. Types and constants only, so the scheduler
-// (engine.ts) can be loaded without the providers' HTTP code.
+// (checkScheduler.ts) can be loaded without the providers' HTTP code.
 import type { Account, BalanceResult } from './model';
 import type { ThresholdSettings } from './thresholds';
 

@@ -9,7 +9,6 @@ import type { Log } from './log';
 import type { NotificationLedger } from '../core/ledger';
 import type { AlertRules } from '../core/alertRules';
 import type { ConfiguredAccount } from '../core/readConfig';
-import type { ThresholdSettings } from '../core/thresholds';
 import type { WindowHistory } from './windowHistory';
 import { ui } from './ui';
 import { isKeyMissing } from '../core/statusView';
@@ -57,8 +56,8 @@ interface Pending extends DecidedAlert {
 }
 
 export interface NotifierDeps {
-  /** The accounts, thresholds and alert rules the checks run with (the monitor). */
-  config: { readonly accounts: readonly ConfiguredAccount[]; readonly thresholds: ThresholdSettings | undefined; readonly alertRules: AlertRules };
+  /** The accounts and alert rules the checks run with (the monitor). */
+  config: { readonly accounts: readonly ConfiguredAccount[]; readonly alertRules: AlertRules };
   ledger: NotificationLedger;
   history: Pick<WindowHistory, 'open' | 'addNotification'>;
   billingUrl: (accountId: string) => string | undefined;

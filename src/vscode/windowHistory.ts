@@ -44,10 +44,12 @@ export class WindowHistory {
   }
 
   async addNotification(r: BalanceResult, message: string, level: Level): Promise<void> {
+    // Only the poller writes history (record above): another window's event would never be saved.
+    if (!this.lease.held()) return;
     try {
       const h = await this.open();
       h.addEvent({ t: Date.now(), accountId: r.accountId, label: r.label, kind: 'notification', level, message, channel: 'vscode' });
-      if (this.lease.held()) await h.save();
+      await h.save();
     } catch (e) {
       this.log.error(`Could not record the notification: ${e instanceof Error ? e.message : String(e)}`);
     }
