@@ -65,7 +65,12 @@ async function startupPerformanceSplit(page, id) {
   // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
   const row = text.split('\n').map((l) => l.split('|').map((c) => c.trim())).find((cells) => cells[1] === id);
   if (!row) throw new Error(`no row for ${id} in:\n${text.split('\n').filter((l) => l.includes('llmbalance')).join('\n')}`);
-  return { codeLoadingMs: Number(row[3]), activateCallMs: Number(row[4]) };
+  // A cell that is not a number is an error, not 0 ms.
+  const ms = (cell) => {
+    if (!/^\d+(\.\d+)?$/.test(cell ?? '')) throw new Error(`not a time in Startup Performance: "${cell}" in ${row.join(' | ')}`);
+    return Number(cell);
+  };
+  return { codeLoadingMs: ms(row[3]), activateCallMs: ms(row[4]) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -127,7 +132,12 @@ const ours = median(samples.ours);
 const floor = median(samples.floor);
 for (const w of measured) say(`${w.padEnd(8)} median ${median(samples[w])} ms (${spread(samples[w])}${splitText(splits[w])}): ${samples[w].join(', ')}`);
 // Each run against the floor measured next to it (the load moves on a shared machine).
-for (const w of measured.filter((x) => x !== 'floor')) say(`${w}/floor, run by run: median ${median(samples[w].map((x, i) => x / samples.floor[i])).toFixed(2)}×`);
+for (const w of measured.filter((x) => x !== 'floor')) {
+  // A floor run of 0 ms has no ratio: left out, and said so (never Infinity× or NaN×).
+  const ratios = samples[w].flatMap((x, i) => (samples.floor[i] > 0 ? [x / samples.floor[i]] : []));
+  const skipped = samples[w].length - ratios.length;
+  say(`${w}/floor, run by run: ${ratios.length ? `median ${median(ratios).toFixed(2)}×` : 'n/a'}${skipped ? ` (${skipped} run(s) with a 0 ms floor left out)` : ''}`);
+}
 say(`${loadText}${args.baseline ? `; baseline = ${args.baseline}` : ''}`);
 console.log(JSON.stringify({
   what: `VS Code's "Activation" figure in code-server (code loading + activate call), median of ${runs} alternating runs, production build`,
