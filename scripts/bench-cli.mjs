@@ -7,7 +7,8 @@
 //  - where a check's time goes: the same process stopped at successive points (node alone,
 //    the command line parsed, the check command loaded), when it calls process.exit() against
 //    when it has ended, a check without the code cache, and the same two requests made by a
-//    bare undici script (the floor with undici) with V8's defaults and with Liftoff only;
+//    bare undici script with V8's defaults and with Liftoff only, and undici at its fastest
+//    (bundled, code-cached, Liftoff only): the floor any check that keeps undici stands on;
 //  - 200 accounts at once: scripts/bench-scale.mjs, whose rows it passes on (`--no-scale` skips it).
 // Human text on stderr; the JSON rows for scripts/bench.mjs last on stdout.
 // Needs `npx tsc -p . --outDir out` (for the fake providers). `node scripts/bench-cli.mjs [runs] [--no-scale]`.
@@ -47,13 +48,46 @@ const get = (p) => new Promise((ok, no) => http.get(process.env.OPENROUTER_BASE_
 Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x)));
 `);
 
-// The floor with undici: the same two requests through its request API (its whole index), then close.
+// A bare undici script: the same two requests through its request API (its whole index), then close.
 const bareUndici = path.join(prod, 'bare-undici.js');
 fs.writeFileSync(bareUndici, `const { Agent, request } = require(${JSON.stringify(require.resolve('undici', { paths: [root] }))});
 const agent = new Agent();
 const get = (p) => request(process.env.OPENROUTER_BASE_URL + p, { dispatcher: agent, headers: { authorization: 'Bearer ' + process.env.OPENROUTER_API_KEY } }).then((r) => r.body.json());
 Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x))).finally(() => agent.close());
 `);
+// The floor with undici at its fastest: the same script bundled (its request API only, as
+// src/core/http.ts loads it), compiled through a V8 code cache under Liftoff only, with the
+// builtins loaded first, then process.exit(): what the CLI does for undici, without the CLI.
+const floorSource = path.join(prod, 'floor-undici-src.js');
+fs.writeFileSync(floorSource, `const dispatcher = require('undici/lib/dispatcher/dispatcher');
+Object.assign(dispatcher.prototype, { request: require('undici/lib/api/api-request') });
+const Agent = require('undici/lib/dispatcher/agent');
+module.exports = () => {
+  const agent = new Agent();
+  const base = new URL(process.env.OPENROUTER_BASE_URL);
+  const get = (p) => agent.request({ origin: base.origin, path: base.pathname + p, method: 'GET', headers: { authorization: 'Bearer ' + process.env.OPENROUTER_API_KEY } }).then((r) => r.body.json());
+  return Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x))).finally(() => agent.close());
+};
+`);
+const floorBundle = path.join(prod, 'floor-undici.bundle.js');
+const esbuild = require('esbuild');
+esbuild.buildSync({ entryPoints: [floorSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floorBundle, nodePaths: [path.join(root, 'node_modules')], logLevel: 'warning' });
+const floorUndici = path.join(prod, 'floor-undici.js');
+fs.writeFileSync(floorUndici, `const fs = require('fs'), vm = require('vm'), Module = require('module');
+for (const id of ${JSON.stringify(['node:zlib'])}.concat(require(${JSON.stringify(path.join(root, 'out/src/cli/v8Flags.js'))}).CHECK_BUILTINS)) require(id);
+require('v8').setFlagsFromString('--liftoff-only');
+const file = ${JSON.stringify(floorBundle)}, cacheFile = ${JSON.stringify(path.join(state, 'floor-undici.v8'))};
+const bytes = fs.readFileSync(file);
+let cachedData; try { cachedData = fs.readFileSync(cacheFile); } catch {}
+const script = new vm.Script(Module.wrap(bytes.toString('utf8')), { filename: file, cachedData });
+const mod = new Module(file, module); mod.filename = file;
+script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, ${JSON.stringify(prod)});
+mod.exports().then(() => {
+  if (!cachedData || script.cachedDataRejected) fs.writeFileSync(cacheFile, script.createCachedData());
+  process.exit(0);
+});
+`);
+
 // When the CLI calls process.exit(), in ms since the epoch: what follows is V8 and libuv winding down.
 const exitStamp = path.join(prod, 'exit-stamp.js');
 const exitFile = path.join(state, 'exit.txt');
@@ -130,7 +164,7 @@ fs.rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true });
 const cold = await run(check);
 if (cold.status !== 0) throw new Error(`check failed:\n${cold.stderr}`);
 
-const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciDefault, undiciLiftoff] = await alternate([
+const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciDefault, undiciLiftoff, undiciFloor] = await alternate([
   { args: check },
   { args: [reference] },
   { args: ['-e', '0'] },
@@ -141,13 +175,16 @@ const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciD
   { args: ['--require', exitStamp, ...check] },
   { args: [bareUndici] },
   { args: ['--liftoff-only', bareUndici] },
+  { args: [floorUndici] },
 ]);
 row(`\`check --json --force\`, 1 account, whole process, median of ${runs} alternating`, oursCheck, refCheck, 'node:http script, same 2 requests', '≤ 1.50×');
 row('`--help`, whole process', help, bare, '`node -e 0`', 'never loads the HTTP stack');
 const [history, bare2] = await alternate([{ args: [cli, 'history', '--json', '--state-dir', state] }, { args: ['-e', '0'] }]);
 row('`history --json`, whole process', history, bare2, '`node -e 0`', 'never loads the HTTP stack');
 row('`check` without the V8 code cache (LLM_BALANCE_NO_CODE_CACHE=1)', uncached, oursCheck, 'with it', 'the cache pays');
-row('a bare undici script, same 2 requests, Liftoff only (the floor with undici)', undiciLiftoff, refCheck, 'node:http script', 'what undici alone costs');
+row('a bare undici script, same 2 requests, Liftoff only', undiciLiftoff, refCheck, 'node:http script', 'what undici alone costs');
+row('undici at its fastest: that script bundled, V8 code cache, Liftoff, builtins first, process.exit()', undiciFloor, refCheck, 'node:http script', 'the floor for any check with undici');
+row(`\`check --json --force\` against that floor`, oursCheck, undiciFloor, 'undici at its fastest', 'what the CLI adds to undici');
 
 // Peak RSS (the child's own maxRSS, as the kernel counts it).
 const peak = async (args) => {
@@ -170,6 +207,7 @@ step('the same check without the code cache', uncached);
 step('the node:http reference', refCheck);
 step('a bare undici script, V8 defaults', undiciDefault);
 step('a bare undici script, Liftoff only', undiciLiftoff);
+step('undici at its fastest (bundled, code cache, Liftoff)', undiciFloor);
 log(`  the first run ever (writes the cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU`);
 for (const f of fs.readdirSync(prod).filter((f) => f.endsWith('.js')).sort()) log(`  ${f.padEnd(22)} ${(fs.statSync(path.join(prod, f)).size / 1024).toFixed(0)} KB`);
 

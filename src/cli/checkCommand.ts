@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { CheckScheduler, type CheckedResult } from '../core/checkScheduler';
 import { checkOver } from '../core/check';
 import { probeWritable } from '../core/fileStore';
-import { HttpClient } from '../core/http';
+import { HttpClient, preloadHttpStack } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import type { BalanceResult } from '../core/model';
 import { summarizeResults } from '../core/statusView';
@@ -49,6 +49,8 @@ export async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promi
   if (flags.textfile) await ensureWritable(path.resolve(flags.textfile), '--textfile DIR');
   const warn = (msg: string) => process.stderr.write(`llm-balance: ${term(msg, 2000)}\n`);
   for (const w of config.warnings) warn(w);
+  // On the next turn: withStateSession has then sent its first file operation (why in preloadHttpStack).
+  setImmediate(preloadHttpStack);
   return withStateSession(stateDir, { log: warn }, (session) => checkInSession(session, config, { ...flags, format }, env, warn));
 }
 

@@ -39,6 +39,21 @@ function undici(): UndiciParts {
   return undiciParts;
 }
 
+/**
+ * Loads undici now, for a run that is about to make requests and first waits on the disk: the
+ * CLI's `check` loads it while its state directory is locked and read, which leaves the main
+ * thread idle. Its HTTP parser then also compiles (on a background thread; the first request
+ * waits for it) during that wait instead of after it: ~10 ms earlier answers (issue 14). A
+ * failure is left to HttpClient's constructor, which loads it again and throws.
+ */
+export function preloadHttpStack(): void {
+  try {
+    undici();
+  } catch {
+    /* reported by the first HttpClient */
+  }
+}
+
 export interface HttpSettings {
   timeoutMs?: number;
   /** An explicit proxy URL (VS Code's `http.proxy`); otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
