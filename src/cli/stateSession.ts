@@ -67,14 +67,17 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
   try {
     const stateFile = path.join(dir, 'state.json');
     const historyFile = path.join(dir, 'history.json');
-    // Read under the lock: what the previous run wrote is what this one starts from.
-    const state = await JsonFileStore.open(stateFile, opts.log);
+    // Read under the lock: what the previous run wrote is what this one starts from. The two
+    // reads and the probe are side by side (a check waits for each file operation in turn); the
+    // probe asks for the files' sizes as they were before a corrupt one was set aside, which is
+    // at least what the new ones take.
     const history = new HistoryStore(historyFile, { log: opts.log });
-    await history.load();
-    const need = (await sizeOf(stateFile)) + (await sizeOf(historyFile)) + PROBE_MARGIN_BYTES;
-    await probeWritable(dir, need).catch((e: unknown) => {
-      throw notWritable(dir, e);
-    });
+    const probed = Promise.all([sizeOf(stateFile), sizeOf(historyFile)])
+      .then(([a, b]) => probeWritable(dir, a + b + PROBE_MARGIN_BYTES))
+      .catch((e: unknown) => {
+        throw notWritable(dir, e);
+      });
+    const [state] = await Promise.all([JsonFileStore.open(stateFile, opts.log), history.load(), probed]);
     const session: StateSession = {
       dir,
       state,

@@ -14,11 +14,24 @@ async function removeFile(file: string): Promise<void> {
   });
 }
 
+/**
+ * `create()` in `dir`, making the directory first only when it is missing: the directory is
+ * there on every run but the first, and a `check` waits for each file operation in turn.
+ */
+async function inDir<T>(dir: string, create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fs.mkdir(dir, { recursive: true });
+    return create();
+  }
+}
+
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
-    const handle = await fs.open(tmp, 'w', 0o600);
+    const handle = await inDir(path.dirname(file), () => fs.open(tmp, 'w', 0o600));
     try {
       await handle.writeFile(data, 'utf8');
       // A full disk can accept the write into the page cache and fail only here.
@@ -58,10 +71,9 @@ export async function keepAside(file: string): Promise<string> {
  * a full disk. Throws the filesystem's error (ENOSPC, EACCES, EROFS …).
  */
 export async function probeWritable(dir: string, bytes: number): Promise<void> {
-  await fs.mkdir(dir, { recursive: true });
   const probe = path.join(dir, `.write-test-${process.pid}-${randomHex(4)}`);
   try {
-    const handle = await fs.open(probe, 'w', 0o600);
+    const handle = await inDir(dir, () => fs.open(probe, 'w', 0o600));
     try {
       await handle.writeFile(Buffer.alloc(bytes, 0x20));
       await handle.sync();
@@ -195,11 +207,10 @@ async function createExclusive(tmp: string, file: string, me: LockOwner): Promis
  * its owner died. Waits up to `waitMs` for a live owner, then throws LockTimeoutError.
  */
 export async function acquireStateLock(dir: string, opts: { waitMs?: number; log?: (msg: string) => void } = {}): Promise<StateLock> {
-  await fs.mkdir(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: os.hostname(), token: randomHex(8), since: new Date().toISOString() };
   const tmp = path.join(dir, `${LOCK_FILE}.${me.pid}.${me.token}`);
-  await fs.writeFile(tmp, JSON.stringify(me), { mode: 0o600 });
+  await inDir(dir, () => fs.writeFile(tmp, JSON.stringify(me), { mode: 0o600 }));
   const deadline = Date.now() + (opts.waitMs ?? 120_000);
   let waited = false;
   try {

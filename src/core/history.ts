@@ -1,13 +1,11 @@
 // Balance history (SPEC §10): one JSON file, validated on load, written atomically, bounded by
 // retention and thinned so that 90 days of ten accounts stay a few hundred kilobytes. Shared by
 // the extension (under globalStorageUri) and the CLI (under --state-dir); plain Node only.
-import { promises as fs, readFile } from 'node:fs';
-import * as path from 'node:path';
-import { randomHex } from './randomHex';
+import { readFile } from 'node:fs';
 import * as z from 'zod/mini';
 import { LEVELS, type Level } from './levels';
 import type { BalanceResult } from './model';
-import { keepAside } from './fileStore';
+import { keepAside, writeFileAtomic } from './fileStore';
 import { lazySchema } from './lazySchema';
 
 export interface HistoryPoint {
@@ -241,22 +239,7 @@ export class HistoryStore {
   private async writeNow(): Promise<void> {
     this.compact();
     const text = JSON.stringify(this.toFile());
-    const dir = path.dirname(this.file);
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomHex(4)}.tmp`);
-    try {
-      const handle = await fs.open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(tmp, this.file);
-    } catch (e) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
-    }
+    await writeFileAtomic(this.file, text);
   }
 
   /** Drops what is older than the retention and thins older points (see thinPoints). */
