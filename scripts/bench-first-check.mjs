@@ -109,7 +109,7 @@ const rows = [
     goal: `≤ ${GOAL_MS} ms: ${cold.worker <= GOAL_MS ? 'met' : 'missed'}`,
   },
   {
-    what: 'of which require of the engine on the main thread (engine-main.js vs engine.js)',
+    what: 'of which require of the engine on the main thread (engine-main.js vs engine-main.js + engine.js)',
     ours: `${median(oursReq).toFixed(1)} ms (${spread(oursReq)})`,
     reference: `${median(refReq).toFixed(1)} ms (${spread(refReq)})`,
     ratio: `${(median(oursReq) / median(refReq)).toFixed(2)}×`,

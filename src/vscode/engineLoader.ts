@@ -1,15 +1,19 @@
 import * as path from 'node:path';
-import type * as EngineModule from '../engineBundle';
 import type * as EngineMainModule from '../engineMain';
+import type * as EnginePanelModule from '../enginePanel';
+import type * as EngineRequestsModule from '../engineBundle';
 
-export type Engine = typeof EngineModule;
 type MainHalf = typeof EngineMainModule;
+type PanelPart = typeof EnginePanelModule;
+type RequestsPart = typeof EngineRequestsModule;
+export type Engine = MainHalf & PanelPart & RequestsPart;
 
 /**
  * Where each name beyond the main-thread half lives, loaded when first read: the panel's
- * bundle, or the whole engine for what sends requests from this thread.
+ * bundle, or dist/engine.js for what sends requests from this thread. Typed by each bundle's
+ * exports, so a name is listed here exactly when its bundle exports it.
  */
-const LOADED_LATER: Record<Exclude<keyof Engine, keyof MainHalf>, './engine-panel.js' | './engine.js'> = {
+export const LOADED_LATER: { readonly [K in keyof PanelPart]: './engine-panel.js' } & { readonly [K in keyof RequestsPart]: './engine.js' } = {
   BalancePanel: './engine-panel.js',
   exportHistory: './engine-panel.js',
   HttpClient: './engine.js',
