@@ -9,6 +9,7 @@ export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResult
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';
 export { readConfig } from './core/readConfig';
+export { amountsFor } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';

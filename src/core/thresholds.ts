@@ -30,9 +30,9 @@ export interface Judgement {
 /**
  * The amount thresholds that apply to an account in a currency. An account's own `warning` /
  * `critical` are amounts in the account's `currency`: they do not apply to a balance reported
- * in another currency.
+ * in another currency. (The panel's lines for an account not checked yet; a verdict's otherwise.)
  */
-function amountsFor(account: ThresholdOverrides, currency: string, settings: ThresholdSettings): Verdict['thresholds'] {
+export function amountsFor(account: ThresholdOverrides, currency: string, settings: ThresholdSettings): Verdict['thresholds'] {
   const base = settings.thresholds[currency];
   const own = !account.currency || account.currency === currency;
   const warning = (own ? account.warning : undefined) ?? base?.warning;

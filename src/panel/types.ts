@@ -10,7 +10,7 @@ export const PANEL_VIEW_TYPE = 'llmBalance.panel';
 
 export interface PanelAccount {
   account: Account;
-  /** The amount thresholds its latest result was judged by (the result's verdict); none before one. */
+  /** The amount thresholds its latest result was judged by (the result's verdict); before one, those its settings give. */
   thresholds: { warning?: number; critical?: number };
   /** The account's key comes from this environment variable; the panel offers no key update. */
   keyEnv?: string;
