@@ -7,12 +7,12 @@ import { exportHistory } from './export';
 import { panelHtml } from './html';
 import {
   DEFAULT_RANGE, PanelStateSchema, WebviewMessageSchema,
-  type Charts, type HostMessage, type PanelCards, type Range, type WebviewMessage,
+  type Charts, type HostMessage, type Range, type WebviewMessage,
 } from './protocol';
 import { PANEL_VIEW_TYPE, type PanelModel } from './types';
 import { t } from '../vscode/l10n';
 import { spikeEventPrefixes } from '../core/spike';
-import { buildPanelCards, buildPanelCharts, EMPTY_HISTORY, isHttpsUrl, type HistoryReader, type PanelInput } from './viewData';
+import { buildPanelCards, buildPanelCharts, EMPTY_HISTORY, isHttpsUrl, type HistoryReader, type PanelBuild, type PanelInput } from './viewData';
 import { COMMAND } from '../core/commandIds';
 
 export { PANEL_VIEW_TYPE };
@@ -40,7 +40,7 @@ export interface PaintReport {
 /** Cards served in the page, what they were built from, and their charts once built. */
 interface PagedCards {
   input: PanelInput;
-  cards: PanelCards;
+  built: PanelBuild;
   charts?: Charts;
 }
 
@@ -139,20 +139,20 @@ export class BalancePanel {
     let embedded: PagedCards | undefined;
     try {
       const input = await this.input();
-      embedded = { input, cards: buildPanelCards(input) };
+      embedded = { input, built: buildPanelCards(input) };
     } catch (e) {
       this.log(`the page goes out without its cards: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (this.disposed) return;
     this.embedded = changes === this.changes ? embedded : undefined;
-    this.panel.webview.html = this.html(embedded?.cards);
+    this.panel.webview.html = this.html(embedded?.built.cards);
     // The charts are built while the page loads, so that they go out as soon as it is ready.
     if (!this.embedded) return;
     await new Promise((r) => setImmediate(r));
     const paged = this.embedded;
     if (!paged || paged.charts) return;
     try {
-      paged.charts = buildPanelCharts(paged.input, paged.cards);
+      paged.charts = buildPanelCharts(paged.input, paged.built);
     } catch (e) {
       this.log(`charts failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -197,7 +197,7 @@ export class BalancePanel {
     this.panel.dispose();
   }
 
-  private html(cards: PanelCards | undefined): string {
+  private html(cards: PanelBuild['cards'] | undefined): string {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
     return panelHtml({
@@ -242,7 +242,7 @@ export class BalancePanel {
         // The page's own cards are on screen and still current: only their charts are missing.
         const embedded = this.embedded;
         this.embedded = undefined;
-        const current = embedded && msg.painted === embedded.cards.generatedAt && embedded.input.range === this.range;
+        const current = embedded && msg.painted === embedded.built.cards.generatedAt && embedded.input.range === this.range;
         return this.push(current ? embedded : undefined);
       }
       case 'range':
@@ -304,18 +304,18 @@ export class BalancePanel {
         return;
       }
       let input: PanelInput;
-      let cards: PanelCards;
+      let built: PanelBuild;
       if (painted) {
-        ({ input, cards } = painted);
+        ({ input, built } = painted);
       } else {
         input = await this.input();
-        cards = buildPanelCards(input);
-        this.post({ type: 'data', data: cards });
+        built = buildPanelCards(input);
+        this.post({ type: 'data', data: built.cards });
         // A turn of the event loop between the two, so the first message leaves first.
         await new Promise((r) => setImmediate(r));
         if (!this.ready) return;
       }
-      this.post({ type: 'charts', charts: buildPanelCharts(input, cards) });
+      this.post({ type: 'charts', charts: buildPanelCharts(input, built) });
     });
     this.pushing = next.catch((e: unknown) => this.log(`update failed: ${e instanceof Error ? e.message : String(e)}`));
     return this.pushing;

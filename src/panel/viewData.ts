@@ -50,8 +50,11 @@ export interface PanelInput {
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
-/** Spike windows in the chart's range: from the spike notifications sent, and the one going on now if any. */
-function spikeWindows(input: PanelInput, id: string, fromMs: number, events: readonly HistoryEvent[]): { fromMs: number; toMs: number }[] {
+/**
+ * Spike windows in the chart's range: from the spike notifications sent, and the one going on now
+ * if any. `points` is the account's history from at least SPIKE_LOOKBACK_MS ago.
+ */
+function spikeWindows(input: PanelInput, id: string, fromMs: number, events: readonly HistoryEvent[], points: readonly Readonly<HistoryPoint>[]): { fromMs: number; toMs: number }[] {
   const rule = input.spendSpike;
   if (!rule) return [];
   const w = rule.windowHours * 3_600_000;
@@ -59,7 +62,7 @@ function spikeWindows(input: PanelInput, id: string, fromMs: number, events: rea
   const out = events
     .filter((e) => e.accountId === id && e.kind === 'notification' && prefixes.some((p) => e.message.startsWith(p)) && e.t >= fromMs)
     .map((e) => ({ fromMs: e.t - w, toMs: e.t }));
-  const now = detectSpike(input.history.seriesView(id, input.now - SPIKE_LOOKBACK_MS), input.now, rule);
+  const now = detectSpike(since(points, input.now - SPIKE_LOOKBACK_MS), input.now, rule);
   if (now && !out.some((x) => x.toMs > now.from)) out.push({ fromMs: now.from, toMs: now.to });
   return out.sort((a, b) => a.fromMs - b.fromMs);
 }
@@ -146,10 +149,23 @@ function entriesOf(input: PanelInput): Entry[] {
   return entries;
 }
 
-/** One account's chart for the range, with its spend spikes. */
-function chartOf(input: PanelInput, id: string, inRange: readonly Readonly<HistoryPoint>[], spikeEvents: readonly HistoryEvent[]): ChartData {
-  const chart = buildChart(inRange, input.range, input.now, input.maxPoints);
-  const spikes = spikeWindows(input, id, input.now - RANGE_MS[input.range], spikeEvents);
+/**
+ * The cards, and what buildPanelCharts draws their charts from: each account's history as read
+ * for its card, so that a push reads it once and the charts show the same points as the cards.
+ */
+export interface PanelBuild {
+  cards: PanelCards;
+  /** By account id: its points from the earliest time the card, its chart or its spike needs. */
+  histories: ReadonlyMap<string, readonly Readonly<HistoryPoint>[]>;
+  /** The events the spike marks are found in (none without a spike rule). */
+  spikeEvents: readonly HistoryEvent[];
+}
+
+/** One account's chart for the range, with its spend spikes; `points` as in PanelBuild.histories. */
+function chartOf(input: PanelInput, id: string, points: readonly Readonly<HistoryPoint>[], spikeEvents: readonly HistoryEvent[]): ChartData {
+  const fromMs = input.now - RANGE_MS[input.range];
+  const chart = buildChart(since(points, fromMs), input.range, input.now, input.maxPoints);
+  const spikes = spikeWindows(input, id, fromMs, spikeEvents, points);
   if (spikes.length) chart.spikes = spikes;
   return chart;
 }
@@ -158,14 +174,15 @@ function chartOf(input: PanelInput, id: string, inRange: readonly Readonly<Histo
  * The cards: everything but the charts that have something to draw (those come from
  * buildPanelCharts), so that the cards go out before the heavier chart series.
  */
-export function buildPanelCards(input: PanelInput): PanelCards {
+export function buildPanelCards(input: PanelInput): PanelBuild {
   const { now, range } = input;
   const entries = entriesOf(input);
-  const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS);
+  const from = now - Math.max(RANGE_MS[range], FORECAST_WINDOW_MS, input.spendSpike ? SPIKE_LOOKBACK_MS : 0);
   const spikeEvents = input.spendSpike ? input.history.events() : [];
+  const histories = new Map<string, readonly Readonly<HistoryPoint>[]>();
   const accounts: CardView[] = entries.map(({ id, account, thresholds, keyEnv, result }) => {
     const points = input.history.seriesView(id, from);
-    const inRange = since(points, now - RANGE_MS[range]);
+    histories.set(id, points);
     const lastWeek = since(points, now - FORECAST_WINDOW_MS);
     const view: CardView = {
       id,
@@ -183,7 +200,7 @@ export function buildPanelCards(input: PanelInput): PanelCards {
       canAddFunds: isHttpsUrl(input.billingUrl(id)),
       forecast: forecast(lastWeek, thresholds, now),
     };
-    if (!hasValues(inRange)) view.chart = chartOf(input, id, inRange, spikeEvents);
+    if (!hasValues(since(points, now - RANGE_MS[range]))) view.chart = chartOf(input, id, points, spikeEvents);
     const capLeft = result?.details?.limit_remaining;
     if (typeof capLeft === 'number' && Number.isFinite(capLeft)) view.keyCapLeft = capLeft;
     if (keyEnv) {
@@ -197,20 +214,19 @@ export function buildPanelCards(input: PanelInput): PanelCards {
   });
 
   const events: EventView[] = input.history.events(input.maxEvents ?? 50);
-  return {
+  const cards: PanelCards = {
     generatedAt: now,
     range,
     accounts,
     summary: buildSummary(input.results, entries.length),
     events,
   };
+  return { cards, histories, spikeEvents };
 }
 
-/** The charts buildPanelCards left out, for the same input. */
-export function buildPanelCharts(input: PanelInput, cards: PanelCards): Charts {
-  const spikeEvents = input.spendSpike ? input.history.events() : [];
-  const fromMs = input.now - RANGE_MS[input.range];
-  const charts = cards.accounts.filter((a) => !a.chart).map((a) => ({ id: a.id, chart: chartOf(input, a.id, input.history.seriesView(a.id, fromMs), spikeEvents) }));
+/** The charts buildPanelCards left out, from the histories it read. */
+export function buildPanelCharts(input: PanelInput, { cards, histories, spikeEvents }: PanelBuild): Charts {
+  const charts = cards.accounts.filter((a) => !a.chart).map((a) => ({ id: a.id, chart: chartOf(input, a.id, histories.get(a.id) ?? [], spikeEvents) }));
   return { generatedAt: cards.generatedAt, charts };
 }
 
@@ -228,6 +244,6 @@ export function withCharts(cards: PanelCards, charts: Charts): PanelData {
 }
 
 export function buildPanelData(input: PanelInput): PanelData {
-  const cards = buildPanelCards(input);
-  return withCharts(cards, buildPanelCharts(input, cards));
+  const built = buildPanelCards(input);
+  return withCharts(built.cards, buildPanelCharts(input, built));
 }

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CARDS_ELEMENT_ID, PanelCardsSchema, type PanelCards } from '../../src/panel/protocol';
-import { buildPanelCards, buildPanelCharts, type PanelInput } from '../../src/panel/viewData';
+import { buildPanelCards, buildPanelCharts, type PanelBuild, type PanelInput } from '../../src/panel/viewData';
 import { makeFixture, type Fixture } from './fixture';
 import { openPanel, usePanelBrowser, waitFor, waitForCharts, type PanelServer } from './harness';
 import { DARK, LIGHT } from './themes';
@@ -26,13 +26,15 @@ describe('cards written into the panel page', function () {
   let browser: Browser;
   let fixture: Fixture;
   let input: PanelInput;
+  let built: PanelBuild;
   let cards: PanelCards;
   usePanelBrowser((x) => ({ server, browser } = x));
 
   before(() => {
     fixture = makeFixture();
     input = { ...fixture.input, range: '7d', now: fixture.now };
-    cards = buildPanelCards(input);
+    built = buildPanelCards(input);
+    cards = built.cards;
     assert.ok(PanelCardsSchema.safeParse(cards).success);
   });
 
@@ -55,7 +57,7 @@ describe('cards written into the panel page', function () {
   });
 
   it('get their charts from a `charts` answer, and the chart code comes from the preload', async () => {
-    const page = await openPanel(browser, server, { page: cards, charts: buildPanelCharts(input, cards), theme: LIGHT });
+    const page = await openPanel(browser, server, { page: cards, charts: buildPanelCharts(input, built), theme: LIGHT });
     await waitForCharts(page);
     assert.equal(await page.locator('[data-account-card] .uplot').count(), 10);
     const fetched = await page.evaluate("performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/webview-charts.js')).length");
