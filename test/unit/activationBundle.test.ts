@@ -51,28 +51,69 @@ class RecordingUi implements Ui {
   }
 }
 
+/** One activation of the production bundle, fresh: its own fake `vscode`, context and module instances. */
+interface Activation {
+  fake: FakeVscode;
+  subscriptions: { dispose(): unknown }[];
+  testing: TestApi;
+  /** What activate() had loaded of our bundles when it returned. */
+  loadedByActivate: string[];
+}
+
 describe('activation: what dist/extension.js loads', function () {
   this.timeout(120_000);
   let work: string;
   let dist: string;
-  let fake: FakeVscode;
-  let subscriptions: { dispose(): unknown }[];
-  let testing: TestApi;
+  let current: Activation | undefined;
 
   /** Our bundles in require.cache, by file name. */
   const loaded = () => Object.keys(require.cache).filter((f) => f.startsWith(dist + path.sep)).map((f) => path.basename(f)).sort();
+  const forgetBundles = () => {
+    for (const f of Object.keys(require.cache)) if (f.startsWith(dist + path.sep)) delete require.cache[f];
+  };
+  /** activate() schedules the poller's first turn with a 0 ms timer; a later timer runs after it. */
+  const firstTurn = () => new Promise((r) => setTimeout(r, 20));
+
+  function activateFresh(): Activation {
+    forgetBundles();
+    const fake = installFakeVscode();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const extension = require(path.join(dist, 'extension.js')) as typeof import('../../src/extension');
+    const subscriptions: { dispose(): unknown }[] = [];
+    const secrets = { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) };
+    const storage = fs.mkdtempSync(path.join(work, 'storage-'));
+    const context = {
+      subscriptions, secrets, globalState: memento(), workspaceState: memento(),
+      globalStorageUri: { scheme: 'file', fsPath: storage, path: storage },
+      extensionUri: { scheme: 'file', fsPath: work, path: work }, extensionPath: work,
+      extensionMode: 3, extension: { id: 'llmbalance.llm-balance' },
+    } as unknown as vscode.ExtensionContext;
+    const api = extension.activate(context);
+    const loadedByActivate = loaded();
+    assert.ok(api.testing, 'the test API outside production mode');
+    current = { fake, subscriptions, testing: api.testing, loadedByActivate };
+    return current;
+  }
 
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-activation-'));
     dist = path.join(work, 'dist');
     execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${dist}`], { cwd: root, stdio: 'pipe' });
-    fake = installFakeVscode();
+  });
+
+  afterEach(async () => {
+    if (!current) return;
+    const { subscriptions, testing, fake } = current;
+    current = undefined;
+    // The first turn runs before the teardown, so that it never starts a disposed window's poller.
+    await firstTurn();
+    testing.monitor.dispose();
+    for (const s of subscriptions) s.dispose();
+    fake.uninstall();
+    forgetBundles();
   });
 
   after(() => {
-    for (const s of subscriptions ?? []) s.dispose();
-    fake.uninstall();
-    for (const f of Object.keys(require.cache)) if (f.startsWith(dist + path.sep)) delete require.cache[f];
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -98,21 +139,8 @@ describe('activation: what dist/extension.js loads', function () {
   });
 
   it('activate() loads no other bundle and never lists the API object\'s names', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const extension = require(path.join(dist, 'extension.js')) as typeof import('../../src/extension');
-    subscriptions = [];
-    const secrets = { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) };
-    const context = {
-      subscriptions, secrets, globalState: memento(), workspaceState: memento(),
-      globalStorageUri: { scheme: 'file', fsPath: path.join(work, 'storage'), path: path.join(work, 'storage') },
-      extensionUri: { scheme: 'file', fsPath: work, path: work }, extensionPath: work,
-      extensionMode: 3, extension: { id: 'llmbalance.llm-balance' },
-    } as unknown as vscode.ExtensionContext;
-    const api = extension.activate(context);
-    const bundles = loaded();
-    assert.ok(api.testing, 'the test API outside production mode');
-    testing = api.testing;
-    assert.deepEqual(bundles, ['extension.js']);
+    const { fake, loadedByActivate } = activateFresh();
+    assert.deepEqual(loadedByActivate, ['extension.js']);
     assert.equal(fake.namesListed, 0, 'a bundle copied the vscode API object (esbuild\'s __toESM); see esbuild.mjs plainVscodeRequire');
     assert.equal(fake.requires, 1, 'the bundle requires vscode once');
     // Every command is there from the start, though most bodies are not loaded yet.
@@ -120,12 +148,16 @@ describe('activation: what dist/extension.js loads', function () {
   });
 
   it('the first turn after activation (status bar, poller) loads the engine\'s main-thread half, not the commands', async () => {
-    await new Promise((r) => setTimeout(r, 20));
+    const { testing } = activateFresh();
+    await firstTurn();
     testing.monitor.dispose();
     assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);
   });
 
-  it('an alert with no alert channel on loads neither the channels nor the whole engine', () => {
+  it('an alert with no alert channel on loads neither the channels nor the whole engine', async () => {
+    const { testing } = activateFresh();
+    await firstTurn();
+    testing.monitor.dispose();
     testing.notifier.onAlert!({
       accountId: 'a', provider: 'openrouter', label: 'OpenRouter', level: 'warning', balance: 1, currency: 'USD', threshold: 5,
       message: 'WARNING: OpenRouter balance low', time: new Date().toISOString(), cooldownHours: 24,
@@ -134,6 +166,9 @@ describe('activation: what dist/extension.js loads', function () {
   });
 
   it('a command loads dist/commands.js, which shows its quick pick through the main bundle\'s UI', async () => {
+    const { testing, fake } = activateFresh();
+    await firstTurn();
+    testing.monitor.dispose();
     const ui = new RecordingUi();
     testing.uiHolder.current = ui;
     await fake.commands.get(COMMAND.manageKeys)!();
@@ -144,6 +179,8 @@ describe('activation: what dist/extension.js loads', function () {
   });
 
   it('the alert channels are one instance, made from dist/commands.js on first use', () => {
+    const { testing, subscriptions } = activateFresh();
+    assert.ok(!loaded().includes('commands.js'), 'not loaded before their first use');
     const channels = testing.channels;
     assert.equal(testing.channels, channels);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
