@@ -5,6 +5,7 @@
 // The checks themselves run in dist/check-worker.js (CheckWorker).
 export { CheckScheduler, RESULT_PREFIX } from './core/checkScheduler';
 export { CheckWorker } from './core/checkWorker';
+export { InThreadChecks } from './core/inThreadChecks';
 export { AccountSchema, ThresholdsSchema, PercentThresholdsSchema, BalanceResultSchema, DEFAULT_THRESHOLDS, DEFAULT_PERCENT_THRESHOLDS } from './core/model';
 export { PROVIDERS } from './core/providers/registry';
 export { expandTeamResults, expandTeamChecks } from './core/providers/team';

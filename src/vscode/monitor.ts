@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AccountKeys } from '../core/check';
 import type { CheckScheduler, CheckedResult } from '../core/checkScheduler';
 import type { CheckWorker } from '../core/checkWorker';
+import type { InThreadChecks } from '../core/inThreadChecks';
 import type { Account, BalanceResult } from '../core/model';
 import type { PollerLease } from '../core/pollerLease';
 import type { ConfiguredAccount } from '../core/readConfig';
@@ -65,6 +66,8 @@ export class BalanceMonitor implements vscode.Disposable {
   private scheduler: CheckScheduler | undefined;
   /** Where the checks run (a worker thread); made on the first reload, its worker on the first check. */
   checkWorker: CheckWorker | undefined;
+  /** The checks in this thread when the worker cannot run; closes the HTTP client that new settings replace. */
+  private inThreadChecks: InThreadChecks | undefined;
   /** Results this window made while it held the lease: shown without reading them back from globalState. */
   private readonly own = new Map<string, BalanceResult>();
   private disposed = false;
@@ -119,11 +122,11 @@ export class BalanceMonitor implements vscode.Disposable {
     for (const p of this.problems) this.log.warn(`Settings: ${p}`);
 
     // The worker says a proxy it cannot use once per settings change; each affected account in its own result too.
-    this.checkWorker ??= new E.CheckWorker({
-      file: CHECK_WORKER_FILE,
-      log: this.log,
-      fallback: (http) => engine().checkOver(new (engine().HttpClient)(http)),
+    this.inThreadChecks ??= new E.InThreadChecks((http) => {
+      const client = new (engine().HttpClient)(http);
+      return { check: engine().checkOver(client), close: () => client.close() };
     });
+    this.checkWorker ??= new E.CheckWorker({ file: CHECK_WORKER_FILE, log: this.log, fallback: this.inThreadChecks.checkerFor });
     this.checkWorker.http = httpSettings();
     const ttl = settings.pollIntervalMinutes() * 60_000;
     if (this.scheduler) {
@@ -287,6 +290,7 @@ export class BalanceMonitor implements vscode.Disposable {
     // Hand the poller role over at once rather than after the heartbeat goes stale.
     this.lease.release();
     void this.checkWorker?.dispose();
+    void this.inThreadChecks?.dispose();
     this.changed.dispose();
   }
 }

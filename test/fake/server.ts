@@ -51,6 +51,8 @@ export class FakeProviderServer {
   private readonly defaults = new Map<string, FakeHandler>();
   private sockets = new Set<import('node:net').Socket>();
   url = '';
+  /** How long an idle connection is kept (http.Server's keepAliveTimeout, read by `start()`); Node's default if unset. */
+  keepAliveTimeoutMs: number | undefined;
 
   constructor(routes: FakeRoute[] = defaultRoutes) {
     for (const r of routes) this.defaults.set(`${r.method} ${r.path}`, r.handler);
@@ -58,6 +60,7 @@ export class FakeProviderServer {
 
   async start(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
+    if (this.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = this.keepAliveTimeoutMs;
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -69,6 +72,11 @@ export class FakeProviderServer {
     const { port: p } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${p}`;
     return this.url;
+  }
+
+  /** Connections open now, a client's idle keep-alive ones included. */
+  get openConnections(): number {
+    return this.sockets.size;
   }
 
   async stop(): Promise<void> {
