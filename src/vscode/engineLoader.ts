@@ -16,6 +16,7 @@ export type Engine = MainHalf & PanelPart & RequestsPart;
 export const LOADED_LATER: { readonly [K in keyof PanelPart]: './engine-panel.js' } & { readonly [K in keyof RequestsPart]: './engine.js' } = {
   BalancePanel: './engine-panel.js',
   exportHistory: './engine-panel.js',
+  panelAccounts: './engine-panel.js',
   HttpClient: './engine.js',
   checkUrlPolicy: './engine.js',
   checkAccount: './engine.js',

@@ -1,11 +1,11 @@
 // The threshold lines the panel draws (SPEC §9): a result's card has the lines its verdict was
 // judged by; a configured account with no result yet has the lines its settings give.
 import * as assert from 'node:assert/strict';
-import { judged, DEFAULT_THRESHOLD_SETTINGS, amountsFor, type ThresholdSettings } from '../../src/core/thresholds';
-import { PROVIDERS } from '../../src/core/providers/registry';
-import type { Account, BalanceResult } from '../../src/core/model';
-import type { ConfiguredAccount } from '../../src/core/readConfig';
-import { panelAccounts } from '../../src/vscode/panelModel';
+import { judged, DEFAULT_THRESHOLD_SETTINGS, amountsFor, type ThresholdSettings } from '../../../src/core/thresholds';
+import { PROVIDERS } from '../../../src/core/providers/registry';
+import type { Account, BalanceResult } from '../../../src/core/model';
+import type { ConfiguredAccount } from '../../../src/core/readConfig';
+import { panelAccounts } from '../../../src/panel/accounts';
 
 const engineParts = { PROVIDERS, amountsFor };
 
