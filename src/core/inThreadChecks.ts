@@ -3,16 +3,19 @@
 // last one on dispose, is closed once the checks under way on it have ended — not at once, as a
 // check may send several requests and closing would cut off the later ones — and with it go its
 // keep-alive sockets and their timers.
+import type { checkOver } from './check';
 import type { AccountChecker } from './checker';
-import type { HttpSettings } from './http';
+import type { HttpClient, HttpSettings } from './http';
 
-/** A check over an HTTP client of its own, and how to close that client. */
-export interface ClosableChecker {
-  check: AccountChecker;
-  close(): Promise<void>;
+/** What the checks are made of: the extension's dist/engine.js, loaded when the first one runs. */
+export interface InThreadRequests {
+  HttpClient: typeof HttpClient;
+  checkOver: typeof checkOver;
 }
 
-interface Client extends ClosableChecker {
+interface Client {
+  check: AccountChecker;
+  http: HttpClient;
   /** Its HTTP settings, as JSON. */
   settings: string;
   running: number;
@@ -29,7 +32,7 @@ export class InThreadChecks {
   private readonly open = new Set<Client>();
   private disposed = false;
 
-  constructor(private readonly openClient: (http: HttpSettings) => ClosableChecker) {}
+  constructor(private readonly requests: () => InThreadRequests) {}
 
   /** Checks with these HTTP settings; the client of other settings is retired. For CheckWorker's `fallback`. */
   readonly checkerFor = (http: HttpSettings): AccountChecker => {
@@ -65,10 +68,12 @@ export class InThreadChecks {
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
     // After dispose a check can still come here (a checker kept from before): its client goes when it ends.
-    const client: Client = { ...this.openClient(http), settings, running: 0, retired: this.disposed, closing: false, closed, markClosed };
-    this.open.add(client);
-    this.current = this.disposed ? undefined : client;
-    return client;
+    const E = this.requests();
+    const client = new E.HttpClient(http);
+    const entry: Client = { check: E.checkOver(client), http: client, settings, running: 0, retired: this.disposed, closing: false, closed, markClosed };
+    this.open.add(entry);
+    this.current = this.disposed ? undefined : entry;
+    return entry;
   }
 
   private retire(client: Client): void {
@@ -79,7 +84,7 @@ export class InThreadChecks {
   private close(client: Client): void {
     if (client.closing) return;
     client.closing = true;
-    void client.close().catch(() => undefined).then(() => {
+    void client.http.close().catch(() => undefined).then(() => {
       this.open.delete(client);
       client.markClosed();
     });

@@ -122,10 +122,7 @@ export class BalanceMonitor implements vscode.Disposable {
     for (const p of this.problems) this.log.warn(`Settings: ${p}`);
 
     // The worker says a proxy it cannot use once per settings change; each affected account in its own result too.
-    this.inThreadChecks ??= new E.InThreadChecks((http) => {
-      const client = new (engine().HttpClient)(http);
-      return { check: engine().checkOver(client), close: () => client.close() };
-    });
+    this.inThreadChecks ??= new E.InThreadChecks(engine);
     this.checkWorker ??= new E.CheckWorker({ file: CHECK_WORKER_FILE, log: this.log, fallback: this.inThreadChecks.checkerFor });
     this.checkWorker.http = httpSettings();
     const ttl = settings.pollIntervalMinutes() * 60_000;

@@ -30,11 +30,13 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
   let clientsOpened: number;
   let checks: InThreadChecks;
 
-  const openRealClient = (http: HttpSettings) => {
-    clientsOpened++;
-    const client = new HttpClient({ ...http, env: {} });
-    return { check: checkOver(client), close: () => client.close() };
-  };
+  /** The real client, counted, and without the environment's proxy. */
+  class CountedHttpClient extends HttpClient {
+    constructor(http: HttpSettings) {
+      super({ ...http, env: {} });
+      clientsOpened++;
+    }
+  }
   const account = () => AccountSchema.parse({ id: 'or', provider: 'openrouter', baseUrl: `${server.url}/openrouter/api/v1` });
   const checkWith = async (checker: AccountChecker) => {
     const { result } = await checker(account(), { key: VALID_KEY }, ctx);
@@ -48,7 +50,7 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
   });
   beforeEach(() => {
     clientsOpened = 0;
-    checks = new InThreadChecks(openRealClient);
+    checks = new InThreadChecks(() => ({ HttpClient: CountedHttpClient, checkOver }));
   });
   afterEach(async () => {
     await checks.dispose();
