@@ -67,9 +67,9 @@ export class InThreadChecks {
     if (now) this.retire(now);
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
-    // After dispose a check can still come here (a checker kept from before): its client goes when it ends.
     const E = this.requests();
     const client = new E.HttpClient(http);
+    // After dispose a check can still come here (a checker kept from before): its client goes when it ends.
     const entry: Client = { check: E.checkOver(client), http: client, settings, running: 0, retired: this.disposed, closing: false, closed, markClosed };
     this.open.add(entry);
     this.current = this.disposed ? undefined : entry;
