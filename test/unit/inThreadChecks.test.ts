@@ -28,6 +28,7 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
   // Idle connections would stay for two minutes on both sides: only a close ends them sooner.
   server.keepAliveTimeoutMs = 120_000;
   let clientsOpened: number;
+  let closeCalls: number;
   let checks: InThreadChecks;
 
   /** The real client, counted, and without the environment's proxy. */
@@ -35,6 +36,10 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
     constructor(http: HttpSettings) {
       super({ ...http, env: {} });
       clientsOpened++;
+    }
+    override close(): Promise<void> {
+      closeCalls++;
+      return super.close();
     }
   }
   const account = () => AccountSchema.parse({ id: 'or', provider: 'openrouter', baseUrl: `${server.url}/openrouter/api/v1` });
@@ -50,6 +55,7 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
   });
   beforeEach(() => {
     clientsOpened = 0;
+    closeCalls = 0;
     checks = new InThreadChecks(() => ({ HttpClient: CountedHttpClient, checkOver }));
   });
   afterEach(async () => {
@@ -73,13 +79,24 @@ describe('checks in the extension\'s own thread (the check worker\'s fallback)',
   });
 
   it('a check under way on the replaced client ends with its answer first, then the connection closes', async () => {
-    server.route('GET', '/openrouter/api/v1/credits', { delayMs: 600, body: { data: { total_credits: 100.5, total_usage: 25.75 } } });
+    // The provider answers only once the client has been replaced.
+    let answer!: () => void;
+    const replaced = new Promise<void>((resolve) => (answer = resolve));
+    server.route('GET', '/openrouter/api/v1/credits', async () => {
+      await replaced;
+      return { body: { data: { total_credits: 100.5, total_usage: 25.75 } } };
+    });
     const first = checks.checkerFor({ timeoutMs: 5_000 });
     const underWay = checkWith(first);
-    await until(() => server.requests.some((r) => r.path.endsWith('/credits')), 'the check to reach the provider');
+    await until(() => server.hits('/openrouter/api/v1/credits').length > 0, 'the check to reach the provider');
     checks.checkerFor({ timeoutMs: 6_000 });
+    // Not closed under the check: a check may have more requests to send.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(closeCalls, 0, 'closed while its check was under way');
+    answer();
     const result = await underWay;
     assert.equal(result.level, 'ok');
+    assert.equal(closeCalls, 1, 'closed once its check ended');
     await until(() => server.openConnections === 0, 'the replaced client\'s connections to close');
   });
 
