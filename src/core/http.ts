@@ -200,7 +200,7 @@ export function classifyStatus(res: HttpResponse, host: string): CheckError {
   if (s === 402 || (s >= 400 && s < 500 && s !== 401 && s !== 403 && mentionsNoFunds(msg))) {
     return new CheckError('insufficient_funds', l10nMsg('Insufficient funds — {0}', where), { httpStatus: s });
   }
-  if (s === 401 || s === 403) return new CheckError('auth', l10nMsg(KEY_REJECTED, where), { httpStatus: s });
+  if (s === 401 || s === 403) return new CheckError('auth', l10nMsg('The key was rejected — {0}', where), { httpStatus: s });
   if (s === 429) {
     const extra: { httpStatus: number; retryAfterMs?: number } = { httpStatus: s };
     if (res.retryAfterMs !== undefined) extra.retryAfterMs = res.retryAfterMs;

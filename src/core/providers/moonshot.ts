@@ -1,6 +1,6 @@
 import { CheckError } from '../errors';
 import { msg as l10nMsg } from '../message';
-import { KEY_REJECTED, mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
+import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { Account, DetailValue } from '../model';
 import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -70,7 +70,7 @@ export const moonshotCheck: ProviderCheck = {
         const answered = said
           ? l10nMsg('Moonshot answered code {0}, scode {1}: {2}.', JSON.stringify(body.code), JSON.stringify(body.scode), said)
           : l10nMsg('Moonshot answered code {0}, scode {1}.', JSON.stringify(body.code), JSON.stringify(body.scode));
-        throw new CheckError('auth', l10nMsg(KEY_REJECTED, answered));
+        throw new CheckError('auth', l10nMsg('The key was rejected — {0}', answered));
       }
       if (mentionsNoFunds(msg)) throw new CheckError('insufficient_funds', `Moonshot: ${msg}`);
       throw new CheckError('bad_response', l10nMsg('Moonshot did not confirm the balance (expected status true and code 0): {0}.', msg));

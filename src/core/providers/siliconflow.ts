@@ -1,7 +1,7 @@
 import { CheckError } from '../errors';
 import { msg as l10nMsg } from '../message';
 import { preview } from '../safeText';
-import { KEY_REJECTED, mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
+import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, hostOf, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -23,7 +23,7 @@ export function siliconflowCurrencyForHost(host: string): 'CNY' | 'USD' | undefi
 // A bad key may come back as the bare JSON string "Api key is invalid", even with HTTP 200.
 function classify(res: HttpResponse): CheckError | undefined {
   if (typeof res.json === 'string' && /api key is invalid/i.test(res.json)) {
-    return new CheckError('auth', l10nMsg(KEY_REJECTED, l10nMsg('HTTP {0}: {1}', res.status, preview(res.json.trim()))), { httpStatus: res.status });
+    return new CheckError('auth', l10nMsg('The key was rejected — {0}', l10nMsg('HTTP {0}: {1}', res.status, preview(res.json.trim()))), { httpStatus: res.status });
   }
   return undefined;
 }
