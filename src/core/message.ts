@@ -46,9 +46,9 @@ export function renderMessage(message: Message, t: Translate = english): string 
   return t(message.m, ...args);
 }
 
-/** Several sentences, each its own message, as one text. */
+/** Several sentences, each its own message, as one text: spaced, but not after a full-width stop ("。"). */
 export function renderMessages(messages: readonly Message[], t: Translate = english): string {
-  return messages.map((m) => renderMessage(m, t)).join(' ');
+  return messages.map((m) => renderMessage(m, t)).reduce((text, s, i) => (i === 0 ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? text + s : `${text} ${s}`), '');
 }
 
 /** The same message with every string parameter (the data in it) passed through `f`: redaction. */

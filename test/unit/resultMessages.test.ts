@@ -10,6 +10,7 @@ import { formatMoney } from '../../src/core/format';
 import { BalanceResultSchema, type BalanceResult } from '../../src/core/model';
 import { noteForEnvironmentAccount, noteText, statusView } from '../../src/core/statusView';
 import { buildPanelCards, EMPTY_HISTORY } from '../../src/panel/viewData';
+import { recordedTeamSnapshot } from '../fake/routes/team';
 
 const ADMIN = 'sk-admin-test-0123456789abcdefADMIN';
 /** Latin words of our English texts: none may be left in a zh-CN rendering (names, codes and fields may). */
@@ -90,6 +91,21 @@ describe('notes and check errors in zh-CN', () => {
     assert.equal(buildPanelCards(input).accounts[0]!.note, 'Also on this account: USD 0.00.');
   });
 
+  it("a team server's shared results are its data: shown in its English, message ids it sent along dropped; the team note is ours", async () => {
+    const snapshot = recordedTeamSnapshot();
+    const first = snapshot.accounts[0] as Record<string, unknown>;
+    const sent = { ...first, note: 'This key has no limit.', noteL10n: [{ m: 'This key has no limit.' }], error: 'x', errorL10n: { m: 'x' } };
+    f.server.route('GET', '/team/api/v1/balances', { body: { ...snapshot, accounts: [sent, ...snapshot.accounts.slice(1)] } });
+    const r = await checkVia(f.server, { provider: 'team' }, '/team');
+    const shared = r.shared!.find((s) => s.accountId === first.accountId)!;
+    assert.equal(shared.note, 'This key has no limit.');
+    assert.equal(shared.noteL10n, undefined);
+    assert.equal(shared.errorL10n, undefined);
+    assert.equal(noteText(shared, zhT), 'This key has no limit.');
+    const n = snapshot.accounts.length;
+    assert.ok(noteText(r, zhT)!.startsWith(`${n} 个共享账户，由团队服务器于 ${snapshot.checkedAt} 检查。`), noteText(r, zhT));
+  });
+
   it('messages that no longer say what the English says are not used: the English is shown', () => {
     const r = {
       note: 'Something a later version wrote.',
@@ -106,7 +122,7 @@ describe('notes and check errors in zh-CN', () => {
     const m = msg('Available balance includes a credit line of {0} (cash {1}).', money(1234.5), money(0.001));
     assert.equal(renderMessage(m), 'Available balance includes a credit line of $1,234.50 (cash < $0.01).');
     assert.equal(renderMessage(m, zhT), '可用余额包含 $1,234.50 的信用额度（现金 < $0.01）。');
-    assert.equal(renderMessages([msg('This key has no limit.'), msg('Checked again in {0} h.', 24)], zhT), '该密钥没有额度上限。 24 小时后再次检查。');
+    assert.equal(renderMessages([msg('This key has no limit.'), msg('Checked again in {0} h.', 24)], zhT), '该密钥没有额度上限。24 小时后再次检查。');
   });
 
   it('the result schema validates the messages, and the CLI\'s copy has none', () => {
