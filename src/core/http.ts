@@ -4,6 +4,7 @@
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { CheckError } from './errors';
+import { english, type Translate } from './l10n';
 import { mapMessageData, msg as l10nMsg, renderMessage, type Message } from './message';
 import { redact } from './redact';
 import { preview } from './safeText';
@@ -124,9 +125,9 @@ export function proxyProblemOf(raw: string): string | undefined {
 }
 
 /** SPEC §2: non-loopback URLs must be https; http only for loopback. Returns the problem, if any. */
-export function checkUrlPolicy(raw: string): string | undefined {
+export function checkUrlPolicy(raw: string, t: Translate = english): string | undefined {
   const problem = urlPolicyMessage(raw);
-  return problem && renderMessage(problem);
+  return problem && renderMessage(problem, t);
 }
 
 /** checkUrlPolicy's problem as a message, for a result the extension translates. */

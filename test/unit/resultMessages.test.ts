@@ -7,6 +7,7 @@ import { messageProblems, zhT, ZH_BUNDLE } from './messageChecks';
 import { english } from '../../src/core/l10n';
 import { englishOnly, errorText, localized, money, msg, renderMessage, renderMessages } from '../../src/core/message';
 import { formatMoney } from '../../src/core/format';
+import { checkUrlPolicy } from '../../src/core/http';
 import { BalanceResultSchema, type BalanceResult } from '../../src/core/model';
 import { noteForEnvironmentAccount, noteText, statusView } from '../../src/core/statusView';
 import { buildPanelCards, EMPTY_HISTORY } from '../../src/panel/viewData';
@@ -116,6 +117,12 @@ describe('notes and check errors in zh-CN', () => {
     assert.equal(noteText(r, zhT), 'Something a later version wrote.');
     assert.equal(errorText(r, zhT), 'HTTP 500 from a.example: boom');
     assert.equal(localized('x', undefined, zhT), 'x');
+  });
+
+  it("the add-key wizard's URL check answers in the display language", () => {
+    assert.equal(checkUrlPolicy('http://example.com/v1', zhT), '拒绝通过明文 http 向 example.com 发送密钥：请使用 https（仅 localhost 允许 http）。');
+    assert.equal(checkUrlPolicy('http://example.com/v1'), 'Refusing to send a key over plain http to example.com: use https (http is allowed only for localhost).');
+    assert.equal(checkUrlPolicy('https://example.com/v1', zhT), undefined);
   });
 
   it('money in a parameter is shown as the UI shows money, in every language', () => {

@@ -270,7 +270,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
         prompt: endpoint ? descriptorText(endpoint.prompt.prompt) : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
-        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim(), process.env, t),
+        validateInput: (s) => E.checkUrlPolicy(s.trim(), t) ?? sandboxUrlProblem(s.trim(), process.env, t),
       }))?.trim();
       if (v === undefined) return false;
       draft.url = v;
