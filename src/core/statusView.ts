@@ -95,15 +95,21 @@ export function noteForEnvironmentAccount(note: string): string {
     .split(/(?<=\.)\s+/)
     .filter((s) => !/monthlyBudget/.test(s))
     .join(' ');
-  const hint = renderMessage(ENVIRONMENT_BUDGET_HINT);
+  const hint = renderMessage(environmentBudgetHint());
   return kept ? `${kept} ${hint}` : hint;
 }
 
-const ENVIRONMENT_BUDGET_HINT = msg('A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.');
+// Built when needed, not when the status bar's module loads.
+function environmentBudgetHint(): Message {
+  return msg('A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.');
+}
+
 /** Advice that names a monthlyBudget among other advice, as it reads for an account from the environment. */
-const WITHOUT_BUDGET: Readonly<Record<string, Message>> = {
-  '{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}': msg('{0} has no balance API; add an admin key to track spend, or check {1}'),
-};
+function withoutBudget(m: Message): Message {
+  return m.m === '{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}'
+    ? { ...m, m: msg('{0} has no balance API; add an admin key to track spend, or check {1}').m }
+    : m;
+}
 
 /**
  * A result's note in the language of `t` (see message.ts: the English when its messages do not
@@ -115,8 +121,8 @@ export function noteText(r: ResultTexts, t: Translate, environment = false): str
   const parts = r.noteL10n;
   if (t === english || !parts?.length || renderMessages(parts) !== r.note) return noteForEnvironmentAccount(r.note);
   if (!parts.some((p) => p.m.includes('monthlyBudget'))) return localized(r.note, parts, t);
-  const kept = parts.map((p) => (WITHOUT_BUDGET[p.m] ? { ...p, m: WITHOUT_BUDGET[p.m]!.m } : p)).filter((p) => !p.m.includes('monthlyBudget'));
-  return cap(renderMessages([...kept, ENVIRONMENT_BUDGET_HINT], t), MAX_PROVIDER_TEXT);
+  const kept = parts.map(withoutBudget).filter((p) => !p.m.includes('monthlyBudget'));
+  return cap(renderMessages([...kept, environmentBudgetHint()], t), MAX_PROVIDER_TEXT);
 }
 
 /**
