@@ -96,9 +96,10 @@ export type DetailValue = z.infer<typeof DetailValueSchema>;
  * that the extension can show it translated; the CLI's JSON leaves these out (englishOnly).
  */
 export const MessageSchema: z.ZodMiniType<Message> = lazySchema(() => z.object({
-  m: z.string().check(z.maxLength(500)),
+  // Bounds far above any note of ours (a result that fails them becomes a bad_response).
+  m: z.string().check(z.maxLength(2000)),
   get a() {
-    return z.optional(z.array(z.union([z.string(), z.number(), z.object({ money: z.number(), currency: z.string() }), MessageSchema])).check(z.maxLength(10)));
+    return z.optional(z.array(z.union([z.string(), z.number(), z.object({ money: z.number(), currency: z.string() }), MessageSchema])).check(z.maxLength(20)));
   },
 }));
 
@@ -114,7 +115,7 @@ const balanceResultFields = () => ({
   limit: z.nullable(money),
   note: z.optional(z.string()),
   /** `note` as messages, sentence by sentence, when it is our text. */
-  noteL10n: z.optional(z.array(MessageSchema).check(z.maxLength(10))),
+  noteL10n: z.optional(z.array(MessageSchema).check(z.maxLength(20))),
   error: z.optional(z.string()),
   /** `error` as a message, when it is our text. */
   errorL10n: z.optional(MessageSchema),
