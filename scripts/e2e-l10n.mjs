@@ -1,7 +1,8 @@
 // The extension in Chinese (issue 16 item 5): code-server started with `--locale zh-cn`, the
 // extension loaded against the fake providers, and Playwright checking that the status bar, its
-// tooltip, a toast, the command palette and the panel speak zh-CN — with no English UI word left
-// and money as `$3.50` / `¥110.00` — then taking screenshots of each for people to look at.
+// tooltip, a toast, the command palette and the panel speak zh-CN — with no English UI word left,
+// the checks' own notes included (DeepSeek's empty USD wallet), and money as `$3.50` / `¥110.00` —
+// then taking screenshots of each for people to look at.
 //
 //   node scripts/e2e-l10n.mjs [--no-build] [--out DIR] [--timeout SECONDS]
 //
@@ -42,6 +43,10 @@ const T = { workbench: 90_000, item: 60_000, state: 30_000 };
 const zh = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8'));
 const zhNls = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.zh-cn.json'), 'utf8'));
 /** English words of our UI that must not show in zh-CN (product and provider names may). */
+/** DeepSeek's note for the fake account's empty USD wallet, as the zh-CN bundle words it (src/core/providers/deepseek.ts). */
+const deepseekNote = zh['Also on this account: {0}.'].replace('{0}', 'USD 0.00');
+/** The English of that note, and of the notes' and errors' usual frames, which must not be left. */
+const ENGLISH_NOTE = /Also on this account|has no balance API|The key was rejected|did not answer within/;
 const ENGLISH_UI = /\b(?<!LLM )(Check now|Check all|Open panel|Manage keys|Balance|Account|Checked|Events|Burn rate|Update key|Add funds|left|threshold|limit|used|key missing|warning|critical|stale)\b/i;
 
 const session = new HostSession({ name: 'e2e-l10n', logFile, timeoutMs: Number(args.timeout) * 1000 });
@@ -150,15 +155,12 @@ async function oneWindow(server, folder, theme) {
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: zh.Account }).last();
   await showTooltip(page, item, hover, { viewport: VIEWPORT, timeoutMs: T.state });
   const tip = ((await hover.textContent()) ?? '').replace(/\s+/g, ' ');
-  // Notes and errors from the checks (the list under the table) are the adapters' English, by design.
-  const tipOwn = await hover.evaluate((el) => {
-    const copy = el.cloneNode(true);
-    for (const li of copy.querySelectorAll('li')) li.remove();
-    return (copy.textContent ?? '').replace(/\s+/g, ' ');
-  });
+  const tipNotes = (await hover.locator('li').allTextContents()).map((l) => l.replace(/\s+/g, ' ').trim());
   const links = (await hover.locator('a').allTextContents()).map((l) => l.trim()).filter(Boolean);
   check(['账户', '余额', '额度 / 用量', '级别', '严重', '¥110.00', '$3.50'].every((w) => tip.includes(w)), 'the tooltip table is in zh-CN with both balances', tip);
-  check(!ENGLISH_UI.test(tipOwn), 'the tooltip has no English UI words (outside the checks\' notes)', tipOwn.match(ENGLISH_UI)?.[0]);
+  // The checks' own notes (the list under the table) are translated too: DeepSeek's empty USD wallet beside the CNY one.
+  check(tipNotes.some((n) => n.includes(deepseekNote)), `the tooltip's note is the zh-CN "${deepseekNote}"`, tipNotes);
+  check(!ENGLISH_UI.test(tip) && !ENGLISH_NOTE.test(tip), 'the tooltip has no English UI words, its notes included', (tip.match(ENGLISH_UI) ?? tip.match(ENGLISH_NOTE))?.[0]);
   check(['立即检查', '打开面板', '管理密钥'].every((l) => links.includes(l)), 'the tooltip links are 立即检查 · 打开面板 · 管理密钥', links);
   await save(page, `${theme}-tooltip`, padBox(unionBox(await hover.boundingBox(), await item.boundingBox()), VIEWPORT, { x: 10, y: 10 }));
   await hideTooltip(page, VIEWPORT);
@@ -176,11 +178,12 @@ async function oneWindow(server, folder, theme) {
   const panel = await app.evaluate(() => ({
     lang: document.documentElement.lang,
     text: (document.getElementById('app')?.innerText ?? '').replace(/\s+/g, ' '),
-    // Without the checks' notes and errors, and the alert lines of the events (checked as the toast).
+    notes: [...document.querySelectorAll('#app .message.note')].map((n) => (n.textContent ?? '').trim()),
+    // Without the alert lines of the events (checked as the toast); the checks' notes stay in.
     own: (() => {
       const copy = document.getElementById('app')?.cloneNode(true);
       if (!copy) return '';
-      for (const m of copy.querySelectorAll('.message, .event-message')) m.remove();
+      for (const m of copy.querySelectorAll('.event-message')) m.remove();
       document.body.append(copy);
       const text = copy.innerText;
       copy.remove();
@@ -189,7 +192,8 @@ async function oneWindow(server, folder, theme) {
   }));
   check(panel.lang === LOCALE, `the panel's <html lang> is ${LOCALE}`, panel.lang);
   check(['全部检查', '导出历史记录', '事件', '立即检查', '充值', '密钥来自环境变量', '上次检查', '¥110.00', '$3.50', '严重'].every((w) => panel.text.includes(w)), 'the panel is in zh-CN with both balances', panel.text.slice(0, 400));
-  check(!ENGLISH_UI.test(panel.own), 'the panel has no English UI words (outside the checks\' notes)', panel.own.match(ENGLISH_UI)?.[0]);
+  check(panel.notes.includes(deepseekNote), `the DeepSeek card's note is the zh-CN "${deepseekNote}"`, panel.notes);
+  check(!ENGLISH_UI.test(panel.own) && !ENGLISH_NOTE.test(panel.own), 'the panel has no English UI words, the cards\' notes included', (panel.own.match(ENGLISH_UI) ?? panel.own.match(ENGLISH_NOTE))?.[0]);
   check(!/NaN|undefined/.test(panel.text), 'the panel shows no NaN or undefined', panel.text.match(/.{0,30}(NaN|undefined).{0,30}/)?.[0]);
   const frameEl = await page.locator('.webview.ready, iframe.webview').first().boundingBox().catch(() => null);
   await save(page, `${theme}-panel`, frameEl ? padBox(frameEl, VIEWPORT, { x: 0, y: 30 }) : undefined);

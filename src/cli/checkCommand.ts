@@ -10,6 +10,7 @@ import { HttpClient, preloadHttpStack } from '../core/http';
 import { NotificationLedger } from '../core/ledger';
 import type { BalanceResult } from '../core/model';
 import { summarizeResults } from '../core/statusView';
+import { englishOnly } from '../core/message';
 import { renderTable, term } from './table';
 import { loadConfig, type CliConfig } from './config';
 import { defaultStateDir, exitCodeFor, UsageError } from './usage';
@@ -109,7 +110,7 @@ async function checkInSession(session: StateSession, config: CliConfig, flags: C
   if (format === 'openmetrics') {
     process.stdout.write(metricsText(metricsInput, 'openmetrics'));
   } else if (format === 'json') {
-    process.stdout.write(JSON.stringify({ checkedAt, accounts: results, summary, notificationsSent: sent }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ checkedAt, accounts: results.map(englishOnly), summary, notificationsSent: sent }, null, 2) + '\n');
   } else {
     process.stdout.write(renderTable(results, summary.totalBalance) + '\n');
   }

@@ -13,6 +13,7 @@ import { CONTENT_TYPES, negotiateFormat, renderMetrics, type ExpositionFormat } 
 import type { BalanceResult } from '../core/model';
 import { expandTeamChecks } from '../core/providers/team';
 import { redact } from '../core/redact';
+import { englishOnly } from '../core/message';
 import { loadConfig } from './config';
 import { DEFAULT_LISTEN, defaultStateDir, UsageError } from './usage';
 
@@ -129,7 +130,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv, deps: 
           alertRules: config.alertRules,
         });
         // The numbers are served even when saving fails; the failure is logged and shown at /healthz.
-        snapshot = { checkedAt: new Date().toISOString(), accounts: results, summary: deps.summarize(results), notificationsSent: sent };
+        snapshot = { checkedAt: new Date().toISOString(), accounts: results.map(englishOnly), summary: deps.summarize(results), notificationsSent: sent };
         await session.save();
       });
       lastRoundError = undefined;

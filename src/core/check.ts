@@ -1,7 +1,8 @@
 // Checks one account and always returns a BalanceResult: every failure, however odd, ends
 // up as a classified, redacted error inside the result, never as an exception or a NaN.
 import { CheckError } from './errors';
-import { HttpClient, checkUrlPolicy } from './http';
+import { HttpClient, urlPolicyMessage } from './http';
+import { mapMessageData, msg, renderMessages, type Message } from './message';
 import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
@@ -27,9 +28,13 @@ export function resolveBaseUrl(account: Account): string {
   return (account.baseUrl ?? p.defaultBaseUrl).replace(/\/+$/, '');
 }
 
-/** A team server's text is provider text: made safe (and redacted with this check's secrets) like any. */
+/**
+ * A team server's text is provider text: made safe (and redacted with this check's secrets) like
+ * any, and shown as it came, in its English: message ids a server sent along are dropped.
+ */
 function safeShared(r: SharedResult, secrets: string[]): SharedResult {
-  const out: SharedResult = { ...r, label: safeText(r.label, 'data', { secrets, max: 80 }) };
+  const { noteL10n: _note, errorL10n: _error, ...rest } = r;
+  const out: SharedResult = { ...rest, label: safeText(r.label, 'data', { secrets, max: 80 }) };
   if (r.note !== undefined) out.note = safeText(r.note, 'data', { secrets });
   if (r.error !== undefined) out.error = safeText(r.error, 'data', { secrets });
   if (r.details) out.details = Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]));
@@ -58,8 +63,16 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     label: accountLabel(account),
   };
   const currency = account.currency ?? provider.defaultCurrency;
+  const safe = (text: string) => safeText(text, 'data', { secrets });
+  /** Our text as its English and its message (data made safe in both), or a provider's as data only. */
+  const ours = (text: string | Message | readonly Message[]): { text: string; l10n?: Message[] } => {
+    if (typeof text === 'string') return { text: safe(text) };
+    const l10n = (Array.isArray(text) ? text : [text]).map((m: Message) => mapMessageData(m, safe));
+    return { text: safe(renderMessages(l10n)), l10n };
+  };
 
-  const fail = (kind: CheckError['kind'], message: string, status: Status, balance: number | null = null): BalanceResult => {
+  const fail = (kind: CheckError['kind'], message: string | Message, status: Status, balance: number | null = null): BalanceResult => {
+    const error = ours(message);
     const r: BalanceResult = {
       ...base,
       status,
@@ -68,28 +81,34 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       currency,
       usage: null,
       limit: null,
-      error: safeText(message, 'data', { secrets }),
+      error: error.text,
       errorKind: kind,
       checkedAt: now().toISOString(),
     };
+    if (error.l10n) r.errorL10n = error.l10n[0]!;
     return judged(r, account, settings);
   };
 
   // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
   const baseUrl = resolveBaseUrl(account);
-  const policy = checkUrlPolicy(baseUrl);
+  const policy = urlPolicyMessage(baseUrl);
   if (policy) return wrap(fail('config', policy, 'error'));
   if (!keys.key) {
-    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
+    // "key missing" is what isKeyMissing() looks for in the English.
+    return wrap(fail('config', msg('No API key is stored for "{0}" (key missing).', base.label), 'error'));
   }
 
   // 410 Gone: the provider retired this endpoint. Not a fault of the key or the account, and
   // not worth an alarm: say so, point to the console, and ask again only rarely.
   const gone = (): DetailedCheck => {
     const consoleUrl = provider.billingUrl(account);
-    const note = `${provider.name} no longer reports a balance at ${new URL(baseUrl).host} (HTTP 410 Gone)` +
-      (consoleUrl ? `; see it in the console: ${consoleUrl}.` : '.') +
-      ` Checked again in ${Math.round(GONE_RECHECK_MS / 3_600_000)} h.`;
+    const host = new URL(baseUrl).host;
+    const note = ours([
+      consoleUrl
+        ? msg('{0} no longer reports a balance at {1} (HTTP 410 Gone); see it in the console: {2}.', provider.name, host, consoleUrl)
+        : msg('{0} no longer reports a balance at {1} (HTTP 410 Gone).', provider.name, host),
+      msg('Checked again in {0} h.', Math.round(GONE_RECHECK_MS / 3_600_000)),
+    ]);
     const r: BalanceResult = {
       ...base,
       status: 'unavailable',
@@ -98,7 +117,8 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       currency,
       usage: null,
       limit: null,
-      note: safeText(note, 'data', { secrets }),
+      note: note.text,
+      noteL10n: note.l10n!,
       details: { http_status: 410 },
       checkedAt: now().toISOString(),
     };
@@ -117,14 +137,14 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
         // The money is gone or short; a balance is reported only when the provider said one.
-        return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? null));
+        return wrap(fail(e.kind, e.l10n ?? e.message, 'valid', e.extra.balance ?? null));
       }
-      const out = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
+      const out = wrap(fail(e.kind, e.l10n ?? e.message, e.kind === 'auth' ? 'invalid' : 'error'));
       if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
       return out;
     }
-    const msg = e instanceof Error ? e.message : String(e);
-    return wrap(fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`, 'error'));
+    const message = e instanceof Error ? e.message : String(e);
+    return wrap(fail('bad_response', msg('Could not read the answer from {0}: {1}', provider.name, message), 'error'));
   }
 
   const status: Status = reading.status ?? 'valid';
@@ -138,7 +158,11 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     limit: reading.limit ?? null,
     checkedAt: now().toISOString(),
   };
-  if (reading.note) result.note = safeText(reading.note, 'data', { secrets });
+  if (reading.note && (typeof reading.note === 'string' || !Array.isArray(reading.note) || reading.note.length > 0)) {
+    const note = ours(reading.note);
+    result.note = note.text;
+    if (note.l10n) result.noteL10n = note.l10n;
+  }
   if (reading.details && Object.keys(reading.details).length > 0) {
     result.details = Object.fromEntries(
       Object.entries(reading.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]),
@@ -148,11 +172,13 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
   if (reading.limitRemaining !== undefined) result.details = { ...result.details, limit_remaining: reading.limitRemaining };
   if (reading.insufficientFunds) {
     result.errorKind = 'insufficient_funds';
-    result.error = safeText(reading.insufficientFunds, 'data', { secrets });
+    const error = ours(reading.insufficientFunds);
+    result.error = error.text;
+    if (error.l10n) result.errorL10n = error.l10n[0]!;
   }
   const parsed = BalanceResultSchema.safeParse(judged(result, account, settings));
   if (!parsed.success) {
-    return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error'));
+    return wrap(fail('bad_response', msg('The answer from {0} did not make a valid result: {1}.', provider.name, parsed.error.issues[0]?.message ?? 'invalid'), 'error'));
   }
   return wrap(parsed.data);
 }

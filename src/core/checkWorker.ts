@@ -11,6 +11,7 @@ import type { Account, BalanceResult, ErrorKind } from './model';
 import { getProvider } from './providers/registry';
 import { redact } from './redact';
 import { safeText } from './safeText';
+import { mapMessageData, msg, renderMessage, type Message } from './message';
 import { judged, type ThresholdSettings } from './thresholds';
 
 /** main → worker. The keys travel in memory with each request, never in workerData, argv or env. */
@@ -139,7 +140,7 @@ export class CheckWorker {
     this.failedStarts = 0;
     // Validated in the worker before it was posted (checkThread.ts); a structured clone keeps every number as it was.
     if (m.type === 'result') p.resolve(m.check);
-    else p.resolve(failure(p, 'bad_response', `The check failed: ${m.message}`));
+    else p.resolve(failure(p, 'bad_response', msg('The check failed: {0}', m.message)));
     if (this.pending.size === 0) worker.unref();
   }
 
@@ -149,7 +150,7 @@ export class CheckWorker {
     const cut = [...this.pending.values()];
     for (const p of cut) this.settle(p.request.id);
     if (this.disposed) {
-      for (const p of cut) p.resolve(failure(p, 'network', 'The check was stopped: LLM Balance shut down before the provider answered.'));
+      for (const p of cut) p.resolve(failure(p, 'network', msg('The check was stopped: LLM Balance shut down before the provider answered.')));
       return;
     }
     const why = `exit code ${code}${this.lastError ? `: ${this.lastError}` : ''}`;
@@ -164,7 +165,7 @@ export class CheckWorker {
       return;
     }
     this.opts.log.error(`The check worker stopped (${why}) with ${cut.length} check(s) under way; they end as errors. ${after}`);
-    for (const p of cut) p.resolve(failure(p, 'network', 'The check was cut off: LLM Balance\'s check worker stopped before the provider answered. The next check tries again.'));
+    for (const p of cut) p.resolve(failure(p, 'network', msg("The check was cut off: LLM Balance's check worker stopped before the provider answered. The next check tries again.")));
   }
 
   /** A check with no answer in time: the worker is not to be trusted, it is replaced at once. */
@@ -178,8 +179,8 @@ export class CheckWorker {
     this.worker = undefined;
     const cut = [...this.pending.values()];
     for (const q of cut) this.settle(q.request.id);
-    p.resolve(failure(p, 'timeout', `No answer within ${secs} s; the check worker is restarted.`));
-    for (const q of cut) if (q !== p) q.resolve(failure(q, 'network', 'The check was cut off: LLM Balance\'s check worker was restarted. The next check tries again.'));
+    p.resolve(failure(p, 'timeout', msg('No answer within {0} s; the check worker is restarted.', secs)));
+    for (const q of cut) if (q !== p) q.resolve(failure(q, 'network', msg("The check was cut off: LLM Balance's check worker was restarted. The next check tries again.")));
     void w.terminate();
   }
 
@@ -203,7 +204,7 @@ export class CheckWorker {
 }
 
 /** The result of a check that did not come back: an error, the last good numbers are kept by the engine. */
-function failure(p: Pending, kind: ErrorKind, message: string): DetailedCheck {
+function failure(p: Pending, kind: ErrorKind, message: Message): DetailedCheck {
   const { account, keys } = p.request;
   const provider = getProvider(account.provider);
   const currency = account.currency ?? provider.defaultCurrency;
@@ -217,9 +218,13 @@ function failure(p: Pending, kind: ErrorKind, message: string): DetailedCheck {
     currency,
     usage: null,
     limit: null,
-    error: safeText(message, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) }),
+    error: '',
     errorKind: kind,
     checkedAt: p.ctx.now().toISOString(),
   };
+  // Our words with the worker's or the provider's as data, redacted in the English and the message alike.
+  const safe = (text: string) => safeText(text, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) });
+  result.errorL10n = mapMessageData(message, safe);
+  result.error = safe(renderMessage(result.errorL10n));
   return { result: judged(result, account, p.ctx.thresholds) };
 }

@@ -1,14 +1,20 @@
 import type { ErrorKind } from './model';
+import { renderMessage, type Message } from './message';
 
-/** A failed check, classified as SPEC §3 says. Messages are already redacted. */
+/**
+ * A failed check, classified as SPEC §3 says. Messages are already redacted. Our own text is
+ * given as a Message: `message` is its English, `l10n` what the extension translates.
+ */
 export class CheckError extends Error {
   override readonly name = 'CheckError';
+  readonly l10n?: Message;
   constructor(
     readonly kind: ErrorKind,
-    message: string,
+    message: string | Message,
     readonly extra: { retryAfterMs?: number; httpStatus?: number; balance?: number } = {},
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : renderMessage(message));
+    if (typeof message !== 'string') this.l10n = message;
   }
 }
 

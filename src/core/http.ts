@@ -4,6 +4,8 @@
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { CheckError } from './errors';
+import { english, type Translate } from './l10n';
+import { mapMessageData, msg as l10nMsg, renderMessage, type Message } from './message';
 import { redact } from './redact';
 import { preview } from './safeText';
 
@@ -123,28 +125,34 @@ export function proxyProblemOf(raw: string): string | undefined {
 }
 
 /** SPEC §2: non-loopback URLs must be https; http only for loopback. Returns the problem, if any. */
-export function checkUrlPolicy(raw: string): string | undefined {
+export function checkUrlPolicy(raw: string, t: Translate = english): string | undefined {
+  const problem = urlPolicyMessage(raw);
+  return problem && renderMessage(problem, t);
+}
+
+/** checkUrlPolicy's problem as a message, for a result the extension translates. */
+export function urlPolicyMessage(raw: string): Message | undefined {
   const u = policedUrl(raw);
-  return typeof u === 'string' ? u : undefined;
+  return u instanceof URL ? undefined : u;
 }
 
 /** The URL, parsed once for a request, or checkUrlPolicy's problem with it. */
-function policedUrl(raw: string): URL | string {
+function policedUrl(raw: string): URL | Message {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    return `"${raw}" is not a valid URL.`;
+    return l10nMsg('"{0}" is not a valid URL.', raw);
   }
   return urlProblem(u) ?? u;
 }
 
-function urlProblem(u: URL): string | undefined {
-  if (u.username || u.password) return 'A URL must not carry a user name or password.';
+function urlProblem(u: URL): Message | undefined {
+  if (u.username || u.password) return l10nMsg('A URL must not carry a user name or password.');
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
-  if (u.protocol === 'http:') return `Refusing to send a key over plain http to ${u.host}: use https (http is allowed only for localhost).`;
-  return `Unsupported URL scheme "${u.protocol}" (use https).`;
+  if (u.protocol === 'http:') return l10nMsg('Refusing to send a key over plain http to {0}: use https (http is allowed only for localhost).', u.host);
+  return l10nMsg('Unsupported URL scheme "{0}" (use https).', u.protocol);
 }
 
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
@@ -188,22 +196,37 @@ export function mentionsNoFunds(message: string | undefined): boolean {
 /** The default reading of a non-2xx answer (SPEC §3). */
 export function classifyStatus(res: HttpResponse, host: string): CheckError {
   const msg = providerMessage(res.json, res.text);
-  const suffix = msg ? `: ${msg}` : looksLikeHtml(res.text) ? ' (an HTML error page)' : '';
-  const where = `HTTP ${res.status} from ${host}${suffix}`;
+  const where = httpWhere(res.status, host, msg, looksLikeHtml(res.text));
   const s = res.status;
   if (s === 402 || (s >= 400 && s < 500 && s !== 401 && s !== 403 && mentionsNoFunds(msg))) {
-    return new CheckError('insufficient_funds', `Insufficient funds — ${where}`, { httpStatus: s });
+    return new CheckError('insufficient_funds', l10nMsg('Insufficient funds — {0}', where), { httpStatus: s });
   }
-  if (s === 401 || s === 403) return new CheckError('auth', `The key was rejected — ${where}`, { httpStatus: s });
+  if (s === 401 || s === 403) return new CheckError('auth', l10nMsg('The key was rejected — {0}', where), { httpStatus: s });
   if (s === 429) {
     const extra: { httpStatus: number; retryAfterMs?: number } = { httpStatus: s };
     if (res.retryAfterMs !== undefined) extra.retryAfterMs = res.retryAfterMs;
-    const wait = res.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(res.retryAfterMs / 1000)} s)` : '';
-    return new CheckError('rate_limited', `Rate limited${wait} — ${where}`, extra);
+    const message = res.retryAfterMs !== undefined
+      ? l10nMsg('Rate limited (retry after {0} s) — {1}', Math.ceil(res.retryAfterMs / 1000), where)
+      : l10nMsg('Rate limited — {0}', where);
+    return new CheckError('rate_limited', message, extra);
   }
-  if (s >= 500) return new CheckError('server', `Provider error — ${where}`, { httpStatus: s });
-  if (s === 404) return new CheckError('config', `Not found — ${where}. Check the base URL.`, { httpStatus: s });
-  return new CheckError('bad_response', `Unexpected answer — ${where}`, { httpStatus: s });
+  if (s >= 500) return new CheckError('server', l10nMsg('Provider error — {0}', where), { httpStatus: s });
+  if (s === 404) return new CheckError('config', l10nMsg('Not found — {0}. Check the base URL.', where), { httpStatus: s });
+  return new CheckError('bad_response', l10nMsg('Unexpected answer — {0}', where), { httpStatus: s });
+}
+
+/** The template of a rejected key: openai.ts reads the reason back out of it. */
+export const KEY_REJECTED = 'The key was rejected — {0}';
+
+/** "HTTP 401 from api.example.com: <the provider's words>", the tail of most HTTP errors. */
+export function httpWhere(status: number, host: string, providerText: string | undefined, html = false): Message {
+  if (providerText) return l10nMsg('HTTP {0} from {1}: {2}', status, host, providerText);
+  return html ? l10nMsg('HTTP {0} from {1} (an HTML error page)', status, host) : l10nMsg('HTTP {0} from {1}', status, host);
+}
+
+/** A CheckError with its data (English and message parameters alike) redacted. */
+function redactedError(e: CheckError, secrets: readonly (string | undefined)[]): CheckError {
+  return new CheckError(e.kind, e.l10n ? mapMessageData(e.l10n, (s) => redact(s, secrets)) : redact(e.message, secrets), e.extra);
 }
 
 /** setTimeout's limit: a longer delay fires at once. */
@@ -275,7 +298,7 @@ export class HttpClient {
     const secrets = req.secrets ?? [];
     // Parsed once and handed on (issue 14: a check of 200 accounts parsed each URL six times).
     const target = policedUrl(url);
-    if (typeof target === 'string') throw new CheckError('config', redact(target, secrets));
+    if (!(target instanceof URL)) throw new CheckError('config', mapMessageData(target, (s) => redact(s, secrets)));
     const origin = target.origin;
     const deadline = AbortSignal.timeout(this.timeoutMs);
     let current = url;
@@ -283,11 +306,11 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       const res = await this.once(current, currentUrl, req, deadline);
       if (res.status >= 300 && res.status < 400 && res.headers.location) {
-        if (hop >= MAX_REDIRECTS) throw new CheckError('bad_response', `Too many redirects from ${new URL(url).host}.`);
+        if (hop >= MAX_REDIRECTS) throw new CheckError('bad_response', l10nMsg('Too many redirects from {0}.', new URL(url).host));
         const next = new URL(res.headers.location, current);
         // Credentials go only to the origin they were meant for.
         if (next.origin !== origin) {
-          throw new CheckError('bad_response', redact(`${new URL(url).host} redirected to another host (${next.host}); not following it with the key.`, secrets));
+          throw new CheckError('bad_response', mapMessageData(l10nMsg('{0} redirected to another host ({1}); not following it with the key.', new URL(url).host, next.host), (s) => redact(s, secrets)));
         }
         current = next.toString();
         currentUrl = next;
@@ -302,14 +325,17 @@ export class HttpClient {
     const res = await this.send(url, req);
     const host = new URL(url).host;
     const special = req.classify?.(res);
-    if (special) throw new CheckError(special.kind, redact(special.message, req.secrets ?? []), special.extra);
+    if (special) throw redactedError(special, req.secrets ?? []);
     if (res.status < 200 || res.status >= 300) {
-      const e = classifyStatus(res, host);
-      throw new CheckError(e.kind, redact(e.message, req.secrets ?? []), e.extra);
+      throw redactedError(classifyStatus(res, host), req.secrets ?? []);
     }
     if (res.json === undefined) {
-      const what = looksLikeHtml(res.text) ? 'an HTML page' : res.text.trim() === '' ? 'an empty body' : 'text that is not valid JSON';
-      throw new CheckError('bad_response', `${host} answered HTTP ${res.status} with ${what} instead of JSON.`, { httpStatus: res.status });
+      const message = looksLikeHtml(res.text)
+        ? l10nMsg('{0} answered HTTP {1} with an HTML page instead of JSON.', host, res.status)
+        : res.text.trim() === ''
+          ? l10nMsg('{0} answered HTTP {1} with an empty body instead of JSON.', host, res.status)
+          : l10nMsg('{0} answered HTTP {1} with text that is not valid JSON instead of JSON.', host, res.status);
+      throw new CheckError('bad_response', message, { httpStatus: res.status });
     }
     return res;
   }
@@ -345,7 +371,7 @@ export class HttpClient {
         size += buf.length;
         if (size > this.maxBody) {
           res.body.destroy();
-          throw new CheckError('bad_response', `${host} sent more than ${Math.round(this.maxBody / 1024)} KiB; giving up on it.`, { httpStatus: status });
+          throw new CheckError('bad_response', l10nMsg('{0} sent more than {1} KiB; giving up on it.', host, Math.round(this.maxBody / 1024)), { httpStatus: status });
         }
         chunks.push(buf);
       }
@@ -378,20 +404,20 @@ function transportError(e: unknown, host: string, timeoutMs: number, signal: Abo
   const code = err.code ?? err.cause?.code ?? '';
   const secs = Math.round(timeoutMs / 1000);
   if (signal.aborted || err.name === 'TimeoutError' || err.name === 'AbortError' || /TIMEOUT/.test(code)) {
-    return new CheckError('timeout', `${host} did not answer within ${secs} s.`);
+    return new CheckError('timeout', l10nMsg('{0} did not answer within {1} s.', host, secs));
   }
-  const known: Record<string, string> = {
-    ECONNREFUSED: 'refused the connection',
-    ENOTFOUND: 'could not be found (DNS)',
-    EAI_AGAIN: 'could not be looked up (DNS)',
-    ECONNRESET: 'closed the connection',
-    UND_ERR_SOCKET: 'closed the connection',
-    EHOSTUNREACH: 'is unreachable',
-    ENETUNREACH: 'is unreachable (no network)',
-    CERT_HAS_EXPIRED: 'has an expired TLS certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'has a self-signed TLS certificate',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'has a TLS certificate that cannot be verified',
+  const known: Record<string, () => Message> = {
+    ECONNREFUSED: () => l10nMsg('{0} refused the connection.', host),
+    ENOTFOUND: () => l10nMsg('{0} could not be found (DNS).', host),
+    EAI_AGAIN: () => l10nMsg('{0} could not be looked up (DNS).', host),
+    ECONNRESET: () => l10nMsg('{0} closed the connection.', host),
+    UND_ERR_SOCKET: () => l10nMsg('{0} closed the connection.', host),
+    EHOSTUNREACH: () => l10nMsg('{0} is unreachable.', host),
+    ENETUNREACH: () => l10nMsg('{0} is unreachable (no network).', host),
+    CERT_HAS_EXPIRED: () => l10nMsg('{0} has an expired TLS certificate.', host),
+    DEPTH_ZERO_SELF_SIGNED_CERT: () => l10nMsg('{0} has a self-signed TLS certificate.', host),
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: () => l10nMsg('{0} has a TLS certificate that cannot be verified.', host),
   };
-  const what = known[code] ?? `could not be reached (${code || err.message || 'unknown error'})`;
-  return new CheckError('network', redact(`${host} ${what}.`, secrets));
+  const message = Object.prototype.hasOwnProperty.call(known, code) ? known[code]!() : l10nMsg('{0} could not be reached ({1}).', host, code || err.message || 'unknown error');
+  return new CheckError('network', mapMessageData(message, (s) => redact(s, secrets)));
 }

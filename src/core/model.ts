@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import { getProvider, PROVIDER_IDS, PROVIDER_OPTIONS, type ProviderId } from './providers/registry';
 import { lazySchema } from './lazySchema';
+import type { Message } from './message';
 
 // The providers' ids and options come from their descriptors (providers/registry.ts). The
 // registry's team adapter needs this module back, so the registry is loaded through here: a
@@ -90,6 +91,18 @@ export type Verdict = z.infer<typeof VerdictSchema>;
 export const DetailValueSchema = lazySchema(() => z.union([z.number(), z.string(), z.boolean(), z.null()]));
 export type DetailValue = z.infer<typeof DetailValueSchema>;
 
+/**
+ * Our text in a result as a message id (its English template) and parameters (message.ts), so
+ * that the extension can show it translated; the CLI's JSON leaves these out (englishOnly).
+ */
+export const MessageSchema: z.ZodMiniType<Message> = lazySchema(() => z.object({
+  // Bounds far above any note of ours (a result that fails them becomes a bad_response).
+  m: z.string().check(z.maxLength(2000)),
+  get a() {
+    return z.optional(z.array(z.union([z.string(), z.number(), z.object({ money: z.number(), currency: z.string() }), MessageSchema])).check(z.maxLength(20)));
+  },
+}));
+
 const balanceResultFields = () => ({
   accountId: z.string(),
   provider: ProviderIdSchema,
@@ -101,7 +114,11 @@ const balanceResultFields = () => ({
   usage: z.nullable(money),
   limit: z.nullable(money),
   note: z.optional(z.string()),
+  /** `note` as messages, sentence by sentence, when it is our text. */
+  noteL10n: z.optional(z.array(MessageSchema).check(z.maxLength(20))),
   error: z.optional(z.string()),
+  /** `error` as a message, when it is our text. */
+  errorL10n: z.optional(MessageSchema),
   errorKind: z.optional(ErrorKindSchema),
   checkedAt: z.iso.datetime(),
   stale: z.optional(z.boolean()),

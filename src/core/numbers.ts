@@ -1,4 +1,5 @@
 import { CheckError } from './errors';
+import { msg } from './message';
 import { preview } from './safeText';
 
 // Providers send amounts as numbers or decimal strings. A value that is not strictly a
@@ -8,7 +9,7 @@ const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 export function parseAmount(value: unknown, field: string): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw new CheckError('bad_response', `Field "${field}" is not a finite number.`);
+    throw new CheckError('bad_response', msg('Field "{0}" is not a finite number.', field));
   }
   if (typeof value === 'string') {
     const s = value.trim();
@@ -16,12 +17,12 @@ export function parseAmount(value: unknown, field: string): number {
       const n = Number(s);
       if (Number.isFinite(n)) return n;
     }
-    throw new CheckError('bad_response', `Field "${field}" is not a number: ${JSON.stringify(preview(value))}.`);
+    throw new CheckError('bad_response', msg('Field "{0}" is not a number: {1}.', field, JSON.stringify(preview(value))));
   }
   if (value === undefined || value === null) {
-    throw new CheckError('bad_response', `The response has no "${field}" field.`);
+    throw new CheckError('bad_response', msg('The response has no "{0}" field.', field));
   }
-  throw new CheckError('bad_response', `Field "${field}" is not a number (got ${typeof value}).`);
+  throw new CheckError('bad_response', msg('Field "{0}" is not a number (got {1}).', field, typeof value));
 }
 
 /** Like parseAmount, but null / undefined mean "none" (e.g. no limit). */

@@ -4,7 +4,8 @@ import { english, type Translate } from './l10n';
 import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
-import { safeText } from './safeText';
+import { cap, MAX_PROVIDER_TEXT, safeText } from './safeText';
+import { errorText, localized, msg, renderMessage, renderMessages, type Message, type ResultTexts } from './message';
 import { isKeyMissing } from './keyMissing';
 import { COMMAND } from './commandIds';
 
@@ -94,8 +95,34 @@ export function noteForEnvironmentAccount(note: string): string {
     .split(/(?<=\.)\s+/)
     .filter((s) => !/monthlyBudget/.test(s))
     .join(' ');
-  const hint = 'A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.';
+  const hint = renderMessage(environmentBudgetHint());
   return kept ? `${kept} ${hint}` : hint;
+}
+
+// Built when needed, not when the status bar's module loads.
+function environmentBudgetHint(): Message {
+  return msg('A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.');
+}
+
+/** Advice that names a monthlyBudget among other advice, as it reads for an account from the environment. */
+function withoutBudget(m: Message): Message {
+  return m.m === '{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}'
+    ? { ...m, m: msg('{0} has no balance API; add an admin key to track spend, or check {1}').m }
+    : m;
+}
+
+/**
+ * A result's note in the language of `t` (see message.ts: the English when its messages do not
+ * match it); for an account from the environment, as noteForEnvironmentAccount words it.
+ */
+export function noteText(r: ResultTexts, t: Translate, environment = false): string | undefined {
+  if (r.note === undefined) return undefined;
+  if (!environment) return localized(r.note, r.noteL10n, t);
+  const parts = r.noteL10n;
+  if (t === english || !parts?.length || renderMessages(parts) !== r.note) return noteForEnvironmentAccount(r.note);
+  if (!parts.some((p) => p.m.includes('monthlyBudget'))) return localized(r.note, parts, t);
+  const kept = parts.map(withoutBudget).filter((p) => !p.m.includes('monthlyBudget'));
+  return cap(renderMessages([...kept, environmentBudgetHint()], t), MAX_PROVIDER_TEXT);
 }
 
 /**
@@ -205,7 +232,7 @@ export function statusView(
     .map((r) => {
       const readOnly = opts.readOnly?.has(r.accountId) ?? false;
       const fix = (isKeyMissing(r) || r.status === 'invalid') && !readOnly ? ` [${t('Set key')}](command:${COMMAND.updateKey}?${encodeURIComponent(JSON.stringify([r.accountId]))})` : '';
-      const text = isKeyMissing(r) ? t('no API key is stored on this machine.') : r.error ?? (readOnly && r.note ? noteForEnvironmentAccount(r.note) : r.note) ?? '';
+      const text = isKeyMissing(r) ? t('no API key is stored on this machine.') : errorText(r, t) ?? noteText(r, t, readOnly) ?? '';
       return `- **${md(r.label, 80)}**: ${md(text)}${fix}`;
     });
   const ack = highlight === 'untilAcknowledged' && lit.length

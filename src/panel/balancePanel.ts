@@ -169,6 +169,7 @@ export class BalancePanel {
       billingUrl: (id) => this.model.billingUrl(id),
       range: this.range,
       now: Date.now(),
+      t,
       ...(this.model.spendSpike ? { spendSpike: this.model.spendSpike(), spikeEventPrefixes: spikeEventPrefixes(t) } : {}),
     };
   }

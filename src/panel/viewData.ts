@@ -4,7 +4,9 @@ import type { Account, BalanceResult } from '../core/model';
 import { forecast, FORECAST_WINDOW_MS, type Forecast } from '../core/forecast';
 import { lowerBound, type HistoryEvent, type HistoryPoint } from '../core/history';
 import { roundMoney } from '../core/numbers';
-import { byConcern, noteForEnvironmentAccount, summarizeResults } from '../core/statusView';
+import { byConcern, noteText, summarizeResults } from '../core/statusView';
+import { errorText } from '../core/message';
+import { english, type Translate } from '../core/l10n';
 import { detectSpike, SPIKE_EVENT_PREFIX, type SpikeRule } from '../core/spike';
 import { downsampleIndices } from './downsample';
 import {
@@ -46,6 +48,8 @@ export interface PanelInput {
   spendSpike?: SpikeRule;
   /** How spike notifications begin (English and the display language); default the English one. */
   spikeEventPrefixes?: readonly string[];
+  /** The display language, for our notes and errors in the results; default English. */
+  t?: Translate;
 }
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
@@ -207,8 +211,9 @@ export function buildPanelCards(input: PanelInput): PanelBuild {
       view.readOnly = true;
       view.keyEnv = keyEnv;
     }
-    if (result?.note !== undefined) view.note = keyEnv ? noteForEnvironmentAccount(result.note) : result.note;
-    if (result?.error !== undefined) view.error = result.error;
+    const t = input.t ?? english;
+    if (result?.note !== undefined) view.note = noteText(result, t, !!keyEnv)!;
+    if (result?.error !== undefined) view.error = errorText(result, t)!;
     if (result?.errorKind !== undefined) view.errorKind = result.errorKind;
     return view;
   });

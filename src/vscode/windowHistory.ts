@@ -6,6 +6,8 @@ import type { PollerLease } from '../core/pollerLease';
 import { engine } from './engineLoader';
 import type { Log } from './log';
 import { settings } from './settings';
+import { t } from './l10n';
+import { errorText } from '../core/message';
 
 export class WindowHistory {
   /** Loaded during this lease term; another window may have written the file before it. */
@@ -33,7 +35,8 @@ export class WindowHistory {
       const h = await this.open();
       h.record(fresh);
       for (const r of fresh) {
-        if (r.error && r.level === 'error') h.addEvent({ t: Date.parse(r.checkedAt), accountId: r.accountId, label: r.label, kind: 'error', level: r.level, message: r.error });
+        // In the display language, as the notification events are (the panel's Events list shows both).
+        if (r.error && r.level === 'error') h.addEvent({ t: Date.parse(r.checkedAt), accountId: r.accountId, label: r.label, kind: 'error', level: r.level, message: errorText(r, t)! });
       }
       await h.save();
       return true;

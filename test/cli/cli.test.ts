@@ -53,6 +53,10 @@ describe('llm-balance CLI', function () {
     assert.equal(j.summary.accountsWithErrors, 0);
     assert.deepEqual(j.notificationsSent, []);
     assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
+    // The note stays English, and the message ids the extension translates stay out of the JSON (SPEC §11).
+    const ds = j.accounts.find((a) => a.accountId === 'deepseek') as { note?: string } | undefined;
+    assert.equal(ds?.note, 'Also on this account: USD 0.00.');
+    assert.ok(!/noteL10n|errorL10n/.test(r.stdout), r.stdout);
   });
 
   it('the table is readable and has totals', async () => {

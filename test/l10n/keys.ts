@@ -1,5 +1,5 @@
 // What has to be translated, read from the sources themselves: every `t('…')` (and
-// `vscode.l10n.t('…')`) in src, the text fields of the provider descriptors, and every
+// `vscode.l10n.t('…')`, and the core's `msg('…')` note and error messages) in src, the text fields of the provider descriptors, and every
 // user-visible string of package.json. Used by test/unit/l10n.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import ts from 'typescript';
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** Files that define the translate functions themselves (their `t(message, …)` is not a key). */
-const TRANSLATOR_FILES = new Set(['src/core/l10n.ts', 'src/vscode/l10n.ts', 'src/webview/l10n.ts']);
+const TRANSLATOR_FILES = new Set(['src/core/l10n.ts', 'src/core/message.ts', 'src/vscode/l10n.ts', 'src/webview/l10n.ts']);
 /** Descriptor fields shown to people, by folder, translated through descriptorText(). */
 const DESCRIPTOR_FIELDS: Record<string, Set<string>> = {
   'src/core/providers/': new Set(['description', 'keyName', 'adminKeyName', 'adminKeyPurpose', 'currencyQuestion', 'title', 'prompt']),
@@ -36,8 +36,11 @@ function walkTs(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** `t(…)`, and the core's messages for later translation: `msg(…)` (src/core/message.ts), imported as `l10nMsg` where `msg` is taken. */
+const TRANSLATE_NAMES = new Set(['t', 'msg', 'l10nMsg']);
+
 function isTranslateCallee(e: ts.Expression): boolean {
-  if (ts.isIdentifier(e)) return e.text === 't';
+  if (ts.isIdentifier(e)) return TRANSLATE_NAMES.has(e.text);
   // vscode.l10n.t / l10n.t
   return ts.isPropertyAccessExpression(e) && e.name.text === 't' && /(^|\.)l10n$/.test(e.expression.getText());
 }

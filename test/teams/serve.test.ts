@@ -90,6 +90,9 @@ describe('teams: llm-balance serve', function () {
     assert.deepEqual(snapshot.accounts.map((a) => [a.accountId, a.balance]).sort(), [['deepseek', 110], ['openrouter', 74.75]]);
     assert.deepEqual(snapshot.summary.totalBalance, { CNY: 110, USD: 74.75 });
     assert.ok(Array.isArray(snapshot.notificationsSent));
+    // As check --json: DeepSeek's note in English, without the message ids the extension translates.
+    assert.ok(api.body.includes('"note":"Also on this account: USD 0.00."'), api.body);
+    assert.doesNotMatch(api.body, /noteL10n|errorL10n/);
     assert.equal((await get(`${url}/nope`)).status, 404);
     const post = await get(`${url}/metrics`, {}, 'POST');
     assert.equal(post.status, 405);

@@ -9,6 +9,8 @@ import { MemoryStore } from '../../src/core/kv';
 import { AccountSchema, type Account } from '../../src/core/model';
 import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
 import { useFakeServer, VALID_KEY } from './helpers';
+import { assertTranslatable, zhT } from './messageChecks';
+import { errorText } from '../../src/core/message';
 
 const REAL_WORKER = path.join(__dirname, '../../src/checkWorker.js');
 const CRASHING_WORKER = path.join(__dirname, '../fake/crashingCheckWorker.js');
@@ -164,6 +166,8 @@ describe('check worker', () => {
     assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms`);
     assert.equal(r.result.errorKind, 'timeout');
     assert.match(r.result.error ?? '', /No answer within 3 s; the check worker is restarted/);
+    assertTranslatable(r.result);
+    assert.equal(errorText(r.result, zhT), '3 秒内没有响应；检查进程已重启。');
     assert.ok(lines.some((l) => l.startsWith('error A check had no answer')), lines.join('\n'));
     f.server.reset();
     const next = await w.check(account(), { key: VALID_KEY }, ctx);

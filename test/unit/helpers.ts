@@ -4,6 +4,7 @@ import { HttpClient } from '../../src/core/http';
 import { checkAccount, type AccountKeys } from '../../src/core/check';
 import { AccountSchema, type Account, type BalanceResult, BalanceResultSchema } from '../../src/core/model';
 import { DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from '../../src/core/thresholds';
+import { assertTranslatable } from './messageChecks';
 
 export const VALID_KEY = 'sk-test-0123456789abcdefVALID';
 export const BAD_KEY = 'sk-bad-9876543210zyxwvuBAD';
@@ -34,6 +35,8 @@ export async function checkVia(server: FakeProviderServer, account: Partial<Acco
   try {
     const r = await checkAccount(acct, args.keys ?? { key: VALID_KEY }, { http, thresholds: args.thresholds ?? DEFAULT_THRESHOLD_SETTINGS });
     BalanceResultSchema.parse(r);
+    // Every note and check error of ours can be shown in zh-CN (SPEC §8).
+    assertTranslatable(r);
     return r;
   } finally {
     await http.close();

@@ -5,6 +5,7 @@ import { formatMoney } from '../format';
 import { english, type Translate } from '../l10n';
 import { notifiableLevel } from '../ledger';
 import { redact } from '../redact';
+import { errorText } from '../message';
 
 export type AlertLevel = 'warning' | 'critical' | 'error';
 
@@ -63,7 +64,7 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
   };
   if (result.errorKind) alert.errorKind = result.errorKind;
   if (opts.percent && level !== 'error') alert.percent = opts.percent;
-  if (result.error) alert.error = redact(result.error);
+  if (result.error) alert.error = redact(errorText(result, opts.t ?? english)!);
   if (opts.billingUrl) alert.billingUrl = opts.billingUrl;
   if (opts.keyLocation) alert.keyLocation = opts.keyLocation;
   if (result.stale) alert.stale = true;

@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { msg as l10nMsg } from '../message';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import { joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
@@ -11,7 +12,7 @@ import { eachResult, errorObject, forEachPage, hostOfResponse, keyCheckWithSpend
 const BILLING_URL = 'https://console.anthropic.com/settings/billing';
 const VERSION = '2023-06-01';
 /** Anthropic documents that the cost report leaves Priority Tier out: the month's spend can be understated. */
-const PRIORITY_TIER_CAVEAT = 'The cost report leaves out Priority Tier costs, so spend may be understated.';
+const PRIORITY_TIER_CAVEAT = l10nMsg('The cost report leaves out Priority Tier costs, so spend may be understated.');
 
 function headers(key: string): Record<string, string> {
   return { 'x-api-key': key, 'anthropic-version': VERSION };
@@ -21,16 +22,16 @@ function classify(res: HttpResponse): CheckError | undefined {
   if (res.status < 300) return undefined;
   const err = errorObject(res.json);
   const msg = providerMessage(res.json, res.text) ?? '';
-  const where = `HTTP ${res.status} from ${hostOfResponse(res)}`;
+  const where = l10nMsg('HTTP {0} from {1}', res.status, hostOfResponse(res));
   // Low credit arrives as a 400 invalid_request_error, not a 402.
   if (res.status === 400 && err?.type === 'invalid_request_error' && /credit balance is too low/i.test(msg)) {
-    return new CheckError('insufficient_funds', `Credit balance too low — ${where}: ${msg}`, { httpStatus: 400 });
+    return new CheckError('insufficient_funds', l10nMsg('Credit balance too low — {0}: {1}', where, msg), { httpStatus: 400 });
   }
   if (res.status === 402 || err?.type === 'billing_error') {
-    return new CheckError('insufficient_funds', `Billing problem — ${where}: ${msg || 'billing_error'}`, { httpStatus: res.status });
+    return new CheckError('insufficient_funds', l10nMsg('Billing problem — {0}: {1}', where, msg || 'billing_error'), { httpStatus: res.status });
   }
   if (res.status === 529 || err?.type === 'overloaded_error') {
-    return new CheckError('server', `Anthropic is overloaded — ${where}${msg ? `: ${msg}` : ''}`, { httpStatus: res.status });
+    return new CheckError('server', msg ? l10nMsg('Anthropic is overloaded — {0}: {1}', where, msg) : l10nMsg('Anthropic is overloaded — {0}', where), { httpStatus: res.status });
   }
   return undefined;
 }
@@ -56,7 +57,7 @@ async function monthSpendCents(ctx: ProviderContext, adminKey: string, since: Da
     (body) =>
       eachResult(body, what, (r, at) => {
         if (typeof r.currency === 'string' && r.currency.toUpperCase() !== 'USD') {
-          throw new CheckError('bad_response', `${what}: ${at} is in ${r.currency}, expected USD.`);
+          throw new CheckError('bad_response', l10nMsg('{0}: {1} is in {2}, expected USD.', what, at, r.currency));
         }
         cents += parseAmount(r.amount, `${at}.amount`);
       }),

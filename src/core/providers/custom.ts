@@ -1,6 +1,7 @@
 import { CheckError } from '../errors';
+import { msg } from '../message';
 import { preview } from '../safeText';
-import { checkUrlPolicy } from '../http';
+import { urlPolicyMessage } from '../http';
 import { getPath, parseAmount, roundMoney } from '../numbers';
 import { type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import * as z from 'zod/mini';
@@ -32,8 +33,8 @@ export function normalizePath(path: string): string {
 
 function readNumber(json: unknown, path: string, option: string): number {
   const v = getPath(json, normalizePath(path));
-  if (v === undefined) throw new CheckError('bad_response', `${option} "${path}" is not in the response.`);
-  if (v === null) throw new CheckError('bad_response', `${option} "${path}" is null in the response, not a number.`);
+  if (v === undefined) throw new CheckError('bad_response', msg('{0} "{1}" is not in the response.', option, path));
+  if (v === null) throw new CheckError('bad_response', msg('{0} "{1}" is null in the response, not a number.', option, path));
   return parseAmount(v, path);
 }
 
@@ -90,15 +91,15 @@ export const customCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, key, secrets, account } = ctx;
     const url = account.url;
-    if (!url) throw new CheckError('config', 'A custom account needs a "url" option: the JSON endpoint to read.');
+    if (!url) throw new CheckError('config', msg('A custom account needs a "{0}" option: the JSON endpoint to read.', 'url'));
     if (/\{key\}|%7Bkey%7D/i.test(url) || url.includes(key)) {
-      throw new CheckError('config', 'The key must not be part of the URL; put {key} in a header (e.g. "Authorization": "Bearer {key}") or the body.');
+      throw new CheckError('config', msg('The key must not be part of the URL; put {0} in a header (e.g. "Authorization": "Bearer {0}") or the body.', '{key}'));
     }
-    const policy = checkUrlPolicy(url);
+    const policy = urlPolicyMessage(url);
     if (policy) throw new CheckError('config', policy);
-    if (!account.balancePath) throw new CheckError('config', 'A custom account needs a "balancePath" option (e.g. "data.balance").');
+    if (!account.balancePath) throw new CheckError('config', msg('A custom account needs a "{0}" option (e.g. "{1}").', 'balancePath', 'data.balance'));
     const method = account.method ?? 'GET';
-    if (account.body !== undefined && method !== 'POST') throw new CheckError('config', 'A custom request body needs "method": "POST".');
+    if (account.body !== undefined && method !== 'POST') throw new CheckError('config', msg('A custom request body needs {0}.', '"method": "POST"'));
 
     // Without headers, send the key the most common way.
     const headers = Object.fromEntries(
@@ -120,7 +121,9 @@ export const customCheck: ProviderCheck = {
     if (account.currencyPath) {
       const c = getPath(res.json, normalizePath(account.currencyPath));
       if (typeof c !== 'string' || !/^[A-Za-z]{3}$/.test(c.trim())) {
-        throw new CheckError('bad_response', `currencyPath "${account.currencyPath}" is not a three-letter currency code (got ${c === undefined ? 'nothing' : preview(JSON.stringify(c) ?? String(c))}).`);
+        throw new CheckError('bad_response', c === undefined
+          ? msg('currencyPath "{0}" is not a three-letter currency code (got nothing).', account.currencyPath)
+          : msg('currencyPath "{0}" is not a three-letter currency code (got {1}).', account.currencyPath, preview(JSON.stringify(c) ?? String(c))));
       }
       reading.currency = c.trim().toUpperCase();
     }

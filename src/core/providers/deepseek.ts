@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { msg, type Message } from '../message';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -41,7 +42,7 @@ export const deepseekCheck: ProviderCheck = {
     const body = asObject(res.json, 'DeepSeek /user/balance');
     const infos = body.balance_infos;
     if (!Array.isArray(infos)) {
-      throw new CheckError('bad_response', 'DeepSeek /user/balance: the response has no "balance_infos" list.');
+      throw new CheckError('bad_response', msg('{0}: the response has no "{1}" list.', 'DeepSeek /user/balance', 'balance_infos'));
     }
     const unavailable = body.is_available === false;
 
@@ -49,7 +50,7 @@ export const deepseekCheck: ProviderCheck = {
     const entries: Entry[] = infos.map((raw, i) => {
       const e = asObject(raw, `DeepSeek balance_infos[${i}]`);
       if (typeof e.currency !== 'string' || !/^[A-Za-z]{3}$/.test(e.currency.trim())) {
-        throw new CheckError('bad_response', `DeepSeek balance_infos[${i}]: missing or odd "currency" field.`);
+        throw new CheckError('bad_response', msg('{0}: missing or odd "currency" field.', `DeepSeek balance_infos[${i}]`));
       }
       const currency = e.currency.trim().toUpperCase();
       // A drained account can answer "-0.00": that is zero, never "-0".
@@ -66,9 +67,9 @@ export const deepseekCheck: ProviderCheck = {
     if (entries.length === 0) {
       // A new or drained account may list no currency at all; only is_available tells them apart.
       if (unavailable) {
-        throw new CheckError('insufficient_funds', 'DeepSeek reports no balance and is_available: false — the account cannot pay for calls.', { balance: 0 });
+        throw new CheckError('insufficient_funds', msg('DeepSeek reports no balance and is_available: false — the account cannot pay for calls.'), { balance: 0 });
       }
-      throw new CheckError('bad_response', 'DeepSeek /user/balance: "balance_infos" is empty.');
+      throw new CheckError('bad_response', msg('{0}: "{1}" is empty.', 'DeepSeek /user/balance', 'balance_infos'));
     }
 
     const wanted = account.currency?.toUpperCase();
@@ -76,14 +77,15 @@ export const deepseekCheck: ProviderCheck = {
     const chosen = byWanted ?? pickEntry(entries);
 
     const reading: Reading = { balance: chosen.total, currency: chosen.currency, details };
-    const notes: string[] = [];
-    if (wanted && !byWanted) notes.push(`This account has no ${wanted} balance; showing ${chosen.currency}.`);
+    const notes: Message[] = [];
+    if (wanted && !byWanted) notes.push(msg('This account has no {0} balance; showing {1}.', wanted, chosen.currency));
     // Every other wallet is shown next to the headline, so an empty one never hides a funded one.
     const others = entries.filter((e) => e !== chosen);
-    if (others.length > 0) notes.push(`Also on this account: ${others.map((e) => `${e.currency} ${e.total.toFixed(2)}`).join(', ')}.`);
-    if (notes.length > 0) reading.note = notes.join(' ');
+    // "CNY 12.30": codes and digits read the same in every language.
+    if (others.length > 0) notes.push(msg('Also on this account: {0}.', others.map((e) => `${e.currency} ${e.total.toFixed(2)}`).join(', ')));
+    if (notes.length > 0) reading.note = notes;
     if (unavailable) {
-      reading.insufficientFunds = 'DeepSeek says the balance cannot pay for calls (is_available: false). Top up to continue.';
+      reading.insufficientFunds = msg('DeepSeek says the balance cannot pay for calls (is_available: false). Top up to continue.');
     }
     return reading;
   },

@@ -1,5 +1,5 @@
-import { formatMoney } from '../format';
 import { CheckError } from '../errors';
+import { messageOf, money, msg as l10nMsg, type Message, type TextArg } from '../message';
 import { providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
@@ -17,19 +17,20 @@ const DB_DOWN = /no connected db|database not connected|not connected to db/i;
 /** "Budget has been exceeded! …", "ExceededBudget: …", "… exceeded budget for model=…". */
 const OVER_BUDGET = /budget has been exceeded|exceededbudget|exceeded budget|over budget/i;
 
-function money(n: number): string {
-  return formatMoney(n, 'USD');
+/** The budget's owner as a word of the note: "key", "team", "user". */
+function scopeWord(scope: Budget['scope']): Message {
+  return scope === 'key' ? l10nMsg('key') : scope === 'team' ? l10nMsg('team') : l10nMsg('user');
 }
 
 /** `onDbDown` hears the message when the proxy says it has no database. */
-function classify(res: HttpResponse, onDbDown: (message: string) => void): CheckError | undefined {
+function classify(res: HttpResponse, onDbDown: (message: TextArg) => void): CheckError | undefined {
   if (res.status < 300) return undefined;
   const err = errorObject(res.json);
   const msg = providerMessage(res.json, res.text) ?? '';
-  const where = `HTTP ${res.status} from ${hostOfResponse(res)}`;
+  const where = l10nMsg('HTTP {0} from {1}', res.status, hostOfResponse(res));
   // Without a database the proxy cannot track keys at all: not the key's fault.
   if (err?.type === 'no_db_connection' || DB_DOWN.test(res.text)) {
-    const m = DB_DOWN.test(msg) ? msg.replace(/^(Internal Server Error|Authentication Error),\s*/i, '') : 'Database not connected';
+    const m = DB_DOWN.test(msg) ? msg.replace(/^(Internal Server Error|Authentication Error),\s*/i, '') : l10nMsg('Database not connected');
     onDbDown(m);
     return new CheckError('server', m, { httpStatus: res.status });
   }
@@ -38,11 +39,11 @@ function classify(res: HttpResponse, onDbDown: (message: string) => void): Check
     const extra: { httpStatus: number; balance?: number } = { httpStatus: res.status };
     const left = overBudgetBalance(msg);
     if (left !== undefined) extra.balance = left;
-    return new CheckError('insufficient_funds', `Budget exceeded — ${where}: ${msg}`, extra);
+    return new CheckError('insufficient_funds', l10nMsg('Budget exceeded — {0}: {1}', where, msg), extra);
   }
   // The proxy's auth errors carry code "401" (string or number), whatever the HTTP status.
   if (err?.type === 'auth_error' || err?.type === 'token_not_found_in_db' || String(err?.code) === '401') {
-    return new CheckError('auth', `The key was rejected — ${where}: ${msg}`, { httpStatus: res.status });
+    return new CheckError('auth', l10nMsg('The key was rejected — {0}: {1}', where, msg), { httpStatus: res.status });
   }
   return undefined;
 }
@@ -83,10 +84,10 @@ function remainingOf(b: Budget): number | null {
 }
 
 /** "the team budget resets 2026-09-01T00:00:00Z (30d window)". */
-function windowText(b: Budget): string | undefined {
+function windowText(b: Budget): Message | undefined {
   if (!b.duration && !b.resetAt) return undefined;
-  const when = b.resetAt ? `resets ${b.resetAt}` : 'resets on its own schedule';
-  return `the ${b.scope} budget ${when}${b.duration ? ` (${b.duration} window)` : ''}`;
+  const when = b.resetAt ? l10nMsg('resets {0}', b.resetAt) : l10nMsg('resets on its own schedule');
+  return b.duration ? l10nMsg('the {0} budget {1} ({2} window)', scopeWord(b.scope), when, b.duration) : l10nMsg('the {0} budget {1}', scopeWord(b.scope), when);
 }
 
 /**
@@ -98,7 +99,7 @@ async function outerBudget(
   root: string,
   scope: 'team' | 'user',
   id: string,
-): Promise<{ budget?: Budget; why?: string }> {
+): Promise<{ budget?: Budget; why?: Message }> {
   const path = scope === 'team' ? `/team/info?team_id=${encodeURIComponent(id)}` : `/user/info?user_id=${encodeURIComponent(id)}`;
   try {
     const res = await ctx.http.json(joinUrl(root, path), { headers: bearer(ctx.key), secrets: ctx.secrets });
@@ -110,7 +111,7 @@ async function outerBudget(
     return budget.maxBudget === null ? {} : { budget };
   } catch (e) {
     if (e instanceof CheckError && e.extra.httpStatus === 404) return {};
-    return { why: `The ${scope} budget could not be read (${e instanceof Error ? e.message : String(e)}).` };
+    return { why: l10nMsg('The {0} budget could not be read ({1}).', scopeWord(scope), messageOf(e)) };
   }
 }
 
@@ -142,13 +143,13 @@ export const litellmCheck: ProviderCheck = {
   async check(ctx): Promise<Reading> {
     const { http, baseUrl, key, secrets } = ctx;
     const root = baseUrl.replace(/\/v1$/i, '');
-    let dbDown: string | undefined;
+    let dbDown: TextArg | undefined;
     let res;
     try {
       res = await http.json(joinUrl(root, '/key/info'), { headers: bearer(key), secrets, classify: (r) => classify(r, (m) => (dbDown = m)) });
     } catch (e) {
       if (dbDown !== undefined) {
-        return { balance: null, currency: 'USD', status: 'unavailable', note: `${dbDown} The proxy cannot track budgets without a database.` };
+        return { balance: null, currency: 'USD', status: 'unavailable', note: l10nMsg('{0} The proxy cannot track budgets without a database.', dbDown) };
       }
       throw e;
     }
@@ -166,7 +167,7 @@ export const litellmCheck: ProviderCheck = {
     const budgets = [keyBudget, ...(outer.budget ? [outer.budget] : [])].filter((b) => b.maxBudget !== null);
     for (const b of budgets) details[`${b.scope}_remaining`] = remainingOf(b);
 
-    const notes: string[] = [];
+    const notes: Message[] = [];
     if (outer.why) notes.push(outer.why);
     if (budgets.length === 0) {
       return {
@@ -175,7 +176,7 @@ export const litellmCheck: ProviderCheck = {
         usage: keyBudget.spend,
         limit: null,
         status: 'valid',
-        note: ['This key has no budget set (max_budget is null); showing its spend only.', ...notes].join(' '),
+        note: [l10nMsg('This key has no budget set (max_budget is null); showing its spend only.'), ...notes],
         details,
       };
     }
@@ -183,13 +184,13 @@ export const litellmCheck: ProviderCheck = {
     const binding = budgets.reduce((a, b) => ((remainingOf(b) ?? Infinity) < (remainingOf(a) ?? Infinity) ? b : a));
     const left = remainingOf(binding)!;
     if (budgets.length > 1 || binding.scope !== 'key') {
-      notes.unshift(`The ${binding.scope} budget binds: ${money(left)} left of ${money(binding.maxBudget!)}.`);
+      notes.unshift(l10nMsg('The {0} budget binds: {1} left of {2}.', scopeWord(binding.scope), money(left), money(binding.maxBudget!)));
     }
     const window = windowText(binding);
-    if (window) notes.push(`Spend counts from the start of the window; ${window}.`);
+    if (window) notes.push(l10nMsg('Spend counts from the start of the window; {0}.', window));
     if (binding.scope !== 'key') details.budget_scope = binding.scope;
     const reading: Reading = { balance: left, currency: 'USD', usage: binding.spend, limit: binding.maxBudget, details };
-    if (notes.length) reading.note = notes.join(' ');
+    if (notes.length) reading.note = notes;
     return reading;
   },
 };

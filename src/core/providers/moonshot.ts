@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { msg as l10nMsg } from '../message';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { Account, DetailValue } from '../model';
@@ -28,7 +29,7 @@ function classify(res: HttpResponse): CheckError | undefined {
   const err = o?.error && typeof o.error === 'object' ? (o.error as Record<string, unknown>) : undefined;
   if (err?.type === 'exceeded_current_quota_error' || SUSPENDED.test(providerMessage(res.json, res.text) ?? '')) {
     const msg = providerMessage(res.json) ?? 'exceeded_current_quota_error';
-    return new CheckError('insufficient_funds', `Moonshot account has no usable quota (HTTP ${res.status}): ${msg}`, { httpStatus: res.status });
+    return new CheckError('insufficient_funds', l10nMsg('Moonshot account has no usable quota (HTTP {0}): {1}', res.status, msg), { httpStatus: res.status });
   }
   return undefined;
 }
@@ -65,10 +66,14 @@ export const moonshotCheck: ProviderCheck = {
       const msg = providerMessage(body) ?? `status ${JSON.stringify(body.status)}, code ${JSON.stringify(body.code)}`;
       // An HTTP 200 can still carry a refused key (code 401, scode "unauthorized").
       if (body.code === 401 || body.code === 403 || body.scode === 'unauthorized') {
-        throw new CheckError('auth', `The key was rejected — Moonshot answered code ${JSON.stringify(body.code)}, scode ${JSON.stringify(body.scode)}${providerMessage(body) ? `: ${providerMessage(body)}` : ''}.`);
+        const said = providerMessage(body);
+        const answered = said
+          ? l10nMsg('Moonshot answered code {0}, scode {1}: {2}.', JSON.stringify(body.code), JSON.stringify(body.scode), said)
+          : l10nMsg('Moonshot answered code {0}, scode {1}.', JSON.stringify(body.code), JSON.stringify(body.scode));
+        throw new CheckError('auth', l10nMsg('The key was rejected — {0}', answered));
       }
       if (mentionsNoFunds(msg)) throw new CheckError('insufficient_funds', `Moonshot: ${msg}`);
-      throw new CheckError('bad_response', `Moonshot did not confirm the balance (expected status true and code 0): ${msg}.`);
+      throw new CheckError('bad_response', l10nMsg('Moonshot did not confirm the balance (expected status true and code 0): {0}.', msg));
     }
     const data = asObject(body.data, 'Moonshot balance "data"');
     const available = parseAmount(data.available_balance, 'data.available_balance');
@@ -84,7 +89,7 @@ export const moonshotCheck: ProviderCheck = {
       details,
     };
     if (cash !== null && cash < 0) {
-      reading.note = `Cash balance is negative (${cash}): the account is in arrears.`;
+      reading.note = l10nMsg('Cash balance is negative ({0}): the account is in arrears.', cash);
     }
     return reading;
   },

@@ -1,4 +1,5 @@
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
+import { money, msg } from '../message';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
@@ -55,7 +56,9 @@ export const novitaCheck: ProviderCheck = {
     const credit = details.credit_limit;
     if (typeof credit === 'number' && credit > 0) {
       const cash = details.cash_balance;
-      reading.note = `Available balance includes a credit line of $${credit.toFixed(2)}${typeof cash === 'number' ? ` (cash $${cash.toFixed(2)})` : ''}.`;
+      reading.note = typeof cash === 'number'
+        ? msg('Available balance includes a credit line of {0} (cash {1}).', money(credit), money(cash))
+        : msg('Available balance includes a credit line of {0}.', money(credit));
     }
     return reading;
   },

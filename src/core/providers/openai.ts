@@ -1,6 +1,6 @@
-import { formatMoney } from '../format';
 import { CheckError } from '../errors';
-import { providerMessage, type HttpResponse } from '../http';
+import { messageOf, money, msg as l10nMsg, renderMessage, type Message, type TextArg } from '../message';
+import { httpWhere, KEY_REJECTED, providerMessage, type HttpResponse } from '../http';
 import type { Account, DetailValue } from '../model';
 import { parseAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
@@ -53,41 +53,37 @@ export async function forEachPage(
     if (body.has_more !== true) return;
     const next = body.next_page;
     if (typeof next !== 'string' || next === '') {
-      throw new CheckError('bad_response', `${what}: "has_more" is true but there is no "next_page".`);
+      throw new CheckError('bad_response', l10nMsg('{0}: "has_more" is true but there is no "next_page".', what));
     }
-    if (seen.has(next)) throw new CheckError('bad_response', `${what}: the same "next_page" came back twice.`);
+    if (seen.has(next)) throw new CheckError('bad_response', l10nMsg('{0}: the same "next_page" came back twice.', what));
     seen.add(next);
     cursor = next;
   }
-  throw new CheckError('bad_response', `${what}: more than ${MAX_COST_PAGES} pages; not showing a partial month.`);
+  throw new CheckError('bad_response', l10nMsg('{0}: more than {1} pages; not showing a partial month.', what, MAX_COST_PAGES));
 }
 
 /** Buckets are `data: [{ results: [...] }]`; yields every result object. */
 export function eachResult(body: Record<string, unknown>, what: string, fn: (r: Record<string, unknown>, at: string) => void): void {
   const data = body.data;
-  if (!Array.isArray(data)) throw new CheckError('bad_response', `${what}: the response has no "data" list.`);
+  if (!Array.isArray(data)) throw new CheckError('bad_response', l10nMsg('{0}: the response has no "{1}" list.', what, 'data'));
   data.forEach((bucket, i) => {
     const results = asObject(bucket, `${what} data[${i}]`).results;
-    if (!Array.isArray(results)) throw new CheckError('bad_response', `${what}: data[${i}] has no "results" list.`);
+    if (!Array.isArray(results)) throw new CheckError('bad_response', l10nMsg('{0}: {1} has no "{2}" list.', what, `data[${i}]`, 'results'));
     results.forEach((r, j) => fn(asObject(r, `${what} data[${i}].results[${j}]`), `data[${i}].results[${j}]`));
   });
-}
-
-function money(n: number): string {
-  return formatMoney(n, 'USD');
 }
 
 /** A limit the provider itself enforces on the month's spend (OpenAI's hard spend limit). */
 export interface ProviderLimit {
   amount: number;
   /** Says whose limit it is: "OpenAI's hard spend limit for project proj_1". */
-  label: string;
+  label: Message;
 }
 
 export interface SpendOptions {
   providerLimit?: ProviderLimit | undefined;
   /** A sentence appended to the note (what the figure leaves out, why a limit is not used). */
-  caveat?: string | undefined;
+  caveat?: Message | undefined;
 }
 
 /**
@@ -98,18 +94,18 @@ export function spendReading(spend: number, account: Account, since: Date, provi
   const usage = roundMoney(spend);
   const day = since.toISOString().slice(0, 10);
   const details: Record<string, DetailValue> = { spend_since: since.toISOString() };
-  const caveat = opts.caveat ? ` ${opts.caveat}` : '';
+  const caveat = opts.caveat ? [opts.caveat] : [];
   const limit = opts.providerLimit;
   if (limit) {
     details.limit_source = 'provider';
     // The provider's own cap is what actually stops spending; a hand-set budget would only mislead.
-    const ignored = account.monthlyBudget !== undefined ? ` Your monthlyBudget (${money(account.monthlyBudget)}) is not used while this limit is enforced.` : '';
+    const ignored = account.monthlyBudget !== undefined ? [l10nMsg('Your monthlyBudget ({0}) is not used while this limit is enforced.', money(account.monthlyBudget))] : [];
     return {
       balance: roundMoney(limit.amount - spend),
       currency: 'USD',
       usage,
       limit: limit.amount,
-      note: `Left of ${limit.label} (${money(limit.amount)}); spent ${money(usage)} since ${day}.${ignored}${caveat}`,
+      note: [l10nMsg('Left of {0} ({1}); spent {2} since {3}.', limit.label, money(limit.amount), money(usage), day), ...ignored, ...caveat],
       details,
     };
   }
@@ -122,7 +118,7 @@ export function spendReading(spend: number, account: Account, since: Date, provi
       usage,
       limit: budget,
       // Say plainly that this is the user's own budget, not money held by the provider.
-      note: `Left of your monthly budget of ${money(budget)} (spent ${money(usage)} since ${day}); ${providerName} has no balance API.${caveat}`,
+      note: [l10nMsg('Left of your monthly budget of {0} (spent {1} since {2}); {3} has no balance API.', money(budget), money(usage), day, providerName), ...caveat],
       details,
     };
   }
@@ -132,16 +128,22 @@ export function spendReading(spend: number, account: Account, since: Date, provi
     usage,
     limit: null,
     status: 'valid',
-    note: `Spent ${money(usage)} since ${day}. Set a monthlyBudget on this account to see what is left of it.${caveat}`,
+    // One message a sentence: an account from the environment drops the monthlyBudget one (statusView.noteText).
+    note: [l10nMsg('Spent {0} since {1}.', money(usage), day), l10nMsg('Set a monthlyBudget on this account to see what is left of it.'), ...caveat],
     details,
   };
 }
 
 /** The note for an admin-key failure: the account stays valid, the spend is just unknown. */
-export function adminFailureNote(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const why = e instanceof CheckError && e.kind === 'auth' ? `the admin key was rejected (${msg.replace(/^The key was rejected — /, '')})` : msg;
-  return `Could not read this month's spend: ${why}. The API key itself is valid.`;
+export function adminFailureNote(e: unknown): Message {
+  const said = messageOf(e);
+  let why: TextArg = said;
+  if (e instanceof CheckError && e.kind === 'auth') {
+    // The reason without "The key was rejected — ": it is the admin key, said below.
+    const reason = typeof said !== 'string' && said.m === KEY_REJECTED && said.a?.length === 1 ? said.a[0]! : typeof said === 'string' ? said.replace(/^The key was rejected — /, '') : renderMessage(said).replace(/^The key was rejected — /, '');
+    why = l10nMsg('the admin key was rejected ({0})', reason);
+  }
+  return l10nMsg("Could not read this month's spend: {0}. The API key itself is valid.", why);
 }
 
 function classify(res: HttpResponse): CheckError | undefined {
@@ -149,7 +151,7 @@ function classify(res: HttpResponse): CheckError | undefined {
   // OpenAI reports an exhausted prepaid balance as 429 insufficient_quota: money, not rate.
   if (res.status === 429 && (err?.code === 'insufficient_quota' || err?.type === 'insufficient_quota')) {
     const msg = providerMessage(res.json, res.text) ?? 'insufficient_quota';
-    return new CheckError('insufficient_funds', `Out of credit — HTTP 429 from ${hostOfResponse(res)}: ${msg}`, { httpStatus: 429 });
+    return new CheckError('insufficient_funds', l10nMsg('Out of credit — {0}', httpWhere(429, hostOfResponse(res), msg)), { httpStatus: 429 });
   }
   return undefined;
 }
@@ -172,7 +174,7 @@ async function monthSpend(ctx: ProviderContext, adminKey: string, since: Date): 
       eachResult(body, what, (r, at) => {
         const amount = asObject(r.amount, `${what} ${at}.amount`);
         if (typeof amount.currency === 'string' && amount.currency.toLowerCase() !== 'usd') {
-          throw new CheckError('bad_response', `${what}: ${at} is in ${amount.currency}, expected USD.`);
+          throw new CheckError('bad_response', l10nMsg('{0}: {1} is in {2}, expected USD.', what, at, amount.currency));
         }
         total += parseAmount(amount.value, `${at}.amount.value`);
       }),
@@ -181,7 +183,7 @@ async function monthSpend(ctx: ProviderContext, adminKey: string, since: Date): 
 }
 
 /** What GET …/spend_limit said: a limit to measure against, or why there is none. */
-type SpendLimitAnswer = { limit: ProviderLimit } | { limit?: undefined; why?: string };
+type SpendLimitAnswer = { limit: ProviderLimit } | { limit?: undefined; why?: Message };
 
 /**
  * OpenAI's own hard spend limit (admin key; integer cents; only "month" exists). A 404 means
@@ -191,13 +193,13 @@ async function hardSpendLimit(ctx: ProviderContext, adminKey: string): Promise<S
   const { http, baseUrl, secrets, account } = ctx;
   const project = account.projectId;
   const path = project ? `/organization/projects/${encodeURIComponent(project)}/spend_limit` : '/organization/spend_limit';
-  const whose = project ? `project ${project}` : 'the organization';
+
   let json: unknown;
   try {
     json = (await http.json(joinUrl(baseUrl, path), { headers: bearer(adminKey), secrets, classify })).json;
   } catch (e) {
     if (e instanceof CheckError && e.extra.httpStatus === 404) return {};
-    return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
+    return { why: l10nMsg("OpenAI's hard spend limit could not be read ({0}).", messageOf(e)) };
   }
   let body: Record<string, unknown>;
   let cents: number;
@@ -205,20 +207,30 @@ async function hardSpendLimit(ctx: ProviderContext, adminKey: string): Promise<S
     body = asObject(json, `OpenAI ${path}`);
     cents = parseAmount(body.threshold_amount, 'threshold_amount');
   } catch (e) {
-    return { why: `OpenAI's hard spend limit could not be read (${e instanceof Error ? e.message : String(e)}).` };
+    return { why: l10nMsg("OpenAI's hard spend limit could not be read ({0}).", messageOf(e)) };
   }
   const currency = typeof body.currency === 'string' ? body.currency.toUpperCase() : 'USD';
-  if (currency !== 'USD') return { why: `OpenAI's hard spend limit is in ${currency}; costs are in USD, so it is not used.` };
+  if (currency !== 'USD') return { why: l10nMsg("OpenAI's hard spend limit is in {0}; costs are in USD, so it is not used.", currency) };
   if (typeof body.interval === 'string' && body.interval !== 'month') {
-    return { why: `OpenAI's hard spend limit is per ${body.interval}, not per month, so it is not used.` };
+    return { why: l10nMsg("OpenAI's hard spend limit is per {0}, not per month, so it is not used.", body.interval) };
   }
   const enforcement = body.enforcement && typeof body.enforcement === 'object' ? (body.enforcement as Record<string, unknown>).status : undefined;
   if (cents <= 0) return {};
   const amount = roundMoney(cents / 100);
   if (enforcement !== 'enforcing') {
-    return { why: `OpenAI's hard spend limit of ${money(amount)} for ${whose} is not enforcing (${typeof enforcement === 'string' ? enforcement : 'no status'}), so it is not used.` };
+    const status = typeof enforcement === 'string' ? enforcement : 'no status';
+    return {
+      why: project
+        ? l10nMsg("OpenAI's hard spend limit of {0} for project {1} is not enforcing ({2}), so it is not used.", money(amount), project, status)
+        : l10nMsg("OpenAI's hard spend limit of {0} for the organization is not enforcing ({1}), so it is not used.", money(amount), status),
+    };
   }
-  return { limit: { amount, label: `OpenAI's hard spend limit for ${whose}` } };
+  return {
+    limit: {
+      amount,
+      label: project ? l10nMsg("OpenAI's hard spend limit for project {0}", project) : l10nMsg("OpenAI's hard spend limit for the organization"),
+    },
+  };
 }
 
 const descriptor = defineProvider({
@@ -290,13 +302,13 @@ export async function keyCheckWithSpend(
   const [models, spend] = await Promise.allSettled([keyCheck, spendUsd ?? Promise.resolve(undefined)]);
   if (models.status === 'rejected') throw models.reason;
   const list = asObject(models.value.json, `${name} /models`);
-  if (!Array.isArray(list.data)) throw new CheckError('bad_response', `${name} /models: the response has no "data" list.`);
+  if (!Array.isArray(list.data)) throw new CheckError('bad_response', l10nMsg('{0}: the response has no "{1}" list.', `${name} /models`, 'data'));
   if (!spendUsd) {
     return {
       balance: null,
       currency: 'USD',
       status: 'valid',
-      note: `${name} has no balance API; add an admin key and a monthlyBudget to track spend, or check ${billingUrl}`,
+      note: l10nMsg('{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}', name, billingUrl),
     };
   }
   if (spend.status === 'rejected') return { balance: null, currency: 'USD', status: 'valid', note: adminFailureNote(spend.reason) };

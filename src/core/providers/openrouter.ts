@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { messageOf, money, msg, type Message } from '../message';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -58,7 +59,7 @@ export const openrouterCheck: ProviderCheck = {
       if (typeof d.expires_at === 'string') details.expires_at = d.expires_at;
     }
 
-    let keyViewNote: string | undefined;
+    let keyViewNote: Message | undefined;
     if (credits.status === 'fulfilled') {
       const d = asObject(asObject(credits.value.json, 'OpenRouter /credits').data, 'OpenRouter /credits "data"');
       const total = parseAmount(d.total_credits, 'data.total_credits');
@@ -78,11 +79,11 @@ export const openrouterCheck: ProviderCheck = {
           details,
         };
         if (cap && cap.limit !== null) reading.limitRemaining = cap.remaining;
-        const notes = [cap?.note, keyInfo.status === 'rejected' ? `Key info unavailable: ${errMessage(keyInfo.reason)}` : undefined].filter(Boolean);
-        if (notes.length > 0) reading.note = notes.join(' ');
+        const notes = [cap?.note, keyInfo.status === 'rejected' ? msg('Key info unavailable: {0}', messageOf(keyInfo.reason)) : undefined].filter((n) => n !== undefined);
+        if (notes.length > 0) reading.note = notes;
         return reading;
       }
-      keyViewNote = `OpenRouter /credits answered $0 credits and $0 usage, but this key alone has spent ${usd(cap!.lifetimeUsage!)}: that is not the account balance (this key cannot see it). Showing this key's own limit instead.`;
+      keyViewNote = msg("OpenRouter /credits answered $0 credits and $0 usage, but this key alone has spent {0}: that is not the account balance (this key cannot see it). Showing this key's own limit instead.", money(cap!.lifetimeUsage!));
     } else {
       const creditsErr = credits.reason;
       const forbidden = creditsErr instanceof CheckError && creditsErr.kind === 'auth' && creditsErr.extra.httpStatus === 403;
@@ -90,12 +91,12 @@ export const openrouterCheck: ProviderCheck = {
       if (!forbidden || keyInfo.status === 'rejected') {
         throw keyInfo.status === 'rejected' && forbidden ? keyInfo.reason : creditsErr;
       }
-      keyViewNote = 'Account credits need a management key; showing this key\'s own limit instead.';
+      keyViewNote = msg("Account credits need a management key; showing this key's own limit instead.");
     }
     if (!cap) throw (keyInfo as PromiseRejectedResult).reason;
-    const note = [keyViewNote, cap.note].filter(Boolean).join(' ');
+    const note = [keyViewNote, cap.note].filter((n) => n !== undefined);
     if (cap.limit === null) {
-      return { balance: null, currency: 'USD', usage: cap.lifetimeUsage, limit: null, status: 'valid', note: `${note} This key has no limit.`, details };
+      return { balance: null, currency: 'USD', usage: cap.lifetimeUsage, limit: null, status: 'valid', note: [...note, msg('This key has no limit.')], details };
     }
     return { balance: cap.remaining, currency: 'USD', usage: cap.windowUsage, limit: cap.limit, note, details };
   },
@@ -108,7 +109,7 @@ interface KeyCap {
   /** The key's spend in the cap's window (lifetime for a cap that never resets). */
   windowUsage: number | null;
   lifetimeUsage: number | null;
-  note?: string;
+  note?: Message;
 }
 
 const WINDOW_USAGE: Record<string, string> = { daily: 'usage_daily', weekly: 'usage_weekly', monthly: 'usage_monthly' };
@@ -134,15 +135,12 @@ function readKeyCap(d: Record<string, unknown>): KeyCap {
     remaining = roundMoney(limit - windowSpend);
     cap.remaining = remaining;
   } else {
-    cap.note = `The key's ${reset ? `${reset} ` : ''}cap comes without its spend for the current window, so what is left under it is unknown.`;
+    const window = reset === 'daily' ? msg('daily') : reset === 'weekly' ? msg('weekly') : reset === 'monthly' ? msg('monthly') : reset;
+    cap.note = window
+      ? msg("The key's {0} cap comes without its spend for the current window, so what is left under it is unknown.", window)
+      : msg("The key's cap comes without its spend for the current window, so what is left under it is unknown.");
   }
   return cap;
 }
 
-function usd(n: number): string {
-  return `$${n.toFixed(2)}`;
-}
 
-function errMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}

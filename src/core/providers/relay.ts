@@ -1,5 +1,6 @@
 import { CheckError } from '../errors';
-import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
+import { msg as l10nMsg } from '../message';
+import { httpWhere, mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { parseAmount, parseOptionalAmount, roundMoney } from '../numbers';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -39,18 +40,18 @@ function classify(res: HttpResponse): CheckError | undefined {
   const failedOk = ok && (errorObject(res.json) !== undefined || body?.success === false);
   if (ok && !failedOk) return undefined;
   const msg = (providerMessage(res.json, res.text) ?? '').replace(TOKEN_FRAGMENT, '').replace(/\s{2,}/g, ' ').trim();
-  const where = `HTTP ${res.status} from ${hostOfResponse(res)}: ${msg || '(no message)'}`;
+  const where = msg ? httpWhere(res.status, hostOfResponse(res), msg) : l10nMsg('HTTP {0} from {1}: (no message)', res.status, hostOfResponse(res));
   const authStatus = res.status === 401 || res.status === 403;
   const code = errorObject(res.json)?.code;
   // A 403 "insufficient permissions" is not about money; a used-up quota always is (new-api sends it as 403).
   if (USED_UP.test(msg) || (typeof code === 'string' && USED_UP_CODES.has(code)) || (!authStatus && mentionsNoFunds(msg))) {
-    return new CheckError('insufficient_funds', `The token's quota is used up — ${where}`, { httpStatus: res.status, balance: 0 });
+    return new CheckError('insufficient_funds', l10nMsg("The token's quota is used up — {0}", where), { httpStatus: res.status, balance: 0 });
   }
-  if (EXPIRED.test(msg)) return new CheckError('auth', `The token has expired — ${where}`, { httpStatus: res.status });
+  if (EXPIRED.test(msg)) return new CheckError('auth', l10nMsg('The token has expired — {0}', where), { httpStatus: res.status });
   if (INVALID.test(msg) || authStatus) {
-    return new CheckError('auth', `The token was rejected — ${where}`, { httpStatus: res.status });
+    return new CheckError('auth', l10nMsg('The token was rejected — {0}', where), { httpStatus: res.status });
   }
-  if (failedOk) return new CheckError('bad_response', `The relay answered with an error — ${where}`, { httpStatus: res.status });
+  if (failedOk) return new CheckError('bad_response', l10nMsg('The relay answered with an error — {0}', where), { httpStatus: res.status });
   return undefined;
 }
 
@@ -106,10 +107,10 @@ export const relayCheck: ProviderCheck = {
     if (expires && Number.isFinite(expires.getTime())) details.expires_at = expires.toISOString();
 
     if (hard >= UNLIMITED) {
-      return { balance: null, currency, usage, limit: null, status: 'valid', note: 'Unlimited token: the relay sets no limit, so only usage is shown.', details };
+      return { balance: null, currency, usage, limit: null, status: 'valid', note: l10nMsg('Unlimited token: the relay sets no limit, so only usage is shown.'), details };
     }
     // The "_usd" figures are whatever the relay displays (dollars, CNY, quota units): never converted.
-    const unit = account.currency ? '' : ' Amounts are in the relay\'s display unit; set this account\'s currency if it is not USD.';
+    const unit = account.currency ? [] : [l10nMsg("Amounts are in the relay's display unit; set this account's currency if it is not USD.")];
     if (account.hardLimitIsRemaining) {
       // one-api's per-user display mode reports what is left as hard_limit_usd: subtracting usage would count it twice.
       return {
@@ -117,12 +118,12 @@ export const relayCheck: ProviderCheck = {
         currency,
         usage,
         limit: roundMoney(hard + usage),
-        note: `The relay reports what is left as its limit (hardLimitIsRemaining); limit = left + used.${unit}`,
+        note: [l10nMsg('The relay reports what is left as its limit (hardLimitIsRemaining); limit = left + used.'), ...unit],
         details,
       };
     }
     const reading: Reading = { balance: roundMoney(hard - usage), currency, usage, limit: hard, details };
-    if (unit) reading.note = unit.trim();
+    if (unit.length) reading.note = unit;
     return reading;
   },
 };

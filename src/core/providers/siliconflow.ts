@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { msg as l10nMsg } from '../message';
 import { preview } from '../safeText';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
@@ -22,7 +23,7 @@ export function siliconflowCurrencyForHost(host: string): 'CNY' | 'USD' | undefi
 // A bad key may come back as the bare JSON string "Api key is invalid", even with HTTP 200.
 function classify(res: HttpResponse): CheckError | undefined {
   if (typeof res.json === 'string' && /api key is invalid/i.test(res.json)) {
-    return new CheckError('auth', `The key was rejected — HTTP ${res.status}: ${preview(res.json.trim())}`, { httpStatus: res.status });
+    return new CheckError('auth', l10nMsg('The key was rejected — {0}', l10nMsg('HTTP {0}: {1}', res.status, preview(res.json.trim()))), { httpStatus: res.status });
   }
   return undefined;
 }
@@ -59,10 +60,10 @@ export const siliconflowCheck: ProviderCheck = {
     const res = await http.json(joinUrl(baseUrl, '/v1/user/info'), { headers: bearer(key), secrets, classify });
     const body = asObject(res.json, 'SiliconFlow /v1/user/info');
     if (body.code !== 20000 && body.code !== '20000') {
-      if (body.code === undefined) throw new CheckError('bad_response', 'The response has no "code" field.');
+      if (body.code === undefined) throw new CheckError('bad_response', l10nMsg('The response has no "{0}" field.', 'code'));
       const msg = providerMessage(body) ?? `code ${JSON.stringify(body.code)}`;
       if (mentionsNoFunds(msg)) throw new CheckError('insufficient_funds', `SiliconFlow: ${msg}`);
-      throw new CheckError('bad_response', `SiliconFlow did not return the account (code ${JSON.stringify(body.code)}, expected 20000): ${msg}.`);
+      throw new CheckError('bad_response', l10nMsg('SiliconFlow did not return the account (code {0}, expected 20000): {1}.', JSON.stringify(body.code), msg));
     }
     const data = asObject(body.data, 'SiliconFlow user info "data"');
     const total = parseAmount(data.totalBalance, 'data.totalBalance');
@@ -80,7 +81,7 @@ export const siliconflowCheck: ProviderCheck = {
       // server) gets the default CNY, like the default base URL.
       currency: account.currency ?? siliconflowCurrencyForHost(hostOf(baseUrl)) ?? 'CNY',
       // These legacy fields have disagreed with the console, and vouchers are not in them.
-      note: 'Total balance as reported by the API; vouchers are not included and the console may show a different figure.',
+      note: l10nMsg('Total balance as reported by the API; vouchers are not included and the console may show a different figure.'),
       details,
     };
   },

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
+import { msg, renderMessage } from '../message';
 import { lazySchema } from '../lazySchema';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
@@ -53,7 +54,7 @@ export const teamCheck: ProviderCheck = {
     const parsed = SnapshotSchema.safeParse(asObject(res.json, `Team server ${TEAM_BALANCES_PATH}`));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new CheckError('bad_response', `Team server ${TEAM_BALANCES_PATH}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'} (is this an llm-balance serve?).`);
+      throw new CheckError('bad_response', msg('Team server {0}: {1} {2} (is this an llm-balance serve?).', TEAM_BALANCES_PATH, issue?.path.join('.') || 'body', issue?.message ?? 'invalid'));
     }
     const shared: SharedResult[] = [];
     let skipped = 0;
@@ -66,13 +67,18 @@ export const teamCheck: ProviderCheck = {
         shared.push(r.data);
       }
     }
-    const parts = [shared.length === 0 ? 'The team server shares no accounts.' : `${shared.length} shared account${shared.length === 1 ? '' : 's'}, checked by the team server at ${parsed.data.checkedAt}.`];
-    if (skipped) parts.push(`${skipped} entr${skipped === 1 ? 'y was' : 'ies were'} not readable and left out.`);
+    const at = parsed.data.checkedAt;
+    const parts = [
+      shared.length === 0
+        ? msg('The team server shares no accounts.')
+        : shared.length === 1 ? msg('{0} shared account, checked by the team server at {1}.', 1, at) : msg('{0} shared accounts, checked by the team server at {1}.', shared.length, at),
+    ];
+    if (skipped) parts.push(skipped === 1 ? msg('{0} entry was not readable and left out.', 1) : msg('{0} entries were not readable and left out.', skipped));
     return {
       balance: null,
       currency: ctx.account.currency ?? 'USD',
       status: 'valid',
-      note: parts.join(' '),
+      note: parts,
       details: { shared_accounts: shared.length, team_checked_at: parsed.data.checkedAt },
       shared,
     };
@@ -98,7 +104,12 @@ export function expandTeamResults(results: readonly BalanceResult[]): BalanceRes
       const member: BalanceResult = { ...s, accountId: `${r.accountId}/${s.accountId}`, label: `Team: ${s.label}` };
       if (failed) {
         member.stale = true;
-        member.note = `The team server "${r.label}" could not be read${r.error ? ` (${r.error})` : ''}; these are its last numbers.`;
+        const why = r.errorL10n ?? r.error;
+        const note = why !== undefined
+          ? msg('The team server "{0}" could not be read ({1}); these are its last numbers.', r.label, why)
+          : msg('The team server "{0}" could not be read; these are its last numbers.', r.label);
+        member.note = renderMessage(note);
+        member.noteL10n = [note];
         if (!s.stale) member.details = { ...s.details, staleSince: s.checkedAt };
       }
       out.push(member);

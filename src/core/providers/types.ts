@@ -1,6 +1,7 @@
 import type { Account, DetailValue, ProviderId, SharedResult } from '../model';
 import type { HttpClient } from '../http';
 import { CheckError } from '../errors';
+import { msg, type Message } from '../message';
 import { preview } from '../safeText';
 import type { ProviderDescriptor } from './descriptor';
 
@@ -26,10 +27,11 @@ export interface Reading {
   limitRemaining?: number | null;
   /** "unavailable": the provider has no balance API for this key (level info). Default "valid". */
   status?: 'valid' | 'unavailable';
-  note?: string;
+  /** Our text as messages (src/core/message.ts), sentence by sentence; a string is data (a team server's note). */
+  note?: string | Message | Message[];
   details?: Record<string, DetailValue>;
   /** Set when the provider says the balance cannot pay for calls (level critical). */
-  insufficientFunds?: string;
+  insufficientFunds?: string | Message;
   /** A `team` account's shared accounts, as its server judged them. */
   shared?: SharedResult[];
 }
@@ -69,5 +71,7 @@ export function hostOf(url: string): string {
 /** Asserts the parsed JSON is an object, else a bad_response naming what came instead. */
 export function asObject(json: unknown, what: string): Record<string, unknown> {
   if (json && typeof json === 'object' && !Array.isArray(json)) return json as Record<string, unknown>;
-  throw new CheckError('bad_response', `${what}: expected a JSON object, got ${Array.isArray(json) ? 'an array' : preview(JSON.stringify(json) ?? '')}.`);
+  throw new CheckError('bad_response', Array.isArray(json)
+    ? msg('{0}: expected a JSON object, got an array.', what)
+    : msg('{0}: expected a JSON object, got {1}.', what, preview(JSON.stringify(json) ?? '')));
 }

@@ -1,4 +1,5 @@
 import { CheckError } from '../errors';
+import { msg as l10nMsg } from '../message';
 import { providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import type { DetailValue } from '../model';
@@ -46,16 +47,18 @@ export const xaiCheck: ProviderCheck = {
     const { http, baseUrl, key, secrets, account } = ctx;
     const teamId = account.teamId?.trim();
     if (!teamId) {
-      throw new CheckError('config', 'xAI needs the team id: set "teamId" on this account (console.x.ai → Settings → Team).');
+      throw new CheckError('config', l10nMsg('xAI needs the team id: set "teamId" on this account (console.x.ai → Settings → Team).'));
     }
     const classify = (res: HttpResponse): CheckError | undefined => {
       const msg = providerMessage(res.json, res.text);
       if (res.status === 404) {
-        return new CheckError('config', `xAI team "${teamId}" not found (HTTP 404${msg ? `: ${msg}` : ''}). Check the account's teamId.`, { httpStatus: 404 });
+        return new CheckError('config', msg ? l10nMsg("xAI team \"{0}\" not found (HTTP 404: {1}). Check the account's teamId.", teamId, msg) : l10nMsg("xAI team \"{0}\" not found (HTTP 404). Check the account's teamId.", teamId), { httpStatus: 404 });
       }
       if (res.status === 401 || res.status === 403) {
         // An inference key (xai-…) is the usual mistake here.
-        return new CheckError('auth', `xAI rejected the management key (HTTP ${res.status}${msg ? `: ${msg}` : ''}). The balance needs a management key from console.x.ai → Settings → Management Keys, with access to team "${teamId}".`, { httpStatus: res.status });
+        return new CheckError('auth', msg
+          ? l10nMsg('xAI rejected the management key (HTTP {0}: {1}). The balance needs a management key from console.x.ai → Settings → Management Keys, with access to team "{2}".', res.status, msg, teamId)
+          : l10nMsg('xAI rejected the management key (HTTP {0}). The balance needs a management key from console.x.ai → Settings → Management Keys, with access to team "{1}".', res.status, teamId), { httpStatus: res.status });
       }
       return undefined;
     };

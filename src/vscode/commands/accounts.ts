@@ -6,7 +6,8 @@ import type { Account, BalanceResult } from '../../core/model';
 import type { OptionField, OptionPrompt } from '../../core/providers/descriptor';
 import type { ProviderAdapter } from '../../core/providers/types';
 import { formatMoney } from '../../core/format';
-import { levelText } from '../../core/statusView';
+import { levelText, noteText } from '../../core/statusView';
+import { errorText } from '../../core/message';
 import { engine } from '../engineLoader';
 import type { KeyStore } from '../keys';
 import { descriptorText, t } from '../l10n';
@@ -61,7 +62,7 @@ function describe(r: BalanceResult): string {
     if (r.level === 'critical') return t('{0} left (critical)', left);
     return t('{0} left', left);
   }
-  if (r.note) return r.note.replace(/[\s.]+$/, '');
+  if (r.note) return noteText(r, t)!.replace(/[\s.]+$/, '');
   return t('key accepted');
 }
 
@@ -132,8 +133,8 @@ async function verify(account: Account, keys: AccountKeys, label: string, monito
   const buttons = canChangeUrl ? [anotherKey, changeUrl, save] : [anotherKey, save];
   // The provider's own words lead ("The key was rejected — HTTP 401 …"); nothing is said twice.
   const pick = result.status === 'invalid'
-    ? await ui().showModalWarning(t('{0}: {1}', label, sentence(result.error ?? t('the key was rejected'))), t('It has not been saved. Enter another key, or save this one anyway.'), ...buttons)
-    : await ui().showModalWarning(t('{0}: the key could not be verified.', label), t('{0} It has not been saved yet. Save it anyway?', sentence(result.error ?? t('The check failed'))), ...buttons);
+    ? await ui().showModalWarning(t('{0}: {1}', label, sentence(errorText(result, t) ?? t('the key was rejected'))), t('It has not been saved. Enter another key, or save this one anyway.'), ...buttons)
+    : await ui().showModalWarning(t('{0}: the key could not be verified.', label), t('{0} It has not been saved yet. Save it anyway?', sentence(errorText(result, t) ?? t('The check failed'))), ...buttons);
   if (pick === save) return { outcome: 'save', result };
   if (pick === changeUrl) return { outcome: 'url' };
   return { outcome: 'key' };
@@ -269,7 +270,7 @@ export async function addAccount(d: AccountCommandDeps): Promise<string | undefi
         prompt: endpoint ? descriptorText(endpoint.prompt.prompt) : t("The API base URL (the provider's is {0})", p.defaultBaseUrl),
         value: draft.url ?? defaultUrl,
         ignoreFocusOut: true,
-        validateInput: (s) => E.checkUrlPolicy(s.trim()) ?? sandboxUrlProblem(s.trim(), process.env, t),
+        validateInput: (s) => E.checkUrlPolicy(s.trim(), t) ?? sandboxUrlProblem(s.trim(), process.env, t),
       }))?.trim();
       if (v === undefined) return false;
       draft.url = v;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
 import { summarizeResults } from '../../core/statusView';
+import { errorText } from '../../core/message';
 import { t } from '../l10n';
 import type { BalanceMonitor } from '../monitor';
 import type { ShownNotification } from '../notifier';
@@ -66,7 +67,7 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
     const showLog = t('Show Log');
     const openPanel = t('Open Panel');
     void ui()
-      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, first.error ?? t('error')), showLog, openPanel)
+      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, errorText(first, t) ?? t('error')), showLog, openPanel)
       .then((pick) => {
         if (pick === showLog) void vscode.commands.executeCommand(COMMAND.showLog);
         if (pick === openPanel) void vscode.commands.executeCommand(COMMAND.showPanel);
