@@ -88,8 +88,8 @@ describe('notes and check errors in zh-CN', () => {
       range: '7d' as const,
       now: Date.now(),
     };
-    assert.equal(buildPanelCards({ ...input, t: zhT }).accounts[0]!.note, '该账户还有：USD 0.00。');
-    assert.equal(buildPanelCards(input).accounts[0]!.note, 'Also on this account: USD 0.00.');
+    assert.equal(buildPanelCards({ ...input, t: zhT }).cards.accounts[0]!.note, '该账户还有：USD 0.00。');
+    assert.equal(buildPanelCards(input).cards.accounts[0]!.note, 'Also on this account: USD 0.00.');
   });
 
   it("a team server's shared results are its data: shown in its English, message ids it sent along dropped; the team note is ours", async () => {
