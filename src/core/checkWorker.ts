@@ -7,6 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { AccountChecker, AccountKeys, CheckContext, DetailedCheck } from './checker';
 import type { HttpSettings } from './http';
+import { httpTimeoutMs, MAX_TIMER_MS } from './httpTimeout';
 import type { Account, BalanceResult, ErrorKind } from './model';
 import { getProvider } from './providers/registry';
 import { redact } from './redact';
@@ -56,7 +57,6 @@ interface Pending {
 
 /** Start failures and crashes in a row (no answer between them) before checks stay in this thread. */
 const MAX_FAILED_STARTS = 3;
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class CheckWorker {
   /** The HTTP settings of the next checks (proxy, strict TLS, time limit). */
@@ -80,7 +80,8 @@ export class CheckWorker {
     if (!worker) return this.checkInThread(account, keys, ctx);
     const request: CheckRequest = { type: 'check', id: this.nextId++, account, keys, http: this.http, thresholds: ctx.thresholds };
     return new Promise<DetailedCheck>((resolve) => {
-      const limit = this.opts.answerWithinMs ?? (this.http.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 10 + 5_000;
+      // The time limit as the worker's HttpClient reads it (a NaN setting made this fire at once).
+      const limit = this.opts.answerWithinMs ?? Math.min(httpTimeoutMs(this.http.timeoutMs) * 10 + 5_000, MAX_TIMER_MS);
       const timer = setTimeout(() => this.overdue(request.id, limit), limit);
       this.pending.set(request.id, { request, ctx, resolve, timer });
       worker.ref();

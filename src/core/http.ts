@@ -4,10 +4,11 @@
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { CheckError } from './errors';
+import { httpTimeoutMs } from './httpTimeout';
 import { redact } from './redact';
 import { preview } from './safeText';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from './httpTimeout';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
@@ -206,9 +207,6 @@ export function classifyStatus(res: HttpResponse, host: string): CheckError {
   return new CheckError('bad_response', `Unexpected answer — ${where}`, { httpStatus: s });
 }
 
-/** setTimeout's limit: a longer delay fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 export class HttpClient {
   /** Loopback always goes here, whatever the proxy settings say. */
   private readonly direct: Dispatcher;
@@ -222,8 +220,7 @@ export class HttpClient {
   readonly proxyProblem: string | undefined;
 
   constructor(settings: HttpSettings = {}) {
-    const t = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.timeoutMs = Number.isFinite(t) && t > 0 ? Math.min(t, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = httpTimeoutMs(settings.timeoutMs);
     this.maxBody = settings.maxBodyBytes ?? MAX_BODY_BYTES;
     const env = settings.env ?? process.env;
     const tls = { rejectUnauthorized: settings.strictSSL !== false };

@@ -170,6 +170,25 @@ describe('check worker', () => {
     assert.equal(next.result.level, 'ok');
   });
 
+  it('a time-limit setting that is no usable number (NaN, not positive, past setTimeout\'s limit) is read as HttpClient reads it: the check waits for its answer', async () => {
+    f.server.route('GET', `${P}/credits`, { delayMs: 300, body: { data: { total_credits: 100, total_usage: 1 } } });
+    const settings = [Number.NaN, -1000, 0, Number.POSITIVE_INFINITY, 1e12];
+    // The client the worker thread makes reads the setting so; the wait for its answer here must too.
+    const read = settings.map((timeoutMs) => {
+      const client = new HttpClient({ timeoutMs, env: {} });
+      clients.push(client);
+      return client.timeout;
+    });
+    assert.deepEqual(read, [10_000, 10_000, 10_000, 10_000, 2_147_483_647]);
+    for (const timeoutMs of settings) {
+      const w = worker();
+      w.http = { timeoutMs, env: {} };
+      const r = await w.check(account(), { key: VALID_KEY }, ctx);
+      assert.deepEqual([r.result.level, r.result.balance, r.result.errorKind], ['ok', 99, undefined], `timeoutMs ${timeoutMs}: ${r.result.error}`);
+    }
+    assert.deepEqual(lines.filter((l) => l.startsWith('error')), []);
+  });
+
   it('a proxy the worker cannot use is said once in the log; loopback accounts are still checked', async () => {
     const w = worker();
     w.http = { timeoutMs: 2000, env: {}, proxy: 'socks5://proxy.example:1080' };
