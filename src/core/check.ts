@@ -2,6 +2,7 @@
 // up as a classified, redacted error inside the result, never as an exception or a NaN.
 import { CheckError } from './errors';
 import { HttpClient, checkUrlPolicy } from './http';
+import { accountLabel, errorResult } from './errorResult';
 import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
@@ -10,16 +11,12 @@ import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
 import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck } from './checker';
 
-export { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck };
+export { GONE_RECHECK_MS, accountLabel, type AccountChecker, type AccountKeys, type DetailedCheck };
 
 export interface CheckOptions {
   http: HttpClient;
   thresholds?: ThresholdSettings;
   now?: () => Date;
-}
-
-export function accountLabel(account: Account): string {
-  return account.label ?? getProvider(account.provider).name;
 }
 
 export function resolveBaseUrl(account: Account): string {
@@ -59,28 +56,15 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
   };
   const currency = account.currency ?? provider.defaultCurrency;
 
-  const fail = (kind: CheckError['kind'], message: string, status: Status, balance: number | null = null): BalanceResult => {
-    const r: BalanceResult = {
-      ...base,
-      status,
-      level: 'error', // judged below
-      balance,
-      currency,
-      usage: null,
-      limit: null,
-      error: safeText(message, 'data', { secrets }),
-      errorKind: kind,
-      checkedAt: now().toISOString(),
-    };
-    return judged(r, account, settings);
-  };
+  const fail = (kind: CheckError['kind'], message: string, balance: number | null = null): BalanceResult =>
+    errorResult(account, keys, { kind, message, balance }, { thresholds: settings, now });
 
   // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
   const baseUrl = resolveBaseUrl(account);
   const policy = checkUrlPolicy(baseUrl);
-  if (policy) return wrap(fail('config', policy, 'error'));
+  if (policy) return wrap(fail('config', policy));
   if (!keys.key) {
-    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`, 'error'));
+    return wrap(fail('config', `No API key is stored for "${base.label}" (key missing).`));
   }
 
   // 410 Gone: the provider retired this endpoint. Not a fault of the key or the account, and
@@ -117,14 +101,14 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
         // The money is gone or short; a balance is reported only when the provider said one.
-        return wrap(fail(e.kind, e.message, 'valid', e.extra.balance ?? null));
+        return wrap(fail(e.kind, e.message, e.extra.balance ?? null));
       }
-      const out = wrap(fail(e.kind, e.message, e.kind === 'auth' ? 'invalid' : 'error'));
+      const out = wrap(fail(e.kind, e.message));
       if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
       return out;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    return wrap(fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`, 'error'));
+    return wrap(fail('bad_response', `Could not read the answer from ${provider.name}: ${msg}`));
   }
 
   const status: Status = reading.status ?? 'valid';
@@ -152,7 +136,7 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
   }
   const parsed = BalanceResultSchema.safeParse(judged(result, account, settings));
   if (!parsed.success) {
-    return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, 'error'));
+    return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`));
   }
   return wrap(parsed.data);
 }

@@ -8,11 +8,10 @@ import type { Worker } from 'node:worker_threads';
 import type { AccountChecker, AccountKeys, CheckContext, DetailedCheck } from './checker';
 import type { HttpSettings } from './http';
 import { httpTimeoutMs, MAX_TIMER_MS } from './httpTimeout';
-import type { Account, BalanceResult, ErrorKind } from './model';
-import { getProvider } from './providers/registry';
+import { errorResult } from './errorResult';
+import type { Account, ErrorKind } from './model';
 import { redact } from './redact';
-import { safeText } from './safeText';
-import { judged, type ThresholdSettings } from './thresholds';
+import type { ThresholdSettings } from './thresholds';
 
 /** main → worker. The keys travel in memory with each request, never in workerData, argv or env. */
 export interface CheckRequest {
@@ -205,22 +204,5 @@ export class CheckWorker {
 
 /** The result of a check that did not come back: an error, the last good numbers are kept by the engine. */
 function failure(p: Pending, kind: ErrorKind, message: string): DetailedCheck {
-  const { account, keys } = p.request;
-  const provider = getProvider(account.provider);
-  const currency = account.currency ?? provider.defaultCurrency;
-  const result: BalanceResult = {
-    accountId: account.id,
-    provider: account.provider,
-    label: account.label ?? provider.name,
-    status: 'error',
-    level: 'error',
-    balance: null,
-    currency,
-    usage: null,
-    limit: null,
-    error: safeText(message, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) }),
-    errorKind: kind,
-    checkedAt: p.ctx.now().toISOString(),
-  };
-  return { result: judged(result, account, p.ctx.thresholds) };
+  return { result: errorResult(p.request.account, p.request.keys, { kind, message }, p.ctx) };
 }

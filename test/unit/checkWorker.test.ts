@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { checkOver, type AccountChecker } from '../../src/core/check';
 import { CheckWorker } from '../../src/core/checkWorker';
+import { CheckError } from '../../src/core/errors';
+import { errorResult } from '../../src/core/errorResult';
 import { CheckScheduler } from '../../src/core/checkScheduler';
 import { HttpClient, type HttpSettings } from '../../src/core/http';
 import { MemoryStore } from '../../src/core/kv';
@@ -106,6 +109,29 @@ describe('check worker', () => {
     assert.equal(next.result.level, 'ok');
     assert.ok(w.threadId !== undefined && w.threadId !== firstThread, 'a new worker');
     assert.equal(inThread, 0);
+  });
+
+  it('an error result is built alike in check.ts and in the worker: for the same error, the same result', async () => {
+    const at = new Date('2026-03-04T05:06:07.000Z');
+    const pinned = { thresholds: DEFAULT_THRESHOLD_SETTINGS, now: () => at };
+    const keys = { key: VALID_KEY, adminKey: 'sk-admin-test-0123456789abcdef' };
+    // A port nobody listens on: check.ts meets a CheckError('network', …) from the HTTP client.
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const fields = { id: 'crash', provider: 'openrouter', label: 'Team card', currency: 'EUR', warning: 50, critical: 20 };
+    const here = (await fallback({ timeoutMs: 2000, env: {} })(AccountSchema.parse({ ...fields, baseUrl: `http://127.0.0.1:${port}/api/v1` }), keys, pinned)).result;
+    // The worker dies under the check: CheckWorker's own error, kind 'network' too.
+    f.server.route('GET', `${P}/credits`, { delayMs: 1000, body: { data: { total_credits: 100, total_usage: 1 } } });
+    const there = (await worker(CRASHING_WORKER).check(AccountSchema.parse({ ...fields, baseUrl: f.server.url + P }), keys, pinned)).result;
+    assert.deepEqual([here.errorKind, there.errorKind], ['network', 'network']);
+    assert.match(here.error ?? '', /refused the connection/);
+    assert.match(there.error ?? '', /check worker stopped/);
+    // Each is what the one builder makes of its error, and they differ in nothing but the message.
+    for (const r of [here, there]) assert.deepEqual(r, errorResult(AccountSchema.parse(fields), keys, new CheckError(r.errorKind!, r.error!), pinned));
+    assert.deepEqual({ ...here, error: '' }, { ...there, error: '' });
+    assert.deepEqual([here.status, here.level, here.balance, here.currency, here.label, here.checkedAt], ['error', 'error', null, 'EUR', 'Team card', at.toISOString()]);
   });
 
   it('keeps the last good numbers, stale, when the worker dies during a check', async () => {
