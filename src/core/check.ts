@@ -9,7 +9,7 @@ import { getProvider } from './providers/registry';
 import { PROVIDER_CHECKS } from './providers/checks';
 import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
-import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck } from './checker';
+import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type CheckContext, type DetailedCheck } from './checker';
 
 export { GONE_RECHECK_MS, accountLabel, type AccountChecker, type AccountKeys, type DetailedCheck };
 
@@ -44,6 +44,25 @@ export function checkOver(http: HttpClient): AccountChecker {
 
 /** checkAccount plus what the scheduler needs beyond the result: when to ask again. */
 export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+  const ctx = { thresholds: opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS, now: opts.now ?? (() => new Date()) };
+  return validatedCheck(await checkAccountUnvalidated(account, keys, { ...opts, ...ctx }), account, keys, ctx);
+}
+
+/**
+ * The check as it is when its result validates (numbers that are numbers, the right shape),
+ * else an error result that says what was wrong: nothing else is shown, stored or posted.
+ */
+export function validatedCheck(check: DetailedCheck, account: Account, keys: AccountKeys, ctx: CheckContext): DetailedCheck {
+  const valid = BalanceResultSchema.safeParse(check.result);
+  if (valid.success) return { ...check, result: valid.data };
+  const issue = valid.error.issues[0];
+  const what = `${issue?.path.join('.') || 'the result'}: ${issue?.message ?? 'invalid'}`;
+  const message = `The answer from ${getProvider(account.provider).name} did not validate (${what}).`;
+  return { result: errorResult(account, keys, { kind: 'bad_response', message }, ctx) };
+}
+
+/** checkAccountDetailed without validatedCheck, for a caller that validates what it passes on (the check worker, before posting). */
+export async function checkAccountUnvalidated(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
   const wrap = (result: BalanceResult): DetailedCheck => ({ result });
   const now = opts.now ?? (() => new Date());
   const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
@@ -134,9 +153,5 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     result.errorKind = 'insufficient_funds';
     result.error = safeText(reading.insufficientFunds, 'data', { secrets });
   }
-  const parsed = BalanceResultSchema.safeParse(judged(result, account, settings));
-  if (!parsed.success) {
-    return wrap(fail('bad_response', `The answer from ${provider.name} did not make a valid result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`));
-  }
-  return wrap(parsed.data);
+  return wrap(judged(result, account, settings));
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { checkOver, type AccountChecker } from '../../src/core/check';
+import { checkAccountUnvalidated, checkOver, type AccountChecker } from '../../src/core/check';
 import { CheckWorker } from '../../src/core/checkWorker';
 import { CheckError } from '../../src/core/errors';
 import { errorResult } from '../../src/core/errorResult';
@@ -34,6 +34,11 @@ describe('check worker', () => {
     await Promise.all(workers.splice(0).map((w) => w.dispose()));
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
+  const fallbackClient = (): HttpClient => {
+    const client = new HttpClient({ timeoutMs: 2000, env: {} });
+    clients.push(client);
+    return client;
+  };
   const fallback = (http: HttpSettings): AccountChecker => {
     const client = new HttpClient(http);
     clients.push(client);
@@ -157,6 +162,20 @@ describe('check worker', () => {
     const stale = await engine.checkOne(account('nan'), { force: true });
     assert.deepEqual([stale.stale, stale.balance, stale.errorKind], [true, 74.75, 'bad_response']);
     assert.ok(!Number.isNaN(stale.balance));
+  });
+
+  it('an answer that makes no valid result is the same error in the worker as in this thread; on the worker\'s way serveChecks alone validates it', async () => {
+    // Each figure is finite; the balance, credits minus usage, is not.
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 1.7e308, total_usage: -1.7e308 } } });
+    const there = (await worker().check(account(), { key: VALID_KEY }, ctx)).result;
+    const here = (await fallback({ timeoutMs: 2000, env: {} })(account(), { key: VALID_KEY }, ctx)).result;
+    for (const r of [there, here]) {
+      assert.deepEqual([r.status, r.level, r.balance, r.errorKind], ['error', 'error', null, 'bad_response']);
+      assert.equal(r.error, 'The answer from OpenRouter did not validate (balance: Invalid input: expected number, received Infinity).');
+    }
+    // The worker's way skips check.ts's validation: serveChecks' own is the only one there.
+    const unvalidated = await checkAccountUnvalidated(account(), { key: VALID_KEY }, { http: fallbackClient(), ...ctx });
+    assert.equal(unvalidated.result.balance, Number.POSITIVE_INFINITY);
   });
 
   it('a worker that cannot start gives way to checks in this thread, said in the log; after three tries for good', async () => {
