@@ -15,6 +15,7 @@ import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as zlib from 'node:zlib';
+import { homeDir, xdgBaseDir } from './xdg';
 
 const MAGIC = Buffer.from('LLMBV8C\x02', 'latin1');
 const DIGEST_BYTES = 4;
@@ -40,13 +41,9 @@ const state: CacheState = ((globalThis as { [k: symbol]: CacheState })[Symbol.fo
 
 /** Where this user's caches go: XDG_CACHE_HOME (or ~/.cache), ~/Library/Caches, %LOCALAPPDATA%. */
 export function userCacheDir(env: NodeJS.ProcessEnv, platform = process.platform): string {
-  // node:os only when HOME is unset: `--help` needs it for nothing else.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const home = env.HOME || (require('node:os') as typeof import('node:os')).homedir();
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'llm-balance', 'Cache');
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'llm-balance');
-  const xdg = env.XDG_CACHE_HOME?.trim();
-  return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache'), 'llm-balance');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(homeDir(env), 'AppData', 'Local'), 'llm-balance', 'Cache');
+  if (platform === 'darwin') return path.join(homeDir(env), 'Library', 'Caches', 'llm-balance');
+  return path.join(xdgBaseDir(env, 'XDG_CACHE_HOME', ['.cache']), 'llm-balance');
 }
 
 /**

@@ -2,6 +2,7 @@
 // zod-free, so that `--help` and `history` load neither zod nor the engine.
 import * as path from 'node:path';
 import { LEVEL_RANK, worstLevel, type Level } from '../core/levels';
+import { xdgBaseDir } from './xdg';
 
 export const DEFAULT_LISTEN = '127.0.0.1:9464';
 
@@ -28,8 +29,5 @@ export function exitCodeFor(levels: Level[]): number {
 }
 
 export function defaultStateDir(env: NodeJS.ProcessEnv): string {
-  // node:os only when HOME is unset: `--help` and `history` need it for nothing else.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const base = env.XDG_STATE_HOME?.trim() || path.join(env.HOME || (require('node:os') as typeof import('node:os')).homedir(), '.local', 'state');
-  return path.join(base, 'llm-balance');
+  return path.join(xdgBaseDir(env, 'XDG_STATE_HOME', ['.local', 'state']), 'llm-balance');
 }

@@ -2,25 +2,22 @@
 // up as a classified, redacted error inside the result, never as an exception or a NaN.
 import { CheckError } from './errors';
 import { HttpClient, urlPolicyMessage } from './http';
-import { mapMessageData, msg, renderMessages, type Message } from './message';
+import { accountLabel, errorResult } from './errorResult';
+import { msg, renderMessages, mapMessageData, type Message } from './message';
 import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
 import { PROVIDER_CHECKS } from './providers/checks';
 import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
-import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck } from './checker';
+import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type CheckContext, type DetailedCheck } from './checker';
 
-export { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck };
+export { GONE_RECHECK_MS, accountLabel, type AccountChecker, type AccountKeys, type DetailedCheck };
 
 export interface CheckOptions {
   http: HttpClient;
   thresholds?: ThresholdSettings;
   now?: () => Date;
-}
-
-export function accountLabel(account: Account): string {
-  return account.label ?? getProvider(account.provider).name;
 }
 
 export function resolveBaseUrl(account: Account): string {
@@ -52,6 +49,25 @@ export function checkOver(http: HttpClient): AccountChecker {
 
 /** checkAccount plus what the scheduler needs beyond the result: when to ask again. */
 export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+  const ctx = { thresholds: opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS, now: opts.now ?? (() => new Date()) };
+  return validatedCheck(await checkAccountUnvalidated(account, keys, { ...opts, ...ctx }), account, keys, ctx);
+}
+
+/**
+ * The check as it is when its result validates (numbers that are numbers, the right shape),
+ * else an error result that says what was wrong: nothing else is shown, stored or posted.
+ */
+export function validatedCheck(check: DetailedCheck, account: Account, keys: AccountKeys, ctx: CheckContext): DetailedCheck {
+  const valid = BalanceResultSchema.safeParse(check.result);
+  if (valid.success) return { ...check, result: valid.data };
+  const issue = valid.error.issues[0];
+  const what = `${issue?.path.join('.') || 'the result'}: ${issue?.message ?? 'invalid'}`;
+  const message = msg('The answer from {0} did not validate ({1}).', getProvider(account.provider).name, what);
+  return { result: errorResult(account, keys, { kind: 'bad_response', message }, ctx) };
+}
+
+/** checkAccountDetailed without validatedCheck, for a caller that validates what it passes on (the check worker, before posting). */
+export async function checkAccountUnvalidated(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
   const wrap = (result: BalanceResult): DetailedCheck => ({ result });
   const now = opts.now ?? (() => new Date());
   const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
@@ -71,31 +87,16 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     return { text: safe(renderMessages(l10n)), l10n };
   };
 
-  const fail = (kind: CheckError['kind'], message: string | Message, status: Status, balance: number | null = null): BalanceResult => {
-    const error = ours(message);
-    const r: BalanceResult = {
-      ...base,
-      status,
-      level: 'error', // judged below
-      balance,
-      currency,
-      usage: null,
-      limit: null,
-      error: error.text,
-      errorKind: kind,
-      checkedAt: now().toISOString(),
-    };
-    if (error.l10n) r.errorL10n = error.l10n[0]!;
-    return judged(r, account, settings);
-  };
+  const fail = (kind: CheckError['kind'], message: string | Message, balance: number | null = null): BalanceResult =>
+    errorResult(account, keys, { kind, message, balance }, { thresholds: settings, now });
 
   // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
   const baseUrl = resolveBaseUrl(account);
   const policy = urlPolicyMessage(baseUrl);
-  if (policy) return wrap(fail('config', policy, 'error'));
+  if (policy) return wrap(fail('config', policy));
   if (!keys.key) {
     // "key missing" is what isKeyMissing() looks for in the English.
-    return wrap(fail('config', msg('No API key is stored for "{0}" (key missing).', base.label), 'error'));
+    return wrap(fail('config', msg('No API key is stored for "{0}" (key missing).', base.label)));
   }
 
   // 410 Gone: the provider retired this endpoint. Not a fault of the key or the account, and
@@ -137,14 +138,14 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
       if (e.kind === 'insufficient_funds') {
         // The key works but the account cannot pay: that is a money state, not a key fault.
         // The money is gone or short; a balance is reported only when the provider said one.
-        return wrap(fail(e.kind, e.l10n ?? e.message, 'valid', e.extra.balance ?? null));
+        return wrap(fail(e.kind, e.l10n ?? e.message, e.extra.balance ?? null));
       }
-      const out = wrap(fail(e.kind, e.l10n ?? e.message, e.kind === 'auth' ? 'invalid' : 'error'));
+      const out = wrap(fail(e.kind, e.l10n ?? e.message));
       if (e.extra.retryAfterMs !== undefined) out.retryAfterMs = e.extra.retryAfterMs;
       return out;
     }
     const message = e instanceof Error ? e.message : String(e);
-    return wrap(fail('bad_response', msg('Could not read the answer from {0}: {1}', provider.name, message), 'error'));
+    return wrap(fail('bad_response', msg('Could not read the answer from {0}: {1}', provider.name, message)));
   }
 
   const status: Status = reading.status ?? 'valid';
@@ -176,9 +177,5 @@ export async function checkAccountDetailed(account: Account, keys: AccountKeys, 
     result.error = error.text;
     if (error.l10n) result.errorL10n = error.l10n[0]!;
   }
-  const parsed = BalanceResultSchema.safeParse(judged(result, account, settings));
-  if (!parsed.success) {
-    return wrap(fail('bad_response', msg('The answer from {0} did not make a valid result: {1}.', provider.name, parsed.error.issues[0]?.message ?? 'invalid'), 'error'));
-  }
-  return wrap(parsed.data);
+  return wrap(judged(result, account, settings));
 }

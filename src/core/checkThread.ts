@@ -1,23 +1,22 @@
 // The check worker's side (dist/check-worker.js): runs checks over undici and the providers'
 // code in its own thread, one HTTP client per settings, and answers each request by its id.
 // Keys arrive with each request, in memory, and are forgotten with it. Every result is
-// validated here (BalanceResultSchema) before it is posted: the main thread stores and shows
+// validated here (validatedCheck), once, before it is posted: the main thread stores and shows
 // the structured clone as it comes, without building the result schemas there (issue 14).
 import type { MessagePort } from 'node:worker_threads';
-import { checkAccountDetailed } from './check';
+import { checkAccountUnvalidated, validatedCheck } from './check';
 import type { AccountChecker, DetailedCheck } from './checker';
 import type { CheckRequest, WorkerMessage } from './checkWorker';
 import { HttpClient, type HttpSettings } from './http';
-import { BalanceResultSchema } from './model';
 import { safeText } from './safeText';
 
 /** Requests already under way finish on a replaced client; it is closed after they had time to. */
 const CLOSE_REPLACED_AFTER_MS = 60_000;
 
-/** A check over the worker's client (checkAccountDetailed; a test worker may pass its own). */
+/** A check over the worker's client, its result not validated yet (a test worker may pass its own). */
 export type WorkerCheck = (req: CheckRequest, http: HttpClient) => ReturnType<AccountChecker>;
 
-const checkOverClient: WorkerCheck = (req, http) => checkAccountDetailed(req.account, req.keys, { http, thresholds: req.thresholds });
+const checkOverClient: WorkerCheck = (req, http) => checkAccountUnvalidated(req.account, req.keys, { http, thresholds: req.thresholds });
 
 export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCheck: WorkerCheck = checkOverClient): void {
   let current: { settings: string; http: HttpClient } | undefined;
@@ -37,22 +36,15 @@ export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCh
     const secrets = [req.keys.key, req.keys.adminKey].filter((s): s is string => !!s);
     let check: DetailedCheck;
     try {
-      check = await runCheck(req, clientFor(req.http));
+      // Error results too, though our code builds them: no number that is not one (NaN, a
+      // string) reaches the main thread as money.
+      check = validatedCheck(await runCheck(req, clientFor(req.http)), req.account, req.keys, { thresholds: req.thresholds, now: () => new Date() });
     } catch (e) {
-      // checkAccountDetailed classifies every failure itself; this is a bug, said once, redacted.
+      // A check classifies every failure itself; this is a bug, said once, redacted.
       send({ type: 'failed', id: req.id, message: safeText(e instanceof Error ? e.message : String(e), 'data', { secrets }) });
       return;
     }
-    // Error results are built by our code, not parsed from an answer: checked here all the same,
-    // so that no number that is not one (NaN, a string) reaches the main thread as money.
-    const valid = BalanceResultSchema.safeParse(check.result);
-    if (!valid.success) {
-      const issue = valid.error.issues[0];
-      const what = `${issue?.path.join('.') || 'the result'}: ${issue?.message ?? 'invalid'}`;
-      send({ type: 'failed', id: req.id, message: safeText(`its result did not validate (${what}).`, 'data', { secrets }) });
-      return;
-    }
-    send({ type: 'result', id: req.id, check: { ...check, result: valid.data } });
+    send({ type: 'result', id: req.id, check });
   };
 
   port.on('message', (req: CheckRequest) => {

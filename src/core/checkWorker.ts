@@ -7,12 +7,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { AccountChecker, AccountKeys, CheckContext, DetailedCheck } from './checker';
 import type { HttpSettings } from './http';
-import type { Account, BalanceResult, ErrorKind } from './model';
-import { getProvider } from './providers/registry';
+import { httpTimeoutMs, MAX_TIMER_MS } from './httpTimeout';
+import { errorResult } from './errorResult';
+import type { Account, ErrorKind } from './model';
 import { redact } from './redact';
-import { safeText } from './safeText';
-import { mapMessageData, msg, renderMessage, type Message } from './message';
-import { judged, type ThresholdSettings } from './thresholds';
+import { msg, type Message } from './message';
+import type { ThresholdSettings } from './thresholds';
 
 /** main → worker. The keys travel in memory with each request, never in workerData, argv or env. */
 export interface CheckRequest {
@@ -57,7 +57,6 @@ interface Pending {
 
 /** Start failures and crashes in a row (no answer between them) before checks stay in this thread. */
 const MAX_FAILED_STARTS = 3;
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 export class CheckWorker {
   /** The HTTP settings of the next checks (proxy, strict TLS, time limit). */
@@ -81,7 +80,8 @@ export class CheckWorker {
     if (!worker) return this.checkInThread(account, keys, ctx);
     const request: CheckRequest = { type: 'check', id: this.nextId++, account, keys, http: this.http, thresholds: ctx.thresholds };
     return new Promise<DetailedCheck>((resolve) => {
-      const limit = this.opts.answerWithinMs ?? (this.http.timeoutMs ?? DEFAULT_TIMEOUT_MS) * 10 + 5_000;
+      // The time limit as the worker's HttpClient reads it (a NaN setting made this fire at once).
+      const limit = this.opts.answerWithinMs ?? Math.min(httpTimeoutMs(this.http.timeoutMs) * 10 + 5_000, MAX_TIMER_MS);
       const timer = setTimeout(() => this.overdue(request.id, limit), limit);
       this.pending.set(request.id, { request, ctx, resolve, timer });
       worker.ref();
@@ -205,26 +205,5 @@ export class CheckWorker {
 
 /** The result of a check that did not come back: an error, the last good numbers are kept by the engine. */
 function failure(p: Pending, kind: ErrorKind, message: Message): DetailedCheck {
-  const { account, keys } = p.request;
-  const provider = getProvider(account.provider);
-  const currency = account.currency ?? provider.defaultCurrency;
-  const result: BalanceResult = {
-    accountId: account.id,
-    provider: account.provider,
-    label: account.label ?? provider.name,
-    status: 'error',
-    level: 'error',
-    balance: null,
-    currency,
-    usage: null,
-    limit: null,
-    error: '',
-    errorKind: kind,
-    checkedAt: p.ctx.now().toISOString(),
-  };
-  // Our words with the worker's or the provider's as data, redacted in the English and the message alike.
-  const safe = (text: string) => safeText(text, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) });
-  result.errorL10n = mapMessageData(message, safe);
-  result.error = safe(renderMessage(result.errorL10n));
-  return { result: judged(result, account, p.ctx.thresholds) };
+  return { result: errorResult(p.request.account, p.request.keys, { kind, message }, p.ctx) };
 }

@@ -4,12 +4,13 @@
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { CheckError } from './errors';
+import { httpTimeoutMs } from './httpTimeout';
 import { english, type Translate } from './l10n';
 import { mapMessageData, msg as l10nMsg, renderMessage, type Message } from './message';
 import { redact } from './redact';
 import { preview } from './safeText';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from './httpTimeout';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
@@ -229,9 +230,6 @@ function redactedError(e: CheckError, secrets: readonly (string | undefined)[]):
   return new CheckError(e.kind, e.l10n ? mapMessageData(e.l10n, (s) => redact(s, secrets)) : redact(e.message, secrets), e.extra);
 }
 
-/** setTimeout's limit: a longer delay fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 export class HttpClient {
   /** Loopback always goes here, whatever the proxy settings say. */
   private readonly direct: Dispatcher;
@@ -245,8 +243,7 @@ export class HttpClient {
   readonly proxyProblem: string | undefined;
 
   constructor(settings: HttpSettings = {}) {
-    const t = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.timeoutMs = Number.isFinite(t) && t > 0 ? Math.min(t, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = httpTimeoutMs(settings.timeoutMs);
     this.maxBody = settings.maxBodyBytes ?? MAX_BODY_BYTES;
     const env = settings.env ?? process.env;
     const tls = { rejectUnauthorized: settings.strictSSL !== false };

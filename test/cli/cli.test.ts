@@ -172,6 +172,22 @@ describe('llm-balance CLI', function () {
     assert.equal((await cli(['history', 'abc', '--state-dir', dir], env)).code, 3);
   });
 
+  it('a relative XDG_STATE_HOME is ignored: runs from two working directories keep one ledger and alert once', async () => {
+    server.route('GET', '/openrouter/api/v1/credits', { body: { data: { total_credits: 10, total_usage: 2 } } });
+    const relative = { ...env, HOME: dir, XDG_STATE_HOME: 'state' };
+    const runs: Run[] = [];
+    for (const cwd of ['a', 'b']) {
+      await fs.mkdir(path.join(dir, cwd));
+      const r: Run = await runCli(['check', '--json', '--force'], relative, { cwd: path.join(dir, cwd) });
+      r.json = JSON.parse(r.stdout) as Run['json'];
+      runs.push(r);
+    }
+    assert.deepEqual(runs.map((r) => r.code), [1, 1], runs.map((r) => r.stderr).join('\n'));
+    assert.deepEqual(runs.map((r) => r.json!.notificationsSent.length), [1, 0], 'the second run found the first one\'s ledger');
+    await fs.access(path.join(dir, '.local', 'state', 'llm-balance', 'state.json'));
+    for (const cwd of ['a', 'b']) assert.deepEqual(await fs.readdir(path.join(dir, cwd)), [], `nothing written under ${cwd}/`);
+  });
+
   it('a hung provider is given up after the timeout and the rest still report', async () => {
     server.route('GET', '/deepseek/user/balance', { hang: true });
     const r = await cli(['check', '--json'], { ...env, LLM_BALANCE_TIMEOUT_SECONDS: '1' });

@@ -3,20 +3,13 @@
 // nothing a user sees. The built bundles are copied to a temporary folder so that a test can
 // edit one; each run is a real child process.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
+import { CLI, runCli, useCliScratch, type CliRun as Run } from './support';
 
-const DIST = path.resolve(__dirname, '../../../dist');
+const DIST = path.dirname(CLI);
 const KEY = 'sk-test-codecache-0123456789abcdef';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('llm-balance CLI: V8 code cache', function () {
   this.timeout(60_000);
@@ -25,18 +18,22 @@ describe('llm-balance CLI: V8 code cache', function () {
   let bin: string;
   let cacheHome: string;
   let cacheDir: string;
+  useCliScratch(server, 'llmb-codecache-', (d) => {
+    dir = d;
+    bin = path.join(dir, 'dist');
+    cacheHome = path.join(dir, 'cache');
+    cacheDir = path.join(cacheHome, 'llm-balance', 'v8');
+  });
+  beforeEach(async () => {
+    await fs.mkdir(bin);
+    for (const f of ['cli.js', 'cliMain.js', 'checkCommand.js', 'historyCommand.js', 'mailer.js']) await fs.copyFile(path.join(DIST, f), path.join(bin, f));
+  });
 
-  const run = (args: string[], extra: Record<string, string> = {}): Promise<Run> =>
-    new Promise((resolve) => {
-      const env = {
-        PATH: process.env.PATH ?? '', HOME: dir, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: path.join(dir, 'state'),
-        OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${server.url}/openrouter/api/v1`, ...extra,
-      };
-      execFile(process.execPath, [path.join(bin, 'cli.js'), ...args], { env, timeout: 30_000 }, (err, stdout, stderr) => {
-        const code = err ? (err as { code?: unknown }).code : 0;
-        resolve({ code: typeof code === 'number' ? code : 99, stdout, stderr });
-      });
-    });
+  /** The copied CLI, with its own cache and state folders. */
+  const run = (args: string[], extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Run> => runCli(args, {
+    HOME: dir, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: path.join(dir, 'state'),
+    OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${server.url}/openrouter/api/v1`, ...extra,
+  }, { cli: path.join(bin, 'cli.js'), nodeArgs });
   /** A usage error raised inside dist/checkCommand.js: the bundle is loaded, nothing else happens. */
   const usageRun = () => run(['check', '--format', 'none']);
   const cacheFiles = async () => (await fs.readdir(cacheDir).catch(() => [] as string[])).sort();
@@ -49,20 +46,6 @@ describe('llm-balance CLI: V8 code cache', function () {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /--format must be one of table, json, openmetrics, got "none"/);
   };
-
-  before(async () => {
-    await server.start();
-  });
-  after(() => server.stop());
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-codecache-'));
-    bin = path.join(dir, 'dist');
-    await fs.mkdir(bin);
-    for (const f of ['cli.js', 'cliMain.js', 'checkCommand.js', 'historyCommand.js', 'mailer.js']) await fs.copyFile(path.join(DIST, f), path.join(bin, f));
-    cacheHome = path.join(dir, 'cache');
-    cacheDir = path.join(cacheHome, 'llm-balance', 'v8');
-  });
-  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
   it('the first run of a command writes its cache, private to the user; the next run uses it as it is', async () => {
     assert.equal((await run(['--help'])).code, 0);
@@ -154,12 +137,7 @@ describe('llm-balance CLI: V8 code cache', function () {
   it('on a Node whose zlib has no crc32 the cache is off and the run is as it was', async () => {
     const preload = path.join(dir, 'no-crc32.js');
     await fs.writeFile(preload, "delete require('node:zlib').crc32;\n");
-    const r = await new Promise<Run>((resolve) => {
-      execFile(process.execPath, ['--require', preload, path.join(bin, 'cli.js'), 'check', '--json', '--force'], {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: path.join(dir, 'state'), OPENROUTER_API_KEY: KEY, OPENROUTER_BASE_URL: `${server.url}/openrouter/api/v1` },
-        timeout: 30_000,
-      }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 99) : 0, stdout, stderr }));
-    });
+    const r = await run(['check', '--json', '--force'], {}, ['--require', preload]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { accounts: unknown[] }).accounts.length, 1);
     assert.equal(r.stderr, '');

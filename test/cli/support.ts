@@ -14,11 +14,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node [nodeArgs] dist/cli.js args` with PATH and `env` only; never rejects (exit 99 when it could not run). */
-export function runCli(args: string[], env: Record<string, string>, opts: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<CliRun> {
+/**
+ * Runs `node [nodeArgs] dist/cli.js args` (or the launcher `cli` names, e.g. a copy of dist/)
+ * with PATH and `env` only; never rejects (exit 99 when it could not run).
+ */
+export function runCli(args: string[], env: Record<string, string>, opts: { nodeArgs?: string[]; timeoutMs?: number; cwd?: string; cli?: string } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(opts.nodeArgs ?? []), CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 256 * 1024 * 1024,
+    execFile(process.execPath, [...(opts.nodeArgs ?? []), opts.cli ?? CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env }, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 256 * 1024 * 1024,
     }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 99) : 0;
       resolve({ code: typeof code === 'number' ? code : 99, stdout, stderr });

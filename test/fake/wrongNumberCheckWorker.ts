@@ -1,5 +1,5 @@
 // A check worker whose check (for the account "nan") makes a result with NaN as its balance:
-// the real serveChecks must not post it as a result. Other accounts are checked as usual.
+// the real serveChecks must post an error in its place. Other accounts are checked as usual.
 import { parentPort } from 'node:worker_threads';
 import { checkAccountDetailed } from '../../src/core/check';
 import { serveChecks } from '../../src/core/checkThread';

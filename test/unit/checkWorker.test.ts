@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { checkOver, type AccountChecker } from '../../src/core/check';
+import { checkAccountUnvalidated, checkOver, type AccountChecker } from '../../src/core/check';
 import { CheckWorker } from '../../src/core/checkWorker';
+import { errorResult } from '../../src/core/errorResult';
 import { CheckScheduler } from '../../src/core/checkScheduler';
 import { HttpClient, type HttpSettings } from '../../src/core/http';
 import { MemoryStore } from '../../src/core/kv';
@@ -33,6 +35,11 @@ describe('check worker', () => {
     await Promise.all(workers.splice(0).map((w) => w.dispose()));
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
+  const fallbackClient = (): HttpClient => {
+    const client = new HttpClient({ timeoutMs: 2000, env: {} });
+    clients.push(client);
+    return client;
+  };
   const fallback = (http: HttpSettings): AccountChecker => {
     const client = new HttpClient(http);
     clients.push(client);
@@ -110,6 +117,30 @@ describe('check worker', () => {
     assert.equal(inThread, 0);
   });
 
+  it('an error result is built alike in check.ts and in the worker: for the same error, the same result', async () => {
+    const at = new Date('2026-03-04T05:06:07.000Z');
+    const pinned = { thresholds: DEFAULT_THRESHOLD_SETTINGS, now: () => at };
+    const keys = { key: VALID_KEY, adminKey: 'sk-admin-test-0123456789abcdef' };
+    // A port nobody listens on: check.ts meets a CheckError('network', …) from the HTTP client.
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const fields = { id: 'crash', provider: 'openrouter', label: 'Team card', currency: 'EUR', warning: 50, critical: 20 };
+    const here = (await fallback({ timeoutMs: 2000, env: {} })(AccountSchema.parse({ ...fields, baseUrl: `http://127.0.0.1:${port}/api/v1` }), keys, pinned)).result;
+    // The worker dies under the check: CheckWorker's own error, kind 'network' too.
+    f.server.route('GET', `${P}/credits`, { delayMs: 1000, body: { data: { total_credits: 100, total_usage: 1 } } });
+    const there = (await worker(CRASHING_WORKER).check(AccountSchema.parse({ ...fields, baseUrl: f.server.url + P }), keys, pinned)).result;
+    assert.deepEqual([here.errorKind, there.errorKind], ['network', 'network']);
+    assert.match(here.error ?? '', /refused the connection/);
+    assert.match(there.error ?? '', /check worker stopped/);
+    // Each is what the one builder makes of its error, and they differ in nothing but the message.
+    for (const r of [here, there]) assert.deepEqual(r, errorResult(AccountSchema.parse(fields), keys, { kind: r.errorKind!, message: r.errorL10n ?? r.error! }, pinned));
+    assert.ok(here.errorL10n && there.errorL10n, 'both carry their message for the display language');
+    assert.deepEqual({ ...here, error: '', errorL10n: undefined }, { ...there, error: '', errorL10n: undefined });
+    assert.deepEqual([here.status, here.level, here.balance, here.currency, here.label, here.checkedAt], ['error', 'error', null, 'EUR', 'Team card', at.toISOString()]);
+  });
+
   it('keeps the last good numbers, stale, when the worker dies during a check', async () => {
     const engine = new CheckScheduler({ check: worker().check, store: new MemoryStore(), cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
     const good = await engine.checkOne(account('crash'));
@@ -133,6 +164,20 @@ describe('check worker', () => {
     const stale = await engine.checkOne(account('nan'), { force: true });
     assert.deepEqual([stale.stale, stale.balance, stale.errorKind], [true, 74.75, 'bad_response']);
     assert.ok(!Number.isNaN(stale.balance));
+  });
+
+  it('an answer that makes no valid result is the same error in the worker as in this thread; on the worker\'s way serveChecks alone validates it', async () => {
+    // Each figure is finite; the balance, credits minus usage, is not.
+    f.server.route('GET', `${P}/credits`, { body: { data: { total_credits: 1.7e308, total_usage: -1.7e308 } } });
+    const there = (await worker().check(account(), { key: VALID_KEY }, ctx)).result;
+    const here = (await fallback({ timeoutMs: 2000, env: {} })(account(), { key: VALID_KEY }, ctx)).result;
+    for (const r of [there, here]) {
+      assert.deepEqual([r.status, r.level, r.balance, r.errorKind], ['error', 'error', null, 'bad_response']);
+      assert.equal(r.error, 'The answer from OpenRouter did not validate (balance: Invalid input: expected number, received Infinity).');
+    }
+    // The worker's way skips check.ts's validation: serveChecks' own is the only one there.
+    const unvalidated = await checkAccountUnvalidated(account(), { key: VALID_KEY }, { http: fallbackClient(), ...ctx });
+    assert.equal(unvalidated.result.balance, Number.POSITIVE_INFINITY);
   });
 
   it('a worker that cannot start gives way to checks in this thread, said in the log; after three tries for good', async () => {
@@ -172,6 +217,25 @@ describe('check worker', () => {
     f.server.reset();
     const next = await w.check(account(), { key: VALID_KEY }, ctx);
     assert.equal(next.result.level, 'ok');
+  });
+
+  it('a time-limit setting that is no usable number (NaN, not positive, past setTimeout\'s limit) is read as HttpClient reads it: the check waits for its answer', async () => {
+    f.server.route('GET', `${P}/credits`, { delayMs: 300, body: { data: { total_credits: 100, total_usage: 1 } } });
+    const settings = [Number.NaN, -1000, 0, Number.POSITIVE_INFINITY, 1e12];
+    // The client the worker thread makes reads the setting so; the wait for its answer here must too.
+    const read = settings.map((timeoutMs) => {
+      const client = new HttpClient({ timeoutMs, env: {} });
+      clients.push(client);
+      return client.timeout;
+    });
+    assert.deepEqual(read, [10_000, 10_000, 10_000, 10_000, 2_147_483_647]);
+    for (const timeoutMs of settings) {
+      const w = worker();
+      w.http = { timeoutMs, env: {} };
+      const r = await w.check(account(), { key: VALID_KEY }, ctx);
+      assert.deepEqual([r.result.level, r.result.balance, r.result.errorKind], ['ok', 99, undefined], `timeoutMs ${timeoutMs}: ${r.result.error}`);
+    }
+    assert.deepEqual(lines.filter((l) => l.startsWith('error')), []);
   });
 
   it('a proxy the worker cannot use is said once in the log; loopback accounts are still checked', async () => {

@@ -1,0 +1,57 @@
+// The BalanceResult of a check that failed, built one way wherever a check ends in error: in
+// check.ts (the provider refused, or its answer made no sense) and in the check worker (no
+// answer came back). zod-free: the worker's main-thread side builds these too.
+import type { AccountKeys, CheckContext } from './checker';
+import { mapMessageData, renderMessage, type Message } from './message';
+import type { Account, BalanceResult, ErrorKind, Status } from './model';
+import { getProvider } from './providers/registry';
+import { safeText } from './safeText';
+import { judged } from './thresholds';
+
+export interface CheckFailure {
+  kind: ErrorKind;
+  /**
+   * Made safe and redacted again here, with the check's keys. Our words as a message (its
+   * English and its data alike), a provider's own words as a string.
+   */
+  message: string | Message;
+  /** Only a money state (insufficient funds) carries a balance, and only one the provider said. */
+  balance?: number | null;
+}
+
+export function accountLabel(account: Account): string {
+  return account.label ?? getProvider(account.provider).name;
+}
+
+/** A refused key is `invalid`; a key that works on an account that cannot pay is `valid`; the rest is `error`. */
+function statusOf(kind: ErrorKind): Status {
+  if (kind === 'auth') return 'invalid';
+  if (kind === 'insufficient_funds') return 'valid';
+  return 'error';
+}
+
+/** No numbers but the said balance: the engine keeps the last good ones, marked stale. */
+export function errorResult(account: Account, keys: AccountKeys, failure: CheckFailure, ctx: CheckContext): BalanceResult {
+  const result: BalanceResult = {
+    accountId: account.id,
+    provider: account.provider,
+    label: accountLabel(account),
+    status: statusOf(failure.kind),
+    level: 'error', // judged below
+    balance: failure.balance ?? null,
+    currency: account.currency ?? getProvider(account.provider).defaultCurrency,
+    usage: null,
+    limit: null,
+    error: '',
+    errorKind: failure.kind,
+    checkedAt: ctx.now().toISOString(),
+  };
+  const safe = (text: string) => safeText(text, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) });
+  if (typeof failure.message === 'string') {
+    result.error = safe(failure.message);
+  } else {
+    result.errorL10n = mapMessageData(failure.message, safe);
+    result.error = safe(renderMessage(result.errorL10n));
+  }
+  return judged(result, account, ctx.thresholds);
+}
