@@ -123,12 +123,10 @@ export class Notifier implements vscode.Disposable {
     for (const p of due) {
       this.notified.fire({ accountId: p.r.accountId, level: p.level, message: p.message, kind: p.kind });
       this.log.info(`Notified (${p.kind === 'level' ? p.level : p.claim}): ${p.message}`);
-      if (p.alert) {
-        try {
-          this.onAlert?.(p.alert);
-        } catch (e) {
-          this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
-        }
+      try {
+        this.onAlert?.(p.alert);
+      } catch (e) {
+        this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       await this.deps.history.addNotification(p.r, p.message, p.level);
     }
