@@ -140,6 +140,7 @@ describe('extension: alerts through the real notifier (dist/extension.js on a fa
     await fake.commands.get(COMMAND.check)!();
     assert.equal(ui.toasts.length, 1, JSON.stringify(ui.toasts));
     assert.match(ui.toasts[0]!.message, /DeepSeek \(synced\): No API key is stored for "DeepSeek \(synced\)" \(key missing\)\./);
+    assert.deepEqual(ui.toasts[0]!.items, ['Set Key', 'Show Log', 'Open Panel']);
     testing.monitor.dispose();
   });
 
