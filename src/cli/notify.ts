@@ -76,11 +76,10 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     if (decided.length && set.channels.length) {
       const outcomes = await deliverAlerts(decided.map((d) => d.alert), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
       for (const out of outcomes) {
-        const kind = out.kind;
         if (out.ok) {
-          sent.push({ accountId: out.accountId, level: out.level, channel: out.channel, ...kindOf(kind) });
-          delivered.add(which(out.accountId, kind));
-        } else o.log(`alert to ${out.channel} for ${out.accountId}${kind === 'level' ? '' : ` (${kind})`} failed: ${out.error ?? 'not delivered'}`);
+          sent.push({ accountId: out.accountId, level: out.level, channel: out.channel, ...kindOf(out.kind) });
+          delivered.add(which(out.accountId, out.kind));
+        } else o.log(`alert to ${out.channel} for ${out.accountId}${out.kind === 'level' ? '' : ` (${out.kind})`} failed: ${out.error ?? 'not delivered'}`);
       }
     }
   } finally {
