@@ -28,6 +28,7 @@ const NOW = Date.parse('2026-12-01T09:00:00.000Z');
 const HOSTILE = 'Team_[x](https://evil.example) *b* <!channel> @everyone';
 const SLACK_PATH = '/services/T0001/B0001/stepspikesecretpath';
 const HOOK_PATH = '/hook/stepspike-4f1e9a-secret';
+const DISCORD_PATH = '/api/webhooks/1/stepspike-discord-secret';
 
 /** OpenRouter key info: a $100 monthly cap with `remaining` left; level ok (no threshold crossed). */
 function keyCap(id: string, label: string, remaining: number): BalanceResult {
@@ -82,7 +83,7 @@ describe('budget steps and spend spikes in the alert channels', () => {
   });
   const env = () => ({
     TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: CHAT_ID, TELEGRAM_API_BASE: telegram.url,
-    SLACK_WEBHOOK_URL: hooks.url + SLACK_PATH, WEBHOOK_URL: hooks.url + HOOK_PATH,
+    SLACK_WEBHOOK_URL: hooks.url + SLACK_PATH, WEBHOOK_URL: hooks.url + HOOK_PATH, DISCORD_WEBHOOK_URL: hooks.url + DISCORD_PATH,
   });
   /** One run as the CLI and the extension make it: decide (and record), then deliver. */
   async function run(results: BalanceResult[]) {
@@ -106,15 +107,16 @@ describe('budget steps and spend spikes in the alert channels', () => {
     hooks.reset();
     hooks.route('POST', SLACK_PATH, { body: 'ok' });
     hooks.route('POST', HOOK_PATH, { status: 204 });
+    hooks.route('POST', DISCORD_PATH, { status: 204 });
   });
 
-  it('a step and a spike reach Telegram, Slack and the webhook once; a run within the cooldown sends nothing', async () => {
+  it('a step and a spike reach Telegram, Slack, Discord and the webhook once; a run within the cooldown sends nothing', async () => {
     const step = keyCap('busy', HOSTILE, 15);
     const first = await run([step, spike]);
     assert.deepEqual(first.decided.map((d) => [d.r.accountId, d.kind, d.level]), [['busy', 'step', 'info'], ['spiky', 'spike', 'warning']]);
     assert.deepEqual(first.outcomes.filter((o) => !o.ok), []);
     assert.deepEqual(first.outcomes.map((o) => `${o.channel} ${o.kind} ${o.accountId}`).sort(), [
-      'slack spike spiky', 'slack step busy', 'telegram spike spiky', 'telegram step busy', 'webhook spike spiky', 'webhook step busy',
+      'discord spike spiky', 'discord step busy', 'slack spike spiky', 'slack step busy', 'telegram spike spiky', 'telegram step busy', 'webhook spike spiky', 'webhook step busy',
     ]);
 
     // The fake Telegram refuses MarkdownV2 it could not parse: both messages got through, so both were escaped.
@@ -133,6 +135,10 @@ describe('budget steps and spend spikes in the alert channels', () => {
     assert.match(String(slack[0]!.text), /^BUDGET: Team_\[x\]\(https:\/\/evil\.example\) \*b\* &lt;!channel&gt; @everyone passed 80% of its \$100\.00 monthly limit — \$85\.00 used, \$15\.00 left\.$/);
     assert.ok(!mrkdwnOf(slack[0]!).some((x) => x.includes('<!channel>')), 'Slack would ping the channel');
 
+    const discord = bodies(DISCORD_PATH) as { content: string; allowed_mentions: unknown; embeds: { color: number }[] }[];
+    assert.deepEqual(discord.map((d) => [d.allowed_mentions, d.embeds[0]!.color]), [[{ parse: [] }, 0x1e88e5], [{ parse: [] }, 0xfb8c00]]);
+    assert.ok(discord[0]!.content.startsWith('BUDGET\\: Team\\_\\[x\\]\\(https\\://evil.example\\) \\*b\\* \\<!channel\\> \\@everyone passed'), discord[0]!.content);
+
     const hook = bodies(HOOK_PATH);
     assert.deepEqual(hook.map((b) => [b.kind, b.account, b.level]), [['step', 'busy', 'info'], ['spike', 'spiky', 'warning']]);
     assert.deepEqual(hook[0]!.step, { step: 80, usedPercent: 85, used: 85, limit: 100, remaining: 15, what: 'monthly limit' });
@@ -150,7 +156,7 @@ describe('budget steps and spend spikes in the alert channels', () => {
     const again = await run(later);
     assert.deepEqual(again.decided, []);
     assert.equal(telegram.calls, 2);
-    assert.equal(hooks.hits(SLACK_PATH).length + hooks.hits(HOOK_PATH).length, 4);
+    assert.equal(hooks.hits(SLACK_PATH).length + hooks.hits(HOOK_PATH).length + hooks.hits(DISCORD_PATH).length, 6);
   });
 
   it('a step that reached nobody can be taken back (ledger.putBack) and is decided again', async () => {
