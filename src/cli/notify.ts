@@ -7,7 +7,7 @@ import type { HistoryStore } from '../core/history';
 import type { NotificationLedger, NotifyLevel } from '../core/ledger';
 import type { Account, BalanceResult } from '../core/model';
 import { PROVIDERS } from '../core/providers/registry';
-import { decideAlerts } from '../core/decideAlerts';
+import { decideAlerts, type DecidedAlert } from '../core/decideAlerts';
 import { term } from './table';
 import { DEFAULT_ALERT_RULES, type AlertRules } from '../core/alertRules';
 
@@ -58,39 +58,42 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     force: o.force,
     now: (o.now ?? Date.now)(),
   });
-  const alerts = decided.filter((d) => d.alert);
   // Recorded as sent before anything is sent, and saved: a failed save stops here.
   if (decided.length) await o.beforeDelivery?.();
   for (const d of decided) {
     process.stderr.write(`${term(d.message, 2000)}\n`);
-    const t = d.alert ? Date.now() : (o.now ?? Date.now)();
+    const t = d.kind === 'level' ? Date.now() : (o.now ?? Date.now)();
     o.history.addEvent({ t, accountId: d.r.accountId, label: d.r.label, kind: 'notification', level: d.level, message: d.message, channel: 'console' });
-    sent.push({ accountId: d.r.accountId, level: d.level, channel: 'console', ...(d.kind === 'level' ? {} : { kind: d.kind }) });
+    sent.push({ accountId: d.r.accountId, level: d.level, channel: 'console', ...kindOf(d.kind) });
   }
 
   const set = channelsFromEnv(o.env, { timeoutMs: o.timeoutMs });
   for (const e of set.errors) o.log(`alert channel ${e.channel} is not set up: ${e.message}`);
+  /** Which decisions reached at least one channel: an account has at most one alert of each kind per run. */
   const delivered = new Set<string>();
+  const which = (accountId: string, kind: DecidedAlert['kind']): string => `${kind}\u0000${accountId}`;
   try {
-    if (alerts.length && set.channels.length) {
-      const outcomes = await deliverAlerts(alerts.map((a) => a.alert!), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
+    if (decided.length && set.channels.length) {
+      const outcomes = await deliverAlerts(decided.map((d) => d.alert), set.channels, { timeoutMs: o.deliveryTimeoutMs ?? 30_000 });
       for (const out of outcomes) {
         if (out.ok) {
-          sent.push({ accountId: out.accountId, level: out.level, channel: out.channel });
-          delivered.add(out.accountId);
-        } else o.log(`alert to ${out.channel} for ${out.accountId} failed: ${out.error ?? 'not delivered'}`);
+          sent.push({ accountId: out.accountId, level: out.level, channel: out.channel, ...kindOf(out.kind) });
+          delivered.add(which(out.accountId, out.kind));
+        } else o.log(`alert to ${out.channel} for ${out.accountId}${out.kind === 'level' ? '' : ` (${out.kind})`} failed: ${out.error ?? 'not delivered'}`);
       }
     }
   } finally {
     await set.close();
   }
-  // Kept once it reached someone: when every external channel failed, the record made ahead is
-  // taken back and the next run tries again.
-  for (const { r, level, previous } of alerts) {
-    if (set.channels.length > 0 && !delivered.has(r.accountId) && level !== 'info') {
-      await o.ledger.restore(r.accountId, level, previous);
-      o.log(`no channel took the alert for ${r.accountId}; the next run will try again`);
+  // Kept once it reached someone: when every external channel failed, the records made ahead are
+  // taken back and the next run tries again — a level, a budget step and a spike alike.
+  for (const d of decided) {
+    if (set.channels.length > 0 && !delivered.has(which(d.r.accountId, d.kind))) {
+      await o.ledger.putBack(d.undo);
+      o.log(`no channel took the ${d.kind === 'level' ? 'alert' : d.kind === 'step' ? 'budget-step alert' : 'spend-spike alert'} for ${d.r.accountId}; the next run will try again`);
     }
   }
   return sent;
 }
+
+const kindOf = (kind: DecidedAlert['kind']): Pick<SentNotification, 'kind'> => (kind === 'level' ? {} : { kind });

@@ -68,7 +68,7 @@ function levelWord(level: 'info' | 'warning' | 'critical', t: Translate): string
 }
 
 /** "monthly limit", "budget": what was passed, in words (whole phrases, so a language can order them). */
-function whatText(u: BudgetUsage, t: Translate): string {
+export function budgetText(u: BudgetUsage, t: Translate): string {
   const limit = u.noun === 'limit';
   if (typeof u.period === 'object') return limit ? t('limit (resets {0})', u.period.resetsAt) : t('budget (resets {0})', u.period.resetsAt);
   switch (u.period) {
@@ -83,5 +83,5 @@ function whatText(u: BudgetUsage, t: Translate): string {
 export function stepMessage(label: string, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', t: Translate = english): string {
   const m = (n: number) => formatMoney(n, u.currency);
   const used = Math.round((u.limit - u.remaining) * 100) / 100;
-  return t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), whatText(u, t), m(used), m(u.remaining));
+  return t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), budgetText(u, t), m(used), m(u.remaining));
 }

@@ -1,14 +1,15 @@
 // Which results alert, at which level, with which text — for the CLI and the extension alike.
 // Level alerts follow the ledger (once per account, level and cooldown); budget steps are said
 // once per window unless a level alert for the account already speaks; spend spikes once per
-// cooldown. Every decision is recorded in the ledger here, before anyone shows or sends it.
-import { buildAlert, type Alert, type BuildAlertOptions } from './alerts/message';
+// cooldown. Every decision is recorded in the ledger here, before anyone shows or sends it, and
+// each carries its alert for the external channels and the records it replaced.
+import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAlertOptions } from './alerts/message';
 import type { AlertRules } from './alertRules';
-import { budgetUsage, crossedSteps, stepLevel, stepMessage } from './budgetSteps';
+import { budgetUsage, crossedSteps, stepLevel } from './budgetSteps';
 import type { HistoryStore } from './history';
-import type { NotificationLedger, NotifyLevel } from './ledger';
+import type { Claim, NotificationLedger, NotifyLevel, RecordSnapshot } from './ledger';
 import type { Account, BalanceResult } from './model';
-import { detectSpike, spikeJudgeable, spikeMessage } from './spike';
+import { detectSpike, spikeJudgeable } from './spike';
 import { quotedThreshold } from './thresholds';
 import type { Translate } from './l10n';
 
@@ -19,11 +20,12 @@ export interface DecidedAlert {
   kind: 'level' | 'step' | 'spike';
   level: NotifyLevel | 'info';
   /** What the ledger's claim is about, for windows that decide at the same moment. */
-  claim: NotifyLevel | `step.${number}` | 'spike';
+  claim: Claim;
   message: string;
-  /** Level alerts only: the alert for the external channels, and the ledger record it replaced. */
-  alert?: Alert;
-  previous?: unknown;
+  /** The alert for the external channels; its `message` is `message`. */
+  alert: Alert;
+  /** The ledger records this decision wrote, as they were before (ledger.putBack when no channel took it). */
+  undo: RecordSnapshot;
 }
 
 export interface AlertContext {
@@ -45,14 +47,14 @@ export interface AlertContext {
 export async function decideAlerts(results: readonly BalanceResult[], c: AlertContext): Promise<DecidedAlert[]> {
   const force = { force: c.force === true };
   const out: DecidedAlert[] = [];
+  const extra = (r: BalanceResult) => ({ cooldownHours: c.cooldownHours, ...c.extras?.(r, c.account(r.accountId)), ...(c.t ? { t: c.t } : {}) });
   for (const r of results) {
     const d = await c.ledger.observe(r, force);
     if (!d.notify || !d.level) continue;
-    const account = c.account(r.accountId);
     // The rule that set the level, carried on the result: the text cannot tell another story than the level.
-    const alert = buildAlert(r, { ...quotedThreshold(r), cooldownHours: c.cooldownHours, ...c.extras?.(r, account), ...(c.t ? { t: c.t } : {}) });
+    const alert = buildAlert(r, { ...quotedThreshold(r), ...extra(r) });
     if (!alert) continue;
-    out.push({ r, kind: 'level', level: d.level, claim: d.level, message: alert.message, alert, previous: c.ledger.rawRecord(r.accountId, d.level) });
+    out.push({ r, kind: 'level', level: d.level, claim: d.level, message: alert.message, alert, undo: c.ledger.snapshot(r.accountId, [d.level]) });
     await c.ledger.record(r.accountId, d.level);
   }
   const alerted = new Set(out.map((a) => a.r.accountId));
@@ -61,10 +63,12 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     const reached = u ? crossedSteps(u, c.rules.budgetSteps) : [];
     if (!u || reached.length === 0) continue;
     const d = await c.ledger.decideSteps(r.accountId, u.window, reached, force);
+    const undo = c.ledger.snapshot(r.accountId, d.unrecorded.map((s) => `step.${s}` as const));
     if (d.unrecorded.length) await c.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
     if (d.notify === undefined || alerted.has(r.accountId)) continue;
     const level = stepLevel(r);
-    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: stepMessage(r.label, d.notify, u, level, c.t) });
+    const alert = buildStepAlert(r, d.notify, u, level, extra(r));
+    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: alert.message, alert, undo });
   }
   const due = results.filter((r) => spikeJudgeable(r) && c.ledger.spikeDue(r.accountId, force));
   if (due.length === 0) return out;
@@ -79,8 +83,10 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
   for (const r of due) {
     const spike = detectSpike(history.seriesView(r.accountId, now - SPIKE_LOOKBACK_MS), now, c.rules.spendSpike);
     if (!spike) continue;
+    const undo = c.ledger.snapshot(r.accountId, ['spike']);
     await c.ledger.recordSpike(r.accountId);
-    out.push({ r, kind: 'spike', level: 'warning', claim: 'spike', message: spikeMessage(r.label, spike, c.t) });
+    const alert = buildSpikeAlert(r, spike, extra(r));
+    out.push({ r, kind: 'spike', level: 'warning', claim: 'spike', message: alert.message, alert, undo });
   }
   return out;
 }

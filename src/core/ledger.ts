@@ -15,6 +15,10 @@ const HOUR = 3_600_000;
 const LEVEL_RECORDS: readonly NotifyLevel[] = ['warning', 'critical', 'error'];
 
 export type NotifyLevel = 'warning' | 'critical' | 'error';
+/** What one notification is about: a level, a budget step (`step.<n>`) or a spend spike. */
+export type Claim = NotifyLevel | `step.${number}` | 'spike';
+/** Records as they were before a decision wrote them, by store key. */
+export type RecordSnapshot = [key: string, value: unknown][];
 
 export interface NotifyDecision {
   notify: boolean;
@@ -105,22 +109,26 @@ export class NotificationLedger {
     return mark;
   }
 
-  /** The stored record as is, to put back with restore() when a send that was recorded ahead did not happen. */
-  rawRecord(accountId: string, level: NotifyLevel): unknown {
-    return this.store.get(this.key(accountId, level));
+  /** The records behind these claims as they are now (`llmBalance.notified.<id>.<claim>`), for putBack(). */
+  snapshot(accountId: string, claims: readonly Claim[]): RecordSnapshot {
+    return claims.map((c) => {
+      const k = `${NOTIFIED_PREFIX}${accountId}.${c}`;
+      return [k, this.store.get(k)];
+    });
   }
 
-  async restore(accountId: string, level: NotifyLevel, raw: unknown): Promise<void> {
-    await this.store.update(this.key(accountId, level), raw);
+  /** Puts back what snapshot() saw: a send recorded ahead that reached nobody is tried again next time. */
+  async putBack(s: RecordSnapshot): Promise<void> {
+    for (const [k, v] of s) await this.store.update(k, v);
   }
 
   /** Claims the showing of a notification (a level, `step.<n>` or `spike`) with a token unique to the caller. */
-  async claim(accountId: string, level: NotifyLevel | `step.${number}` | 'spike', token: string): Promise<void> {
+  async claim(accountId: string, level: Claim, token: string): Promise<void> {
     await this.store.update(`${CLAIM_PREFIX}${accountId}.${level}`, token);
   }
 
   /** True unless another caller's claim replaced this one (a missing claim does not count against it). */
-  stillClaimed(accountId: string, level: NotifyLevel | `step.${number}` | 'spike', token: string): boolean {
+  stillClaimed(accountId: string, level: Claim, token: string): boolean {
     const v = this.store.get(`${CLAIM_PREFIX}${accountId}.${level}`);
     return v === undefined || v === token;
   }

@@ -77,8 +77,9 @@ export class AlertChannels implements vscode.Disposable {
       .then(({ outcomes, problems }) => {
         for (const x of problems) this.log.warn(`Alert channel ${byId(x.channel).name} skipped: ${x.message}`);
         for (const o of outcomes) {
-          if (o.ok) this.log.info(`Alert sent to ${byId(o.channel).name}: ${o.accountId} (${o.level}).`);
-          else this.log.error(`Alert to ${byId(o.channel).name} failed for ${o.accountId} (${o.level}): ${o.error}`);
+          const what = o.kind === 'level' ? o.level : `${o.level}, ${o.kind}`;
+          if (o.ok) this.log.info(`Alert sent to ${byId(o.channel).name}: ${o.accountId} (${what}).`);
+          else this.log.error(`Alert to ${byId(o.channel).name} failed for ${o.accountId} (${what}): ${o.error}`);
         }
       })
       .catch((e: unknown) => this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`))

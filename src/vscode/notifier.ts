@@ -45,8 +45,8 @@ export interface ShownNotification {
   accountId: string;
   level: ShownLevel;
   message: string;
-  /** What raised it: a level, a budget step, or a spend spike. */
-  kind: 'level' | 'step' | 'spike';
+  /** What raised it: a level, a budget step, a spend spike, or a key missing on this machine. */
+  kind: 'level' | 'step' | 'spike' | 'keyMissing';
 }
 
 interface Pending extends DecidedAlert {
@@ -123,12 +123,10 @@ export class Notifier implements vscode.Disposable {
     for (const p of due) {
       this.notified.fire({ accountId: p.r.accountId, level: p.level, message: p.message, kind: p.kind });
       this.log.info(`Notified (${p.kind === 'level' ? p.level : p.claim}): ${p.message}`);
-      if (p.alert) {
-        try {
-          this.onAlert?.(p.alert);
-        } catch (e) {
-          this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
-        }
+      try {
+        this.onAlert?.(p.alert);
+      } catch (e) {
+        this.log.error(`Alert channels failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       await this.deps.history.addNotification(p.r, p.message, p.level);
     }
@@ -217,6 +215,8 @@ export class Notifier implements vscode.Disposable {
       ? t('LLM Balance: no API key is stored on this machine for {0}. Set it to start checking.', names)
       : t('LLM Balance: no API keys are stored on this machine for {0}. Set them to start checking.', names);
     const setKey = t('Set Key');
+    // Said: "Check LLM Balance" does not add a toast of its own about the same missing key.
+    for (const r of due) this.notified.fire({ accountId: r.accountId, level: 'warning', message: text, kind: 'keyMissing' });
     void ui()
       .showWarningMessage(text, setKey)
       .then((pick) => (pick === setKey ? vscode.commands.executeCommand(COMMAND.updateKey, due.length === 1 ? due[0]!.accountId : undefined) : undefined));

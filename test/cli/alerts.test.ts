@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
+import { BOT_TOKEN, CHAT_ID, FakeTelegram } from '../unit/alerts/fakes';
 import { runCli, useCliScratch } from './support';
 
 const KEY = 'sk-test-cli-alerts-0123456789abcdef';
@@ -115,5 +116,71 @@ describe('llm-balance CLI: budget steps and spend spikes', function () {
     // Seven days, but the balance rose to $74.75 from $30: a top-up.
     await writeHistory(7, 30);
     assert.deepEqual((await cli(['--config', config], env)).sent, [], 'a top-up counted as spend');
+  });
+
+  describe('through the alert channels', () => {
+    const telegram = new FakeTelegram();
+    const hooks = new FakeProviderServer([]);
+    const SLACK_PATH = '/services/T0001/B0001/cli-steps-spikes-secret';
+    const HOOK_PATH = '/hook/cli-steps-spikes-secret';
+    const channelEnv = () => ({
+      ...env, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_CHAT_ID: CHAT_ID, TELEGRAM_API_BASE: telegram.url,
+      SLACK_WEBHOOK_URL: hooks.url + SLACK_PATH, WEBHOOK_URL: hooks.url + HOOK_PATH,
+    });
+    const payloads = (p: string) => hooks.hits(p).map((h) => JSON.parse(h.body) as { kind: string; account: string; level: string; message: string; text?: string });
+    const spikeLine = 'UNUSUAL SPEND: OpenRouter dropped $42.10 in the last hour — 42× its usual. Check for a leaked key.';
+    const stepLine = 'BUDGET: OpenRouter passed 20% of its $100.00 monthly limit — $25.50 used, $74.50 left.';
+    before(() => Promise.all([telegram.start(), hooks.start()]));
+    after(() => Promise.all([telegram.stop(), hooks.stop()]));
+    beforeEach(() => {
+      telegram.reset();
+      hooks.reset();
+      hooks.route('POST', SLACK_PATH, { body: 'ok' });
+      hooks.route('POST', HOOK_PATH, { status: 204 });
+    });
+
+    it('a budget step and a spend spike reach Telegram, Slack and the webhook once; the next run within the cooldown sends nothing', async () => {
+      await writeConfig({ budgetSteps: [20] });
+      await writeHistory(7, 116.85);
+      const r = await cli(['--config', config], channelEnv());
+      assert.equal(r.code, 0, r.stderr);
+      const sent = (run: Run) => run.sent.map((x) => `${x.channel} ${x.kind ?? 'level'} ${x.level}`).sort();
+      assert.deepEqual(sent(r), [
+        'console spike warning', 'console step info', 'slack spike warning', 'slack step info', 'telegram spike warning', 'telegram step info', 'webhook spike warning', 'webhook step info',
+      ]);
+      assert.deepEqual(payloads(HOOK_PATH).map((p) => [p.kind, p.account, p.level, p.message]), [['step', 'or', 'info', stepLine], ['spike', 'or', 'warning', spikeLine]]);
+      assert.deepEqual(payloads(SLACK_PATH).map((p) => p.text), [stepLine, spikeLine]);
+      assert.equal(telegram.messages.length, 2);
+      assert.match(telegram.messages[1]!.text, /^🟠 \*UNUSUAL SPEND: OpenRouter\*\nUNUSUAL SPEND: OpenRouter dropped \$42\\\.10 in the last hour/);
+      // Nothing of the provider key went out (the Telegram token is in its own URL path, by design).
+      const out = JSON.stringify([hooks.requests, telegram.messages, r.stderr]);
+      for (const piece of [KEY, KEY.slice(0, 12), KEY.slice(-12)]) assert.ok(!out.includes(piece), 'a piece of the key reached a channel or the log');
+
+      const again = await cli(['--config', config, '--force'], channelEnv());
+      assert.deepEqual(again.sent, [], 'sent again within the cooldown');
+      assert.equal(telegram.calls, 2);
+      assert.equal(hooks.hits(HOOK_PATH).length + hooks.hits(SLACK_PATH).length, 4);
+    });
+
+    it('a step and a spike that no channel took are not recorded: the next run tries again', async () => {
+      await writeConfig({ budgetSteps: [20] });
+      await writeHistory(7, 116.85);
+      // A webhook that is gone (404) is not retried: both alerts fail at once.
+      hooks.route('POST', HOOK_PATH, { status: 404, body: 'no such hook' });
+      const only = { ...env, WEBHOOK_URL: hooks.url + HOOK_PATH };
+      const failed = await cli(['--config', config], only);
+      assert.deepEqual(failed.sent.map((x) => `${x.channel} ${x.kind}`).sort(), ['console spike', 'console step']);
+      assert.match(failed.stderr, /no channel took the budget-step alert for or; the next run will try again/);
+      assert.match(failed.stderr, /no channel took the spend-spike alert for or; the next run will try again/);
+      const s = await state();
+      assert.equal(s['llmBalance.notified.or.step.20'], undefined);
+      assert.equal(s['llmBalance.notified.or.spike'], undefined);
+
+      hooks.route('POST', HOOK_PATH, { status: 204 });
+      const retried = await cli(['--config', config, '--force'], only);
+      assert.deepEqual(retried.sent.map((x) => `${x.channel} ${x.kind}`).sort(), ['console spike', 'console step', 'webhook spike', 'webhook step']);
+      assert.deepEqual(payloads(HOOK_PATH).slice(-2).map((p) => p.kind), ['step', 'spike']);
+      assert.ok((await state())['llmBalance.notified.or.step.20']);
+    });
   });
 });

@@ -37,9 +37,17 @@ export interface FakeVscode {
   uninstall(): void;
 }
 
-export function installFakeVscode(): FakeVscode {
+/** `settings`: the user's settings as one tree ({ llmBalance: { budgetSteps: [...] } }), read by section and dotted key as VS Code does. */
+export function installFakeVscode(settings: Record<string, unknown> = {}): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
-  const config = { get: () => undefined, has: () => false, inspect: () => undefined, update: async () => undefined };
+  const lookup = (dotted: string): unknown =>
+    dotted.split('.').filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
+  const config = (section = '') => ({
+    get: (key: string, def?: unknown) => lookup(`${section}.${key}`) ?? def,
+    has: (key: string) => lookup(`${section}.${key}`) !== undefined,
+    inspect: () => undefined,
+    update: async () => undefined,
+  });
   const namespaces: Record<string, unknown> = {
     version: '1.100.3',
     window: {
@@ -54,7 +62,7 @@ export function installFakeVscode(): FakeVscode {
       setStatusBarMessage: disposable,
       withProgress: async (_o: unknown, task: (p: unknown) => unknown) => task({ report() {} }),
     },
-    workspace: { getConfiguration: () => config, onDidChangeConfiguration: noEvent },
+    workspace: { getConfiguration: config, onDidChangeConfiguration: noEvent },
     commands: {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
         commands.set(id, fn);

@@ -233,4 +233,22 @@ describe('alerts (issue 16)', function () {
       assert.equal(events.filter((e) => e.message.startsWith('UNUSUAL SPEND')).length, 1);
     });
   });
+
+  describe('a missing key', () => {
+    it('"Check LLM Balance" on an account whose key is not on this machine shows one toast, not two', async () => {
+      // As after Settings Sync: the account came, its key did not (no key was ever stored for this id).
+      await setSetting('accounts', [{ id: 'synced', provider: 'deepseek', label: 'DeepSeek (synced)', baseUrl: fake.server.url + '/deepseek' }]);
+      await until(() => t.monitor.accounts.length === 1 && t.monitor.accounts[0]!.account.id === 'synced', 'accounts reloaded');
+      // The settings change re-armed the poller 5 s out: the command's check is the first to find the key missing.
+      await until(() => !t.monitor.isChecking, 'no check running');
+      assert.equal(t.globalState.get('llmBalance.keyMissingPrompted.synced'), undefined, 'prompted before the command ran');
+      ui.shown.length = 0;
+      const results = await check();
+      assert.deepEqual(results.map((r) => [r.accountId, r.level, r.errorKind]), [['synced', 'error', 'config']]);
+      const toasts = ui.shown.filter((s) => s.kind !== 'status' && /DeepSeek \(synced\)/.test(s.message));
+      assert.equal(toasts.length, 1, JSON.stringify(ui.shown));
+      assert.equal(toasts[0]!.message, 'LLM Balance: no API key is stored on this machine for "DeepSeek (synced)". Set it to start checking.');
+      assert.deepEqual(toasts[0]!.items, ['Set Key']);
+    });
+  });
 });

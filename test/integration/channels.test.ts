@@ -4,12 +4,14 @@
 // failing channel holds up neither the others nor the toast.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { BalanceResult } from '../../src/core/model';
 import type { TestApi } from '../../src/extension';
 import { FakeProviderServer, type FakeHandler, type FakeReply } from '../fake/server';
 import { BOT_TOKEN, CHAT_ID, FakeSmtp, FakeTelegram } from '../unit/alerts/fakes';
 import { byLabel, KEY, logLines, OPENROUTER as P, persistedText, routeCredits, ScriptedUi, setSetting, until, useExtension } from './support';
 
 const HOOK_PATH = '/hooks/T0001/hook-7f3a9c2e5d1b48a6secret';
+const HOUR = 3_600_000;
 const CHANNEL_SETTINGS = ['telegram.enabled', 'telegram.chatId', 'telegram.apiBase', 'slack.enabled', 'discord.enabled', 'webhook.enabled', 'email.enabled', 'email.to', 'email.from'];
 
 describe('alert channels', function () {
@@ -261,6 +263,51 @@ describe('alert channels', function () {
       assert.match(msg.message, /^LLM Balance test alert: delivered to telegram, email; failed: webhook \(Webhook \(127\.0\.0\.1:\d+\) answered HTTP 500: receiver is down/);
       assert.deepEqual(msg.items, ['Configure Alert Channels', 'Show Log']);
       assertNoSecretPersisted();
+    });
+
+    it('a budget step and a spend spike reach every channel once, as the toasts say them; a check within the cooldown sends nothing', async () => {
+      await t.keys.set('spend', KEY);
+      await setSetting('accounts', [{ id: 'spend', provider: 'openrouter', label: 'OpenRouter', baseUrl: fake.server.url + P }]);
+      await setSetting('budgetSteps', [20]);
+      try {
+        await until(() => t.monitor.accounts.length === 1 && t.monitor.accounts[0]!.account.id === 'spend' && t.monitor.alertRules.budgetSteps.length === 1, 'the account and its steps');
+        // Seven days of $1 an hour, the last 70 minutes ago at $116.85; the fake now says $74.75.
+        const h = await t.history.open();
+        const now = Date.now();
+        const points: BalanceResult[] = [];
+        for (let k = 7 * 24; k >= 0; k--) {
+          points.push({
+            accountId: 'spend', provider: 'openrouter', label: 'OpenRouter', status: 'valid', level: 'ok', balance: Math.round((116.85 + k) * 100) / 100,
+            currency: 'USD', usage: null, limit: null, checkedAt: new Date(now - 70 * 60_000 - k * HOUR).toISOString(),
+          });
+        }
+        h.record(points);
+        await h.save();
+        await check();
+        await t.channels.idle();
+        const step = 'BUDGET: OpenRouter passed 20% of its $100.00 monthly limit — $25.50 used, $74.50 left.';
+        const spike = 'UNUSUAL SPEND: OpenRouter dropped $42.10 in the last hour — 42× its usual. Check for a leaked key.';
+        const shown = ui.shown.filter((s) => s.message === step || s.message === spike);
+        assert.deepEqual(shown.map((s) => [s.kind, s.message]), [['info', step], ['warning', spike]], JSON.stringify(ui.shown));
+        const payloads = hookHits().map((h) => JSON.parse(h.body) as Record<string, unknown>);
+        assert.deepEqual(payloads.map((p) => [p.kind, p.account, p.level, p.message]), [['step', 'spend', 'info', step], ['spike', 'spend', 'warning', spike]]);
+        assert.deepEqual(telegram.messages.map((m) => m.text.split('\n')[0]), ['🔵 *BUDGET: OpenRouter passed 20% of its monthly limit*', '🟠 *UNUSUAL SPEND: OpenRouter*']);
+        await until(() => smtp.received.length === 2, 'two e-mails');
+        assert.deepEqual(smtp.received.map((m) => m.mail.subject).sort(), ['BUDGET: OpenRouter passed 20% of its monthly limit', 'UNUSUAL SPEND: OpenRouter']);
+        assert.ok(logLines().some((l) => l === 'Alert sent to Webhook: spend (warning, spike).'), logLines().slice(-10).join('\n'));
+
+        await check();
+        await t.channels.idle();
+        assert.equal(hookHits().length, 2, 'the webhook heard a step or a spike twice');
+        assert.equal(telegram.messages.length, 2);
+        assert.equal(smtp.received.length, 2);
+        assertNoSecretPersisted();
+      } finally {
+        await setSetting('budgetSteps', undefined);
+        await setSetting('accounts', [{ id: 'or', provider: 'openrouter', label: 'OpenRouter', baseUrl: fake.server.url + P }]);
+        await t.keys.delete('spend');
+        await until(() => t.monitor.accounts.length === 1 && t.monitor.accounts[0]!.account.id === 'or', 'accounts put back');
+      }
     });
 
     it('a channel that is on without its secret on this machine is skipped and logged', async () => {

@@ -23,6 +23,7 @@ function keyCap(id: string, remaining: number, level: BalanceResult['level']): B
 
 describe('decideAlerts', () => {
   let ledger: NotificationLedger;
+  let store: MemoryStore;
   let historyReads: number;
   const context = (over: Partial<AlertContext> = {}): AlertContext => ({
     ledger,
@@ -37,7 +38,8 @@ describe('decideAlerts', () => {
     ...over,
   });
   beforeEach(() => {
-    ledger = new NotificationLedger(new MemoryStore(), 24, () => Date.parse(AT));
+    store = new MemoryStore();
+    ledger = new NotificationLedger(store, 24, () => Date.parse(AT));
     historyReads = 0;
   });
 
@@ -48,19 +50,24 @@ describe('decideAlerts', () => {
     assert.deepEqual(first.map((d) => [d.r.accountId, d.kind, d.level, d.claim]), [['low', 'level', 'critical', 'critical'], ['busy', 'step', 'info', 'step.80']]);
     assert.match(first[0]!.message, /^CRITICAL: LOW balance low — \$3\.00 left/);
     assert.equal(first[0]!.alert?.level, 'critical');
-    assert.equal(first[0]!.previous, undefined, 'nothing was recorded before');
+    assert.deepEqual(first[0]!.undo, [['llmBalance.notified.low.critical', undefined]], 'nothing was recorded before');
     assert.match(first[1]!.message, /^BUDGET: BUSY passed 80%/);
     // Both recorded: the same results again say nothing, and the low account's step was never news.
     assert.deepEqual(await decideAlerts([low, busy], context()), []);
-    assert.ok(ledger.rawRecord('low', 'critical'));
+    assert.ok(ledger.sentAt('low', 'critical'));
   });
 
   it('force repeats what the ledger would hold back; the record it replaces comes back for a failed delivery', async () => {
     const low = keyCap('low', 3, 'critical');
     await decideAlerts([low], context());
+    const earlier = ledger.sentAt('low', 'critical');
+    assert.ok(earlier);
+    ledger = new NotificationLedger(store, 24, () => Date.parse(AT) + 60_000);
     const again = await decideAlerts([low], context({ force: true }));
     assert.deepEqual(again.map((d) => d.kind), ['level']);
-    assert.ok(again[0]!.previous, 'the earlier record');
+    assert.notEqual(ledger.sentAt('low', 'critical'), earlier, 'recorded again, a minute later');
+    await ledger.putBack(again[0]!.undo);
+    assert.equal(ledger.sentAt('low', 'critical'), earlier, 'the earlier record');
   });
 
   it('reads the history only when a spike may be due, and a history that cannot be read skips the spike check', async () => {

@@ -1,16 +1,44 @@
 // What an alert says: one content model (`alertContent`) that each channel's file renders in its
 // own format, escaping every string that came from a provider or a user for where it lands.
 import type { BalanceResult, ErrorKind, ProviderId } from '../model';
+import { budgetText, stepMessage, type BudgetUsage } from '../budgetSteps';
 import { formatMoney } from '../format';
 import { english, type Translate } from '../l10n';
 import { notifiableLevel } from '../ledger';
 import { redact } from '../redact';
 import { errorText } from '../message';
+import { spikeMessage, windowText, type Spike } from '../spike';
 
-export type AlertLevel = 'warning' | 'critical' | 'error';
+/** `info`: a budget step below the warning line. */
+export type AlertLevel = 'info' | 'warning' | 'critical' | 'error';
+/** What raised an alert: a level (SPEC §7's balance / key alerts), a budget step, or a spend spike. */
+export type AlertKind = 'level' | 'step' | 'spike';
+
+/** A budget step's numbers, in the alert's currency. */
+export interface StepFacts {
+  /** The step announced, percent of the limit used. */
+  step: number;
+  usedPercent: number;
+  used: number;
+  limit: number;
+  remaining: number;
+  /** "monthly limit", "budget (resets 2026-12-31)": already in the alert's language. */
+  what: string;
+}
+
+/** A spend spike's numbers, in the alert's currency. */
+export interface SpikeFacts {
+  spend: number;
+  /** Median spend per window over the previous 7 days. */
+  usual: number;
+  times: number | null;
+  windowHours: number;
+}
 
 /** One alert about one account, ready for any channel. Carries no secret. */
 export interface Alert {
+  /** Absent: a level alert (as every alert was before steps and spikes reached the channels). */
+  kind?: AlertKind;
   accountId: string;
   provider: ProviderId;
   label: string;
@@ -36,6 +64,8 @@ export interface Alert {
   time: string;
   /** How often the same alert may repeat (SPEC §7 cooldown). */
   cooldownHours: number;
+  step?: StepFacts;
+  spike?: SpikeFacts;
 }
 
 export interface BuildAlertOptions extends Partial<Pick<Alert, 'percent' | 'billingUrl' | 'keyLocation' | 'cooldownHours'>> {
@@ -72,7 +102,51 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
   return alert;
 }
 
-const levelWord = (level: AlertLevel, t: Translate): string => ({ warning: t('WARNING'), critical: t('CRITICAL'), error: t('ERROR') })[level];
+export type ExtraAlertOptions = Pick<BuildAlertOptions, 'billingUrl' | 'keyLocation' | 'cooldownHours' | 't'>;
+
+/** A budget-step alert: its line is the toast's (stepMessage), its level the step's. */
+export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', opts: ExtraAlertOptions = {}): Alert {
+  const t = opts.t ?? english;
+  const used = Math.round((u.limit - u.remaining) * 100) / 100;
+  return {
+    ...common(r, opts),
+    kind: 'step',
+    level,
+    balance: r.balance,
+    currency: u.currency,
+    threshold: null,
+    message: stepMessage(r.label, step, u, level, t),
+    step: { step, usedPercent: Math.round(u.usedPercent * 10) / 10, used, limit: u.limit, remaining: u.remaining, what: budgetText(u, t) },
+  };
+}
+
+/** A spend-spike alert (always a warning: SPEC §7's "UNUSUAL SPEND" line). */
+export function buildSpikeAlert(r: BalanceResult, s: Spike, opts: ExtraAlertOptions = {}): Alert {
+  return {
+    ...common(r, opts),
+    kind: 'spike',
+    level: 'warning',
+    balance: r.currency === s.currency ? r.balance : null,
+    currency: s.currency,
+    threshold: null,
+    message: spikeMessage(r.label, s, opts.t),
+    spike: { spend: s.spend, usual: s.usual, times: s.times, windowHours: s.windowHours },
+  };
+}
+
+function common(r: BalanceResult, opts: ExtraAlertOptions) {
+  return {
+    accountId: r.accountId,
+    provider: r.provider,
+    label: r.label,
+    time: new Date(r.checkedAt).toISOString(),
+    cooldownHours: opts.cooldownHours ?? 24,
+    ...(opts.billingUrl ? { billingUrl: opts.billingUrl } : {}),
+    ...(opts.keyLocation ? { keyLocation: opts.keyLocation } : {}),
+  };
+}
+
+const levelWord = (level: AlertLevel, t: Translate): string => ({ info: t('BUDGET'), warning: t('WARNING'), critical: t('CRITICAL'), error: t('ERROR') })[level];
 
 /** The one-line message (SPEC §7 shape). */
 function alertLine(a: Alert, t: Translate = english): string {
@@ -91,9 +165,11 @@ function alertLine(a: Alert, t: Translate = english): string {
   return `${head}${left}${limit}${t('. Add funds to avoid interruption.')}`;
 }
 
-/** E-mail subject / headline: "CRITICAL: OpenRouter Balance Low", "ERROR: OpenRouter API Key Error". */
+/** E-mail subject / headline: "CRITICAL: OpenRouter Balance Low", "ERROR: OpenRouter API Key Error", "WARNING: OpenRouter passed 80% of its monthly limit", "UNUSUAL SPEND: OpenRouter". */
 export function formatSubject(a: Alert, t: Translate = english): string {
   const word = levelWord(a.level, t);
+  if (a.kind === 'spike') return t('UNUSUAL SPEND: {0}', a.label);
+  if (a.kind === 'step' && a.step) return t('{0}: {1} passed {2}% of its {3}', word, a.label, a.step.step, a.step.what);
   return a.level === 'error' ? t('{0}: {1} API Key Error', word, a.label) : t('{0}: {1} Balance Low', word, a.label);
 }
 
@@ -106,6 +182,8 @@ function durationText(hours: number, t: Translate): string {
 
 /** The footer: how often this alert repeats. */
 export function footerText(a: Alert, t: Translate = english): string {
+  if (a.kind === 'spike') return t('LLM Balance reports unusual spend on an account at most {0}.', durationText(a.cooldownHours, t));
+  if (a.kind === 'step') return t('LLM Balance says each budget step once per budget window; the steps count again when the window resets.');
   return a.level === 'error'
     ? t('LLM Balance repeats this alert at most {0} while the key error lasts; a worse level alerts at once, and a recovery resets it.', durationText(a.cooldownHours, t))
     : t('LLM Balance repeats this alert at most {0} while the balance stays at this level; a worse level alerts at once, and a recovery resets it.', durationText(a.cooldownHours, t));
@@ -116,13 +194,32 @@ export function alertContent(a: Alert, t: Translate = english) {
   const lv = levelWord(a.level, t).toLowerCase();
   const money = (n: number): string => formatMoney(n, a.currency);
   const facts: [name: string, value: string][] = [[t('Account'), a.label === a.accountId ? a.label : `${a.label} (${a.accountId})`]];
+  const keyLocation = a.keyLocation ?? t('in VS Code run "LLM Balance: Update API Key"; for the CLI, update the environment variable that holds it (the provider\'s variable such as OPENROUTER_API_KEY, or the "keyEnv" named in the config file)');
+  const done = (steps: { text: string; url?: string }[]) => ({ subject: formatSubject(a, t), line: a.message, facts: [...facts, [t('Checked'), a.time] as [string, string]], steps, footer: footerText(a, t) });
+  if (a.kind === 'step' && a.step) {
+    const s = a.step;
+    facts.push([t('Used'), t('{0} of {1} ({2}%)', money(s.used), money(s.limit), s.usedPercent)], [t('Left'), money(s.remaining)], [t('Step'), t('{0}% of the {1}', s.step, s.what)]);
+    return done([
+      a.billingUrl ? { text: t('See what used it, and add funds or raise the limit if needed'), url: a.billingUrl } : { text: t("See what used it in your {0} account, and add funds or raise the limit if needed.", a.label) },
+      { text: t('If this pace is expected, change the steps (setting llmBalance.budgetSteps; "budgetSteps" in the CLI\'s config file).') },
+    ]);
+  }
+  if (a.kind === 'spike' && a.spike) {
+    const s = a.spike;
+    facts.push([t('Spent'), t('{0} in {1}', money(s.spend), windowText(s.windowHours, t))]);
+    facts.push([t('Usual'), t('{0} in such a window (median of the previous 7 days)', money(s.usual))]);
+    if (a.balance !== null) facts.push([t('Balance'), money(a.balance)]);
+    return done([
+      { text: t("Check the {0} account's activity for requests you do not recognise.", a.label) },
+      { text: t('If the key may have leaked, revoke it at the provider and store a new one: {0}.', keyLocation) },
+      { text: t('If the spend is expected, raise the spike rule (settings llmBalance.spendSpike.factor and .minimum; "spendSpike" in the CLI\'s config file).') },
+    ]);
+  }
   if (a.balance !== null) facts.push([t('Balance'), a.stale ? t('{0} (last known; the latest check failed)', money(a.balance)) : money(a.balance)]);
   else if (a.level !== 'error') facts.push([t('Balance'), t('unknown')]);
   if (a.threshold !== null) facts.push([t('Threshold'), t('{0} ({1})', money(a.threshold), lv)]);
   if (a.percent) facts.push([t('Limit'), t('{0}% of {1} left (threshold {2}%, {3})', a.percent.left, money(a.percent.limit), a.percent.threshold, lv)]);
   if (a.error) facts.push([t('Error'), a.error]);
-  facts.push([t('Checked'), a.time]);
-  const keyLocation = a.keyLocation ?? t('in VS Code run "LLM Balance: Update API Key"; for the CLI, update the environment variable that holds it (the provider\'s variable such as OPENROUTER_API_KEY, or the "keyEnv" named in the config file)');
   const steps: { text: string; url?: string }[] = a.level === 'error'
     ? [
       { text: t('Check the key: is it the right one, and has it been revoked, deleted or rotated at the provider?') },
@@ -134,7 +231,7 @@ export function alertContent(a: Alert, t: Translate = english) {
       a.billingUrl ? { text: t('Add funds'), url: a.billingUrl } : { text: t("Add funds in your {0} account's billing page.", a.label) },
       { text: t("If this level is expected, adjust the thresholds (setting llmBalance.thresholds or the account's own warning / critical; CREDIT_WARNING_THRESHOLD / CREDIT_CRITICAL_THRESHOLD for the CLI).") },
     ];
-  return { subject: formatSubject(a, t), line: a.message, facts, steps, footer: footerText(a, t) };
+  return done(steps);
 }
 
 /** A link only when it is http(s); anything else is left out. */
@@ -143,4 +240,4 @@ export function safeUrl(url: string | undefined): string | undefined {
   return u && (u.protocol === 'https:' || u.protocol === 'http:') ? u.toString() : undefined;
 }
 
-export const EMOJI: Record<AlertLevel, string> = { warning: '🟠', critical: '🔴', error: '⛔' };
+export const EMOJI: Record<AlertLevel, string> = { info: '🔵', warning: '🟠', critical: '🔴', error: '⛔' };

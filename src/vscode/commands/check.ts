@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BalanceResult } from '../../core/model';
 import { formatMoney } from '../../core/format';
-import { summarizeResults } from '../../core/statusView';
+import { isKeyMissing, summarizeResults } from '../../core/statusView';
 import { errorText } from '../../core/message';
 import { t } from '../l10n';
 import type { BalanceMonitor } from '../monitor';
@@ -66,11 +66,14 @@ export async function checkCommand(monitor: BalanceMonitor, accountId?: unknown,
     const first = unannounced[0]!;
     const showLog = t('Show Log');
     const openPanel = t('Open Panel');
+    // A key missing on this machine (SPEC §2) is fixed by setting it, not by reading the log.
+    const setKey = isKeyMissing(first) ? [t('Set Key')] : [];
     void ui()
-      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, errorText(first, t) ?? t('error')), showLog, openPanel)
+      .showWarningMessage(t('{0}. {1}: {2}', summary, first.label, errorText(first, t) ?? t('error')), ...setKey, showLog, openPanel)
       .then((pick) => {
         if (pick === showLog) void vscode.commands.executeCommand(COMMAND.showLog);
         if (pick === openPanel) void vscode.commands.executeCommand(COMMAND.showPanel);
+        if (pick !== undefined && pick === setKey[0]) void vscode.commands.executeCommand(COMMAND.updateKey, first.accountId);
       });
   }
   return results;

@@ -147,7 +147,7 @@ describe('alert channels: Telegram', () => {
     tg.script.push(FakeTelegram.tooMany(1));
     const t0 = Date.now();
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 10_000, baseBackoffMs: 10 });
-    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', channel: 'telegram', ok: true, attempts: 2 }]);
+    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', kind: 'level', channel: 'telegram', ok: true, attempts: 2 }]);
     assert.equal(tg.calls, 2);
     assert.ok(tg.messages[0]!.at - t0 >= 1000, 'the retry waited retry_after (1 s)');
   });
@@ -188,7 +188,7 @@ describe('alert channels: webhooks', () => {
     const logs: string[] = [];
     const report = await deliverAlerts([sampleAlert()], set.channels, { timeoutMs: 5000, baseBackoffMs: 50, log: (l) => logs.push(l) });
     await set.close();
-    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', channel: 'webhook', ok: true, attempts: 2 }]);
+    assert.deepEqual(report, [{ accountId: 'openrouter', level: 'critical', kind: 'level', channel: 'webhook', ok: true, attempts: 2 }]);
     assert.match(logs.join('\n'), /Webhook \(127\.0\.0\.1:\d+\): attempt 1 failed, retrying .* HTTP 500/);
     assertNoSecret(logs, SECRET_PATH, 'abcdefghijklmnopqrstuvwx');
   });

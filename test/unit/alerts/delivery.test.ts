@@ -21,8 +21,8 @@ describe('alert delivery', () => {
     const gaps = [t[1]! - t[0]!, t[2]! - t[1]!, t[3]! - t[2]!];
     assert.ok(gaps[0]! >= 100 && gaps[1]! >= 200 && gaps[2]! >= 400, `gaps ${gaps.join(', ')}`);
     const byChannel = Object.fromEntries(report.map((o) => [o.channel, o]));
-    assert.deepEqual(byChannel.webhook, { accountId: 'a', level: 'critical', channel: 'webhook', ok: true, attempts: 4 });
-    assert.deepEqual(byChannel.slack, { accountId: 'a', level: 'critical', channel: 'slack', ok: false, attempts: 4, error: 'HTTP 502 from hooks.example.com (gave up after 4 attempts).' });
+    assert.deepEqual(byChannel.webhook, { accountId: 'a', level: 'critical', kind: 'level', channel: 'webhook', ok: true, attempts: 4 });
+    assert.deepEqual(byChannel.slack, { accountId: 'a', level: 'critical', kind: 'level', channel: 'slack', ok: false, attempts: 4, error: 'HTTP 502 from hooks.example.com (gave up after 4 attempts).' });
   });
 
   it('honours Retry-After: the channel waits, then sends the rest in order', async () => {

@@ -132,6 +132,7 @@ describe('alert messages', () => {
     assert.deepEqual(formatWebhook(sampleAlert()), {
       event: 'llm-balance.alert',
       version: 1,
+      kind: 'level',
       account: 'openrouter',
       label: 'OpenRouter',
       provider: 'openrouter',
@@ -146,6 +147,8 @@ describe('alert messages', () => {
       stale: false,
       time: '2026-01-01T12:00:00.000Z',
       cooldownHours: 24,
+      step: null,
+      spike: null,
     });
   });
 });

@@ -8,7 +8,7 @@ function escapeDiscord(s: string): string {
   return s.replace(/[\\*_~`|>#[\]()<@:-]/g, '\\$&');
 }
 
-const COLOR = { warning: 0xfb8c00, critical: 0xe53935, error: 0xb71c1c };
+const COLOR = { info: 0x1e88e5, warning: 0xfb8c00, critical: 0xe53935, error: 0xb71c1c };
 
 export function formatDiscord(a: Alert, t: Translate = english) {
   const c = alertContent(a, t);

@@ -31,6 +31,7 @@ export function formatWebhook(a: Alert, t: Translate = english) {
   return {
     event: 'llm-balance.alert' as const,
     version: 1 as const,
+    kind: a.kind ?? 'level',
     account: a.accountId,
     label: a.label,
     provider: a.provider,
@@ -45,6 +46,10 @@ export function formatWebhook(a: Alert, t: Translate = english) {
     stale: a.stale === true,
     time: a.time,
     cooldownHours: a.cooldownHours,
+    /** A budget step: { step, usedPercent, used, limit, remaining, what }; else null. */
+    step: a.step ?? null,
+    /** A spend spike: { spend, usual, times, windowHours }; else null. */
+    spike: a.spike ?? null,
   };
 }
 
