@@ -77,7 +77,12 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
       .catch((e: unknown) => {
         throw notWritable(dir, e);
       });
-    const [state] = await Promise.all([JsonFileStore.open(stateFile, opts.log), history.load(), probed]);
+    // Settled, not all: a failed probe still waits for the reads, which may be setting a corrupt
+    // file aside, so that the lock is not released under them (neither read rejects).
+    const [opened, , probe] = await Promise.allSettled([JsonFileStore.open(stateFile, opts.log), history.load(), probed]);
+    if (probe.status === 'rejected') throw probe.reason;
+    if (opened.status === 'rejected') throw opened.reason;
+    const state = opened.value;
     const session: StateSession = {
       dir,
       state,

@@ -27,11 +27,10 @@ export function resolveBaseUrl(account: Account): string {
 
 /**
  * A team server's text is provider text: made safe (and redacted with this check's secrets) like
- * any, and shown as it came, in its English: message ids a server sent along are dropped.
+ * any, and shown as it came, in its English (SharedResultSchema reads no message ids).
  */
 function safeShared(r: SharedResult, secrets: string[]): SharedResult {
-  const { noteL10n: _note, errorL10n: _error, ...rest } = r;
-  const out: SharedResult = { ...rest, label: safeText(r.label, 'data', { secrets, max: 80 }) };
+  const out: SharedResult = { ...r, label: safeText(r.label, 'data', { secrets, max: 80 }) };
   if (r.note !== undefined) out.note = safeText(r.note, 'data', { secrets });
   if (r.error !== undefined) out.error = safeText(r.error, 'data', { secrets });
   if (r.details) out.details = Object.fromEntries(Object.entries(r.details).map(([k, v]) => [k, typeof v === 'string' ? safeText(v, 'data', { secrets, max: 200 }) : v]));

@@ -159,7 +159,11 @@ function urlProblem(u: URL): Message | undefined {
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    // 400 nines is a valid-looking number of seconds, and Infinity ms: no usable time.
+    const ms = Math.round(Number(v) * 1000);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
   const t = Date.parse(v);
   if (!Number.isNaN(t)) return Math.max(0, t - now);
   return undefined;

@@ -126,8 +126,15 @@ const balanceResultFields = () => ({
   /** Absent in results from before it existed: an older cache (the engine judges those again) or team server. */
   verdict: z.optional(VerdictSchema),
 });
-/** One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). */
-export const SharedResultSchema = lazySchema(() => z.object(balanceResultFields()));
+/**
+ * One account of a team's `llm-balance serve`, as the `team` provider read it (no nesting). A
+ * team server's text is shown as it came, in its English: message ids it sends along are not
+ * read (so, unknown keys, they are dropped), and a malformed one costs it no account.
+ */
+export const SharedResultSchema = lazySchema(() => {
+  const { noteL10n: _note, errorL10n: _error, ...fields } = balanceResultFields();
+  return z.object(fields);
+});
 export type SharedResult = z.infer<typeof SharedResultSchema>;
 /** The outcome of checking one account (SPEC §3). */
 export const BalanceResultSchema = lazySchema(() => z.object({

@@ -60,6 +60,13 @@ describe('http client', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     assert.equal(parseRetryAfter('Thu, 01 Jan 2026 00:01:00 GMT', now), 60_000);
     assert.equal(parseRetryAfter('soon'), undefined);
+    // So many seconds that they make Infinity ms: no time to wait for, and still a rate limit (not NaN or Infinity in words).
+    assert.equal(parseRetryAfter('9'.repeat(400)), undefined);
+    f.server.route('GET', '/rl-huge', { status: 429, headers: { 'retry-after': '9'.repeat(400) }, body: {} });
+    const huge = await failure(http.json(url('/rl-huge')));
+    assert.equal(huge.kind, 'rate_limited');
+    assert.equal(huge.extra.retryAfterMs, undefined);
+    assert.doesNotMatch(huge.message, /Infinity|NaN/);
   });
 
   it('redacts a key the provider echoes back', async () => {

@@ -53,11 +53,13 @@ export function messageProblems(what: string, english: string | undefined, messa
  * server's English, which the API gives without messages).
  */
 export function assertTranslatable(r: BalanceResult | SharedResult, opts: { sharedFromServer?: boolean } = {}): void {
+  // A shared result has no message ids (SharedResultSchema reads none).
+  const { noteL10n, errorL10n } = r as BalanceResult;
   const problems = [
-    ...messageProblems(`${r.accountId} note`, r.note, r.noteL10n),
-    ...messageProblems(`${r.accountId} error`, r.error, r.errorL10n && [r.errorL10n]),
+    ...messageProblems(`${r.accountId} note`, r.note, noteL10n),
+    ...messageProblems(`${r.accountId} error`, r.error, errorL10n && [errorL10n]),
   ];
-  if (r.note !== undefined && !r.noteL10n && !opts.sharedFromServer) problems.push(`${r.accountId}: the note ${JSON.stringify(r.note)} has no messages, so it would show in English`);
+  if (r.note !== undefined && !noteL10n && !opts.sharedFromServer) problems.push(`${r.accountId}: the note ${JSON.stringify(r.note)} has no messages, so it would show in English`);
   assert.deepEqual(problems, []);
   if ('shared' in r && r.shared) for (const s of r.shared) assertTranslatable(s, { sharedFromServer: true });
 }

@@ -12,6 +12,10 @@ import { BalanceResultSchema, type BalanceResult } from '../../src/core/model';
 import { noteForEnvironmentAccount, noteText, statusView } from '../../src/core/statusView';
 import { buildPanelCards, EMPTY_HISTORY } from '../../src/panel/viewData';
 import { recordedTeamSnapshot } from '../fake/routes/team';
+import { errorResult } from '../../src/core/errorResult';
+import { expandTeamResults } from '../../src/core/providers/team';
+import { MAX_PROVIDER_TEXT } from '../../src/core/safeText';
+import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
 
 const ADMIN = 'sk-admin-test-0123456789abcdefADMIN';
 /** Latin words of our English texts: none may be left in a zh-CN rendering (names, codes and fields may). */
@@ -96,15 +100,32 @@ describe('notes and check errors in zh-CN', () => {
     const snapshot = recordedTeamSnapshot();
     const first = snapshot.accounts[0] as Record<string, unknown>;
     const sent = { ...first, note: 'This key has no limit.', noteL10n: [{ m: 'This key has no limit.' }], error: 'x', errorL10n: { m: 'x' } };
-    f.server.route('GET', '/team/api/v1/balances', { body: { ...snapshot, accounts: [sent, ...snapshot.accounts.slice(1)] } });
+    // Message ids in a shape we never send are not read either: the account is not left out for them.
+    const second = snapshot.accounts[1] as Record<string, unknown>;
+    const odd = { ...second, noteL10n: 'x', errorL10n: 42 };
+    f.server.route('GET', '/team/api/v1/balances', { body: { ...snapshot, accounts: [sent, odd, ...snapshot.accounts.slice(2)] } });
     const r = await checkVia(f.server, { provider: 'team' }, '/team');
     const shared = r.shared!.find((s) => s.accountId === first.accountId)!;
     assert.equal(shared.note, 'This key has no limit.');
-    assert.equal(shared.noteL10n, undefined);
-    assert.equal(shared.errorL10n, undefined);
+    assert.equal((shared as Record<string, unknown>).noteL10n, undefined);
+    assert.equal((shared as Record<string, unknown>).errorL10n, undefined);
+    const oddShared = r.shared!.find((s) => s.accountId === second.accountId);
+    assert.ok(oddShared, 'the account with odd message ids is still shown');
+    assert.equal((oddShared as Record<string, unknown>).noteL10n, undefined);
+    assert.equal(r.shared!.length, snapshot.accounts.length);
     assert.equal(noteText(shared, zhT), 'This key has no limit.');
     const n = snapshot.accounts.length;
     assert.ok(noteText(r, zhT)!.startsWith(`${n} 个共享账户，由团队服务器于 ${snapshot.checkedAt} 检查。`), noteText(r, zhT));
+  });
+
+  it("a team server that cannot be read: its members' note is capped like the team's own error, however long the server's words", () => {
+    const ctx = { thresholds: DEFAULT_THRESHOLD_SETTINGS, now: () => new Date() };
+    const said = 'x '.repeat(260);
+    const team = errorResult({ id: 't', provider: 'team', baseUrl: 'https://team.example' }, { key: 'tok-123456789' }, { kind: 'auth', message: msg('The key was rejected — {0}', msg('HTTP {0} from {1}: {2}', 401, 'team.example', said)) }, ctx);
+    team.shared = [{ accountId: 'm', provider: 'deepseek', label: 'M', status: 'valid', level: 'ok', balance: 5, currency: 'USD', usage: null, limit: null, checkedAt: new Date().toISOString() }];
+    const member = expandTeamResults([team]).find((r) => r.accountId === 't/m')!;
+    assert.ok(team.error!.length <= MAX_PROVIDER_TEXT && member.note!.length <= MAX_PROVIDER_TEXT, `${team.error!.length} / ${member.note!.length}`);
+    assert.ok(member.note!.startsWith('The team server "Team" could not be read (The key was rejected'), member.note);
   });
 
   it('messages that no longer say what the English says are not used: the English is shown', () => {

@@ -10,6 +10,7 @@ import type { CheckedResult } from '../checkScheduler';
 import { CheckError } from '../errors';
 import { msg, renderMessage } from '../message';
 import { lazySchema } from '../lazySchema';
+import { cap, MAX_PROVIDER_TEXT } from '../safeText';
 import { SharedResultSchema, type BalanceResult, type SharedResult } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
@@ -108,7 +109,8 @@ export function expandTeamResults(results: readonly BalanceResult[]): BalanceRes
         const note = why !== undefined
           ? msg('The team server "{0}" could not be read ({1}); these are its last numbers.', r.label, why)
           : msg('The team server "{0}" could not be read; these are its last numbers.', r.label);
-        member.note = renderMessage(note);
+        // Capped as the team account's own error was: the server's words inside may be long.
+        member.note = cap(renderMessage(note), MAX_PROVIDER_TEXT);
         member.noteL10n = [note];
         if (!s.stale) member.details = { ...s.details, staleSince: s.checkedAt };
       }
