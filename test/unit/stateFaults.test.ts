@@ -11,6 +11,8 @@ import { checkOver } from '../../src/core/check';
 import { MemoryStore } from '../../src/core/kv';
 import { AccountSchema } from '../../src/core/model';
 import { useFakeServer, VALID_KEY } from './helpers';
+import { withStateSession } from '../../src/cli/stateSession';
+import * as fsModule from 'node:fs';
 
 describe('engine: clock and salt', () => {
   const f = useFakeServer();
@@ -101,6 +103,31 @@ describe('state directory lock', () => {
     await fs.writeFile(file, JSON.stringify({ pid: 1, host: 'elsewhere', token: 'theirs', since: '2026-01-01' }));
     await mine.release();
     assert.match(await fs.readFile(file, 'utf8'), /theirs/);
+  });
+
+  it('a full disk found while a corrupt state.json is set aside: the lock goes only after the copy is kept and said', async () => {
+    await fs.writeFile(path.join(dir, 'state.json'), '{corrupt');
+    const real = { open: fsModule.promises.open, rename: fsModule.promises.rename };
+    // The disk probe finds the disk full; the corrupt file's move aside is slow (a busy disk).
+    fsModule.promises.open = (async (p: fsModule.PathLike, ...rest: unknown[]) => {
+      if (String(p).includes('.write-test-')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return (real.open as (...a: unknown[]) => Promise<fsModule.promises.FileHandle>)(p, ...rest);
+    }) as typeof fsModule.promises.open;
+    fsModule.promises.rename = (async (from: fsModule.PathLike, to: fsModule.PathLike) => {
+      if (String(from).endsWith('state.json')) await new Promise((r) => setTimeout(r, 200));
+      return real.rename(from, to);
+    }) as typeof fsModule.promises.rename;
+    const logs: string[] = [];
+    try {
+      await assert.rejects(withStateSession(dir, { log: (m) => logs.push(m) }, async () => 'checked'), /not writable \(the disk is full\)/);
+      const files = await fs.readdir(dir);
+      assert.ok(files.includes('state.json.bak'), `the corrupt copy is kept before the session ends: ${files.join(', ')}`);
+      assert.ok(!files.includes('.lock'), 'and the lock is released');
+      assert.ok(logs.some((l) => /was corrupt/.test(l)), logs.join(' | '));
+    } finally {
+      fsModule.promises.open = real.open;
+      fsModule.promises.rename = real.rename;
+    }
   });
 
   it('keepAside keeps the last MAX_BACKUPS corrupt copies, newest as .bak', async () => {
