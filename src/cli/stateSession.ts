@@ -78,11 +78,11 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
         throw notWritable(dir, e);
       });
     // Settled, not all: a failed probe still waits for the reads, which may be setting a corrupt
-    // file aside, so that the lock is not released under them (neither read rejects).
-    const [opened, , probe] = await Promise.allSettled([JsonFileStore.open(stateFile, opts.log), history.load(), probed]);
-    if (probe.status === 'rejected') throw probe.reason;
-    if (opened.status === 'rejected') throw opened.reason;
-    const state = opened.value;
+    // file aside, so that the lock is not released under them. The probe's failure is the one
+    // said; a read's own failure (they report what they can themselves) still ends the session.
+    const [opened, loaded, probe] = await Promise.allSettled([JsonFileStore.open(stateFile, opts.log), history.load(), probed]);
+    for (const r of [probe, opened, loaded]) if (r.status === 'rejected') throw r.reason;
+    const state = (opened as PromiseFulfilledResult<JsonFileStore>).value;
     const session: StateSession = {
       dir,
       state,
