@@ -1,5 +1,5 @@
 import { CheckError } from '../errors';
-import { msg as l10nMsg } from '../message';
+import { money, msg as l10nMsg } from '../message';
 import { mentionsNoFunds, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, parseOptionalAmount } from '../numbers';
 import type { Account, DetailValue } from '../model';
@@ -89,7 +89,7 @@ export const moonshotCheck: ProviderCheck = {
       details,
     };
     if (cash !== null && cash < 0) {
-      reading.note = l10nMsg('Cash balance is negative ({0}): the account is in arrears.', cash);
+      reading.note = l10nMsg('Cash balance is negative ({0}): the account is in arrears.', money(cash, reading.currency));
     }
     return reading;
   },

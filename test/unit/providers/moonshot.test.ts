@@ -3,6 +3,7 @@ import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertKeyRejected } from '
 import { MOONSHOT_SUSPENDED, moonshotBalance } from '../../fake/routes/moonshot';
 import { HTML_502 } from '../../fake/server';
 import { moonshot, moonshotCurrencyForHost } from '../../../src/core/providers/moonshot';
+import { formatMoney } from '../../../src/core/format';
 
 describe('provider: moonshot', () => {
   const f = useFakeServer();
@@ -51,6 +52,8 @@ describe('provider: moonshot', () => {
     assert.equal(r.level, 'critical');
     assert.equal(r.details?.cash_balance, -2);
     assert.match(r.note ?? '', /arrears/);
+    // The amount as money in the account's currency, not a bare number.
+    assert.ok(r.note?.includes(`(${formatMoney(-2, r.currency)})`), `${r.note} (${r.currency})`);
   });
 
   it('a zero balance is critical, not missing', async () => {
