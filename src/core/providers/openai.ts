@@ -140,7 +140,9 @@ export function adminFailureNote(e: unknown): Message {
   let why: TextArg = said;
   if (e instanceof CheckError && e.kind === 'auth') {
     // The reason without "The key was rejected — ": it is the admin key, said below.
-    const reason = typeof said !== 'string' && said.m === KEY_REJECTED && said.a?.length === 1 ? said.a[0]! : typeof said === 'string' ? said.replace(/^The key was rejected — /, '') : renderMessage(said).replace(/^The key was rejected — /, '');
+    const lead = KEY_REJECTED.replace('{0}', '');
+    const unled = (text: string) => (text.startsWith(lead) ? text.slice(lead.length) : text);
+    const reason = typeof said !== 'string' && said.m === KEY_REJECTED && said.a?.length === 1 ? said.a[0]! : unled(typeof said === 'string' ? said : renderMessage(said));
     why = l10nMsg('the admin key was rejected ({0})', reason);
   }
   return l10nMsg("Could not read this month's spend: {0}. The API key itself is valid.", why);
@@ -218,7 +220,8 @@ async function hardSpendLimit(ctx: ProviderContext, adminKey: string): Promise<S
   if (cents <= 0) return {};
   const amount = roundMoney(cents / 100);
   if (enforcement !== 'enforcing') {
-    const status = typeof enforcement === 'string' ? enforcement : 'no status';
+    // The provider's word as data; ours, when it said none, in the display language.
+    const status = typeof enforcement === 'string' ? enforcement : l10nMsg('no status');
     return {
       why: project
         ? l10nMsg("OpenAI's hard spend limit of {0} for project {1} is not enforcing ({2}), so it is not used.", money(amount), project, status)
