@@ -145,7 +145,8 @@ export class BalancePanel {
     }
     if (this.disposed) return;
     this.embedded = changes === this.changes ? embedded : undefined;
-    this.panel.webview.html = this.html(embedded?.built.cards);
+    // Cards built while the model changed are not painted: the page asks for the current ones.
+    this.panel.webview.html = this.html(this.embedded?.built.cards);
     // The charts are built while the page loads, so that they go out as soon as it is ready.
     if (!this.embedded) return;
     await new Promise((r) => setImmediate(r));
