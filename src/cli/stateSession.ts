@@ -72,11 +72,11 @@ export async function withStateSession<T>(dir: string, opts: StateSessionOptions
     // probe asks for the files' sizes as they were before a corrupt one was set aside, which is
     // at least what the new ones take.
     const history = new HistoryStore(historyFile, { log: opts.log });
-    const probed = Promise.all([sizeOf(stateFile), sizeOf(historyFile)])
-      .then(([a, b]) => probeWritable(dir, a + b + PROBE_MARGIN_BYTES))
-      .catch((e: unknown) => {
-        throw notWritable(dir, e);
-      });
+    // Sized before the reads start, which may move a corrupt file aside.
+    const [stateBytes, historyBytes] = await Promise.all([sizeOf(stateFile), sizeOf(historyFile)]);
+    const probed = probeWritable(dir, stateBytes + historyBytes + PROBE_MARGIN_BYTES).catch((e: unknown) => {
+      throw notWritable(dir, e);
+    });
     // Settled, not all: a failed probe still waits for the reads, which may be setting a corrupt
     // file aside, so that the lock is not released under them. The probe's failure is the one
     // said; a read's own failure (they report what they can themselves) still ends the session.

@@ -12,7 +12,7 @@ import type { ProviderContext, Reading } from './providers/types';
 import { judged, type ThresholdSettings, DEFAULT_THRESHOLD_SETTINGS } from './thresholds';
 import { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type CheckContext, type DetailedCheck } from './checker';
 
-export { GONE_RECHECK_MS, accountLabel, type AccountChecker, type AccountKeys, type DetailedCheck };
+export { GONE_RECHECK_MS, type AccountChecker, type AccountKeys, type DetailedCheck };
 
 export interface CheckOptions {
   http: HttpClient;

@@ -10,7 +10,6 @@ import { mapMessageData, msg as l10nMsg, renderMessage, type Message } from './m
 import { redact } from './redact';
 import { preview } from './safeText';
 
-export { DEFAULT_TIMEOUT_MS } from './httpTimeout';
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
