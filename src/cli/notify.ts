@@ -44,6 +44,8 @@ export interface NotifyOptions {
 export async function notify(results: readonly BalanceResult[], o: NotifyOptions): Promise<SentNotification[]> {
   const sent: SentNotification[] = [];
   const byId = new Map(o.accounts.map((a) => [a.id, a]));
+  // One clock for the decisions and the events they leave in the history.
+  const now = (o.now ?? Date.now)();
   const decided = await decideAlerts(results, {
     ledger: o.ledger,
     rules: o.alertRules ?? DEFAULT_ALERT_RULES,
@@ -56,14 +58,13 @@ export async function notify(results: readonly BalanceResult[], o: NotifyOptions
     },
     history: () => o.history,
     force: o.force,
-    now: (o.now ?? Date.now)(),
+    now,
   });
   // Recorded as sent before anything is sent, and saved: a failed save stops here.
   if (decided.length) await o.beforeDelivery?.();
   for (const d of decided) {
     process.stderr.write(`${term(d.message, 2000)}\n`);
-    const t = d.kind === 'level' ? Date.now() : (o.now ?? Date.now)();
-    o.history.addEvent({ t, accountId: d.r.accountId, label: d.r.label, kind: 'notification', level: d.level, message: d.message, channel: 'console' });
+    o.history.addEvent({ t: now, accountId: d.r.accountId, label: d.r.label, kind: 'notification', level: d.level, message: d.message, channel: 'console' });
     sent.push({ accountId: d.r.accountId, level: d.level, channel: 'console', ...kindOf(d.kind) });
   }
 
