@@ -9,7 +9,7 @@ import { englishOnly, errorText, localized, money, msg, renderMessage, renderMes
 import { formatMoney } from '../../src/core/format';
 import { checkUrlPolicy } from '../../src/core/http';
 import { BalanceResultSchema, type BalanceResult } from '../../src/core/model';
-import { noteForEnvironmentAccount, noteText, statusView } from '../../src/core/statusView';
+import { noteText, statusView } from '../../src/core/statusView';
 import { buildPanelCards, EMPTY_HISTORY } from '../../src/panel/viewData';
 import { recordedTeamSnapshot } from '../fake/routes/team';
 import { errorResult } from '../../src/core/errorResult';
@@ -35,8 +35,8 @@ describe('notes and check errors in zh-CN', () => {
     assert.ok(zh.startsWith(`自 ${day} 起已消费 ${formatMoney(1234.5, 'USD')}。`), zh);
     assert.ok(zh.includes('为该账户设置 monthlyBudget'), zh);
     assert.doesNotMatch(zh.replace(/monthlyBudget/g, ''), ENGLISH_WORDS);
-    // The English is what it always was: the CLI, its JSON and the metrics read it.
-    assert.equal(noteText(r, english), r.note);
+    // The English is what it always was (the CLI, its JSON and the metrics read it), and the messages say just that.
+    assert.equal(renderMessages(r.noteL10n!), r.note);
   });
 
   it('an account from the environment: the budget advice is left out and the hint is Chinese too', async () => {
@@ -46,7 +46,10 @@ describe('notes and check errors in zh-CN', () => {
     assert.ok(zh.startsWith('OpenAI 没有余额接口；添加管理员密钥以跟踪消费，或查看 https://platform.openai.com/'), zh);
     assert.ok(zh.endsWith(ZH_BUNDLE['A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.']!), zh);
     assert.ok(!zh.includes('monthlyBudget'), zh);
-    assert.equal(noteText(r, english, true), noteForEnvironmentAccount(r.note!));
+    const en = noteText(r, english, true)!;
+    assert.ok(en.startsWith('OpenAI has no balance API; add an admin key to track spend, or check https://platform.openai.com/'), en);
+    assert.ok(en.endsWith('A monthly budget can be set only on an account added with "Add API Key", not on one from the environment.'), en);
+    assert.ok(!en.includes('monthlyBudget'), en);
     // Without budget advice in it, an environment account's note is just translated.
     const plain = await checkVia(f.server, { provider: 'deepseek' }, '/deepseek');
     assert.equal(noteText(plain, zhT, true), '该账户还有：USD 0.00。');
@@ -58,7 +61,8 @@ describe('notes and check errors in zh-CN', () => {
     assert.equal(r.errorKind, 'auth');
     const host = new URL(f.server.url).host;
     assert.equal(errorText(r, zhT), `密钥被拒绝 — ${host} 返回 HTTP 401：<img src=x onerror=alert(1)> *Authentication Fails*`);
-    assert.equal(errorText(r, english), r.error);
+    assert.equal(renderMessage(r.errorL10n!), r.error);
+    assert.equal(r.error, `The key was rejected — HTTP 401 from ${host}: <img src=x onerror=alert(1)> *Authentication Fails*`);
     const tip = statusView([r], { mode: 'lowest', checking: false, accountCount: 1, t: zhT }).tooltip;
     assert.ok(tip.includes('密钥被拒绝 — '), tip);
     assert.ok(!/[^\\]<img/.test(tip) && tip.includes('\\<img'), tip);
