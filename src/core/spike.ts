@@ -69,12 +69,19 @@ export function detectSpike(points: readonly SpikePoint[], now: number, rule: Sp
   const w = rule.windowHours * HOUR;
   // Judge in the newest currency only: a switch of currency is not spend.
   const currency = points[points.length - 1]!.currency;
-  const events = spendEvents(points.filter((p) => p.currency === currency));
+  const judged = points.filter((p) => p.currency === currency);
+  const events = spendEvents(judged);
   const recentFrom = now - w;
   let spend = 0;
   for (const e of events) if (e.t > recentFrom && e.t <= now) spend += e.spend;
   spend = Math.round(spend * 1e8) / 1e8;
   if (spend <= 0 || spend < rule.minimum) return undefined;
+  // A drop is counted when the later check sees it. Without a check near the window's start
+  // (VS Code closed for a night, a cron job that runs less often than the window), the drop may
+  // have happened hours before the window: no verdict (doubt never raises an alarm).
+  let lastBefore: number | undefined;
+  for (const p of judged) if (p.t <= recentFrom) lastBefore = p.t;
+  if (lastBefore === undefined || lastBefore < recentFrom - w / 2) return undefined;
   // Whole windows before the recent one, within the last 7 days and within the history.
   const start = Math.max(first, recentFrom - BASELINE_MS);
   const count = Math.floor((recentFrom - start) / w);

@@ -38,6 +38,15 @@ describe('spend spike', () => {
     assert.ok(detectSpike(history(3.1, 1, 100), NOW, DEFAULT_SPIKE_RULE), 'just over 3 days must judge');
   });
 
+  it('no verdict when the last check before the window is long gone: a night with VS Code closed is not an hour\'s spend', () => {
+    // $1 an hour for a week, then no check for 8 hours: the $8 the balance lost shows only at NOW.
+    const pts = history(7, 1, 0).filter((p) => p.t <= NOW - 8 * HOUR);
+    pts.push({ t: NOW, balance: pts[pts.length - 1]!.balance! - 8, usage: null, currency: 'USD' });
+    assert.equal(detectSpike(pts, NOW, DEFAULT_SPIKE_RULE), undefined);
+    // With the check an hour before still there, the same $8 in the hour is a spike.
+    assert.ok(detectSpike(history(7, 1, 8), NOW, DEFAULT_SPIKE_RULE));
+  });
+
   it('does not count a top-up as spend, neither in the last hour nor in the usual', () => {
     const pts = history(7, 2, 0);
     // A $500 top-up in the last hour: the balance rose, nothing was spent.
