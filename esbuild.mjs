@@ -3,28 +3,12 @@
 import * as esbuild from 'esbuild';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { deferredBuiltins } from './scripts/deferred-builtins.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
 const outdir = outdirArg ? outdirArg.slice('--outdir='.length) : 'dist';
-
-// Builtins that a dependency requires on load but uses only on a path the CLI never takes: for
-// that dependency alone, a module that loads the real one on first use (src/cli/deferred/).
-const deferredBuiltins = {
-  name: 'deferred-builtins',
-  setup(build) {
-    const deferred = [
-      { builtin: 'node:child_process', importer: /[\\/]commander[\\/]lib[\\/]command\.js$/, stub: 'src/cli/deferred/childProcess.ts' },
-      { builtin: 'node:http2', importer: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/, stub: 'src/cli/deferred/http2.ts' },
-      { builtin: 'node:assert', importer: /[\\/]undici[\\/]lib[\\/]/, stub: 'src/cli/deferred/assert.ts' },
-    ];
-    build.onResolve({ filter: /^node:(child_process|http2|assert)$/ }, (args) => {
-      const d = deferred.find((x) => x.builtin === args.path && x.importer.test(args.importer));
-      return d ? { path: path.resolve(d.stub) } : undefined;
-    });
-  },
-};
 
 // `import * as vscode from 'vscode'` of an external module becomes `__toESM(require("vscode"))` in
 // every importing file: a getter for each of the API object's ~300 names, per file (15 files were

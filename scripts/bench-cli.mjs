@@ -8,7 +8,9 @@
 //    the command line parsed, the check command loaded), when it calls process.exit() against
 //    when it has ended, a check without the code cache, and the same two requests made by a
 //    bare undici script with V8's defaults and with Liftoff only, and undici at its fastest
-//    (bundled, code-cached, Liftoff only): the floor any check that keeps undici stands on;
+//    (bundled with the builtins the CLI defers, code-cached, Liftoff only): the floor any check
+//    that keeps undici stands on;
+//  - wall times from bare runs, CPU times from separate runs under perf stat (alternating).
 //  - 200 accounts at once: scripts/bench-scale.mjs, whose rows it passes on (`--no-scale` skips it).
 // Human text on stderr; the JSON rows for scripts/bench.mjs last on stdout.
 // Needs `npx tsc -p . --outDir out` (for the fake providers). `node scripts/bench-cli.mjs [runs] [--no-scale]`.
@@ -18,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { deferredBuiltins } from './deferred-builtins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -56,8 +59,9 @@ const get = (p) => request(process.env.OPENROUTER_BASE_URL + p, { dispatcher: ag
 Promise.all([get('/credits'), get('/key')]).then((x) => console.log(JSON.stringify(x))).finally(() => agent.close());
 `);
 // The floor with undici at its fastest: the same script bundled (its request API only, as
-// src/core/http.ts loads it), compiled through a V8 code cache under Liftoff only, with the
-// builtins loaded first, then process.exit(): what the CLI does for undici, without the CLI.
+// src/core/http.ts loads it, with the builtins the CLI defers deferred), compiled through a V8
+// code cache under Liftoff only, with the builtins loaded first, then process.exit(): what the
+// CLI does for undici, without the CLI.
 const floorSource = path.join(prod, 'floor-undici-src.js');
 fs.writeFileSync(floorSource, `const dispatcher = require('undici/lib/dispatcher/dispatcher');
 Object.assign(dispatcher.prototype, { request: require('undici/lib/api/api-request') });
@@ -71,7 +75,9 @@ module.exports = () => {
 `);
 const floorBundle = path.join(prod, 'floor-undici.bundle.js');
 const esbuild = require('esbuild');
-esbuild.buildSync({ entryPoints: [floorSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floorBundle, nodePaths: [path.join(root, 'node_modules')], logLevel: 'warning' });
+// With the CLI's own deferred builtins: undici requires node:http2 and node:assert on load, which
+// `check` never uses (esbuild.mjs); a floor that paid for them stood ~20 ms above what the CLI pays.
+await esbuild.build({ entryPoints: [floorSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floorBundle, nodePaths: [path.join(root, 'node_modules')], logLevel: 'warning', plugins: [deferredBuiltins] });
 const floorUndici = path.join(prod, 'floor-undici.js');
 fs.writeFileSync(floorUndici, `const fs = require('fs'), vm = require('vm'), Module = require('module');
 for (const id of ${JSON.stringify(['node:zlib'])}.concat(require(${JSON.stringify(path.join(root, 'out/src/cli/v8Flags.js'))}).CHECK_BUILTINS)) require(id);
@@ -105,18 +111,21 @@ function cpuOf(text) {
   return (user + sys) * 1000;
 }
 /**
- * Async, so the fake server in this process keeps answering (spawnSync would block it). Wall
- * time from here; the child's CPU time (user + system, every thread) from perf stat or
- * /usr/bin/time, which on a shared machine says more than the wall clock does.
+ * Async, so the fake server in this process keeps answering (spawnSync would block it). With
+ * `cpu`, the child runs under perf stat (or /usr/bin/time) for its CPU time (user + system, every
+ * thread), which on a shared machine says more than the wall clock does; without, it runs bare
+ * for its wall time. Not both in one run: under perf stat a check took ~45 ms longer and the
+ * node:http script ~20 ms, since perf's cost grows with a process's threads (libuv's pool, V8's
+ * workers), so perf's wall times made our ratio look worse than it is.
  */
-function run(args, runEnv = env, cmd = process.execPath) {
+function run(args, runEnv = env, cmd = process.execPath, { cpu = false } = {}) {
   return new Promise((resolve) => {
     const t = performance.now();
     const started = Date.now();
-    const [timer, ...timerArgs] = perf ? ['perf', 'stat', '-x,', '-e', 'task-clock', '-o', cpuFile, '--'] : ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile];
-    execFile(timer, [...timerArgs, cmd, ...args], { env: runEnv, cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const [timer, ...timerArgs] = !cpu ? [cmd] : perf ? ['perf', 'stat', '-x,', '-e', 'task-clock', '-o', cpuFile, '--', cmd] : ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile, cmd];
+    execFile(timer, [...timerArgs, ...args], { env: runEnv, cwd: root, encoding: 'utf8' }, (err, stdout, stderr) => {
       const ms = performance.now() - t;
-      const cpuMs = cpuOf(fs.readFileSync(cpuFile, 'utf8'));
+      const cpuMs = cpu ? cpuOf(fs.readFileSync(cpuFile, 'utf8')) : undefined;
       let exitAtMs;
       if (args.includes(exitStamp)) {
         exitAtMs = Number(fs.readFileSync(exitFile, 'utf8')) - started;
@@ -137,10 +146,12 @@ async function alternate(cases) {
   for (const c of cases) await run(c.args, c.env); // warm the file cache and the code cache
   for (let i = 0; i < runs; i++) {
     for (const [k, c] of cases.entries()) {
+      // Wall time from a bare run, CPU time from the next one under perf.
       const r = await run(c.args, c.env);
-      if (r.status !== (c.status ?? 0)) throw new Error(`${c.args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+      const rc = await run(c.args, c.env, undefined, { cpu: true });
+      for (const x of [r, rc]) if (x.status !== (c.status ?? 0)) throw new Error(`${c.args.join(' ')} exited ${x.status}:\n${x.stderr}`);
       times[k].push(r.ms);
-      cpu[k].push(r.cpuMs);
+      cpu[k].push(rc.cpuMs);
       if (r.exitAtMs !== undefined) exits[k].push(r.exitAtMs);
     }
   }
@@ -162,7 +173,9 @@ log(`# CLI bench, ${runs} alternating runs; load average at the start: ${os.load
 // A cold start once: no code cache yet (this run writes it).
 fs.rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true });
 const cold = await run(check);
-if (cold.status !== 0) throw new Error(`check failed:\n${cold.stderr}`);
+fs.rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true });
+const coldCpu = await run(check, env, undefined, { cpu: true });
+for (const x of [cold, coldCpu]) if (x.status !== 0) throw new Error(`check failed:\n${x.stderr}`);
 
 const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciDefault, undiciLiftoff, undiciFloor] = await alternate([
   { args: check },
@@ -208,7 +221,7 @@ step('the node:http reference', refCheck);
 step('a bare undici script, V8 defaults', undiciDefault);
 step('a bare undici script, Liftoff only', undiciLiftoff);
 step('undici at its fastest (bundled, code cache, Liftoff)', undiciFloor);
-log(`  the first run ever (writes the cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU`);
+log(`  the first run ever (writes the cache): ${cold.ms.toFixed(0)} ms wall, ${coldCpu.cpuMs.toFixed(0)} ms CPU`);
 for (const f of fs.readdirSync(prod).filter((f) => f.endsWith('.js')).sort()) log(`  ${f.padEnd(22)} ${(fs.statSync(path.join(prod, f)).size / 1024).toFixed(0)} KB`);
 
 await server.stop();
