@@ -5,7 +5,9 @@
 // The figure is what "Developer: Show Running Extensions" prints (codeLoadingTime +
 // activateCallTime, whole ms); the split comes from "Developer: Startup Performance".
 //
-//   node scripts/bench-activation.mjs [--runs 7] [--baseline REF] [--manifest]
+// Fifteen pairs by default: with seven, the floor's own runs spread 27-47 ms on this machine and
+// one slow or fast floor run moved the ratio from 1.07x to 1.25x between two benches.
+//   node scripts/bench-activation.mjs [--runs 15] [--baseline REF] [--manifest]
 //
 // --baseline REF also measures the production build of git revision REF (e.g. main, or a source
 // folder with its node_modules) in the same alternation, for a before/after in one run;
@@ -22,8 +24,8 @@ import { checkInstalled, HostSession, openWorkbench, repoRoot } from './vscode-h
 import { runCommand, waitUntil } from './workbench-ui.mjs';
 import { stageFloorWithOurManifest, stageProductionExtension, stageProductionExtensionAt } from './bench-stage.mjs';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, baseline: { type: 'string' }, manifest: { type: 'boolean', default: false } } });
-const runs = Math.max(1, Number(args.runs) || 7);
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, baseline: { type: 'string' }, manifest: { type: 'boolean', default: false } } });
+const runs = Math.max(1, Number(args.runs) || 15);
 const say = (s) => console.error(`[bench-activation] ${s}`);
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
