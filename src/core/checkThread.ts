@@ -1,5 +1,6 @@
 // The check worker's side (dist/check-worker.js): runs checks over undici and the providers'
-// code in its own thread, one HTTP client per settings, and answers each request by its id.
+// code in its own thread, one HTTP client per settings (a replaced one closed once its checks
+// have ended: ClientPerSettings), and answers each request by its id.
 // Keys arrive with each request, in memory, and are forgotten with it. Every result is
 // validated here (validatedCheck), once, before it is posted: the main thread stores and shows
 // the structured clone as it comes, without building the result schemas there (issue 14).
@@ -7,11 +8,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { checkAccountUnvalidated, validatedCheck } from './check';
 import type { AccountChecker, DetailedCheck } from './checker';
 import type { CheckRequest, WorkerMessage } from './checkWorker';
-import { HttpClient, type HttpSettings } from './http';
+import { ClientPerSettings } from './clientPerSettings';
+import { HttpClient } from './http';
 import { safeText } from './safeText';
-
-/** Requests already under way finish on a replaced client; it is closed after they had time to. */
-const CLOSE_REPLACED_AFTER_MS = 60_000;
 
 /** A check over the worker's client, its result not validated yet (a test worker may pass its own). */
 export type WorkerCheck = (req: CheckRequest, http: HttpClient) => ReturnType<AccountChecker>;
@@ -19,18 +18,12 @@ export type WorkerCheck = (req: CheckRequest, http: HttpClient) => ReturnType<Ac
 const checkOverClient: WorkerCheck = (req, http) => checkAccountUnvalidated(req.account, req.keys, { http, thresholds: req.thresholds });
 
 export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCheck: WorkerCheck = checkOverClient): void {
-  let current: { settings: string; http: HttpClient } | undefined;
   const send = (m: WorkerMessage): void => port.postMessage(m);
-
-  const clientFor = (settings: HttpSettings): HttpClient => {
-    const key = JSON.stringify(settings);
-    if (current?.settings === key) return current.http;
-    const old = current?.http;
-    if (old) setTimeout(() => void old.close(), CLOSE_REPLACED_AFTER_MS).unref();
-    current = { settings: key, http: new HttpClient(settings) };
-    if (current.http.proxyProblem) send({ type: 'proxyProblem', problem: current.http.proxyProblem });
-    return current.http;
-  };
+  const clients = new ClientPerSettings((settings) => {
+    const http = new HttpClient(settings);
+    if (http.proxyProblem) send({ type: 'proxyProblem', problem: http.proxyProblem });
+    return http;
+  });
 
   const run = async (req: CheckRequest): Promise<void> => {
     const secrets = [req.keys.key, req.keys.adminKey].filter((s): s is string => !!s);
@@ -38,7 +31,7 @@ export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCh
     try {
       // Error results too, though our code builds them: no number that is not one (NaN, a
       // string) reaches the main thread as money.
-      check = validatedCheck(await runCheck(req, clientFor(req.http)), req.account, req.keys, { thresholds: req.thresholds, now: () => new Date() });
+      check = validatedCheck(await clients.run(req.http, (http) => runCheck(req, http)), req.account, req.keys, { thresholds: req.thresholds, now: () => new Date() });
     } catch (e) {
       // A check classifies every failure itself; this is a bug, said once, redacted.
       send({ type: 'failed', id: req.id, message: safeText(e instanceof Error ? e.message : String(e), 'data', { secrets }) });

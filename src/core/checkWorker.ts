@@ -42,7 +42,10 @@ export interface CheckWorkerOptions {
   /** The worker's script (dist/check-worker.js). */
   file: string;
   log: CheckWorkerLog;
-  /** Checks in this thread with these HTTP settings, for when the worker cannot run. */
+  /**
+   * Checks in this thread with these HTTP settings, for when the worker cannot run; asked for
+   * each such check, it decides whether the settings need a new client (InThreadChecks).
+   */
   fallback: (http: HttpSettings) => AccountChecker;
   /** A check without an answer this long ends as a timeout; default ten HTTP time limits and 5 s. */
   answerWithinMs?: number;
@@ -65,7 +68,6 @@ export class CheckWorker {
   private ready = false;
   private lastError: string | undefined;
   private failedStarts = 0;
-  private inThread: { settings: string; check: AccountChecker } | undefined;
   private fellBack = false;
   private disposed = false;
   private nextId = 1;
@@ -191,9 +193,7 @@ export class CheckWorker {
   }
 
   private checkInThread(account: Account, keys: AccountKeys, ctx: CheckContext): Promise<DetailedCheck> {
-    const settings = JSON.stringify(this.http);
-    if (this.inThread?.settings !== settings) this.inThread = { settings, check: this.opts.fallback(this.http) };
-    return this.inThread.check(account, keys, ctx);
+    return this.opts.fallback(this.http)(account, keys, ctx);
   }
 
   /** An error's text for the log, with the keys of every check under way taken out. */

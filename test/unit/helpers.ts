@@ -9,6 +9,15 @@ import { assertTranslatable } from './messageChecks';
 export const VALID_KEY = 'sk-test-0123456789abcdefVALID';
 export const BAD_KEY = 'sk-bad-9876543210zyxwvuBAD';
 
+/** Polls until `ok()`, failing after `ms` (a connection-counting test keeps its server's idle connections longer). */
+export async function until(ok: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Starts one fake provider server for the suite; every test starts from its defaults. */
 export function useFakeServer(): { server: FakeProviderServer } {
   const ctx = { server: new FakeProviderServer() };

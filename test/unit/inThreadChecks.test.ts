@@ -9,18 +9,9 @@ import { InThreadChecks } from '../../src/core/inThreadChecks';
 import { AccountSchema } from '../../src/core/model';
 import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
 import { FakeProviderServer } from '../fake/server';
-import { VALID_KEY } from './helpers';
+import { until, VALID_KEY } from './helpers';
 
 const ctx = { thresholds: DEFAULT_THRESHOLD_SETTINGS, now: () => new Date() };
-
-/** Polls until `ok()`; the keep-alive below is 120 s, so a connection left open never passes. */
-async function until(ok: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('checks in the extension\'s own thread (the check worker\'s fallback)', function () {
   this.timeout(30_000);
