@@ -2,8 +2,8 @@
 // up as a classified, redacted error inside the result, never as an exception or a NaN.
 import { CheckError } from './errors';
 import { HttpClient, urlPolicyMessage } from './http';
-import { accountLabel, errorResult } from './errorResult';
-import { msg, renderMessages, mapMessageData, type Message } from './message';
+import { accountLabel, errorResult, safeResultText } from './errorResult';
+import { msg, type Message } from './message';
 import { BalanceResultSchema, type Account, type BalanceResult, type SharedResult, type Status } from './model';
 import { safeText } from './safeText';
 import { getProvider } from './providers/registry';
@@ -78,13 +78,7 @@ export async function checkAccountUnvalidated(account: Account, keys: AccountKey
     label: accountLabel(account),
   };
   const currency = account.currency ?? provider.defaultCurrency;
-  const safe = (text: string) => safeText(text, 'data', { secrets });
-  /** Our text as its English and its message (data made safe in both), or a provider's as data only. */
-  const ours = (text: string | Message | readonly Message[]): { text: string; l10n?: Message[] } => {
-    if (typeof text === 'string') return { text: safe(text) };
-    const l10n = (Array.isArray(text) ? text : [text]).map((m: Message) => mapMessageData(m, safe));
-    return { text: safe(renderMessages(l10n)), l10n };
-  };
+  const ours = (text: string | Message | readonly Message[]) => safeResultText(text, secrets);
 
   const fail = (kind: CheckError['kind'], message: string | Message, balance: number | null = null): BalanceResult =>
     errorResult(account, keys, { kind, message, balance }, { thresholds: settings, now });

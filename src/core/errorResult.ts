@@ -1,8 +1,9 @@
 // The BalanceResult of a check that failed, built one way wherever a check ends in error: in
 // check.ts (the provider refused, or its answer made no sense) and in the check worker (no
-// answer came back). zod-free: the worker's main-thread side builds these too.
+// answer came back); and the redaction of a result's texts, its notes' too (safeResultText).
+// zod-free: the worker's main-thread side builds these too.
 import type { AccountKeys, CheckContext } from './checker';
-import { mapMessageData, renderMessage, type Message } from './message';
+import { mapMessageData, renderMessages, type Message } from './message';
 import type { Account, BalanceResult, ErrorKind, Status } from './model';
 import { getProvider } from './providers/registry';
 import { safeText } from './safeText';
@@ -21,6 +22,18 @@ export interface CheckFailure {
 
 export function accountLabel(account: Account): string {
   return account.label ?? getProvider(account.provider).name;
+}
+
+/**
+ * A result's text made safe with the check's secrets: our words as their English and their
+ * messages (the data in them made safe, then the English rendered from those and made safe
+ * again, a cut included), a provider's words as data only.
+ */
+export function safeResultText(text: string | Message | readonly Message[], secrets: readonly string[]): { text: string; l10n?: Message[] } {
+  const safe = (data: string) => safeText(data, 'data', { secrets });
+  if (typeof text === 'string') return { text: safe(text) };
+  const l10n = (Array.isArray(text) ? text : [text]).map((m: Message) => mapMessageData(m, safe));
+  return { text: safe(renderMessages(l10n)), l10n };
 }
 
 /** A refused key is `invalid`; a key that works on an account that cannot pay is `valid`; the rest is `error`. */
@@ -46,12 +59,8 @@ export function errorResult(account: Account, keys: AccountKeys, failure: CheckF
     errorKind: failure.kind,
     checkedAt: ctx.now().toISOString(),
   };
-  const safe = (text: string) => safeText(text, 'data', { secrets: [keys.key, keys.adminKey].filter((s): s is string => !!s) });
-  if (typeof failure.message === 'string') {
-    result.error = safe(failure.message);
-  } else {
-    result.errorL10n = mapMessageData(failure.message, safe);
-    result.error = safe(renderMessage(result.errorL10n));
-  }
+  const error = safeResultText(failure.message, [keys.key, keys.adminKey].filter((s): s is string => !!s));
+  result.error = error.text;
+  if (error.l10n) result.errorL10n = error.l10n[0]!;
   return judged(result, account, ctx.thresholds);
 }
