@@ -43,13 +43,21 @@ export async function checkAccount(account: Account, keys: AccountKeys, opts: Ch
 
 /** Checks in this thread over `http` (the CLI; the extension's worker and its fallback). */
 export function checkOver(http: HttpClient): AccountChecker {
-  return (account, keys, ctx) => checkAccountDetailed(account, keys, { ...ctx, http });
+  return (account, keys, ctx) => checkValidated(account, keys, http, ctx);
 }
 
 /** checkAccount plus what the scheduler needs beyond the result: when to ask again. */
-export async function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
-  const ctx = { thresholds: opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS, now: opts.now ?? (() => new Date()) };
-  return validatedCheck(await checkAccountUnvalidated(account, keys, { ...opts, ...ctx }), account, keys, ctx);
+export function checkAccountDetailed(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+  return checkValidated(account, keys, opts.http, contextOf(opts));
+}
+
+async function checkValidated(account: Account, keys: AccountKeys, http: HttpClient, ctx: CheckContext): Promise<DetailedCheck> {
+  return validatedCheck(await checkWith(account, keys, http, ctx), account, keys, ctx);
+}
+
+/** The thresholds and the clock of a check, the defaults where the options leave them out: worked out once per check. */
+function contextOf(opts: CheckOptions): CheckContext {
+  return { thresholds: opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS, now: opts.now ?? (() => new Date()) };
 }
 
 /**
@@ -66,10 +74,14 @@ export function validatedCheck(check: DetailedCheck, account: Account, keys: Acc
 }
 
 /** checkAccountDetailed without validatedCheck, for a caller that validates what it passes on (the check worker, before posting). */
-export async function checkAccountUnvalidated(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+export function checkAccountUnvalidated(account: Account, keys: AccountKeys, opts: CheckOptions): Promise<DetailedCheck> {
+  return checkWith(account, keys, opts.http, contextOf(opts));
+}
+
+/** The check itself, with its thresholds and clock worked out (contextOf, or the scheduler's). */
+async function checkWith(account: Account, keys: AccountKeys, http: HttpClient, context: CheckContext): Promise<DetailedCheck> {
+  const { thresholds: settings, now } = context;
   const wrap = (result: BalanceResult): DetailedCheck => ({ result });
-  const now = opts.now ?? (() => new Date());
-  const settings = opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS;
   const provider = getProvider(account.provider);
   const secrets = [keys.key, keys.adminKey].filter((s): s is string => !!s);
   const base = {
@@ -81,7 +93,7 @@ export async function checkAccountUnvalidated(account: Account, keys: AccountKey
   const ours = (text: string | Message | readonly Message[]) => safeResultText(text, secrets);
 
   const fail = (kind: CheckError['kind'], message: string | Message, balance: number | null = null): BalanceResult =>
-    errorResult(account, keys, { kind, message, balance }, { thresholds: settings, now });
+    errorResult(account, keys, { kind, message, balance }, context);
 
   // Where the key would go is checked first: a bad URL is worth fixing before a key is set.
   const baseUrl = resolveBaseUrl(account);
@@ -119,7 +131,7 @@ export async function checkAccountUnvalidated(account: Account, keys: AccountKey
     return { result: judged(r, account, settings), recheckAfterMs: GONE_RECHECK_MS };
   };
 
-  const ctx: ProviderContext = { account, key: keys.key, http: opts.http, baseUrl, now: now(), secrets };
+  const ctx: ProviderContext = { account, key: keys.key, http, baseUrl, now: now(), secrets };
   if (keys.adminKey) ctx.adminKey = keys.adminKey;
 
   let reading: Reading;
