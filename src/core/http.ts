@@ -106,7 +106,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Why a proxy URL cannot be used by this client (undici speaks to http:// and https:// proxies only), if it cannot. */
-export function proxyProblemOf(raw: string): string | undefined {
+export function proxyProblemOf(raw: string): Message | undefined {
   let u: URL | undefined;
   try {
     u = new URL(raw);
@@ -115,12 +115,12 @@ export function proxyProblemOf(raw: string): string | undefined {
   }
   const shown = redact(raw);
   if (!u || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    return `The proxy "${shown}" is not a URL: write it with its scheme, e.g. "http://${shown.replace(/^[a-z0-9+.-]*:\/*/i, '')}".`;
+    return l10nMsg('The proxy "{0}" is not a URL: write it with its scheme, e.g. "http://{1}".', shown, shown.replace(/^[a-z0-9+.-]*:\/*/i, ''));
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return `The proxy "${shown}" uses ${u.protocol.slice(0, -1)}, which LLM Balance cannot use: set an http:// or https:// proxy.`;
+    return l10nMsg('The proxy "{0}" uses {1}, which LLM Balance cannot use: set an http:// or https:// proxy.', shown, u.protocol.slice(0, -1));
   }
-  if (!u.hostname) return `The proxy "${shown}" has no host.`;
+  if (!u.hostname) return l10nMsg('The proxy "{0}" has no host.', shown);
   return undefined;
 }
 
@@ -240,10 +240,12 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxBody: number;
   /**
-   * Set when a proxy is configured that this client cannot use. Requests to other hosts then
-   * fail with it as a `config` error (loopback still works); the owner logs it once.
+   * Set when a proxy is configured that this client cannot use, in English: the owner logs it
+   * once. Requests to other hosts then fail with it as a `config` error, translatable
+   * (`proxyProblemMessage`); loopback still works.
    */
   readonly proxyProblem: string | undefined;
+  private readonly proxyProblemMessage: Message | undefined;
 
   constructor(settings: HttpSettings = {}) {
     this.timeoutMs = httpTimeoutMs(settings.timeoutMs);
@@ -260,7 +262,8 @@ export class HttpClient {
     if (!httpsProxy || !httpProxy) return;
     const problem = proxyProblemOf(httpsProxy) ?? proxyProblemOf(httpProxy);
     if (problem) {
-      this.proxyProblem = problem;
+      this.proxyProblemMessage = problem;
+      this.proxyProblem = renderMessage(problem);
       return;
     }
     try {
@@ -274,14 +277,15 @@ export class HttpClient {
       };
       this.proxied = new (undici().EnvHttpProxyAgent)(opts);
     } catch (e) {
-      this.proxyProblem = redact(`The proxy cannot be used: ${e instanceof Error ? e.message : String(e)}.`);
+      this.proxyProblemMessage = l10nMsg('The proxy cannot be used: {0}.', redact(e instanceof Error ? e.message : String(e)));
+      this.proxyProblem = renderMessage(this.proxyProblemMessage);
     }
   }
 
   /** Loopback never goes through a proxy (the key would travel to it in clear); other hosts do when one is set. */
   private dispatcherFor(u: URL, secrets: readonly (string | undefined)[]): Dispatcher {
     if (isLoopbackHost(u.hostname)) return this.direct;
-    if (this.proxyProblem) throw new CheckError('config', redact(this.proxyProblem, secrets));
+    if (this.proxyProblemMessage) throw new CheckError('config', mapMessageData(this.proxyProblemMessage, (s) => redact(s, secrets)));
     return this.proxied ?? this.direct;
   }
 

@@ -4,7 +4,13 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { checkAccount } from '../../src/core/check';
 import { HttpClient } from '../../src/core/http';
+import { errorText } from '../../src/core/message';
+import { AccountSchema } from '../../src/core/model';
+import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
+import { VALID_KEY } from './helpers';
+import { assertTranslatable, zhT } from './messageChecks';
 
 describe('http client through a proxy', () => {
   let target: http.Server;
@@ -130,5 +136,35 @@ describe('http client through a proxy', () => {
   it('a proxy URL with a password is never shown whole', () => {
     const c = new HttpClient({ env: { HTTPS_PROXY: 'socks5://alice:s3cretpass@proxy.example:1080' } });
     assert.ok(c.proxyProblem && !c.proxyProblem.includes('s3cretpass'), c.proxyProblem);
+  });
+
+  it('a proxy it cannot use is said in the display language in a check\'s error; its English is as before', async () => {
+    const cases = [
+      {
+        proxy: 'socks5://127.0.0.1:1080',
+        en: 'The proxy "socks5://127.0.0.1:1080" uses socks5, which LLM Balance cannot use: set an http:// or https:// proxy.',
+        zh: '代理“socks5://127.0.0.1:1080”使用的是 socks5，LLM Balance 无法使用：请设置 http:// 或 https:// 代理。',
+      },
+      {
+        proxy: 'proxy.example',
+        en: 'The proxy "proxy.example" is not a URL: write it with its scheme, e.g. "http://proxy.example".',
+        zh: '代理“proxy.example”不是 URL：请连同协议一起填写，例如“http://proxy.example”。',
+      },
+    ];
+    for (const { proxy: bad, en, zh } of cases) {
+      const c = new HttpClient({ proxy: bad, env: {} });
+      try {
+        // The log's English (the CLI's warning, the check worker's log line).
+        assert.equal(c.proxyProblem, en);
+        const account = AccountSchema.parse({ id: 'remote', provider: 'deepseek', baseUrl: 'https://provider.example.test' });
+        const r = await checkAccount(account, { key: VALID_KEY }, { http: c, thresholds: DEFAULT_THRESHOLD_SETTINGS });
+        assert.deepEqual([r.status, r.errorKind, r.error], ['error', 'config', en]);
+        assert.equal(errorText(r, zhT), zh);
+        assertTranslatable(r);
+      } finally {
+        await c.close();
+      }
+    }
+    assert.deepEqual(tunnels, []);
   });
 });
