@@ -299,35 +299,13 @@ export class HttpClient {
 
   /** Sends a request and returns the raw answer; throws CheckError for transport failures only. */
   async send(url: string, req: HttpRequest = {}): Promise<HttpResponse> {
-    const secrets = req.secrets ?? [];
-    // Parsed once and handed on (issue 14: a check of 200 accounts parsed each URL six times).
-    const target = policedUrl(url);
-    if (!(target instanceof URL)) throw new CheckError('config', mapMessageData(target, (s) => redact(s, secrets)));
-    const origin = target.origin;
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    let current = url;
-    let currentUrl = target;
-    for (let hop = 0; ; hop++) {
-      const res = await this.once(current, currentUrl, req, deadline);
-      if (res.status >= 300 && res.status < 400 && res.headers.location) {
-        if (hop >= MAX_REDIRECTS) throw new CheckError('bad_response', l10nMsg('Too many redirects from {0}.', new URL(url).host));
-        const next = new URL(res.headers.location, current);
-        // Credentials go only to the origin they were meant for.
-        if (next.origin !== origin) {
-          throw new CheckError('bad_response', mapMessageData(l10nMsg('{0} redirected to another host ({1}); not following it with the key.', new URL(url).host, next.host), (s) => redact(s, secrets)));
-        }
-        current = next.toString();
-        currentUrl = next;
-        continue;
-      }
-      return res;
-    }
+    return (await this.sendParsed(url, req)).res;
   }
 
   /** Sends a request and returns JSON from a 2xx answer; any other outcome is a CheckError. */
   async json(url: string, req: HttpRequest = {}): Promise<HttpResponse & { json: unknown }> {
-    const res = await this.send(url, req);
-    const host = new URL(url).host;
+    const { res, target } = await this.sendParsed(url, req);
+    const host = target.host;
     const special = req.classify?.(res);
     if (special) throw redactedError(special, req.secrets ?? []);
     if (res.status < 200 || res.status >= 300) {
@@ -342,6 +320,34 @@ export class HttpClient {
       throw new CheckError('bad_response', message, { httpStatus: res.status });
     }
     return res;
+  }
+
+  /**
+   * send(), with the URL it parsed: parsed once per request and handed on (to the policy, the
+   * proxy choice, undici's origin and path, the errors' host; issue 14), a redirect's once more.
+   */
+  private async sendParsed(url: string, req: HttpRequest): Promise<{ res: HttpResponse; target: URL }> {
+    const secrets = req.secrets ?? [];
+    const target = policedUrl(url);
+    if (!(target instanceof URL)) throw new CheckError('config', mapMessageData(target, (s) => redact(s, secrets)));
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    let current = url;
+    let currentUrl = target;
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(current, currentUrl, req, deadline);
+      if (res.status >= 300 && res.status < 400 && res.headers.location) {
+        if (hop >= MAX_REDIRECTS) throw new CheckError('bad_response', l10nMsg('Too many redirects from {0}.', target.host));
+        const next = new URL(res.headers.location, currentUrl);
+        // Credentials go only to the origin they were meant for.
+        if (next.origin !== target.origin) {
+          throw new CheckError('bad_response', mapMessageData(l10nMsg('{0} redirected to another host ({1}); not following it with the key.', target.host, next.host), (s) => redact(s, secrets)));
+        }
+        current = next.toString();
+        currentUrl = next;
+        continue;
+      }
+      return { res, target };
+    }
   }
 
   private async once(url: string, u: URL, req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
