@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { checkAccountUnvalidated, checkOver, type AccountChecker } from '../../src/core/check';
 import { CheckWorker } from '../../src/core/checkWorker';
-import { errorResult } from '../../src/core/errorResult';
 import { CheckScheduler } from '../../src/core/checkScheduler';
 import { HttpClient, type HttpSettings } from '../../src/core/http';
 import { MemoryStore } from '../../src/core/kv';
@@ -12,7 +11,7 @@ import { AccountSchema, type Account } from '../../src/core/model';
 import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
 import { useFakeServer, VALID_KEY } from './helpers';
 import { assertTranslatable, zhT } from './messageChecks';
-import { errorText } from '../../src/core/message';
+import { errorText, msg } from '../../src/core/message';
 
 const REAL_WORKER = path.join(__dirname, '../../src/checkWorker.js');
 const CRASHING_WORKER = path.join(__dirname, '../fake/crashingCheckWorker.js');
@@ -131,14 +130,17 @@ describe('check worker', () => {
     // The worker dies under the check: CheckWorker's own error, kind 'network' too.
     f.server.route('GET', `${P}/credits`, { delayMs: 1000, body: { data: { total_credits: 100, total_usage: 1 } } });
     const there = (await worker(CRASHING_WORKER).check(AccountSchema.parse({ ...fields, baseUrl: f.server.url + P }), keys, pinned)).result;
-    assert.deepEqual([here.errorKind, there.errorKind], ['network', 'network']);
-    assert.match(here.error ?? '', /refused the connection/);
-    assert.match(there.error ?? '', /check worker stopped/);
-    // Each is what the one builder makes of its error, and they differ in nothing but the message.
-    for (const r of [here, there]) assert.deepEqual(r, errorResult(AccountSchema.parse(fields), keys, { kind: r.errorKind!, message: r.errorL10n ?? r.error! }, pinned));
-    assert.ok(here.errorL10n && there.errorL10n, 'both carry their message for the display language');
-    assert.deepEqual({ ...here, error: '', errorL10n: undefined }, { ...there, error: '', errorL10n: undefined });
-    assert.deepEqual([here.status, here.level, here.balance, here.currency, here.label, here.checkedAt], ['error', 'error', null, 'EUR', 'Team card', at.toISOString()]);
+    // Both are the same failed check of this account, written out here field by field (not
+    // what the builder makes of them): they differ in nothing but their message.
+    const failed = {
+      accountId: 'crash', provider: 'openrouter', label: 'Team card', status: 'error', level: 'error',
+      balance: null, currency: 'EUR', usage: null, limit: null, errorKind: 'network', checkedAt: at.toISOString(),
+      verdict: { fired: { rule: 'none' }, thresholds: { warning: 50, critical: 20 } },
+    };
+    const refused = msg('{0} refused the connection.', `127.0.0.1:${port}`);
+    const stopped = msg("The check was cut off: LLM Balance's check worker stopped before the provider answered. The next check tries again.");
+    assert.deepEqual(here, { ...failed, error: `127.0.0.1:${port} refused the connection.`, errorL10n: refused });
+    assert.deepEqual(there, { ...failed, error: "The check was cut off: LLM Balance's check worker stopped before the provider answered. The next check tries again.", errorL10n: stopped });
   });
 
   it('keeps the last good numbers, stale, when the worker dies during a check', async () => {
