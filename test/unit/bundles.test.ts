@@ -1,10 +1,15 @@
 // What each extension bundle carries (issue 14): the main thread's bundles — the extension and
 // the engine's main-thread half — hold neither undici nor classic zod; the check worker holds
-// both the HTTP stack and the providers. Read from esbuild's metafile of the real entry points.
+// both the HTTP stack and the providers. Read from esbuild's metafile of the real entry points;
+// the names the lazily loaded bundles export, from those bundles as esbuild.mjs builds them.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { LOADED_LATER } from '../../src/vscode/engineLoader';
+import { installFakeVscode } from '../fake/vscodeModule';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -54,20 +59,52 @@ describe('extension bundles', function () {
   it('src/engineMain.ts holds the providers\' descriptors but none of the HTTP client', async () => {
     const files = await inputsOf('src/engineMain.ts');
     assert.ok(files.includes('src/core/providers/registry.ts'));
-    assert.ok(!files.some((f) => f.includes('alerts/channels/')), 'the alert channels load with the whole engine');
+    assert.ok(!files.some((f) => f.includes('alerts/channels/')), 'the alert channels load with dist/engine.js');
     assert.ok(!files.some((f) => f.startsWith('src/panel/')), 'the panel loads with its own bundle');
     // The providers' API reading is the worker's: their adapters stay, their checks do not come along.
     assert.ok(!files.includes('src/core/providers/checks.ts'), 'no provider checks on the main thread');
   });
 
-  it('src/engineBundle.ts (dist/engine.js) exports only what engine() takes from it, and none of the other bundles\' code', async () => {
-    // ESM output, for esbuild's list of the entry's export names.
-    const out = await probe('src/engineBundle.ts', 'esm');
-    const taken = Object.entries(LOADED_LATER).filter(([, file]) => file === './engine.js').map(([name]) => name);
-    assert.deepEqual([...out.exports].sort(), taken.sort());
-    const files = Object.entries(out.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => f);
+  it('src/engineBundle.ts (dist/engine.js) holds none of the other bundles\' code', async () => {
+    const files = await inputsOf('src/engineBundle.ts');
     assert.ok(files.includes('src/core/http.ts') && files.includes('src/core/check.ts'), 'the bundle was built from the engine');
     const elsewhere = ['src/core/checkScheduler.ts', 'src/core/checkWorker.ts', 'src/core/history.ts', 'src/core/readConfig.ts', 'src/core/decideAlerts.ts'];
     assert.deepEqual(files.filter((f) => elsewhere.includes(f) || f.startsWith('src/panel/')), [], 'engine-main.js and engine-panel.js code in engine.js');
   });
+});
+
+describe('the bundles engine() loads later, as built: their exports are the loader\'s table', function () {
+  this.timeout(120_000);
+  let work: string;
+  let dist: string;
+  const forgetBundles = () => {
+    for (const f of Object.keys(require.cache)) if (f.startsWith(dist + path.sep)) delete require.cache[f];
+  };
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'llmb-bundles-'));
+    dist = path.join(work, 'dist');
+    execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${dist}`], { cwd: root, stdio: 'pipe' });
+  });
+  after(() => {
+    forgetBundles();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const file of ['./engine.js', './engine-panel.js'] as const) {
+    it(`dist/${file.slice(2)} exports exactly the names LOADED_LATER reads from it: none missing, none unused`, () => {
+      // engine-panel.js requires vscode (and extension.js, for the modules it shares with it).
+      const fake = installFakeVscode();
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = Object.keys(require(path.join(dist, file)) as object);
+        const taken = Object.entries(LOADED_LATER).filter(([, f]) => f === file).map(([name]) => name);
+        assert.ok(taken.length > 0, `the table names ${file}`);
+        assert.deepEqual(exported.sort(), taken.sort());
+      } finally {
+        fake.uninstall();
+        forgetBundles();
+      }
+    });
+  }
 });
