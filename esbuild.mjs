@@ -73,8 +73,8 @@ if (existsSync('src/extension.ts')) {
   bundles.push({
     // The extension's main bundle stays small. The first check requires engine-main.js (the
     // main thread's half: scheduler, schemas on zod/mini, history, alert decisions) and starts
-    // check-worker.js (undici and the providers, in a worker thread); engine.js (the whole
-    // engine) loads only for what sends requests from the main thread, engine-panel.js with the panel.
+    // check-worker.js (undici and the providers, in a worker thread); engine.js (what sends
+    // requests from the main thread) loads only when one is sent, engine-panel.js with the panel.
     entryPoints: { extension: 'src/extension.ts', engine: 'src/engineBundle.ts', 'engine-main': 'src/engineMain.ts', 'engine-panel': 'src/enginePanel.ts', 'check-worker': 'src/checkWorker.ts' },
     platform: 'node',
     format: 'cjs',

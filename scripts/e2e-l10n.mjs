@@ -42,11 +42,11 @@ const VIEWPORT = { width: 1280, height: 800 };
 const T = { workbench: 90_000, item: 60_000, state: 30_000 };
 const zh = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8'));
 const zhNls = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.nls.zh-cn.json'), 'utf8'));
-/** English words of our UI that must not show in zh-CN (product and provider names may). */
 /** DeepSeek's note for the fake account's empty USD wallet, as the zh-CN bundle words it (src/core/providers/deepseek.ts). */
 const deepseekNote = zh['Also on this account: {0}.'].replace('{0}', 'USD 0.00');
 /** The English of that note, and of the notes' and errors' usual frames, which must not be left. */
 const ENGLISH_NOTE = /Also on this account|has no balance API|The key was rejected|did not answer within/;
+/** English words of our UI that must not show in zh-CN (product and provider names may). */
 const ENGLISH_UI = /\b(?<!LLM )(Check now|Check all|Open panel|Manage keys|Balance|Account|Checked|Events|Burn rate|Update key|Add funds|left|threshold|limit|used|key missing|warning|critical|stale)\b/i;
 
 const session = new HostSession({ name: 'e2e-l10n', logFile, timeoutMs: Number(args.timeout) * 1000 });
