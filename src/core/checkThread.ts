@@ -6,16 +6,16 @@
 // the structured clone as it comes, without building the result schemas there (issue 14).
 import type { MessagePort } from 'node:worker_threads';
 import { checkAccountUnvalidated, validatedCheck } from './check';
-import type { AccountChecker, DetailedCheck } from './checker';
+import type { AccountChecker, CheckContext, DetailedCheck } from './checker';
 import type { CheckRequest, WorkerMessage } from './checkWorker';
 import { ClientPerSettings } from './clientPerSettings';
 import { HttpClient } from './http';
 import { safeText } from './safeText';
 
 /** A check over the worker's client, its result not validated yet (a test worker may pass its own). */
-export type WorkerCheck = (req: CheckRequest, http: HttpClient) => ReturnType<AccountChecker>;
+export type WorkerCheck = (req: CheckRequest, http: HttpClient, ctx: CheckContext) => ReturnType<AccountChecker>;
 
-const checkOverClient: WorkerCheck = (req, http) => checkAccountUnvalidated(req.account, req.keys, { http, thresholds: req.thresholds });
+const checkOverClient: WorkerCheck = (req, http, ctx) => checkAccountUnvalidated(req.account, req.keys, { http, ...ctx });
 
 export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCheck: WorkerCheck = checkOverClient): void {
   const send = (m: WorkerMessage): void => port.postMessage(m);
@@ -27,11 +27,13 @@ export function serveChecks(port: Pick<MessagePort, 'on' | 'postMessage'>, runCh
 
   const run = async (req: CheckRequest): Promise<void> => {
     const secrets = [req.keys.key, req.keys.adminKey].filter((s): s is string => !!s);
+    // One clock for the check and its validation.
+    const ctx: CheckContext = { thresholds: req.thresholds, now: () => new Date() };
     let check: DetailedCheck;
     try {
       // Error results too, though our code builds them: no number that is not one (NaN, a
       // string) reaches the main thread as money.
-      check = validatedCheck(await clients.run(req.http, (http) => runCheck(req, http)), req.account, req.keys, { thresholds: req.thresholds, now: () => new Date() });
+      check = validatedCheck(await clients.run(req.http, (http) => runCheck(req, http, ctx)), req.account, req.keys, ctx);
     } catch (e) {
       // A check classifies every failure itself; this is a bug, said once, redacted.
       send({ type: 'failed', id: req.id, message: safeText(e instanceof Error ? e.message : String(e), 'data', { secrets }) });
