@@ -1,7 +1,7 @@
 // What an alert says: one content model (`alertContent`) that each channel's file renders in its
 // own format, escaping every string that came from a provider or a user for where it lands.
 import type { BalanceResult, ErrorKind, ProviderId } from '../model';
-import { budgetText, stepMessage, type BudgetUsage } from '../budgetSteps';
+import { levelWord, stepNotice, type BudgetUsage, type StepFacts, type StepLevel } from '../budgetSteps';
 import { formatMoney } from '../format';
 import { english, type Translate } from '../l10n';
 import { notifiableLevel } from '../ledger';
@@ -13,18 +13,6 @@ import { spikeMessage, windowText, type Spike } from '../spike';
 export type AlertLevel = 'info' | 'warning' | 'critical' | 'error';
 /** What raised an alert: a level (SPEC §7's balance / key alerts), a budget step, or a spend spike. */
 export type AlertKind = 'level' | 'step' | 'spike';
-
-/** A budget step's numbers, in the alert's currency. */
-export interface StepFacts {
-  /** The step announced, percent of the limit used. */
-  step: number;
-  usedPercent: number;
-  used: number;
-  limit: number;
-  remaining: number;
-  /** "monthly limit", "budget (resets 2026-12-31)": already in the alert's language. */
-  what: string;
-}
 
 /** A spend spike's numbers, in the alert's currency. */
 export interface SpikeFacts {
@@ -104,10 +92,9 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
 
 export type ExtraAlertOptions = Pick<BuildAlertOptions, 'billingUrl' | 'keyLocation' | 'cooldownHours' | 't'>;
 
-/** A budget-step alert: its line is the toast's (stepMessage), its level the step's. */
-export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', opts: ExtraAlertOptions = {}): Alert {
-  const t = opts.t ?? english;
-  const used = Math.round((u.limit - u.remaining) * 100) / 100;
+/** A budget-step alert: its line and numbers are the toast's (stepNotice), its level the step's. */
+export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, level: StepLevel, opts: ExtraAlertOptions = {}): Alert {
+  const notice = stepNotice(r.label, step, u, level, opts.t ?? english);
   return {
     ...common(r, opts),
     kind: 'step',
@@ -115,8 +102,8 @@ export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, l
     balance: r.balance,
     currency: u.currency,
     threshold: null,
-    message: stepMessage(r.label, step, u, level, t),
-    step: { step, usedPercent: Math.round(u.usedPercent * 10) / 10, used, limit: u.limit, remaining: u.remaining, what: budgetText(u, t) },
+    message: notice.message,
+    step: notice.facts,
   };
 }
 
@@ -145,8 +132,6 @@ function common(r: BalanceResult, opts: ExtraAlertOptions) {
     ...(opts.keyLocation ? { keyLocation: opts.keyLocation } : {}),
   };
 }
-
-const levelWord = (level: AlertLevel, t: Translate): string => ({ info: t('BUDGET'), warning: t('WARNING'), critical: t('CRITICAL'), error: t('ERROR') })[level];
 
 /** The one-line message (SPEC §7 shape). */
 function alertLine(a: Alert, t: Translate = english): string {
