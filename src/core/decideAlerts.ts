@@ -7,7 +7,7 @@ import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAler
 import type { AlertRules } from './alertRules';
 import { budgetUsage, crossedSteps, stepLevel } from './budgetSteps';
 import type { HistoryStore } from './history';
-import type { Claim, NotificationLedger, NotifyLevel, RecordSnapshot } from './ledger';
+import { stepClaim, type Claim, type NotificationLedger, type NotifyLevel, type RecordSnapshot } from './ledger';
 import type { Account, BalanceResult } from './model';
 import { detectSpike, spikeJudgeable } from './spike';
 import { quotedThreshold } from './thresholds';
@@ -63,12 +63,12 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     const reached = u ? crossedSteps(u, c.rules.budgetSteps) : [];
     if (!u || reached.length === 0) continue;
     const d = await c.ledger.decideSteps(r.accountId, u.window, reached, force);
-    const undo = c.ledger.snapshot(r.accountId, d.unrecorded.map((s) => `step.${s}` as const));
+    const undo = c.ledger.snapshot(r.accountId, d.unrecorded.map(stepClaim));
     if (d.unrecorded.length) await c.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
     if (d.notify === undefined || alerted.has(r.accountId)) continue;
     const level = stepLevel(r);
     const alert = buildStepAlert(r, d.notify, u, level, extra(r));
-    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: alert.message, alert, undo });
+    out.push({ r, kind: 'step', level, claim: stepClaim(d.notify), message: alert.message, alert, undo });
   }
   const due = results.filter((r) => spikeJudgeable(r) && c.ledger.spikeDue(r.accountId, force));
   if (due.length === 0) return out;
