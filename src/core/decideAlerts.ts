@@ -3,11 +3,11 @@
 // once per window unless a level alert for the account already speaks; spend spikes once per
 // cooldown. Every decision is recorded in the ledger here, before anyone shows or sends it, and
 // each carries its alert for the external channels and the records it replaced.
-import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAlertOptions } from './alerts/message';
+import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAlertOptions, type LevelAlert, type SpikeAlert, type StepAlert } from './alerts/message';
 import type { AlertRules } from './alertRules';
 import { budgetUsage, crossedSteps, stepLevel } from './budgetSteps';
 import type { HistoryStore } from './history';
-import { stepClaim, type Claim, type NotificationLedger, type NotifyLevel, type RecordSnapshot } from './ledger';
+import { stepClaim, type Claim, type NotificationLedger, type RecordSnapshot } from './ledger';
 import type { Account, BalanceResult } from './model';
 import { detectSpike, spikeJudgeable } from './spike';
 import { quotedThreshold } from './thresholds';
@@ -15,18 +15,21 @@ import type { Translate } from './l10n';
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
-export interface DecidedAlert {
+/** One decision to alert; `kind` and `level` are its alert's, so narrowing one narrows the other. */
+interface Decision<A extends Alert> {
   r: BalanceResult;
-  kind: 'level' | 'step' | 'spike';
-  level: NotifyLevel | 'info';
+  kind: A['kind'];
+  level: A['level'];
   /** What the ledger's claim is about, for windows that decide at the same moment. */
   claim: Claim;
   message: string;
   /** The alert for the external channels; its `message` is `message`. */
-  alert: Alert;
+  alert: A;
   /** The ledger records this decision wrote, as they were before (ledger.putBack when no channel took it). */
   undo: RecordSnapshot;
 }
+
+export type DecidedAlert = Decision<LevelAlert> | Decision<StepAlert> | Decision<SpikeAlert>;
 
 export interface AlertContext {
   ledger: NotificationLedger;
