@@ -58,13 +58,33 @@ export function crossedSteps(usage: Pick<BudgetUsage, 'usedPercent'>, steps: rea
   return [...new Set(steps)].filter((s) => usage.usedPercent + 1e-9 >= s).sort((a, b) => a - b);
 }
 
+/** The level a step notification takes. */
+export type StepLevel = 'info' | 'warning' | 'critical';
+
+/** A budget step's numbers, in the usage's currency: what a step alert carries (and the webhook sends). */
+export interface StepFacts {
+  /** The step announced, percent of the limit used. */
+  step: number;
+  usedPercent: number;
+  used: number;
+  limit: number;
+  remaining: number;
+  /** "monthly limit", "budget (resets 2026-12-31)": already in the alert's language. */
+  what: string;
+}
+
 /** The level a step notification takes: what the usual rule gives, an information message below the warning line. */
-export function stepLevel(r: Pick<BalanceResult, 'level'>): 'info' | 'warning' | 'critical' {
+export function stepLevel(r: Pick<BalanceResult, 'level'>): StepLevel {
   return r.level === 'warning' || r.level === 'critical' ? r.level : 'info';
 }
 
-function levelWord(level: 'info' | 'warning' | 'critical', t: Translate): string {
-  return level === 'info' ? t('BUDGET') : level === 'warning' ? t('WARNING') : t('CRITICAL');
+/**
+ * The first word of an alert's line and subject (a spike's line has its own): the level in
+ * capitals, BUDGET for a step below the warning line. Here, where the step's line is made; the
+ * alert texts (alerts/message.ts) take it from here.
+ */
+export function levelWord(level: StepLevel | 'error', t: Translate): string {
+  return level === 'info' ? t('BUDGET') : level === 'warning' ? t('WARNING') : level === 'critical' ? t('CRITICAL') : t('ERROR');
 }
 
 /** "monthly limit", "budget": what was passed, in words (whole phrases, so a language can order them). */
@@ -79,9 +99,22 @@ export function budgetText(u: BudgetUsage, t: Translate): string {
   }
 }
 
-/** "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left." */
-export function stepMessage(label: string, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', t: Translate = english): string {
+/** A step's numbers and its line, worked out once: the toast shows the line, the channels get both. */
+export function stepNotice(label: string, step: number, u: BudgetUsage, level: StepLevel, t: Translate = english): { facts: StepFacts; message: string } {
   const m = (n: number) => formatMoney(n, u.currency);
-  const used = Math.round((u.limit - u.remaining) * 100) / 100;
-  return t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), budgetText(u, t), m(used), m(u.remaining));
+  const facts: StepFacts = {
+    step,
+    usedPercent: Math.round(u.usedPercent * 10) / 10,
+    used: Math.round((u.limit - u.remaining) * 100) / 100,
+    limit: u.limit,
+    remaining: u.remaining,
+    what: budgetText(u, t),
+  };
+  const message = t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), facts.what, m(facts.used), m(u.remaining));
+  return { facts, message };
+}
+
+/** "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left." */
+export function stepMessage(label: string, step: number, u: BudgetUsage, level: StepLevel, t: Translate = english): string {
+  return stepNotice(label, step, u, level, t).message;
 }

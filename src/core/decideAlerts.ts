@@ -3,11 +3,11 @@
 // once per window unless a level alert for the account already speaks; spend spikes once per
 // cooldown. Every decision is recorded in the ledger here, before anyone shows or sends it, and
 // each carries its alert for the external channels and the records it replaced.
-import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAlertOptions } from './alerts/message';
+import { buildAlert, buildSpikeAlert, buildStepAlert, type Alert, type BuildAlertOptions, type LevelAlert, type SpikeAlert, type StepAlert } from './alerts/message';
 import type { AlertRules } from './alertRules';
 import { budgetUsage, crossedSteps, stepLevel } from './budgetSteps';
 import type { HistoryStore } from './history';
-import type { Claim, NotificationLedger, NotifyLevel, RecordSnapshot } from './ledger';
+import { stepClaim, type Claim, type NotificationLedger, type RecordSnapshot } from './ledger';
 import type { Account, BalanceResult } from './model';
 import { detectSpike, spikeJudgeable } from './spike';
 import { quotedThreshold } from './thresholds';
@@ -15,18 +15,21 @@ import type { Translate } from './l10n';
 
 const SPIKE_LOOKBACK_MS = 8 * 24 * 3_600_000;
 
-export interface DecidedAlert {
+/** One decision to alert; `kind` and `level` are its alert's, so narrowing one narrows the other. */
+interface Decision<A extends Alert> {
   r: BalanceResult;
-  kind: 'level' | 'step' | 'spike';
-  level: NotifyLevel | 'info';
+  kind: A['kind'];
+  level: A['level'];
   /** What the ledger's claim is about, for windows that decide at the same moment. */
   claim: Claim;
   message: string;
   /** The alert for the external channels; its `message` is `message`. */
-  alert: Alert;
+  alert: A;
   /** The ledger records this decision wrote, as they were before (ledger.putBack when no channel took it). */
   undo: RecordSnapshot;
 }
+
+export type DecidedAlert = Decision<LevelAlert> | Decision<StepAlert> | Decision<SpikeAlert>;
 
 export interface AlertContext {
   ledger: NotificationLedger;
@@ -63,12 +66,12 @@ export async function decideAlerts(results: readonly BalanceResult[], c: AlertCo
     const reached = u ? crossedSteps(u, c.rules.budgetSteps) : [];
     if (!u || reached.length === 0) continue;
     const d = await c.ledger.decideSteps(r.accountId, u.window, reached, force);
-    const undo = c.ledger.snapshot(r.accountId, d.unrecorded.map((s) => `step.${s}` as const));
+    const undo = c.ledger.snapshot(r.accountId, d.unrecorded.map(stepClaim));
     if (d.unrecorded.length) await c.ledger.recordSteps(r.accountId, u.window, d.unrecorded);
     if (d.notify === undefined || alerted.has(r.accountId)) continue;
     const level = stepLevel(r);
     const alert = buildStepAlert(r, d.notify, u, level, extra(r));
-    out.push({ r, kind: 'step', level, claim: `step.${d.notify}`, message: alert.message, alert, undo });
+    out.push({ r, kind: 'step', level, claim: stepClaim(d.notify), message: alert.message, alert, undo });
   }
   const due = results.filter((r) => spikeJudgeable(r) && c.ledger.spikeDue(r.accountId, force));
   if (due.length === 0) return out;

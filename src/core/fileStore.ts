@@ -28,14 +28,22 @@ async function inDir<T>(dir: string, create: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+/**
+ * Replaces `file` in one rename from a temp file beside it: the same directory (so the rename
+ * is atomic) and a name ending in `.tmp` (so a reader that picks files by their ending, like
+ * node_exporter's `*.prom`, never reads it half-written). Owner-only unless `mode` says
+ * otherwise; a `mode` is set exactly, whatever the umask. Synced before the rename unless
+ * `sync` is false (a file rewritten on every run, whose loss costs nothing, need not wait for the disk).
+ */
+export async function writeFileAtomic(file: string, data: string, opts: { mode?: number; sync?: boolean } = {}): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
-    const handle = await inDir(path.dirname(file), () => fs.open(tmp, 'w', 0o600));
+    const handle = await inDir(path.dirname(file), () => fs.open(tmp, 'w', opts.mode ?? 0o600));
     try {
+      if (opts.mode !== undefined) await handle.chmod(opts.mode);
       await handle.writeFile(data, 'utf8');
       // A full disk can accept the write into the page cache and fail only here.
-      await handle.sync();
+      if (opts.sync !== false) await handle.sync();
     } finally {
       await handle.close();
     }

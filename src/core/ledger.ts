@@ -17,6 +17,16 @@ const LEVEL_RECORDS: readonly NotifyLevel[] = ['warning', 'critical', 'error'];
 export type NotifyLevel = 'warning' | 'critical' | 'error';
 /** What one notification is about: a level, a budget step (`step.<n>`) or a spend spike. */
 export type Claim = NotifyLevel | `step.${number}` | 'spike';
+const STEP = 'step.';
+/** A budget step's claim, as its record is named. */
+export const stepClaim = (step: number): `step.${number}` => `${STEP}${step}`;
+
+/** Where an account's records live: `llmBalance.notified.<id>.<claim>` (SPEC §7). Every read and write goes through here. */
+const recordsOf = (accountId: string): string => `${NOTIFIED_PREFIX}${accountId}.`;
+const recordKey = (accountId: string, claim: Claim): string => recordsOf(accountId) + claim;
+const claimsOf = (accountId: string): string => `${CLAIM_PREFIX}${accountId}.`;
+const claimKey = (accountId: string, claim: Claim): string => claimsOf(accountId) + claim;
+
 /** Records as they were before a decision wrote them, by store key. */
 export type RecordSnapshot = [key: string, value: unknown][];
 
@@ -68,12 +78,8 @@ export class NotificationLedger {
     return typeof this.cooldown === 'function' ? this.cooldown() : this.cooldown;
   }
 
-  private key(accountId: string, level: NotifyLevel): string {
-    return `${NOTIFIED_PREFIX}${accountId}.${level}`;
-  }
-
   sentAt(accountId: string, level: NotifyLevel): number | undefined {
-    const v = this.store.get(this.key(accountId, level));
+    const v = this.store.get(recordKey(accountId, level));
     if (typeof v === 'string') {
       const t = Date.parse(v);
       return Number.isNaN(t) ? undefined : t;
@@ -105,14 +111,14 @@ export class NotificationLedger {
   /** Records a notification as sent now; returns the stored value (for a read-back). */
   async record(accountId: string, level: NotifyLevel): Promise<string> {
     const mark = new Date(this.now()).toISOString();
-    await this.store.update(this.key(accountId, level), mark);
+    await this.store.update(recordKey(accountId, level), mark);
     return mark;
   }
 
   /** The records behind these claims as they are now (`llmBalance.notified.<id>.<claim>`), for putBack(). */
   snapshot(accountId: string, claims: readonly Claim[]): RecordSnapshot {
     return claims.map((c) => {
-      const k = `${NOTIFIED_PREFIX}${accountId}.${c}`;
+      const k = recordKey(accountId, c);
       return [k, this.store.get(k)];
     });
   }
@@ -124,12 +130,12 @@ export class NotificationLedger {
 
   /** Claims the showing of a notification (a level, `step.<n>` or `spike`) with a token unique to the caller. */
   async claim(accountId: string, level: Claim, token: string): Promise<void> {
-    await this.store.update(`${CLAIM_PREFIX}${accountId}.${level}`, token);
+    await this.store.update(claimKey(accountId, level), token);
   }
 
   /** True unless another caller's claim replaced this one (a missing claim does not count against it). */
   stillClaimed(accountId: string, level: Claim, token: string): boolean {
-    const v = this.store.get(`${CLAIM_PREFIX}${accountId}.${level}`);
+    const v = this.store.get(claimKey(accountId, level));
     return v === undefined || v === token;
   }
 
@@ -148,8 +154,8 @@ export class NotificationLedger {
 
   private async clearLevels(accountId: string): Promise<void> {
     const drop = new Set([
-      ...LEVEL_RECORDS.map((l) => this.key(accountId, l)),
-      ...LEVEL_RECORDS.map((l) => `${CLAIM_PREFIX}${accountId}.${l}`),
+      ...LEVEL_RECORDS.map((l) => recordKey(accountId, l)),
+      ...LEVEL_RECORDS.map((l) => claimKey(accountId, l)),
       SNOOZED_PREFIX + accountId,
       ACK_PREFIX + accountId,
     ]);
@@ -158,13 +164,9 @@ export class NotificationLedger {
 
   // ---- budget steps: `llmBalance.notified.<id>.step.<n>` = { at, window } ----
 
-  private stepKey(accountId: string, step: number): string {
-    return `${NOTIFIED_PREFIX}${accountId}.step.${step}`;
-  }
-
   /** Steps recorded for the account in this budget window; records of an earlier window are cleared. */
   async stepsInWindow(accountId: string, window: string): Promise<number[]> {
-    const prefix = `${NOTIFIED_PREFIX}${accountId}.step.`;
+    const prefix = recordsOf(accountId) + STEP;
     const out: number[] = [];
     for (const k of this.store.keys()) {
       if (!k.startsWith(prefix)) continue;
@@ -188,20 +190,20 @@ export class NotificationLedger {
 
   async recordSteps(accountId: string, window: string, steps: readonly number[]): Promise<void> {
     const rec: StepRecord = { at: new Date(this.now()).toISOString(), window };
-    for (const s of steps) await this.store.update(this.stepKey(accountId, s), rec);
+    for (const s of steps) await this.store.update(recordKey(accountId, stepClaim(s)), rec);
   }
 
   // ---- spend spike: `llmBalance.notified.<id>.spike`, once per cooldown ----
 
   spikeDue(accountId: string, opts: { force?: boolean } = {}): boolean {
     if (opts.force) return true;
-    const v = this.store.get(`${NOTIFIED_PREFIX}${accountId}.spike`);
+    const v = this.store.get(recordKey(accountId, 'spike'));
     const t = typeof v === 'string' ? Date.parse(v) : undefined;
     return !this.within(t !== undefined && Number.isFinite(t) ? t : undefined);
   }
 
   async recordSpike(accountId: string): Promise<void> {
-    await this.store.update(`${NOTIFIED_PREFIX}${accountId}.spike`, new Date(this.now()).toISOString());
+    await this.store.update(recordKey(accountId, 'spike'), new Date(this.now()).toISOString());
   }
 
   // ---- acknowledged highlights ----
@@ -231,7 +233,7 @@ export class NotificationLedger {
   /** Forgets everything about an account (it was removed). */
   async clearAccount(accountId: string): Promise<void> {
     for (const k of this.store.keys()) {
-      if (k.startsWith(`${NOTIFIED_PREFIX}${accountId}.`) || k.startsWith(`${CLAIM_PREFIX}${accountId}.`) || k === SNOOZED_PREFIX + accountId || k === ACK_PREFIX + accountId) await this.store.update(k, undefined);
+      if (k.startsWith(recordsOf(accountId)) || k.startsWith(claimsOf(accountId)) || k === SNOOZED_PREFIX + accountId || k === ACK_PREFIX + accountId) await this.store.update(k, undefined);
     }
   }
 

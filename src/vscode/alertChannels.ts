@@ -43,7 +43,7 @@ function savedValues(d: ChannelDescriptor): Record<string, string> {
 }
 
 const testAlert = (): Alert => ({
-  accountId: 'llm-balance-test', provider: 'custom', label: t('LLM Balance (test)'), level: 'warning', balance: null, currency: 'USD', threshold: null,
+  kind: 'level', accountId: 'llm-balance-test', provider: 'custom', label: t('LLM Balance (test)'), level: 'warning', balance: null, currency: 'USD', threshold: null,
   message: t('TEST: this is a test alert from LLM Balance ("Send Test Alert"). Alerts reach this channel; no account is low and nothing needs doing.'),
   time: new Date().toISOString(),
   cooldownHours: settings.notificationCooldownHours(),

@@ -49,11 +49,11 @@ export interface ShownNotification {
   kind: 'level' | 'step' | 'spike' | 'keyMissing';
 }
 
-interface Pending extends DecidedAlert {
+type Pending = DecidedAlert & {
   token: string;
   /** One line in a grouped toast. */
   brief: string;
-}
+};
 
 export interface NotifierDeps {
   /** The accounts and alert rules the checks run with (the monitor). */
@@ -192,7 +192,7 @@ export class Notifier implements vscode.Disposable {
         await vscode.commands.executeCommand(COMMAND.showPanel);
         break;
       case L.snooze:
-        for (const p of due) if (p.kind === 'level' && p.level !== 'info') await this.deps.ledger.snoozeAccount(p.r.accountId, p.level, 24);
+        for (const p of due) if (p.kind === 'level') await this.deps.ledger.snoozeAccount(p.r.accountId, p.level, 24);
         this.log.info(`Snoozed ${accounts.length} accounts for 24 h.`);
         break;
     }

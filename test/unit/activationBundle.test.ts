@@ -159,7 +159,7 @@ describe('activation: what dist/extension.js loads', function () {
     await firstTurn();
     testing.monitor.dispose();
     testing.notifier.onAlert!({
-      accountId: 'a', provider: 'openrouter', label: 'OpenRouter', level: 'warning', balance: 1, currency: 'USD', threshold: 5,
+      kind: 'level', accountId: 'a', provider: 'openrouter', label: 'OpenRouter', level: 'warning', balance: 1, currency: 'USD', threshold: 5,
       message: 'WARNING: OpenRouter balance low', time: new Date().toISOString(), cooldownHours: 24,
     });
     assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);

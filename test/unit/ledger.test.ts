@@ -110,4 +110,22 @@ describe('notification ledger', () => {
     await ledger.reset();
     assert.equal(store.keys().length, 0);
   });
+
+  it('snapshot reads the records that record, recordSteps and recordSpike write (SPEC §7 keys); putBack restores them', async () => {
+    const claims = ['critical', 'step.80', 'spike'] as const;
+    const before = ledger.snapshot('or', claims);
+    assert.deepEqual(before, [['llmBalance.notified.or.critical', undefined], ['llmBalance.notified.or.step.80', undefined], ['llmBalance.notified.or.spike', undefined]]);
+    await ledger.record('or', 'critical');
+    await ledger.recordSteps('or', 'month:2026-11', [80]);
+    await ledger.recordSpike('or');
+    const after = ledger.snapshot('or', claims);
+    assert.deepEqual(after.map(([k]) => k).sort(), [...store.keys()].sort(), 'the snapshot looked where the writes did not');
+    assert.ok(after.every(([k, v]) => v !== undefined && v === store.get(k)));
+    assert.equal(ledger.decide(result('critical')).notify, false);
+    await ledger.putBack(before);
+    assert.deepEqual(store.keys(), []);
+    assert.equal(ledger.decide(result('critical')).notify, true);
+    assert.equal((await ledger.decideSteps('or', 'month:2026-11', [80])).notify, 80);
+    assert.equal(ledger.spikeDue('or'), true);
+  });
 });

@@ -46,7 +46,7 @@ export async function deliverAlerts(alerts: readonly Alert[], channels: readonly
   // +1 ms: a timer may fire a hair early by the wall clock, and a Retry-After must really have passed.
   const sleep = (ms: number): Promise<void> => new Promise((r) => sleeps.add(setTimeout(r, ms + 1)));
   const record = (a: Alert, channel: ChannelId, attempts: number, error?: string): void => {
-    outcomes.push({ accountId: a.accountId, level: a.level, kind: a.kind ?? 'level', channel, ok: error === undefined, attempts, ...(error !== undefined ? { error } : {}) });
+    outcomes.push({ accountId: a.accountId, level: a.level, kind: a.kind, channel, ok: error === undefined, attempts, ...(error !== undefined ? { error } : {}) });
   };
   const asFailure = (e: unknown): DeliveryError => (e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { retryable: true }));
 

@@ -1,10 +1,10 @@
 // What an alert says: one content model (`alertContent`) that each channel's file renders in its
 // own format, escaping every string that came from a provider or a user for where it lands.
 import type { BalanceResult, ErrorKind, ProviderId } from '../model';
-import { budgetText, stepMessage, type BudgetUsage } from '../budgetSteps';
+import { levelWord, stepNotice, type BudgetUsage, type StepFacts, type StepLevel } from '../budgetSteps';
 import { formatMoney } from '../format';
 import { english, type Translate } from '../l10n';
-import { notifiableLevel } from '../ledger';
+import { notifiableLevel, type NotifyLevel } from '../ledger';
 import { redact } from '../redact';
 import { errorText } from '../message';
 import { spikeMessage, windowText, type Spike } from '../spike';
@@ -12,19 +12,7 @@ import { spikeMessage, windowText, type Spike } from '../spike';
 /** `info`: a budget step below the warning line. */
 export type AlertLevel = 'info' | 'warning' | 'critical' | 'error';
 /** What raised an alert: a level (SPEC §7's balance / key alerts), a budget step, or a spend spike. */
-export type AlertKind = 'level' | 'step' | 'spike';
-
-/** A budget step's numbers, in the alert's currency. */
-export interface StepFacts {
-  /** The step announced, percent of the limit used. */
-  step: number;
-  usedPercent: number;
-  used: number;
-  limit: number;
-  remaining: number;
-  /** "monthly limit", "budget (resets 2026-12-31)": already in the alert's language. */
-  what: string;
-}
+export type AlertKind = Alert['kind'];
 
 /** A spend spike's numbers, in the alert's currency. */
 export interface SpikeFacts {
@@ -35,40 +23,58 @@ export interface SpikeFacts {
   windowHours: number;
 }
 
-/** One alert about one account, ready for any channel. Carries no secret. */
-export interface Alert {
-  /** Absent: a level alert (as every alert was before steps and spikes reached the channels). */
-  kind?: AlertKind;
+/** What every alert carries. */
+interface AlertCommon {
   accountId: string;
   provider: ProviderId;
   label: string;
-  level: AlertLevel;
-  /** Set for the "API key error" variant (`auth`, `insufficient_funds`) and for out-of-funds criticals. */
-  errorKind?: ErrorKind;
   balance: number | null;
   currency: string;
-  /** The threshold that was crossed, in `currency`; null when none applies (e.g. a key error). */
-  threshold: number | null;
-  /** Set when a percent-of-limit threshold fired rather than an amount (a key cap or budget running out). */
-  percent?: { left: number; threshold: number; limit: number };
   /** One line, SPEC §7 shape: "CRITICAL: OpenRouter balance low — $0.69 left (threshold $5.00). Add funds to avoid interruption." */
   message: string;
-  /** The check's error message (already redacted), for key errors. */
-  error?: string;
   billingUrl?: string;
   /** Where the key is configured, for the remediation steps (e.g. "the environment variable OPENROUTER_API_KEY"). */
   keyLocation?: string;
-  /** True when the numbers are the last good ones after a failed check. */
-  stale?: boolean;
   /** ISO time of the check that raised the alert. */
   time: string;
   /** How often the same alert may repeat (SPEC §7 cooldown). */
   cooldownHours: number;
-  step?: StepFacts;
-  spike?: SpikeFacts;
 }
 
-export interface BuildAlertOptions extends Partial<Pick<Alert, 'percent' | 'billingUrl' | 'keyLocation' | 'cooldownHours'>> {
+/** A balance low, out of funds, or a key error (SPEC §7's level alerts). */
+export interface LevelAlert extends AlertCommon {
+  kind: 'level';
+  level: NotifyLevel;
+  /** Set for the "API key error" variant (`auth`, `insufficient_funds`) and for out-of-funds criticals. */
+  errorKind?: ErrorKind;
+  /** The threshold that was crossed, in `currency`; null when none applies (e.g. a key error). */
+  threshold: number | null;
+  /** Set when a percent-of-limit threshold fired rather than an amount (a key cap or budget running out). */
+  percent?: { left: number; threshold: number; limit: number };
+  /** The check's error message (already redacted), for key errors. */
+  error?: string;
+  /** True when the numbers are the last good ones after a failed check. */
+  stale?: boolean;
+}
+
+/** A budget step crossed, at the level the usual rule gives (`info` below the warning line). */
+export interface StepAlert extends AlertCommon {
+  kind: 'step';
+  level: StepLevel;
+  step: StepFacts;
+}
+
+/** Unusual spend: always a warning. */
+export interface SpikeAlert extends AlertCommon {
+  kind: 'spike';
+  level: 'warning';
+  spike: SpikeFacts;
+}
+
+/** One alert about one account, ready for any channel. Carries no secret. */
+export type Alert = LevelAlert | StepAlert | SpikeAlert;
+
+export interface BuildAlertOptions extends Partial<Pick<LevelAlert, 'percent' | 'billingUrl' | 'keyLocation' | 'cooldownHours'>> {
   /** The amount threshold that was crossed (or `percent`, the percent rule that fired instead). */
   threshold?: number | null;
   /** Translates the message (the extension passes vscode.l10n.t); default English. */
@@ -76,11 +82,12 @@ export interface BuildAlertOptions extends Partial<Pick<Alert, 'percent' | 'bill
 }
 
 /** Turns a check result into an alert; undefined when the result does not call for one (SPEC §7, the ledger's rule). */
-export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}): Alert | undefined {
-  if (notifiableLevel(result) === undefined) return undefined;
-  const level = result.level as AlertLevel;
+export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}): LevelAlert | undefined {
+  const level = notifiableLevel(result);
+  if (level === undefined) return undefined;
   const threshold = level === 'error' || opts.percent ? null : opts.threshold ?? null;
-  const alert: Alert = {
+  const alert: LevelAlert = {
+    kind: 'level',
     accountId: result.accountId,
     provider: result.provider,
     label: result.label,
@@ -104,31 +111,28 @@ export function buildAlert(result: BalanceResult, opts: BuildAlertOptions = {}):
 
 export type ExtraAlertOptions = Pick<BuildAlertOptions, 'billingUrl' | 'keyLocation' | 'cooldownHours' | 't'>;
 
-/** A budget-step alert: its line is the toast's (stepMessage), its level the step's. */
-export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, level: 'info' | 'warning' | 'critical', opts: ExtraAlertOptions = {}): Alert {
-  const t = opts.t ?? english;
-  const used = Math.round((u.limit - u.remaining) * 100) / 100;
+/** A budget-step alert: its line and numbers are the toast's (stepNotice), its level the step's. */
+export function buildStepAlert(r: BalanceResult, step: number, u: BudgetUsage, level: StepLevel, opts: ExtraAlertOptions = {}): StepAlert {
+  const notice = stepNotice(r.label, step, u, level, opts.t ?? english);
   return {
     ...common(r, opts),
     kind: 'step',
     level,
     balance: r.balance,
     currency: u.currency,
-    threshold: null,
-    message: stepMessage(r.label, step, u, level, t),
-    step: { step, usedPercent: Math.round(u.usedPercent * 10) / 10, used, limit: u.limit, remaining: u.remaining, what: budgetText(u, t) },
+    message: notice.message,
+    step: notice.facts,
   };
 }
 
 /** A spend-spike alert (always a warning: SPEC §7's "UNUSUAL SPEND" line). */
-export function buildSpikeAlert(r: BalanceResult, s: Spike, opts: ExtraAlertOptions = {}): Alert {
+export function buildSpikeAlert(r: BalanceResult, s: Spike, opts: ExtraAlertOptions = {}): SpikeAlert {
   return {
     ...common(r, opts),
     kind: 'spike',
     level: 'warning',
     balance: r.currency === s.currency ? r.balance : null,
     currency: s.currency,
-    threshold: null,
     message: spikeMessage(r.label, s, opts.t),
     spike: { spend: s.spend, usual: s.usual, times: s.times, windowHours: s.windowHours },
   };
@@ -146,10 +150,8 @@ function common(r: BalanceResult, opts: ExtraAlertOptions) {
   };
 }
 
-const levelWord = (level: AlertLevel, t: Translate): string => ({ info: t('BUDGET'), warning: t('WARNING'), critical: t('CRITICAL'), error: t('ERROR') })[level];
-
 /** The one-line message (SPEC §7 shape). */
-function alertLine(a: Alert, t: Translate = english): string {
+function alertLine(a: LevelAlert, t: Translate = english): string {
   const word = levelWord(a.level, t);
   const money = (n: number): string => formatMoney(n, a.currency);
   if (a.level === 'error') {
@@ -169,7 +171,7 @@ function alertLine(a: Alert, t: Translate = english): string {
 export function formatSubject(a: Alert, t: Translate = english): string {
   const word = levelWord(a.level, t);
   if (a.kind === 'spike') return t('UNUSUAL SPEND: {0}', a.label);
-  if (a.kind === 'step' && a.step) return t('{0}: {1} passed {2}% of its {3}', word, a.label, a.step.step, a.step.what);
+  if (a.kind === 'step') return t('{0}: {1} passed {2}% of its {3}', word, a.label, a.step.step, a.step.what);
   return a.level === 'error' ? t('{0}: {1} API Key Error', word, a.label) : t('{0}: {1} Balance Low', word, a.label);
 }
 
@@ -191,12 +193,11 @@ export function footerText(a: Alert, t: Translate = english): string {
 
 /** The content every format renders. `a.message` is already in the language of `t` (buildAlert). */
 export function alertContent(a: Alert, t: Translate = english) {
-  const lv = levelWord(a.level, t).toLowerCase();
   const money = (n: number): string => formatMoney(n, a.currency);
   const facts: [name: string, value: string][] = [[t('Account'), a.label === a.accountId ? a.label : `${a.label} (${a.accountId})`]];
   const keyLocation = a.keyLocation ?? t('in VS Code run "LLM Balance: Update API Key"; for the CLI, update the environment variable that holds it (the provider\'s variable such as OPENROUTER_API_KEY, or the "keyEnv" named in the config file)');
   const done = (steps: { text: string; url?: string }[]) => ({ subject: formatSubject(a, t), line: a.message, facts: [...facts, [t('Checked'), a.time] as [string, string]], steps, footer: footerText(a, t) });
-  if (a.kind === 'step' && a.step) {
+  if (a.kind === 'step') {
     const s = a.step;
     facts.push([t('Used'), t('{0} of {1} ({2}%)', money(s.used), money(s.limit), s.usedPercent)], [t('Left'), money(s.remaining)], [t('Step'), t('{0}% of the {1}', s.step, s.what)]);
     return done([
@@ -204,7 +205,7 @@ export function alertContent(a: Alert, t: Translate = english) {
       { text: t('If this pace is expected, change the steps (setting llmBalance.budgetSteps; "budgetSteps" in the CLI\'s config file).') },
     ]);
   }
-  if (a.kind === 'spike' && a.spike) {
+  if (a.kind === 'spike') {
     const s = a.spike;
     facts.push([t('Spent'), t('{0} in {1}', money(s.spend), windowText(s.windowHours, t))]);
     facts.push([t('Usual'), t('{0} in such a window (median of the previous 7 days)', money(s.usual))]);
@@ -215,6 +216,7 @@ export function alertContent(a: Alert, t: Translate = english) {
       { text: t('If the spend is expected, raise the spike rule (settings llmBalance.spendSpike.factor and .minimum; "spendSpike" in the CLI\'s config file).') },
     ]);
   }
+  const lv = levelWord(a.level, t).toLowerCase();
   if (a.balance !== null) facts.push([t('Balance'), a.stale ? t('{0} (last known; the latest check failed)', money(a.balance)) : money(a.balance)]);
   else if (a.level !== 'error') facts.push([t('Balance'), t('unknown')]);
   if (a.threshold !== null) facts.push([t('Threshold'), t('{0} ({1})', money(a.threshold), lv)]);

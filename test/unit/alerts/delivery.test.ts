@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { DeliveryError } from '../../../src/core/alerts/channels';
 import { deliverAlerts } from '../../../src/core/alerts/delivery';
-import type { Alert, AlertLevel } from '../../../src/core/alerts/message';
+import type { Alert, LevelAlert } from '../../../src/core/alerts/message';
 import { assertNoSecret } from '../helpers';
 import { RecordingChannel, sampleAlert } from './fakes';
 
-const alert = (accountId: string, level: AlertLevel = 'critical'): Alert => sampleAlert({ accountId, level });
+const alert = (accountId: string, level: LevelAlert['level'] = 'critical'): Alert => sampleAlert({ accountId, level });
 const ids = (c: RecordingChannel): string[] => c.calls.map((x) => x.alert.accountId);
 const retryable = (msg = 'HTTP 503', retryAfterMs?: number): DeliveryError =>
   new DeliveryError(msg, retryAfterMs === undefined ? { retryable: true } : { retryable: true, retryAfterMs });

@@ -6,13 +6,14 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { FakeProviderServer, type FakeReply, type FakeRequest } from '../../fake/server';
 import { DeliveryError, type Channel, type ChannelId } from '../../../src/core/alerts/channels';
-import type { Alert } from '../../../src/core/alerts/message';
+import type { Alert, LevelAlert } from '../../../src/core/alerts/message';
 
 export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ';
 export const CHAT_ID = '-1001234567890';
 
-export function sampleAlert(over: Partial<Alert> = {}): Alert {
+export function sampleAlert(over: Partial<LevelAlert> = {}): LevelAlert {
   return {
+    kind: 'level',
     accountId: 'openrouter',
     provider: 'openrouter',
     label: 'OpenRouter',

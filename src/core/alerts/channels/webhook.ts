@@ -28,28 +28,30 @@ export function webhookDescriptor(d: WebhookSpec, format: (a: Alert, t: Translat
 
 /** The generic webhook payload (WEBHOOK_URL, README "Alert channels"), version 1. Stable: fields are only ever added. */
 export function formatWebhook(a: Alert, t: Translate = english) {
+  // A step or a spike has no threshold, error kind or stale numbers: null / false, as in every version-1 payload.
+  const level = a.kind === 'level' ? a : undefined;
   return {
     event: 'llm-balance.alert' as const,
     version: 1 as const,
-    kind: a.kind ?? 'level',
+    kind: a.kind,
     account: a.accountId,
     label: a.label,
     provider: a.provider,
     level: a.level,
-    errorKind: a.errorKind ?? null,
+    errorKind: level?.errorKind ?? null,
     balance: a.balance,
     currency: a.currency,
-    threshold: a.threshold,
+    threshold: level ? level.threshold : null,
     subject: formatSubject(a, t),
     message: a.message,
     billingUrl: a.billingUrl ?? null,
-    stale: a.stale === true,
+    stale: level?.stale === true,
     time: a.time,
     cooldownHours: a.cooldownHours,
     /** A budget step: { step, usedPercent, used, limit, remaining, what }; else null. */
-    step: a.step ?? null,
+    step: a.kind === 'step' ? a.step : null,
     /** A spend spike: { spend, usual, times, windowHours }; else null. */
-    spike: a.spike ?? null,
+    spike: a.kind === 'spike' ? a.spike : null,
   };
 }
 
