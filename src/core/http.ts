@@ -115,7 +115,10 @@ export function proxyProblemOf(raw: string): Message | undefined {
   }
   const shown = redact(raw);
   if (!u || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    return l10nMsg('The proxy "{0}" is not a URL: write it with its scheme, e.g. "http://{1}".', shown, shown.replace(/^[a-z0-9+.-]*:\/*/i, ''));
+    // The hint keeps a host:port whole ("127.0.0.1:3128", "localhost:3128"); it drops only a scheme
+    // written wrong ("http:/proxy", "proxy:"), which starts with a letter and is not followed by a port.
+    const hostPort = /^[^:/?#]+:\d+(?:[/?#]|$)/.test(shown);
+    return l10nMsg('The proxy "{0}" is not a URL: write it with its scheme, e.g. "http://{1}".', shown, hostPort ? shown : shown.replace(/^[a-z][a-z0-9+.-]*:\/*/i, ''));
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     return l10nMsg('The proxy "{0}" uses {1}, which LLM Balance cannot use: set an http:// or https:// proxy.', shown, u.protocol.slice(0, -1));

@@ -167,4 +167,20 @@ describe('http client through a proxy', () => {
     }
     assert.deepEqual(tunnels, []);
   });
+
+  it('a proxy written without its scheme is hinted with its host and port whole', async () => {
+    const hints: Array<[string, string]> = [
+      ['127.0.0.1:3128', 'http://127.0.0.1:3128'],
+      ['localhost:3128', 'http://localhost:3128'],
+      ['proxy.example:8080/', 'http://proxy.example:8080/'],
+      ['[::1]:3128', 'http://[::1]:3128'],
+      ['http:/proxy.example:3128', 'http://proxy.example:3128'],
+      ['proxy.example', 'http://proxy.example'],
+    ];
+    for (const [bad, hint] of hints) {
+      const c = new HttpClient({ proxy: bad, env: {} });
+      assert.equal(c.proxyProblem, `The proxy "${bad}" is not a URL: write it with its scheme, e.g. "${hint}".`, bad);
+      await c.close();
+    }
+  });
 });
