@@ -112,14 +112,14 @@ function withoutBudget(m: Message): Message {
 }
 
 /**
- * A result's note in the language of `t` (see message.ts: the English when its messages do not
- * match it); for an account from the environment, as noteForEnvironmentAccount words it.
+ * A result's note in the language of `t` (see message.ts: the English when it has no messages);
+ * for an account from the environment, as noteForEnvironmentAccount words it.
  */
 export function noteText(r: ResultTexts, t: Translate, environment = false): string | undefined {
   if (r.note === undefined) return undefined;
   if (!environment) return localized(r.note, r.noteL10n, t);
   const parts = r.noteL10n;
-  if (t === english || !parts?.length || renderMessages(parts) !== r.note) return noteForEnvironmentAccount(r.note);
+  if (t === english || !parts?.length) return noteForEnvironmentAccount(r.note);
   if (!parts.some((p) => p.m.includes('monthlyBudget'))) return localized(r.note, parts, t);
   const kept = parts.map(withoutBudget).filter((p) => !p.m.includes('monthlyBudget'));
   return cap(renderMessages([...kept, environmentBudgetHint()], t), MAX_PROVIDER_TEXT);
