@@ -46,9 +46,14 @@ export function renderMessage(message: Message, t: Translate = english): string 
   return t(message.m, ...args);
 }
 
-/** Several sentences, each its own message, as one text: spaced, but not after a full-width stop ("。"). */
+/** Several sentences, each its own message, as one text (joinSentences). */
 export function renderMessages(messages: readonly Message[], t: Translate = english): string {
-  return messages.map((m) => renderMessage(m, t)).reduce((text, s, i) => (i === 0 ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? text + s : `${text} ${s}`), '');
+  return joinSentences(messages.map((m) => renderMessage(m, t)));
+}
+
+/** Sentences as one text: spaced, but not after a full-width stop ("。"). */
+export function joinSentences(sentences: readonly string[]): string {
+  return sentences.reduce((text, s, i) => (i === 0 ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? text + s : `${text} ${s}`), '');
 }
 
 /** The same message with every string parameter (the data in it) passed through `f`: redaction. */
