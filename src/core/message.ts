@@ -32,7 +32,8 @@ export function msg(template: string, ...args: MessageArg[]): Message {
   return args.length ? { m: template, a: args } : { m: template };
 }
 
-export function money(amount: number, currency = 'USD'): MoneyArg {
+/** `currency` is the amount's own (the result's, for an amount in it): required, so that none is shown beside the wrong money. */
+export function money(amount: number, currency: string): MoneyArg {
   return { money: amount, currency };
 }
 

@@ -199,10 +199,13 @@ describe('notes and check errors in zh-CN', () => {
   });
 
   it('money in a parameter is shown as the UI shows money, in every language', () => {
-    const m = msg('Available balance includes a credit line of {0} (cash {1}).', money(1234.5), money(0.001));
+    const m = msg('Available balance includes a credit line of {0} (cash {1}).', money(1234.5, 'USD'), money(0.001, 'USD'));
     assert.equal(renderMessage(m), 'Available balance includes a credit line of $1,234.50 (cash < $0.01).');
     assert.equal(renderMessage(m, zhT), '可用余额包含 $1,234.50 的信用额度（现金 < $0.01）。');
     assert.equal(renderMessages([msg('This key has no limit.'), msg('Checked again in {0} h.', 24)], zhT), '该密钥没有额度上限。24 小时后再次检查。');
+    assert.equal(renderMessage(msg('Cash balance is negative ({0}): the account is in arrears.', money(-2, 'CNY')), zhT), '现金余额为负（-¥2.00）：该账户已欠费。');
+    // @ts-expect-error the currency is required: a CNY amount that forgot it would be shown as dollars.
+    const _forgotten = () => money(2);
   });
 
   it('the result schema validates the messages, and the CLI\'s copy has none', () => {

@@ -12,6 +12,9 @@ import { originOf } from './relay';
 // (or owned by a user) also answers to that team's (or user's) budget: the smallest remaining
 // binds. The proxy's own URL is the base; users often paste the OpenAI-style ".../v1".
 
+/** LiteLLM keeps spend and budgets in USD. */
+const BUDGET_CURRENCY = 'USD';
+
 /** Every wording a proxy without a database has used: 400 no_db_connection, older 401 auth_error, 500 on other routes. */
 const DB_DOWN = /no connected db|database not connected|not connected to db/i;
 /** "Budget has been exceeded! …", "ExceededBudget: …", "… exceeded budget for model=…". */
@@ -172,7 +175,7 @@ export const litellmCheck: ProviderCheck = {
     if (budgets.length === 0) {
       return {
         balance: null,
-        currency: 'USD',
+        currency: BUDGET_CURRENCY,
         usage: keyBudget.spend,
         limit: null,
         status: 'valid',
@@ -184,12 +187,12 @@ export const litellmCheck: ProviderCheck = {
     const binding = budgets.reduce((a, b) => ((remainingOf(b) ?? Infinity) < (remainingOf(a) ?? Infinity) ? b : a));
     const left = remainingOf(binding)!;
     if (budgets.length > 1 || binding.scope !== 'key') {
-      notes.unshift(l10nMsg('The {0} budget binds: {1} left of {2}.', scopeWord(binding.scope), money(left), money(binding.maxBudget!)));
+      notes.unshift(l10nMsg('The {0} budget binds: {1} left of {2}.', scopeWord(binding.scope), money(left, BUDGET_CURRENCY), money(binding.maxBudget!, BUDGET_CURRENCY)));
     }
     const window = windowText(binding);
     if (window) notes.push(l10nMsg('Spend counts from the start of the window; {0}.', window));
     if (binding.scope !== 'key') details.budget_scope = binding.scope;
-    const reading: Reading = { balance: left, currency: 'USD', usage: binding.spend, limit: binding.maxBudget, details };
+    const reading: Reading = { balance: left, currency: BUDGET_CURRENCY, usage: binding.spend, limit: binding.maxBudget, details };
     if (notes.length) reading.note = notes;
     return reading;
   },
