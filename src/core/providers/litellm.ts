@@ -1,6 +1,6 @@
 import { CheckError } from '../errors';
 import { messageOf, money, msg as l10nMsg, type Message, type TextArg } from '../message';
-import { providerMessage, type HttpResponse } from '../http';
+import { httpWhere, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
@@ -30,7 +30,8 @@ function classify(res: HttpResponse, onDbDown: (message: TextArg) => void): Chec
   if (res.status < 300) return undefined;
   const err = errorObject(res.json);
   const msg = providerMessage(res.json, res.text) ?? '';
-  const where = l10nMsg('HTTP {0} from {1}', res.status, hostOfResponse(res));
+  // "HTTP 401 from host: <the proxy's words>", as in every provider's HTTP errors.
+  const where = httpWhere(res.status, hostOfResponse(res), msg);
   // Without a database the proxy cannot track keys at all: not the key's fault.
   if (err?.type === 'no_db_connection' || DB_DOWN.test(res.text)) {
     const m = DB_DOWN.test(msg) ? msg.replace(/^(Internal Server Error|Authentication Error),\s*/i, '') : l10nMsg('Database not connected');
@@ -42,11 +43,12 @@ function classify(res: HttpResponse, onDbDown: (message: TextArg) => void): Chec
     const extra: { httpStatus: number; balance?: number } = { httpStatus: res.status };
     const left = overBudgetBalance(msg);
     if (left !== undefined) extra.balance = left;
-    return new CheckError('insufficient_funds', l10nMsg('Budget exceeded — {0}: {1}', where, msg), extra);
+    return new CheckError('insufficient_funds', l10nMsg('Budget exceeded — {0}', where), extra);
   }
   // The proxy's auth errors carry code "401" (string or number), whatever the HTTP status.
   if (err?.type === 'auth_error' || err?.type === 'token_not_found_in_db' || String(err?.code) === '401') {
-    return new CheckError('auth', l10nMsg('The key was rejected — {0}: {1}', where, msg), { httpStatus: res.status });
+    // The same words as any provider's rejected key (http.ts KEY_REJECTED): one message id.
+    return new CheckError('auth', l10nMsg('The key was rejected — {0}', where), { httpStatus: res.status });
   }
   return undefined;
 }
