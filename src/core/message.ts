@@ -52,9 +52,14 @@ export function renderMessages(messages: readonly Message[], t: Translate = engl
   return joinSentences(messages.map((m) => renderMessage(m, t)));
 }
 
-/** Sentences as one text: spaced, but not after a full-width stop ("。"). */
+/** Sentences as one text: spaced, but not after a full-width stop ("。", U+3000–303F, U+FF00–FFEF). */
 export function joinSentences(sentences: readonly string[]): string {
-  return sentences.reduce((text, s, i) => (i === 0 ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? text + s : `${text} ${s}`), '');
+  let text = sentences[0] ?? '';
+  for (let i = 1; i < sentences.length; i++) {
+    const last = text.charCodeAt(text.length - 1);
+    text += (last >= 0x3000 && last <= 0x303f) || (last >= 0xff00 && last <= 0xffef) ? sentences[i] : ` ${sentences[i]}`;
+  }
+  return text;
 }
 
 /** The same message with every string parameter (the data in it) passed through `f`: redaction. */

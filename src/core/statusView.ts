@@ -95,11 +95,16 @@ type Sentence = Message | string;
  */
 export function noteForEnvironmentAccount(note: string, messages?: readonly Message[], t: Translate = english): string {
   const ours = !!messages?.length && t !== english;
+  // Most notes give no such advice: not split into sentences for nothing.
+  if (!ours && !note.includes('monthlyBudget')) return note;
   const sentences: readonly Sentence[] = ours ? messages! : note.split(/(?<=\.)\s+/);
   const says = (s: Sentence) => (typeof s === 'string' ? s : s.m);
   if (!sentences.some((s) => says(s).includes('monthlyBudget'))) return localized(note, messages, t);
-  const kept = sentences.map(withoutBudget).filter((s) => !says(s).includes('monthlyBudget'));
-  const text = joinSentences([...kept, environmentBudgetHint()].map((s) => (typeof s === 'string' ? s : renderMessage(s, ours ? t : english))));
+  const say = ours ? t : english;
+  const texts: string[] = [];
+  for (const s of sentences.map(withoutBudget)) if (!says(s).includes('monthlyBudget')) texts.push(typeof s === 'string' ? s : renderMessage(s, say));
+  texts.push(renderMessage(environmentBudgetHint(), say));
+  const text = joinSentences(texts);
   // A translation is capped like the English was (localized); the English is the note plus the hint.
   return ours ? cap(text, MAX_PROVIDER_TEXT) : text;
 }
