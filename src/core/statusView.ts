@@ -90,8 +90,8 @@ type Sentence = Message | string;
 /**
  * A note as it applies to an account from the environment: such an account cannot carry a
  * monthlyBudget, so advice to set one is left out or reworded, and what can be done is said
- * instead. Read from its messages in the language of `t`, else (a note without messages) from
- * its English, sentence by sentence, and said in English.
+ * instead. Read from its messages in the language of `t`, else (in English, or a note without
+ * messages) from its English, sentence by sentence, and said in English.
  */
 export function noteForEnvironmentAccount(note: string, messages?: readonly Message[], t: Translate = english): string {
   const ours = !!messages?.length && t !== english;
