@@ -124,10 +124,10 @@ async function checkWith(account: Account, keys: AccountKeys, http: HttpClient, 
       usage: null,
       limit: null,
       note: note.text,
-      noteL10n: note.l10n!,
       details: { http_status: 410 },
       checkedAt: now().toISOString(),
     };
+    if (note.l10n) r.noteL10n = note.l10n;
     return { result: judged(r, account, settings), recheckAfterMs: GONE_RECHECK_MS };
   };
 

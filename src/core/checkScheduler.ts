@@ -10,6 +10,7 @@ import type { KeyValueStore } from './kv';
 import { BalanceResultSchema, type Account, type BalanceResult } from './model';
 import { judged, DEFAULT_THRESHOLD_SETTINGS, type ThresholdSettings } from './thresholds';
 import { lazySchema } from './lazySchema';
+import { withMatchingMessages } from './message';
 import { randomHex } from './randomHex';
 
 export const RESULT_PREFIX = 'llmBalance.result.';
@@ -193,9 +194,12 @@ export class CheckScheduler {
     return { result: await this.run(account, keys, fp, accountPart, same ? e : undefined), fresh: true };
   }
 
-  /** A cached result judged by today's thresholds, not those it was made with. */
+  /**
+   * A cached result judged by today's thresholds, not those it was made with, and with only the
+   * messages that still render back to its English (one stored by another version may not).
+   */
   private withCurrentLevel(r: BalanceResult, account: Account): BalanceResult {
-    return judged(r, account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
+    return judged(withMatchingMessages(r), account, this.opts.thresholds ?? DEFAULT_THRESHOLD_SETTINGS);
   }
 
   private async run(account: Account, keys: AccountKeys, fp: string, accountPart: string, prev: CacheEntry | undefined): Promise<BalanceResult> {

@@ -27,13 +27,17 @@ export function accountLabel(account: Account): string {
 /**
  * A result's text made safe with the check's secrets: our words as their English and their
  * messages (the data in them made safe, then the English rendered from those and made safe
- * again, a cut included), a provider's words as data only.
+ * again, a cut included), a provider's words as data only. The messages are kept only while
+ * they render back to that English: a text that was cut shows in English (message.ts,
+ * withMatchingMessages), so the display need not check.
  */
 export function safeResultText(text: string | Message | readonly Message[], secrets: readonly string[]): { text: string; l10n?: Message[] } {
   const safe = (data: string) => safeText(data, 'data', { secrets });
   if (typeof text === 'string') return { text: safe(text) };
   const l10n = (Array.isArray(text) ? text : [text]).map((m: Message) => mapMessageData(m, safe));
-  return { text: safe(renderMessages(l10n)), l10n };
+  const english = renderMessages(l10n);
+  const safeEnglish = safe(english);
+  return safeEnglish === english ? { text: safeEnglish, l10n } : { text: safeEnglish };
 }
 
 /** A refused key is `invalid`; a key that works on an account that cannot pay is `valid`; the rest is `error`. */

@@ -32,7 +32,8 @@ export function msg(template: string, ...args: MessageArg[]): Message {
   return args.length ? { m: template, a: args } : { m: template };
 }
 
-export function money(amount: number, currency = 'USD'): MoneyArg {
+/** `currency` is the amount's own (the result's, for an amount in it): required, so that none is shown beside the wrong money. */
+export function money(amount: number, currency: string): MoneyArg {
   return { money: amount, currency };
 }
 
@@ -46,9 +47,19 @@ export function renderMessage(message: Message, t: Translate = english): string 
   return t(message.m, ...args);
 }
 
-/** Several sentences, each its own message, as one text: spaced, but not after a full-width stop ("。"). */
+/** Several sentences, each its own message, as one text (joinSentences). */
 export function renderMessages(messages: readonly Message[], t: Translate = english): string {
-  return messages.map((m) => renderMessage(m, t)).reduce((text, s, i) => (i === 0 ? s : /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? text + s : `${text} ${s}`), '');
+  return joinSentences(messages.map((m) => renderMessage(m, t)));
+}
+
+/** Sentences as one text: spaced, but not after a full-width stop ("。", U+3000–303F, U+FF00–FFEF). */
+export function joinSentences(sentences: readonly string[]): string {
+  let text = sentences[0] ?? '';
+  for (let i = 1; i < sentences.length; i++) {
+    const last = text.charCodeAt(text.length - 1);
+    text += (last >= 0x3000 && last <= 0x303f) || (last >= 0xff00 && last <= 0xffef) ? sentences[i] : ` ${sentences[i]}`;
+  }
+  return text;
 }
 
 /** The same message with every string parameter (the data in it) passed through `f`: redaction. */
@@ -67,13 +78,12 @@ export function messageOf(e: unknown): Message | string {
 export type TextArg = Message | string;
 
 /**
- * A note's or error's text in the language of `t`: its messages when they say what its English
- * says, else the English (a result cached by another version, a team server's text). Capped like
- * the English was.
+ * A note's or error's text in the language of `t`: its messages, which say what its English says
+ * (withMatchingMessages dropped any that did not where the result came in), else the English.
+ * Capped like the English was.
  */
 export function localized(englishText: string, messages: readonly Message[] | undefined, t: Translate): string {
   if (!messages || messages.length === 0 || t === english) return englishText;
-  if (renderMessages(messages) !== englishText) return englishText;
   return cap(renderMessages(messages, t), MAX_PROVIDER_TEXT);
 }
 
@@ -87,6 +97,24 @@ export interface ResultTexts {
 
 export function errorText(r: ResultTexts, t: Translate): string | undefined {
   return r.error === undefined ? undefined : localized(r.error, r.errorL10n && [r.errorL10n], t);
+}
+
+/**
+ * The result with only the messages that render back to its English: those of a result cached
+ * by another version, or of a text cut after it was rendered, would translate something other
+ * than what the English says, so the English is shown. Applied where a stored result comes in
+ * (the scheduler's cache read); a text made now keeps its messages only when they render back
+ * (safeResultText, a team's members' note). So the display only translates. The result itself
+ * when nothing is dropped.
+ */
+export function withMatchingMessages<R extends ResultTexts>(r: R): R {
+  const dropNote = r.noteL10n !== undefined && (r.note === undefined || renderMessages(r.noteL10n) !== r.note);
+  const dropError = r.errorL10n !== undefined && (r.error === undefined || renderMessage(r.errorL10n) !== r.error);
+  if (!dropNote && !dropError) return r;
+  const out = { ...r };
+  if (dropNote) delete out.noteL10n;
+  if (dropError) delete out.errorL10n;
+  return out;
 }
 
 /** A result as the CLI's JSON and a team server's API give it (SPEC §11): English, no message ids. */

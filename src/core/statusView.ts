@@ -5,7 +5,7 @@ import { LEVEL_RANK, worstLevel, type Level } from './levels';
 import type { BalanceResult } from './model';
 import { addMoney } from './numbers';
 import { cap, MAX_PROVIDER_TEXT, safeText } from './safeText';
-import { errorText, localized, msg, renderMessage, renderMessages, type Message, type ResultTexts } from './message';
+import { errorText, joinSentences, localized, msg, renderMessage, type Message, type ResultTexts } from './message';
 import { isKeyMissing } from './keyMissing';
 import { COMMAND } from './commandIds';
 
@@ -84,19 +84,29 @@ export function sortByConcern(results: readonly BalanceResult[]): BalanceResult[
   return [...results].sort(byConcern);
 }
 
+/** One sentence of a note: our message, or, for a note without messages, a sentence of its English (data). */
+type Sentence = Message | string;
+
 /**
- * A provider note as it applies to an account from the environment: such an account cannot
- * carry a monthlyBudget, so advice to set one is replaced by what can be done.
+ * A note as it applies to an account from the environment: such an account cannot carry a
+ * monthlyBudget, so advice to set one is left out or reworded, and what can be done is said
+ * instead. Read from its messages in the language of `t`, else (in English, or a note without
+ * messages) from its English, sentence by sentence, and said in English.
  */
-export function noteForEnvironmentAccount(note: string): string {
-  if (!/monthlyBudget/.test(note)) return note;
-  const kept = note
-    .replace(/ and a monthlyBudget/g, '')
-    .split(/(?<=\.)\s+/)
-    .filter((s) => !/monthlyBudget/.test(s))
-    .join(' ');
-  const hint = renderMessage(environmentBudgetHint());
-  return kept ? `${kept} ${hint}` : hint;
+export function noteForEnvironmentAccount(note: string, messages?: readonly Message[], t: Translate = english): string {
+  const ours = !!messages?.length && t !== english;
+  // Most notes give no such advice: not split into sentences for nothing.
+  if (!ours && !note.includes('monthlyBudget')) return note;
+  const sentences: readonly Sentence[] = ours ? messages! : note.split(/(?<=\.)\s+/);
+  const says = (s: Sentence) => (typeof s === 'string' ? s : s.m);
+  if (!sentences.some((s) => says(s).includes('monthlyBudget'))) return localized(note, messages, t);
+  const say = ours ? t : english;
+  const texts: string[] = [];
+  for (const s of sentences.map(withoutBudget)) if (!says(s).includes('monthlyBudget')) texts.push(typeof s === 'string' ? s : renderMessage(s, say));
+  texts.push(renderMessage(environmentBudgetHint(), say));
+  const text = joinSentences(texts);
+  // A translation is capped like the English was (localized); the English is the note plus the hint.
+  return ours ? cap(text, MAX_PROVIDER_TEXT) : text;
 }
 
 // Built when needed, not when the status bar's module loads.
@@ -105,24 +115,20 @@ function environmentBudgetHint(): Message {
 }
 
 /** Advice that names a monthlyBudget among other advice, as it reads for an account from the environment. */
-function withoutBudget(m: Message): Message {
-  return m.m === '{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}'
-    ? { ...m, m: msg('{0} has no balance API; add an admin key to track spend, or check {1}').m }
-    : m;
+function withoutBudget(s: Sentence): Sentence {
+  if (typeof s === 'string') return s.replace(/ and a monthlyBudget/g, '');
+  return s.m === '{0} has no balance API; add an admin key and a monthlyBudget to track spend, or check {1}'
+    ? { ...s, m: msg('{0} has no balance API; add an admin key to track spend, or check {1}').m }
+    : s;
 }
 
 /**
- * A result's note in the language of `t` (see message.ts: the English when its messages do not
- * match it); for an account from the environment, as noteForEnvironmentAccount words it.
+ * A result's note in the language of `t` (see message.ts: the English when it has no messages);
+ * for an account from the environment, as noteForEnvironmentAccount words it.
  */
 export function noteText(r: ResultTexts, t: Translate, environment = false): string | undefined {
   if (r.note === undefined) return undefined;
-  if (!environment) return localized(r.note, r.noteL10n, t);
-  const parts = r.noteL10n;
-  if (t === english || !parts?.length || renderMessages(parts) !== r.note) return noteForEnvironmentAccount(r.note);
-  if (!parts.some((p) => p.m.includes('monthlyBudget'))) return localized(r.note, parts, t);
-  const kept = parts.map(withoutBudget).filter((p) => !p.m.includes('monthlyBudget'));
-  return cap(renderMessages([...kept, environmentBudgetHint()], t), MAX_PROVIDER_TEXT);
+  return environment ? noteForEnvironmentAccount(r.note, r.noteL10n, t) : localized(r.note, r.noteL10n, t);
 }
 
 /**

@@ -5,14 +5,17 @@ import * as assert from 'node:assert/strict';
 import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret } from './helpers';
 import { messageProblems, zhT, ZH_BUNDLE } from './messageChecks';
 import { english } from '../../src/core/l10n';
-import { englishOnly, errorText, localized, money, msg, renderMessage, renderMessages } from '../../src/core/message';
+import { englishOnly, errorText, money, msg, renderMessage, renderMessages, withMatchingMessages } from '../../src/core/message';
 import { formatMoney } from '../../src/core/format';
-import { checkUrlPolicy } from '../../src/core/http';
-import { BalanceResultSchema, type BalanceResult } from '../../src/core/model';
+import { AccountSchema, BalanceResultSchema, type BalanceResult } from '../../src/core/model';
+import { checkOver } from '../../src/core/check';
+import { CheckScheduler, RESULT_PREFIX } from '../../src/core/checkScheduler';
+import { checkUrlPolicy, HttpClient } from '../../src/core/http';
+import { MemoryStore } from '../../src/core/kv';
 import { noteText, statusView } from '../../src/core/statusView';
 import { buildPanelCards, EMPTY_HISTORY } from '../../src/panel/viewData';
 import { recordedTeamSnapshot } from '../fake/routes/team';
-import { errorResult } from '../../src/core/errorResult';
+import { errorResult, safeResultText } from '../../src/core/errorResult';
 import { expandTeamResults } from '../../src/core/providers/team';
 import { MAX_PROVIDER_TEXT } from '../../src/core/safeText';
 import { DEFAULT_THRESHOLD_SETTINGS } from '../../src/core/thresholds';
@@ -130,18 +133,63 @@ describe('notes and check errors in zh-CN', () => {
     const member = expandTeamResults([team]).find((r) => r.accountId === 't/m')!;
     assert.ok(team.error!.length <= MAX_PROVIDER_TEXT && member.note!.length <= MAX_PROVIDER_TEXT, `${team.error!.length} / ${member.note!.length}`);
     assert.ok(member.note!.startsWith('The team server "Team" could not be read (The key was rejected'), member.note);
+    assert.equal(member.noteL10n, undefined, 'a cut note shows its English');
+    const short = { ...team, error: 'The key was rejected — HTTP 401 from team.example: revoked', errorL10n: msg('The key was rejected — {0}', msg('HTTP {0} from {1}: {2}', 401, 'team.example', 'revoked')) };
+    const whole = expandTeamResults([short]).find((r) => r.accountId === 't/m')!;
+    assert.equal(noteText(whole, zhT), '无法读取团队服务器“Team”（密钥被拒绝 — team.example 返回 HTTP 401：revoked）；以下是它最近一次的数据。');
   });
 
-  it('messages that no longer say what the English says are not used: the English is shown', () => {
-    const r = {
-      note: 'Something a later version wrote.',
-      noteL10n: [msg('This key has no limit.')],
-      error: 'HTTP 500 from a.example: boom',
-      errorL10n: msg('Provider error — {0}', msg('HTTP {0} from {1}: {2}', 500, 'b.example', 'boom')),
-    };
-    assert.equal(noteText(r, zhT), 'Something a later version wrote.');
-    assert.equal(errorText(r, zhT), 'HTTP 500 from a.example: boom');
-    assert.equal(localized('x', undefined, zhT), 'x');
+  it('messages that no longer say what the English says are dropped where the result comes in: the English shows in the tooltip and the panel', async () => {
+    const http = new HttpClient({ timeoutMs: 2000, env: {} });
+    try {
+      const store = new MemoryStore();
+      const scheduler = new CheckScheduler({ check: checkOver(http), store, cacheTtlMs: 60_000, keys: () => ({ key: VALID_KEY }) });
+      const account = AccountSchema.parse({ id: 'ds', provider: 'deepseek', baseUrl: `${f.server.url}/deepseek` });
+      const fresh = await scheduler.checkOne(account);
+      const shown = (r: BalanceResult) => ({
+        tooltip: statusView([r], { mode: 'lowest', checking: false, accountCount: 1, t: zhT }).tooltip,
+        card: buildPanelCards({ results: [r], accounts: [{ account, thresholds: {} }], history: EMPTY_HISTORY, billingUrl: () => undefined, range: '7d', now: Date.now(), t: zhT }).cards.accounts[0]!,
+      });
+      // What this version stored renders back: it is translated.
+      const cached = scheduler.last(account)!;
+      assert.deepEqual(cached.noteL10n, fresh.noteL10n);
+      assert.ok(shown(cached).tooltip.includes('该账户还有：USD 0\\.00。'), shown(cached).tooltip);
+      // Another version stored other English beside the same messages (and an error): the English is what it says.
+      const key = `${RESULT_PREFIX}ds`;
+      const entry = store.get(key) as { result: BalanceResult };
+      const error = msg('Provider error — {0}', msg('HTTP {0} from {1}: {2}', 500, 'b.example', 'boom'));
+      await store.update(key, { ...entry, result: { ...entry.result, note: 'Something a later version wrote.', error: 'HTTP 500 from a.example: boom', errorL10n: error } });
+      const other = scheduler.last(account)!;
+      assert.equal(other.noteL10n, undefined);
+      assert.equal(other.errorL10n, undefined);
+      const { tooltip, card } = shown(other);
+      assert.ok(tooltip.includes('HTTP 500 from a\\.example\\: boom'), tooltip);
+      assert.deepEqual([card.note, card.error], ['Something a later version wrote.', 'HTTP 500 from a.example: boom']);
+      // A check run answered from the cache gives the same.
+      assert.equal((await scheduler.checkOne(account)).noteL10n, undefined);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('a text cut after it was rendered keeps no messages: a check\'s notes and errors, the worker\'s own and a team\'s members show their English', () => {
+    const ctx = { thresholds: DEFAULT_THRESHOLD_SETTINGS, now: () => new Date() };
+    const account = { id: 'a', provider: 'deepseek' as const };
+    const said = 'y'.repeat(MAX_PROVIDER_TEXT);
+    // errorResult: check.ts's failures and the ones the check worker's main-thread side makes.
+    const cut = errorResult(account, { key: VALID_KEY }, { kind: 'bad_response', message: msg('Could not read the answer from {0}: {1}', 'DeepSeek', said) }, ctx);
+    assert.ok(cut.error!.endsWith('…') && cut.error!.length === MAX_PROVIDER_TEXT, cut.error);
+    assert.equal(cut.errorL10n, undefined);
+    const whole = errorResult(account, { key: VALID_KEY }, { kind: 'bad_response', message: msg('Could not read the answer from {0}: {1}', 'DeepSeek', 'timeout') }, ctx);
+    assert.deepEqual(whole.errorL10n, msg('Could not read the answer from {0}: {1}', 'DeepSeek', 'timeout'));
+    assert.equal(errorText(whole, zhT), '无法读取 DeepSeek 的响应：timeout');
+    // safeResultText: every note and error a check makes, in this thread and in the worker.
+    const note = safeResultText([msg('This key has no limit.'), msg('Key info unavailable: {0}', said)], [VALID_KEY]);
+    assert.ok(note.text.endsWith('…') && note.text.length === MAX_PROVIDER_TEXT, note.text);
+    assert.equal(note.l10n, undefined);
+    assert.equal(noteText({ note: note.text }, zhT), note.text);
+    assert.deepEqual(safeResultText([msg('This key has no limit.')], [VALID_KEY]), { text: 'This key has no limit.', l10n: [msg('This key has no limit.')] });
+    assert.equal(withMatchingMessages(whole), whole, 'nothing to drop: the same result');
   });
 
   it("the add-key wizard's URL check answers in the display language", () => {
@@ -151,10 +199,13 @@ describe('notes and check errors in zh-CN', () => {
   });
 
   it('money in a parameter is shown as the UI shows money, in every language', () => {
-    const m = msg('Available balance includes a credit line of {0} (cash {1}).', money(1234.5), money(0.001));
+    const m = msg('Available balance includes a credit line of {0} (cash {1}).', money(1234.5, 'USD'), money(0.001, 'USD'));
     assert.equal(renderMessage(m), 'Available balance includes a credit line of $1,234.50 (cash < $0.01).');
     assert.equal(renderMessage(m, zhT), '可用余额包含 $1,234.50 的信用额度（现金 < $0.01）。');
     assert.equal(renderMessages([msg('This key has no limit.'), msg('Checked again in {0} h.', 24)], zhT), '该密钥没有额度上限。24 小时后再次检查。');
+    assert.equal(renderMessage(msg('Cash balance is negative ({0}): the account is in arrears.', money(-2, 'CNY')), zhT), '现金余额为负（-¥2.00）：该账户已欠费。');
+    // @ts-expect-error the currency is required: a CNY amount that forgot it would be shown as dollars.
+    const _forgotten = () => money(2);
   });
 
   it('the result schema validates the messages, and the CLI\'s copy has none', () => {

@@ -1,6 +1,6 @@
 import { CheckError } from '../errors';
 import { msg as l10nMsg } from '../message';
-import { providerMessage, type HttpResponse } from '../http';
+import { httpWhere, providerMessage, type HttpResponse } from '../http';
 import { parseAmount, roundMoney } from '../numbers';
 import { joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
@@ -22,16 +22,16 @@ function classify(res: HttpResponse): CheckError | undefined {
   if (res.status < 300) return undefined;
   const err = errorObject(res.json);
   const msg = providerMessage(res.json, res.text) ?? '';
-  const where = l10nMsg('HTTP {0} from {1}', res.status, hostOfResponse(res));
+  const where = (said: string) => httpWhere(res.status, hostOfResponse(res), said);
   // Low credit arrives as a 400 invalid_request_error, not a 402.
   if (res.status === 400 && err?.type === 'invalid_request_error' && /credit balance is too low/i.test(msg)) {
-    return new CheckError('insufficient_funds', l10nMsg('Credit balance too low — {0}: {1}', where, msg), { httpStatus: 400 });
+    return new CheckError('insufficient_funds', l10nMsg('Credit balance too low — {0}', where(msg)), { httpStatus: 400 });
   }
   if (res.status === 402 || err?.type === 'billing_error') {
-    return new CheckError('insufficient_funds', l10nMsg('Billing problem — {0}: {1}', where, msg || 'billing_error'), { httpStatus: res.status });
+    return new CheckError('insufficient_funds', l10nMsg('Billing problem — {0}', where(msg || 'billing_error')), { httpStatus: res.status });
   }
   if (res.status === 529 || err?.type === 'overloaded_error') {
-    return new CheckError('server', msg ? l10nMsg('Anthropic is overloaded — {0}: {1}', where, msg) : l10nMsg('Anthropic is overloaded — {0}', where), { httpStatus: res.status });
+    return new CheckError('server', l10nMsg('Anthropic is overloaded — {0}', where(msg)), { httpStatus: res.status });
   }
   return undefined;
 }

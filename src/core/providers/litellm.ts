@@ -1,6 +1,6 @@
 import { CheckError } from '../errors';
 import { messageOf, money, msg as l10nMsg, type Message, type TextArg } from '../message';
-import { providerMessage, type HttpResponse } from '../http';
+import { httpWhere, providerMessage, type HttpResponse } from '../http';
 import type { DetailValue } from '../model';
 import { asObject, bearer, joinUrl, type ProviderAdapter, type ProviderContext, type Reading, type ProviderCheck } from './types';
 import { defineProvider } from './descriptor';
@@ -11,6 +11,9 @@ import { originOf } from './relay';
 // A LiteLLM proxy's virtual key: remaining = max_budget − spend from /key/info. A key in a team
 // (or owned by a user) also answers to that team's (or user's) budget: the smallest remaining
 // binds. The proxy's own URL is the base; users often paste the OpenAI-style ".../v1".
+
+/** LiteLLM keeps spend and budgets in USD. */
+const BUDGET_CURRENCY = 'USD';
 
 /** Every wording a proxy without a database has used: 400 no_db_connection, older 401 auth_error, 500 on other routes. */
 const DB_DOWN = /no connected db|database not connected|not connected to db/i;
@@ -27,7 +30,8 @@ function classify(res: HttpResponse, onDbDown: (message: TextArg) => void): Chec
   if (res.status < 300) return undefined;
   const err = errorObject(res.json);
   const msg = providerMessage(res.json, res.text) ?? '';
-  const where = l10nMsg('HTTP {0} from {1}', res.status, hostOfResponse(res));
+  // "HTTP 401 from host: <the proxy's words>", as in every provider's HTTP errors.
+  const where = httpWhere(res.status, hostOfResponse(res), msg);
   // Without a database the proxy cannot track keys at all: not the key's fault.
   if (err?.type === 'no_db_connection' || DB_DOWN.test(res.text)) {
     const m = DB_DOWN.test(msg) ? msg.replace(/^(Internal Server Error|Authentication Error),\s*/i, '') : l10nMsg('Database not connected');
@@ -39,11 +43,12 @@ function classify(res: HttpResponse, onDbDown: (message: TextArg) => void): Chec
     const extra: { httpStatus: number; balance?: number } = { httpStatus: res.status };
     const left = overBudgetBalance(msg);
     if (left !== undefined) extra.balance = left;
-    return new CheckError('insufficient_funds', l10nMsg('Budget exceeded — {0}: {1}', where, msg), extra);
+    return new CheckError('insufficient_funds', l10nMsg('Budget exceeded — {0}', where), extra);
   }
   // The proxy's auth errors carry code "401" (string or number), whatever the HTTP status.
   if (err?.type === 'auth_error' || err?.type === 'token_not_found_in_db' || String(err?.code) === '401') {
-    return new CheckError('auth', l10nMsg('The key was rejected — {0}: {1}', where, msg), { httpStatus: res.status });
+    // The same words as any provider's rejected key (http.ts KEY_REJECTED): one message id.
+    return new CheckError('auth', l10nMsg('The key was rejected — {0}', where), { httpStatus: res.status });
   }
   return undefined;
 }
@@ -172,7 +177,7 @@ export const litellmCheck: ProviderCheck = {
     if (budgets.length === 0) {
       return {
         balance: null,
-        currency: 'USD',
+        currency: BUDGET_CURRENCY,
         usage: keyBudget.spend,
         limit: null,
         status: 'valid',
@@ -184,12 +189,12 @@ export const litellmCheck: ProviderCheck = {
     const binding = budgets.reduce((a, b) => ((remainingOf(b) ?? Infinity) < (remainingOf(a) ?? Infinity) ? b : a));
     const left = remainingOf(binding)!;
     if (budgets.length > 1 || binding.scope !== 'key') {
-      notes.unshift(l10nMsg('The {0} budget binds: {1} left of {2}.', scopeWord(binding.scope), money(left), money(binding.maxBudget!)));
+      notes.unshift(l10nMsg('The {0} budget binds: {1} left of {2}.', scopeWord(binding.scope), money(left, BUDGET_CURRENCY), money(binding.maxBudget!, BUDGET_CURRENCY)));
     }
     const window = windowText(binding);
     if (window) notes.push(l10nMsg('Spend counts from the start of the window; {0}.', window));
     if (binding.scope !== 'key') details.budget_scope = binding.scope;
-    const reading: Reading = { balance: left, currency: 'USD', usage: binding.spend, limit: binding.maxBudget, details };
+    const reading: Reading = { balance: left, currency: BUDGET_CURRENCY, usage: binding.spend, limit: binding.maxBudget, details };
     if (notes.length) reading.note = notes;
     return reading;
   },

@@ -57,8 +57,8 @@ export const novitaCheck: ProviderCheck = {
     if (typeof credit === 'number' && credit > 0) {
       const cash = details.cash_balance;
       reading.note = typeof cash === 'number'
-        ? msg('Available balance includes a credit line of {0} (cash {1}).', money(credit), money(cash))
-        : msg('Available balance includes a credit line of {0}.', money(credit));
+        ? msg('Available balance includes a credit line of {0} (cash {1}).', money(credit, reading.currency), money(cash, reading.currency))
+        : msg('Available balance includes a credit line of {0}.', money(credit, reading.currency));
     }
     return reading;
   },

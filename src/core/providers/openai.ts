@@ -92,6 +92,8 @@ export interface SpendOptions {
  */
 export function spendReading(spend: number, account: Account, since: Date, providerName: string, opts: SpendOptions = {}): Reading {
   const usage = roundMoney(spend);
+  // Both cost reports are checked to be in USD; the budget and the limits measured against them are too.
+  const currency = 'USD';
   const day = since.toISOString().slice(0, 10);
   const details: Record<string, DetailValue> = { spend_since: since.toISOString() };
   const caveat = opts.caveat ? [opts.caveat] : [];
@@ -99,13 +101,13 @@ export function spendReading(spend: number, account: Account, since: Date, provi
   if (limit) {
     details.limit_source = 'provider';
     // The provider's own cap is what actually stops spending; a hand-set budget would only mislead.
-    const ignored = account.monthlyBudget !== undefined ? [l10nMsg('Your monthlyBudget ({0}) is not used while this limit is enforced.', money(account.monthlyBudget))] : [];
+    const ignored = account.monthlyBudget !== undefined ? [l10nMsg('Your monthlyBudget ({0}) is not used while this limit is enforced.', money(account.monthlyBudget, currency))] : [];
     return {
       balance: roundMoney(limit.amount - spend),
-      currency: 'USD',
+      currency,
       usage,
       limit: limit.amount,
-      note: [l10nMsg('Left of {0} ({1}); spent {2} since {3}.', limit.label, money(limit.amount), money(usage), day), ...ignored, ...caveat],
+      note: [l10nMsg('Left of {0} ({1}); spent {2} since {3}.', limit.label, money(limit.amount, currency), money(usage, currency), day), ...ignored, ...caveat],
       details,
     };
   }
@@ -114,22 +116,22 @@ export function spendReading(spend: number, account: Account, since: Date, provi
     details.limit_source = 'monthlyBudget';
     return {
       balance: roundMoney(budget - spend),
-      currency: 'USD',
+      currency,
       usage,
       limit: budget,
       // Say plainly that this is the user's own budget, not money held by the provider.
-      note: [l10nMsg('Left of your monthly budget of {0} (spent {1} since {2}); {3} has no balance API.', money(budget), money(usage), day, providerName), ...caveat],
+      note: [l10nMsg('Left of your monthly budget of {0} (spent {1} since {2}); {3} has no balance API.', money(budget, currency), money(usage, currency), day, providerName), ...caveat],
       details,
     };
   }
   return {
     balance: null,
-    currency: 'USD',
+    currency,
     usage,
     limit: null,
     status: 'valid',
     // One message a sentence: an account from the environment drops the monthlyBudget one (statusView.noteText).
-    note: [l10nMsg('Spent {0} since {1}.', money(usage), day), l10nMsg('Set a monthlyBudget on this account to see what is left of it.'), ...caveat],
+    note: [l10nMsg('Spent {0} since {1}.', money(usage, currency), day), l10nMsg('Set a monthlyBudget on this account to see what is left of it.'), ...caveat],
     details,
   };
 }
@@ -224,8 +226,8 @@ async function hardSpendLimit(ctx: ProviderContext, adminKey: string): Promise<S
     const status = typeof enforcement === 'string' ? enforcement : l10nMsg('no status');
     return {
       why: project
-        ? l10nMsg("OpenAI's hard spend limit of {0} for project {1} is not enforcing ({2}), so it is not used.", money(amount), project, status)
-        : l10nMsg("OpenAI's hard spend limit of {0} for the organization is not enforcing ({1}), so it is not used.", money(amount), status),
+        ? l10nMsg("OpenAI's hard spend limit of {0} for project {1} is not enforcing ({2}), so it is not used.", money(amount, currency), project, status)
+        : l10nMsg("OpenAI's hard spend limit of {0} for the organization is not enforcing ({1}), so it is not used.", money(amount, currency), status),
     };
   }
   return {

@@ -83,7 +83,7 @@ export const openrouterCheck: ProviderCheck = {
         if (notes.length > 0) reading.note = notes;
         return reading;
       }
-      keyViewNote = msg("OpenRouter /credits answered $0 credits and $0 usage, but this key alone has spent {0}: that is not the account balance (this key cannot see it). Showing this key's own limit instead.", money(cap!.lifetimeUsage!));
+      keyViewNote = msg("OpenRouter /credits answered $0 credits and $0 usage, but this key alone has spent {0}: that is not the account balance (this key cannot see it). Showing this key's own limit instead.", money(cap!.lifetimeUsage!, 'USD'));
     } else {
       const creditsErr = credits.reason;
       const forbidden = creditsErr instanceof CheckError && creditsErr.kind === 'auth' && creditsErr.extra.httpStatus === 403;

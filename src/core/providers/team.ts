@@ -110,8 +110,10 @@ export function expandTeamResults(results: readonly BalanceResult[]): BalanceRes
           ? msg('The team server "{0}" could not be read ({1}); these are its last numbers.', r.label, why)
           : msg('The team server "{0}" could not be read; these are its last numbers.', r.label);
         // Capped as the team account's own error was: the server's words inside may be long.
-        member.note = cap(renderMessage(note), MAX_PROVIDER_TEXT);
-        member.noteL10n = [note];
+        // A cut note is shown in its English (its message would say more than it does).
+        const english = renderMessage(note);
+        member.note = cap(english, MAX_PROVIDER_TEXT);
+        if (member.note === english) member.noteL10n = [note];
         if (!s.stale) member.details = { ...s.details, staleSince: s.checkedAt };
       }
       out.push(member);

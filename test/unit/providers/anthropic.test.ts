@@ -3,6 +3,8 @@ import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertNoSecret, assertKeyR
 import { CREDIT_TOO_LOW, OVERLOADED, anthropicError, costBucket } from '../../fake/routes/anthropic';
 import { HTML_502, type FakeRequest } from '../../fake/server';
 import { anthropic } from '../../../src/core/providers/anthropic';
+import { errorText } from '../../../src/core/message';
+import { zhT } from '../messageChecks';
 
 const ADMIN = 'sk-ant-admin-test-0123456789abcdefADMIN';
 
@@ -49,6 +51,7 @@ describe('provider: anthropic', () => {
     f.server.route('GET', `${P}/models`, CREDIT_TOO_LOW);
     const r = await check();
     assertOutOfCredit(r, /credit balance is too low/);
+    assert.match(errorText(r, zhT) ?? '', /^信用余额过低 — .* 返回 HTTP 400：Your credit balance is too low/);
   });
 
   it('402 billing_error is insufficient funds', async () => {
@@ -71,6 +74,13 @@ describe('provider: anthropic', () => {
     assert.equal(r.errorKind, 'server');
     assert.equal(r.status, 'error');
     assert.match(r.error ?? '', /overloaded.*529/i);
+    const host = new URL(f.server.url).host;
+    assert.equal(errorText(r, zhT), `Anthropic 过载 — ${host} 返回 HTTP 529：Overloaded`);
+    // Without Anthropic's words: the same message, the provider's part left out.
+    f.server.route('GET', `${P}/models`, { status: 529, body: {} });
+    const bare = await check();
+    assert.deepEqual([bare.error, errorText(bare, zhT)], [`Anthropic is overloaded — HTTP 529 from ${host}`, `Anthropic 过载 — ${host} 返回 HTTP 529`]);
+    assert.equal(bare.errorL10n?.m, r.errorL10n?.m);
   });
 
   it('an HTML 502 page is a server error', async () => {

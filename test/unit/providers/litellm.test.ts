@@ -3,6 +3,8 @@ import { useFakeServer, checkVia, VALID_KEY, BAD_KEY, assertKeyRejected } from '
 import { BUDGET_EXCEEDED, DB_NOT_CONNECTED, keyInfo } from '../../fake/routes/litellm';
 import { HTML_502 } from '../../fake/server';
 import { litellm } from '../../../src/core/providers/litellm';
+import { errorText } from '../../../src/core/message';
+import { zhT } from '../messageChecks';
 
 describe('provider: litellm', () => {
   const f = useFakeServer();
@@ -77,6 +79,19 @@ describe('provider: litellm', () => {
     assertKeyRejected(r, /Authentication Error/);
   });
 
+  it("a rejected key is said as any provider's: one message id, one zh-CN; without the proxy's words, no dangling colon", async () => {
+    const host = new URL(f.server.url).host;
+    f.server.route('GET', INFO, { status: 401, body: { error: { message: 'Invalid proxy server token passed.', type: 'auth_error', code: '401' } } });
+    const r = await check();
+    assert.equal(r.errorL10n?.m, 'The key was rejected — {0}');
+    assert.equal(r.error, `The key was rejected — HTTP 401 from ${host}: Invalid proxy server token passed.`);
+    assert.equal(errorText(r, zhT), `密钥被拒绝 — ${host} 返回 HTTP 401：Invalid proxy server token passed.`);
+    f.server.route('GET', INFO, { status: 401, body: { error: { code: '401' } } });
+    const bare = await check();
+    assert.equal(bare.error, `The key was rejected — HTTP 401 from ${host}`);
+    assert.equal(errorText(bare, zhT), `密钥被拒绝 — ${host} 返回 HTTP 401`);
+  });
+
   it('an auth_error with a numeric code is auth whatever the HTTP status', async () => {
     f.server.route('GET', INFO, { status: 400, body: { error: { message: 'Authentication Error, invalid user key', type: 'auth_error', param: 'None', code: 401 } } });
     const r = await check();
@@ -92,6 +107,7 @@ describe('provider: litellm', () => {
     assert.equal(r.level, 'critical');
     assert.equal(r.balance, -0.5);
     assert.match(r.error ?? '', /Budget has been exceeded/);
+    assert.match(errorText(r, zhT) ?? '', /^预算已超出 — .* 返回 HTTP 400：Budget has been exceeded/);
   });
 
   it('"Database not connected" is unavailable with that message, level info', async () => {
