@@ -37,6 +37,7 @@ export function metricsText(input: MetricsInput, format: ExpositionFormat): stri
  */
 export async function writeTextfile(dir: string, text: string): Promise<string> {
   const file = path.join(dir, TEXTFILE_NAME);
-  await writeFileAtomic(file, text, { mode: 0o644, sync: false });
+  // Never made here: a mistyped DIR is an error, not a new directory node_exporter never reads.
+  await writeFileAtomic(file, text, { mode: 0o644, sync: false, makeDir: false });
   return file;
 }

@@ -34,11 +34,13 @@ async function inDir<T>(dir: string, create: () => Promise<T>): Promise<T> {
  * node_exporter's `*.prom`, never reads it half-written). Owner-only unless `mode` says
  * otherwise; a `mode` is set exactly, whatever the umask. Synced before the rename unless
  * `sync` is false (a file rewritten on every run, whose loss costs nothing, need not wait for the disk).
+ * A missing directory is made, unless `makeDir` is false (a directory someone else names and reads).
  */
-export async function writeFileAtomic(file: string, data: string, opts: { mode?: number; sync?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string, opts: { mode?: number; sync?: boolean; makeDir?: boolean } = {}): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomHex(4)}.tmp`;
   try {
-    const handle = await inDir(path.dirname(file), () => fs.open(tmp, 'w', opts.mode ?? 0o600));
+    const open = () => fs.open(tmp, 'w', opts.mode ?? 0o600);
+    const handle = await (opts.makeDir === false ? open() : inDir(path.dirname(file), open));
     try {
       if (opts.mode !== undefined) await handle.chmod(opts.mode);
       await handle.writeFile(data, 'utf8');

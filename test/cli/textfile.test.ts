@@ -36,6 +36,12 @@ describe('writeTextfile', () => {
     assert.deepEqual(await fs.readdir(dir), [TEXTFILE_NAME], 'a temp file was left behind');
   });
 
+  it('fails on a directory that does not exist and makes none (a mistyped DIR is an error)', async () => {
+    const missing = path.join(dir, 'textfle');
+    await assert.rejects(writeTextfile(missing, 'llm_balance_up{account="a"} 1\n'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    assert.deepEqual(await fs.readdir(dir), [], 'a directory or file was made');
+  });
+
   it('is readable by everyone even under umask 077', async () => {
     const umask = process.umask(0o077);
     try {
