@@ -113,7 +113,9 @@ export function proxyProblemOf(raw: string): Message | undefined {
   } catch {
     u = undefined;
   }
-  const shown = redact(raw);
+  // redact hides user:password@ after "//"; a proxy written without it ("http:/user:pw@host",
+  // "user:pw@host") has its credentials where that rule does not look.
+  const shown = redact(raw).replace(/^((?:[a-z][a-z0-9+.-]*:\/)?)[^/\s?#@]+(?=@[^/\s@?#]+)/i, '$1****');
   if (!u || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     // The hint keeps a host:port whole ("127.0.0.1:3128", "localhost:3128"); it drops only a scheme
     // written wrong ("http:/proxy", "proxy:"), which starts with a letter and is not followed by a port.
