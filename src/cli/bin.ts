@@ -1,10 +1,14 @@
 // The `llm-balance` executable (dist/cli.js), kept small because Node compiles it without a
 // cache: it turns the V8 code cache on, runs the command line (dist/cliMain.js, built from
 // main.ts) and each command's bundle through it, and exits as soon as the command is done.
+// A plain `check` (checkArgs.ts) goes straight to dist/checkCommand.js: the command line's
+// bundle and commander are for everything else.
 // Only ever run as that bundle: the compiled sources have main.js, not cliMain.js.
 import * as path from 'node:path';
 import { setV8FlagsFor } from './v8Flags';
 import { enableCodeCache, requireSibling, saveCodeCaches, userCacheDir } from './codeCache';
+import { quickCheckFlags } from './checkArgs';
+import type * as CheckCommand from './checkCommand';
 import type * as Main from './main';
 import { EXIT } from './usage';
 
@@ -26,10 +30,14 @@ process.on('warning', (w: Error & { code?: string }) => {
   if (w.code !== 'UNDICI-EHPA') process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 if (!process.env.LLM_BALANCE_NO_CODE_CACHE) enableCodeCache(path.join(userCacheDir(process.env), 'v8'), v8Flags);
+const argv = process.argv.slice(2);
+const quick = quickCheckFlags(argv);
 void Promise.resolve()
-  .then(() => requireSibling<typeof Main>(__dirname, 'cliMain.js').main(process.argv.slice(2)))
+  .then(() => quick
+    ? requireSibling<typeof CheckCommand>(__dirname, 'checkCommand.js').checkMain(quick, process.env)
+    : requireSibling<typeof Main>(__dirname, 'cliMain.js').main(argv))
   .catch((e: unknown) => {
-    // main() reports its own failures; this is the command line's bundle failing to load.
+    // main() and checkMain() report their own failures; this is a bundle failing to load.
     process.stderr.write(`llm-balance: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.critical;
   })

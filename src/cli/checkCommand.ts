@@ -19,6 +19,10 @@ import { notify, type SentNotification } from './notify';
 import { expandTeamChecks } from '../core/providers/team';
 import { checkTimed, metricsText, writeTextfile } from './exposition';
 import { runServe, type ServeDeps, type ServeFlags } from './serve';
+import type { CheckFlags } from './checkArgs';
+import { exitForFailure } from './failure';
+
+export type { CheckFlags } from './checkArgs';
 
 const CACHE_TTL_MS = 3_600_000;
 
@@ -28,18 +32,16 @@ export function summarize(results: readonly BalanceResult[]) {
   return { totalAccounts: s.accounts, totalBalance: s.totals, accountsWithErrors: s.errors, accountsCritical: s.critical, accountsWarning: s.warning };
 }
 
-export interface CheckFlags {
-  json?: boolean;
-  format?: string;
-  textfile?: string;
-  force?: boolean;
-  forceNotify?: boolean;
-  config?: string;
-  stateDir?: string;
-}
-
-
 const FORMATS = ['table', 'json', 'openmetrics'] as const;
+
+/** `check` as a whole command: its exit status, its failure said on stderr (never a rejection). */
+export async function checkMain(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  try {
+    return await runCheck(flags, env);
+  } catch (e) {
+    return exitForFailure(e);
+  }
+}
 
 export async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const format = flags.format ?? (flags.json ? 'json' : 'table');

@@ -1,9 +1,12 @@
 // `llm-balance`: the headless engine for cron and CI (SPEC §11). This file only parses the
 // command line; each command's code is loaded when that command runs (issue 14): `--help`
 // evaluates commander alone, `history` the history file's reader, `check` and `serve` the engine.
-import { Command, CommanderError } from 'commander';
+// A plain `check` command line is read without commander (checkArgs.ts).
+import type * as Commander from 'commander';
+import { CHECK_OPTIONS, commanderFlag, quickCheckFlags, type CheckFlags } from './checkArgs';
 import { requireSibling } from './codeCache';
-import { DEFAULT_LISTEN, EXIT, isUsageError } from './usage';
+import { DEFAULT_LISTEN, EXIT } from './usage';
+import { exitForFailure } from './failure';
 import { term } from './table';
 import type * as CheckCommand from './checkCommand';
 import type * as HistoryCommand from './historyCommand';
@@ -27,28 +30,28 @@ function stopSignal(): Promise<void> {
   });
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** What each command does with what commander read. */
+export interface CommandActions {
+  check(flags: CheckFlags): Promise<void>;
+  serve(flags: ServeFlags): Promise<void>;
+  history(hours: string | undefined, flags: { json?: boolean; stateDir?: string }): Promise<void>;
+}
+
+/** The command line as commander reads it (main, and the test that holds checkArgs.ts to it). */
+export function commandLine(actions: CommandActions): Commander.Command {
+  const { Command } = commander();
   const program = new Command();
-  let code: number = EXIT.ok;
   program
     .name('llm-balance')
     .description('Check the money left on your LLM provider accounts.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError();
-  program
+  const check = program
     .command('check')
-    .description('check every account; exit 0 ok, 1 warning, 2 critical or error, 3 usage error')
-    .option('--json', 'print one JSON object (= --format json)')
-    .option('--format <format>', 'table, json or openmetrics')
-    .option('--textfile <dir>', 'also write DIR/llm_balance.prom for node_exporter\'s textfile collector')
-    .option('--force', 'bypass the one-hour cache')
-    .option('--force-notify', 'notify even if already notified within the cooldown')
-    .option('--config <file>', 'accounts from a JSON file instead of the environment')
-    .option('--state-dir <dir>', 'where cache, notification records and history live')
-    .action(async (flags: CheckCommand.CheckFlags) => {
-      code = await checkCommand().runCheck(flags, env);
-    });
+    .description('check every account; exit 0 ok, 1 warning, 2 critical or error, 3 usage error');
+  for (const o of CHECK_OPTIONS) check.option(commanderFlag(o), o.help);
+  check.action((flags: CheckFlags) => actions.check(flags));
   program
     .command('serve')
     .description('check every --interval minutes, alert as check does, and serve /metrics, /api/v1/balances and /healthz')
@@ -56,33 +59,55 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     .option('--interval <minutes>', 'minutes between checks (default 30)')
     .option('--config <file>', 'accounts from a JSON file instead of the environment')
     .option('--state-dir <dir>', 'where cache, notification records and history live')
-    .action(async (flags: ServeFlags) => {
-      code = await checkCommand().serve(flags, env, {
-        stopSignal: stopSignal(),
-        log: (m) => process.stderr.write(`llm-balance serve: ${term(m, 2000)}\n`),
-      });
-    });
+    .action((flags: ServeFlags) => actions.serve(flags));
   program
     .command('history')
     .description('show recorded balances')
     .argument('[hours]', 'how far back, in hours', undefined)
     .option('--json', 'print one JSON object')
     .option('--state-dir <dir>', 'where history lives')
-    .action(async (hours: string | undefined, flags: { json?: boolean; stateDir?: string }) => {
-      code = await historyCommand().runHistory(hours, flags, env);
-    });
+    .action((hours: string | undefined, flags: { json?: boolean; stateDir?: string }) => actions.history(hours, flags));
+  return program;
+}
+
+let loadedCommander: typeof Commander | undefined;
+/** commander, evaluated on first use: a plain `check` never needs it. */
+function commander(): typeof Commander {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loadedCommander ??= require('commander') as typeof Commander);
+}
+
+/** commander's own error (help shown, a bad flag): it has said what it had to. */
+function isCommanderError(e: unknown): e is Commander.CommanderError {
+  return loadedCommander !== undefined && e instanceof loadedCommander.CommanderError;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let code: number = EXIT.ok;
+  // The launcher (bin.ts) reads a plain `check` itself and never loads this file for it; the
+  // same reading here keeps main() the one entry for every command line.
+  const quick = quickCheckFlags(argv);
+  if (quick) return checkCommand().checkMain(quick, env);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await commandLine({
+      check: async (flags) => {
+        code = await checkCommand().runCheck(flags, env);
+      },
+      serve: async (flags) => {
+        code = await checkCommand().serve(flags, env, {
+          stopSignal: stopSignal(),
+          log: (m) => process.stderr.write(`llm-balance serve: ${term(m, 2000)}\n`),
+        });
+      },
+      history: async (hours, flags) => {
+        code = await historyCommand().runHistory(hours, flags, env);
+      },
+    }).parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
+    if (isCommanderError(e)) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isUsageError(e)) {
-      process.stderr.write(`llm-balance: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    process.stderr.write(`llm-balance: unexpected failure: ${term(e instanceof Error ? e.message : String(e), 2000)}\n`);
-    return EXIT.critical;
+    return exitForFailure(e);
   }
 }

@@ -25,6 +25,11 @@ v8.setFlagsFromString = (f) => { flags.push(f); set(f); };
 process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_OUT, JSON.stringify(flags)));
 `;
 
+// The CLI's own bundles a run evaluated: requireSibling puts each in require.cache.
+const RECORD_BUNDLES = `
+process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_OUT, JSON.stringify(Object.keys(require.cache).map((f) => require('path').basename(f)))));
+`;
+
 // Builtins first loaded after the launcher set a V8 flag: V8 compiles those from source (v8Flags.ts).
 const RECORD_BUILTINS_AFTER_FLAGS = `
 const v8 = require('node:v8');
@@ -84,6 +89,19 @@ describe('llm-balance CLI: start-up', function () {
     const loaded = await recorded(RECORD_BUILTINS, ['check', '--json', '--force']);
     assert.deepEqual(without(loaded, ['http', 'crypto', 'v8']), ['http', 'crypto', 'v8']);
     assert.deepEqual(without(loaded, ['http2', 'tls', 'assert', 'child_process', 'dgram', 'internal/fs/rimraf']), []);
+  });
+
+  it('a plain check goes straight to the check bundle; any other command line goes through commander', async () => {
+    const check = await recorded(RECORD_BUNDLES, ['check', '--json', '--force']);
+    assert.ok(check.includes('checkCommand.js'), `the check bundle ran: ${check.join(', ')}`);
+    assert.ok(!check.includes('cliMain.js'), `the command line's bundle (commander) was not needed: ${check.join(', ')}`);
+    // A typo is commander's to explain, with check's own help after it.
+    const typo = await runCli(['check', '--jsn'], env);
+    assert.equal(typo.code, 3);
+    assert.match(typo.stderr, /unknown option '--jsn'[\s\S]*Usage: llm-balance check/);
+    for (const args of [['history', '--json'], ['--help']]) {
+      assert.ok((await recorded(RECORD_BUNDLES, args)).includes('cliMain.js'), `${args.join(' ')} goes through commander`);
+    }
   });
 
   it('check runs with Liftoff only; history and --help set no flag', async () => {
