@@ -29,16 +29,16 @@ const plainVscodeRequire = {
   },
 };
 
-// A bundle required later by dist/extension.js takes these modules from it instead of a copy of
-// its own: their state (the test UI holder, the secrets toasts hide, the loaded engine) is one
-// per window. extension.ts re-exports them; an import of one resolves to require('./extension.js').
+// A bundle required later by dist/extension-main.js takes these modules from it instead of a copy
+// of its own: their state (the test UI holder, the secrets toasts hide, the loaded engine) is one
+// per window. extensionMain.ts re-exports them; an import of one resolves to require('./extension-main.js').
 const SHARED_WITH_MAIN = ['src/vscode/ui.ts', 'src/vscode/engineLoader.ts'].map((f) => path.resolve(f));
 const sharedWithMain = {
   name: 'shared-with-main',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = path.resolve(args.resolveDir, args.path);
-      return SHARED_WITH_MAIN.includes(`${target}.ts`) || SHARED_WITH_MAIN.includes(target) ? { path: './extension.js', external: true } : undefined;
+      return SHARED_WITH_MAIN.includes(`${target}.ts`) || SHARED_WITH_MAIN.includes(target) ? { path: './extension-main.js', external: true } : undefined;
     });
   },
 };
@@ -71,15 +71,17 @@ const bundles = [
 ];
 if (existsSync('src/extension.ts')) {
   bundles.push({
-    // The extension's main bundle stays small. The first check requires engine-main.js (the
-    // main thread's half: scheduler, schemas on zod/mini, history, alert decisions) and starts
-    // check-worker.js (undici and the providers, in a worker thread); engine.js (what sends
-    // requests from the main thread) loads only when one is sent, engine-panel.js with the panel.
-    entryPoints: { extension: 'src/extension.ts', engine: 'src/engineBundle.ts', 'engine-main': 'src/engineMain.ts', 'engine-panel': 'src/enginePanel.ts', 'check-worker': 'src/checkWorker.ts' },
+    // What VS Code loads at activation (extension.js: command ids and the panel's serializer)
+    // requires the extension's main bundle (extension-main.js) on the next turn; that one stays
+    // small too. The first check requires engine-main.js (the main thread's half: scheduler,
+    // schemas on zod/mini, history, alert decisions) and starts check-worker.js (undici and the
+    // providers, in a worker thread); engine.js (what sends requests from the main thread) loads
+    // only when one is sent, engine-panel.js with the panel.
+    entryPoints: { extension: 'src/extension.ts', 'extension-main': 'src/extensionMain.ts', engine: 'src/engineBundle.ts', 'engine-main': 'src/engineMain.ts', 'engine-panel': 'src/enginePanel.ts', 'check-worker': 'src/checkWorker.ts' },
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js', './commands.js'],
+    external: ['vscode', './extension-main.js', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js', './commands.js'],
     plugins: [plainVscodeRequire],
   });
   bundles.push({
@@ -88,7 +90,7 @@ if (existsSync('src/extension.ts')) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './extension.js', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
+    external: ['vscode', './extension-main.js', './engine.js', './engine-main.js', './engine-panel.js', './mailer.js'],
     plugins: [sharedWithMain, plainVscodeRequire],
   });
 }

@@ -53,7 +53,7 @@ if (devOnly.length) {
   console.error(`[package] the VSIX holds development files: ${devOnly.join(', ')} (see .vscodeignore)`);
   process.exit(1);
 }
-for (const needed of ['package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json', 'media/walkthrough/add-key.md', 'media/walkthrough/add-key.nls.zh-cn.md', 'dist/extension.js', 'dist/commands.js', 'dist/engine.js', 'dist/engine-main.js', 'dist/engine-panel.js', 'dist/check-worker.js', 'dist/webview.js', 'dist/webview-charts.js', pkg.icon, 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+for (const needed of ['package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json', 'media/walkthrough/add-key.md', 'media/walkthrough/add-key.nls.zh-cn.md', 'dist/extension.js', 'dist/extension-main.js', 'dist/commands.js', 'dist/engine.js', 'dist/engine-main.js', 'dist/engine-panel.js', 'dist/check-worker.js', 'dist/webview.js', 'dist/webview-charts.js', pkg.icon, 'README.md', 'CHANGELOG.md', 'LICENSE']) {
   if (!files.includes(needed)) {
     console.error(`[package] the VSIX lacks ${needed}`);
     process.exit(1);

@@ -1,5 +1,7 @@
-// The composition root: log → keys → the window's services (lease, monitor, history, ledger,
-// notifier) → status bar → commands, then the first check is scheduled, never awaited.
+// The composition root (dist/extension-main.js): log → keys → the window's services (lease,
+// monitor, history, ledger, notifier) → status bar → command handlers, then the first check is
+// scheduled, never awaited. dist/extension.js (src/extension.ts) loads it on the turn after
+// activation, or sooner for a command, a panel to restore or the test API.
 // Everything heavy loads on first use.
 import * as vscode from 'vscode';
 import { Log } from './vscode/log';
@@ -9,7 +11,7 @@ import { BalanceStatusBar } from './vscode/statusBar';
 import type { Notifier } from './vscode/notifier';
 import { createWindowServices, type WindowServices, type WindowServicesDeps } from './vscode/windowServices';
 import type { WindowHistory } from './vscode/windowHistory';
-import { registerCommands } from './vscode/commands';
+import { commandHandlers, type CommandHandlers } from './vscode/commands';
 import type { AlertChannels } from './vscode/alertChannels';
 import { lazyAlertChannels } from './vscode/commandBundle';
 import { uiHolder } from './vscode/ui';
@@ -30,13 +32,22 @@ export interface TestApi {
   uiHolder: typeof uiHolder;
   panelModel: PanelModel;
   globalState: vscode.Memento;
-  /** How long activate() took, in ms. */
+  /** How long activate() took, in ms (dist/extension.js; this bundle loads after it). */
   activationMs: number;
   /** Another window's services on the same globalState, as activation builds them (the caller disposes them). */
   newWindow(deps?: Pick<WindowServicesDeps, 'timers'>): WindowServices;
 }
 
-export function activate(context: vscode.ExtensionContext): { testing?: TestApi } {
+/** The running extension, as dist/extension.js calls it. */
+export interface Started {
+  commands: CommandHandlers;
+  /** Restores a panel VS Code kept from the last session. */
+  revive(panel: vscode.WebviewPanel, state: unknown): void;
+  testing: TestApi;
+}
+
+/** The window's services, status bar and command handlers; the first check on the next turn. */
+export function start(context: vscode.ExtensionContext, activationMs: number): Started {
   const t0 = performance.now();
   const log = new Log();
   const keys = new KeyStore(context.secrets);
@@ -48,27 +59,22 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
   const panelModel = createPanelModel(services, log);
 
   const channels = lazyAlertChannels(context, log);
-  registerCommands(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify, channels });
+  const commands = commandHandlers(context, { monitor, ledger: services.ledger, keys, log, panelModel, onDidNotify: notifier.onDidNotify, channels });
   // With no channel on (the usual case) an alert loads neither the channels nor the engine's HTTP half.
   notifier.onAlert = (alert) => {
     if (settings.anyAlertChannelOn()) void channels().deliver([alert]);
   };
   context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
-      deserializeWebviewPanel: async (panel, state) => {
-        engine().BalancePanel.revive(panel, context, panelModel, state);
-      },
-    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('llmBalance.statusBar.mode') || e.affectsConfiguration('llmBalance.statusBar.highlight')) statusBar.render();
     }),
   );
 
-  // Nothing slow before activate() returns: the engine loads and the accounts are read on the next turn.
+  // The engine loads and the accounts are read on the next turn.
   setTimeout(() => {
-    // Logged here, not before returning: the line's redaction (its patterns compile on first
-    // use) and the output channel's message are no part of activating.
-    log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+    // Logged here: the line's redaction (its patterns compile on first use) and the output
+    // channel's message are no part of starting.
+    log.info(`Activated in ${activationMs.toFixed(1)} ms; started in ${startMs.toFixed(1)} ms.`);
     try {
       monitor.start();
       statusBar.render();
@@ -89,9 +95,10 @@ export function activate(context: vscode.ExtensionContext): { testing?: TestApi 
     }
   }, 0);
 
-  const activationMs = performance.now() - t0;
-  if (context.extensionMode === vscode.ExtensionMode.Production) return {};
+  const startMs = performance.now() - t0;
   return {
+    commands,
+    revive: (panel, state) => engine().BalancePanel.revive(panel, context, panelModel, state),
     testing: {
       monitor, statusBar, notifier, history, keys, log, uiHolder, panelModel, globalState: context.globalState, activationMs,
       get channels() {
@@ -116,6 +123,3 @@ function showWalkthroughOnce(context: vscode.ExtensionContext, accounts: number)
   void vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false);
 }
 
-export function deactivate(): void {
-  // Disposables in context.subscriptions hand over the poller role and stop the timers.
-}

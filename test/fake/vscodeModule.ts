@@ -33,6 +33,8 @@ export interface FakeVscode {
   namesListed: number;
   /** Calls of require('vscode'): VS Code's loader hook realpaths the caller's file on each. */
   requires: number;
+  /** Every status bar item made, in order. */
+  statusBarItems: { id: string }[];
   /** Undoes the module loader hook. */
   uninstall(): void;
 }
@@ -40,6 +42,7 @@ export interface FakeVscode {
 /** `settings`: the user's settings as one tree ({ llmBalance: { budgetSteps: [...] } }), read by section and dotted key as VS Code does. */
 export function installFakeVscode(settings: Record<string, unknown> = {}): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
+  const statusBarItems: { id: string }[] = [];
   const lookup = (dotted: string): unknown =>
     dotted.split('.').filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
   const config = (section = '') => ({
@@ -52,7 +55,11 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     version: '1.100.3',
     window: {
       createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, append() {}, appendLine() {}, show() {}, hide() {}, clear() {}, dispose() {} }),
-      createStatusBarItem: (id: string) => ({ id, text: '', show() {}, hide() {}, dispose() {} }),
+      createStatusBarItem: (id: string) => {
+        const item = { id, text: '', show() {}, hide() {}, dispose() {} };
+        statusBarItems.push(item);
+        return item;
+      },
       registerWebviewPanelSerializer: disposable,
       showInformationMessage: async () => undefined,
       showWarningMessage: async () => undefined,
@@ -91,7 +98,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
   // The rest of the real API's names (its classes and enums), so that listing them costs what it does in VS Code.
   const api: Record<string, unknown> = { ...namespaces };
   for (let i = Object.keys(api).length; i < 300; i++) api[`ApiType${i}`] = class {};
-  const fake: FakeVscode = { api: {}, commands, namesListed: 0, requires: 0, uninstall: () => undefined };
+  const fake: FakeVscode = { api: {}, commands, namesListed: 0, requires: 0, statusBarItems, uninstall: () => undefined };
   fake.api = new Proxy(api, {
     ownKeys: (target) => {
       fake.namesListed++;

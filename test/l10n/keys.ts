@@ -149,7 +149,7 @@ export function looksUntranslated(english: string, translated: string, names: re
 }
 
 /** Where text reaches people in the extension and the panel (the core is covered by its `t` parameter). */
-const UI_DIRS = ['src/vscode/', 'src/panel/', 'src/webview/', 'src/extension.ts'];
+const UI_DIRS = ['src/vscode/', 'src/panel/', 'src/webview/', 'src/extension.ts', 'src/extensionMain.ts'];
 const MESSAGE_CALLS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'showModalWarning', 'setStatusBarMessage', 'withProgress']);
 const TEXT_PROPERTIES = new Set(['title', 'prompt', 'placeHolder', 'placeholder', 'saveLabel', 'detail', 'label', 'description', 'tooltip', 'message', 'aria-label', 'aria-valuetext', 'textContent']);
 

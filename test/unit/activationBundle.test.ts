@@ -1,7 +1,9 @@
 // What activation loads (issue 14): the production dist/extension.js, required on plain Node with a
-// fake `vscode` module, loads no other bundle until activate() has returned; the poller's first turn
-// loads the engine's main-thread half only; the commands' bodies (dist/commands.js) load with the
-// first command and use the main bundle's UI, not a copy. extension.js stays within a size budget.
+// fake `vscode` module, registers every command and loads no other bundle until activate() has
+// returned; the next turn loads the extension (dist/extension-main.js) and the engine's main-thread
+// half only, and a command run before that turn loads it then; the commands' bodies
+// (dist/commands.js) load with the first command and use the main bundle's UI, not a copy. Both
+// of the bundles activation loads stay within a size budget.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,12 +18,14 @@ import { installFakeVscode, memento, type FakeVscode } from '../fake/vscodeModul
 const root = path.resolve(__dirname, '../../..');
 
 /**
- * dist/extension.js's budget, minified. Its code loading grows with its size (V8 parses all of it
- * before it runs): 37 KB after the split cost about 2.5 ms on this 2-core machine against 0.5 ms
- * for the floor extension, and the goal leaves about 4 ms above the floor. A new module that the
- * status bar and the poller do not need at activation belongs in a lazily required bundle.
+ * The budgets, minified. Code loading grows with a bundle's size (V8 parses all of it before it
+ * runs): when dist/extension.js was the whole extension, its 37 KB cost about 2.5 ms on this
+ * 2-core machine against 0.5 ms for the floor extension, and the goal leaves about 4 ms above the
+ * floor. dist/extension.js is now what activation must do and nothing else; dist/extension-main.js
+ * loads on the next turn, where a new module that the status bar and the poller do not need
+ * belongs in a lazily required bundle still.
  */
-const EXTENSION_JS_BUDGET = 40 * 1024;
+const BUDGETS = { 'extension.js': 3 * 1024, 'extension-main.js': 40 * 1024 };
 
 class RecordingUi implements Ui {
   readonly picks: vscode.QuickPickOptions[] = [];
@@ -55,9 +59,12 @@ class RecordingUi implements Ui {
 interface Activation {
   fake: FakeVscode;
   subscriptions: { dispose(): unknown }[];
-  testing: TestApi;
+  /** The test API; reading it loads the extension (dist/extension-main.js) if the next turn has not. */
+  readonly testing: TestApi;
   /** What activate() had loaded of our bundles when it returned. */
   loadedByActivate: string[];
+  /** How often `vscode` had been required when activate() returned. */
+  requiresByActivate: number;
 }
 
 describe('activation: what dist/extension.js loads', function () {
@@ -90,8 +97,14 @@ describe('activation: what dist/extension.js loads', function () {
     } as unknown as vscode.ExtensionContext;
     const api = extension.activate(context);
     const loadedByActivate = loaded();
-    assert.ok(api.testing, 'the test API outside production mode');
-    current = { fake, subscriptions, testing: api.testing, loadedByActivate };
+    const requiresByActivate = fake.requires;
+    assert.ok(Object.getOwnPropertyDescriptor(api, 'testing'), 'the test API outside production mode');
+    current = {
+      fake, subscriptions, loadedByActivate, requiresByActivate,
+      get testing() {
+        return api.testing!;
+      },
+    };
     return current;
   }
 
@@ -117,11 +130,13 @@ describe('activation: what dist/extension.js loads', function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it(`the production dist/extension.js is within its budget (${EXTENSION_JS_BUDGET / 1024} KB)`, () => {
-    const size = fs.statSync(path.join(dist, 'extension.js')).size;
-    assert.ok(size > 10_000, `the bundle was built: ${size} bytes`);
-    assert.ok(size <= EXTENSION_JS_BUDGET, `dist/extension.js is ${size} bytes, over its budget of ${EXTENSION_JS_BUDGET}`);
-  });
+  for (const [file, budget] of Object.entries(BUDGETS)) {
+    it(`the production dist/${file} is within its budget (${budget / 1024} KB)`, () => {
+      const size = fs.statSync(path.join(dist, file)).size;
+      assert.ok(size > budget / 10, `the bundle was built: ${size} bytes`);
+      assert.ok(size <= budget, `dist/${file} is ${size} bytes, over its budget of ${budget}`);
+    });
+  }
 
   it('the VSIX ships every bundle dist/extension.js loads, directly or through another (.vscodeignore)', () => {
     const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!dist/')).map((l) => l.slice('!dist/'.length).trim());
@@ -134,24 +149,35 @@ describe('activation: what dist/extension.js loads', function () {
       for (const m of text.matchAll(/"(?:\.\/)?([a-z][a-z-]*\.js)"/g)) if (fs.existsSync(path.join(dist, m[1]!))) visit(m[1]!);
     };
     visit('extension.js');
-    assert.ok(reached.has('commands.js') && reached.has('check-worker.js') && reached.has('engine-main.js'), [...reached].join(', '));
+    assert.ok(reached.has('extension-main.js') && reached.has('commands.js') && reached.has('check-worker.js') && reached.has('engine-main.js'), [...reached].join(', '));
     assert.deepEqual([...reached].filter((f) => !shipped.includes(f)), [], `.vscodeignore ships ${shipped.join(', ')}`);
   });
 
-  it('activate() loads no other bundle and never lists the API object\'s names', () => {
-    const { fake, loadedByActivate } = activateFresh();
+  it('activate() registers every command, loads no other bundle and never lists the API object\'s names', () => {
+    const { fake, loadedByActivate, requiresByActivate } = activateFresh();
     assert.deepEqual(loadedByActivate, ['extension.js']);
     assert.equal(fake.namesListed, 0, 'a bundle copied the vscode API object (esbuild\'s __toESM); see esbuild.mjs plainVscodeRequire');
-    assert.equal(fake.requires, 1, 'the bundle requires vscode once');
-    // Every command is there from the start, though most bodies are not loaded yet.
+    assert.equal(requiresByActivate, 1, 'the bundle requires vscode once');
+    // Every command is there from the start, though the extension and most bodies are not loaded yet.
     assert.deepEqual([...fake.commands.keys()].sort(), Object.values(COMMAND).sort());
   });
 
-  it('the first turn after activation (status bar, poller) loads the engine\'s main-thread half, not the commands', async () => {
-    const { testing } = activateFresh();
+  it('the first turn after activation (status bar, poller) loads the extension and the engine\'s main-thread half, not the commands', async () => {
+    const { fake } = activateFresh();
     await firstTurn();
-    testing.monitor.dispose();
-    assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);
+    assert.deepEqual(loaded(), ['engine-main.js', 'extension-main.js', 'extension.js']);
+    assert.ok(fake.statusBarItems.some((i) => i.id === 'llmBalance.status'), 'the status bar item is there');
+  });
+
+  it('a command run before that turn loads the extension then and runs, once', async () => {
+    const { fake } = activateFresh();
+    const ui = new RecordingUi();
+    const first = fake.commands.get(COMMAND.resetNotifications)!();
+    assert.ok(loaded().includes('extension-main.js'), 'the command loaded the extension');
+    current!.testing.uiHolder.current = ui;
+    assert.equal(await first, 0, 'the command ran: no record to clear');
+    await firstTurn();
+    assert.equal(fake.statusBarItems.filter((i) => i.id === 'llmBalance.status').length, 1, 'the next turn did not start a second one');
   });
 
   it('an alert with no alert channel on loads neither the channels nor the whole engine', async () => {
@@ -162,7 +188,7 @@ describe('activation: what dist/extension.js loads', function () {
       kind: 'level', accountId: 'a', provider: 'openrouter', label: 'OpenRouter', level: 'warning', balance: 1, currency: 'USD', threshold: 5,
       message: 'WARNING: OpenRouter balance low', time: new Date().toISOString(), cooldownHours: 24,
     });
-    assert.deepEqual(loaded(), ['engine-main.js', 'extension.js']);
+    assert.deepEqual(loaded(), ['engine-main.js', 'extension-main.js', 'extension.js']);
   });
 
   it('a command loads dist/commands.js, which shows its quick pick through the main bundle\'s UI', async () => {
@@ -173,9 +199,9 @@ describe('activation: what dist/extension.js loads', function () {
     testing.uiHolder.current = ui;
     await fake.commands.get(COMMAND.manageKeys)!();
     assert.deepEqual(ui.picks.map((p) => p.title), ['LLM Balance: manage keys']);
-    assert.deepEqual(loaded(), ['commands.js', 'engine-main.js', 'extension.js']);
+    assert.deepEqual(loaded(), ['commands.js', 'engine-main.js', 'extension-main.js', 'extension.js']);
     assert.equal(fake.namesListed, 0);
-    assert.equal(fake.requires, 2, 'once per bundle');
+    assert.equal(fake.requires, 3, 'once per bundle');
   });
 
   it('the alert channels are one instance, made from dist/commands.js on first use', () => {

@@ -41,7 +41,7 @@ const classicZod = (files: string[]) => files.filter((f) => f.startsWith('node_m
 describe('extension bundles', function () {
   this.timeout(60_000);
 
-  for (const entry of ['src/extension.ts', 'src/engineMain.ts']) {
+  for (const entry of ['src/extensionMain.ts', 'src/engineMain.ts']) {
     it(`${entry}: no undici, no classic zod (the main thread's part of a check)`, async () => {
       const files = await inputsOf(entry);
       assert.ok(files.length > 5, `esbuild saw the entry's modules: ${files.length}`);
@@ -93,7 +93,7 @@ describe('the bundles engine() loads later, as built: their exports are the load
 
   for (const file of ['./engine.js', './engine-panel.js'] as const) {
     it(`dist/${file.slice(2)} exports exactly the names LOADED_LATER reads from it: none missing, none unused`, () => {
-      // engine-panel.js requires vscode (and extension.js, for the modules it shares with it).
+      // engine-panel.js requires vscode (and extension-main.js, for the modules it shares with it).
       const fake = installFakeVscode();
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports

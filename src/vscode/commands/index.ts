@@ -38,10 +38,18 @@ export function guarded<A extends unknown[], R>(log: Log, name: string, fn: (...
   };
 }
 
-/** Every command, registered at activation; the bodies of most load with the first one run (dist/commands.js). */
-export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const reg = <A extends unknown[], R>(id: CommandId, name: string, fn: (...args: A) => Promise<R>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(d.log, name, fn)));
+/** What each command does, by id. */
+export type CommandHandlers = Record<CommandId, (...args: unknown[]) => Promise<unknown>>;
+
+/**
+ * Every command's handler. dist/extension.js registers every id at activation and calls these
+ * once this bundle has loaded; the bodies of most load with the first one run (dist/commands.js).
+ */
+export function commandHandlers(context: vscode.ExtensionContext, d: CommandDeps): CommandHandlers {
+  const handlers: Partial<CommandHandlers> = {};
+  const reg = (id: CommandId, name: string, fn: (...args: unknown[]) => Promise<unknown>) => {
+    handlers[id] = guarded(d.log, name, fn);
+  };
   const b = commandBodies;
   reg(COMMAND.check, t('Check LLM Balance'), (accountId?: unknown) => b().checkCommand(d.monitor, accountId, d.onDidNotify));
   reg(COMMAND.addAccount, t('Add API Key'), () => b().addAccount(d));
@@ -66,4 +74,5 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
   reg(COMMAND.acknowledge, t('Acknowledge Highlight'), (ids?: unknown) => b().acknowledgeCommand(d.monitor, d.ledger, ids));
   reg(COMMAND.configureChannels, t('Configure Alert Channels'), () => d.channels().configure());
   reg(COMMAND.sendTestAlert, t('Send Test Alert'), () => d.channels().sendTestAlert());
+  return handlers as CommandHandlers;
 }

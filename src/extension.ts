@@ -1,0 +1,51 @@
+// What VS Code loads and calls at activation (dist/extension.js), and nothing more: every
+// command id and the panel's serializer are registered at once, as VS Code needs them, and the
+// extension itself (dist/extension-main.js, src/extensionMain.ts: services, status bar, command
+// handlers) loads on the next turn (issue 14: its ~37 KB were most of what activation cost above
+// a floor extension with one status bar item). A command run, a panel restored or the test API
+// read before that turn loads it then, synchronously: nothing waits or is missed.
+import * as vscode from 'vscode';
+import { COMMAND } from './core/commandIds';
+import type * as Main from './extensionMain';
+
+export type { TestApi } from './extensionMain';
+
+let stopped = false;
+
+export function activate(context: vscode.ExtensionContext): { testing?: Main.TestApi } {
+  const t0 = performance.now();
+  stopped = false;
+  let started: Main.Started | undefined;
+  const start = (): Main.Started => {
+    if (!started) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const main = require('./extension-main.js') as typeof Main;
+      started = main.start(context, activationMs);
+    }
+    return started;
+  };
+  for (const id of Object.values(COMMAND)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => start().commands[id](...args)));
+  }
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer('llmBalance.panel', {
+      deserializeWebviewPanel: async (panel, state) => start().revive(panel, state),
+    }),
+  );
+  setTimeout(() => {
+    // Not after the window closed in between: its disposables are gone.
+    if (!stopped) start();
+  }, 0);
+  const activationMs = performance.now() - t0;
+  if (context.extensionMode === vscode.ExtensionMode.Production) return {};
+  return {
+    get testing() {
+      return start().testing;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions hand over the poller role and stop the timers.
+  stopped = true;
+}
