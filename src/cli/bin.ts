@@ -20,8 +20,11 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-// First, before undici compiles llhttp: why in v8Flags.ts.
-const v8Flags = setV8FlagsFor(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// Before the V8 flag: util.parseArgs is a builtin too (why in v8Flags.ts).
+const quick = quickCheckFlags(argv);
+// Then, before undici compiles llhttp: why in v8Flags.ts.
+const v8Flags = setV8FlagsFor(argv);
 
 // undici flags its env-proxy agent as experimental on every run with a proxy set; that is
 // noise in a cron mail, not news for the user. Other warnings still print.
@@ -30,8 +33,6 @@ process.on('warning', (w: Error & { code?: string }) => {
   if (w.code !== 'UNDICI-EHPA') process.stderr.write(`${w.name}: ${w.message}\n`);
 });
 if (!process.env.LLM_BALANCE_NO_CODE_CACHE) enableCodeCache(path.join(userCacheDir(process.env), 'v8'), v8Flags);
-const argv = process.argv.slice(2);
-const quick = quickCheckFlags(argv);
 void Promise.resolve()
   .then(() => quick
     ? requireSibling<typeof CheckCommand>(__dirname, 'checkCommand.js').checkMain(quick, process.env)
