@@ -182,7 +182,8 @@ const [oursCheck, refCheck, bare, help, parsedOnly, uncached, timedExit, undiciD
   { args: [reference] },
   { args: ['-e', '0'] },
   { args: [cli, '--help'] },
-  // Loads dist/checkCommand.js, then stops at the first flag check: exit 3.
+  // The launcher reads it itself (no commander), loads dist/checkCommand.js, then stops at the
+  // first flag check: exit 3.
   { args: [cli, 'check', '--format', 'none'], status: 3 },
   { args: check, env: noCache },
   { args: ['--require', exitStamp, ...check] },
@@ -211,10 +212,10 @@ rows.push({ what: 'peak RSS of one CLI check (median of 3)', ours: `${rssMb.toFi
 log(`# Where one check's time goes (medians of ${runs}, whole processes)`);
 const step = (label, a, b) => log(`  ${label.padEnd(48)} ${(a.ms - (b?.ms ?? 0)).toFixed(0).padStart(4)} ms wall ${(a.cpuMs - (b?.cpuMs ?? 0)).toFixed(0).padStart(4)} ms CPU`);
 step('node itself (node -e 0)', bare);
-step('+ cli.js and the command line (--help)', help, bare);
-step('+ dist/checkCommand.js loaded (exit 3 at once)', parsedOnly, help);
+step('+ cli.js, its builtins, dist/checkCommand.js (exit 3)', parsedOnly, bare);
 step('+ state, undici, 2 requests, save, output', oursCheck, parsedOnly);
 step('= check', oursCheck);
+step('(--help: cli.js and commander, above node)', help, bare);
 log(`    of which after process.exit() (V8 and libuv winding down): ${(timedExit.ms - timedExit.exitAtMs).toFixed(0)} ms (exit called at ${timedExit.exitAtMs.toFixed(0)} ms of ${timedExit.ms.toFixed(0)})`);
 step('the same check without the code cache', uncached);
 step('the node:http reference', refCheck);
