@@ -6,6 +6,7 @@
 // read before that turn loads it then, synchronously: nothing waits or is missed.
 import * as vscode from 'vscode';
 import { COMMAND } from './core/commandIds';
+import { t } from './vscode/l10n';
 import type * as Main from './extensionMain';
 
 export type { TestApi } from './extensionMain';
@@ -16,13 +17,20 @@ export function activate(context: vscode.ExtensionContext): { testing?: Main.Tes
   const t0 = performance.now();
   stopped = false;
   let started: Main.Started | undefined;
+  let failure: Error | undefined;
   const start = (): Main.Started => {
-    if (!started) {
+    if (started) return started;
+    // A start that failed is not tried again by each command: it could leave half a window
+    // (an output channel, a poller) behind every time. Each command says the same failure.
+    if (failure) throw failure;
+    try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const main = require('./extension-main.js') as typeof Main;
-      started = main.start(context, activationMs);
+      return (started = main.start(context, activationMs));
+    } catch (e) {
+      failure = e instanceof Error ? e : new Error(String(e));
+      throw failure;
     }
-    return started;
   };
   for (const id of Object.values(COMMAND)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => start().commands[id](...args)));
@@ -34,7 +42,14 @@ export function activate(context: vscode.ExtensionContext): { testing?: Main.Tes
   );
   setTimeout(() => {
     // Not after the window closed in between: its disposables are gone.
-    if (!stopped) start();
+    if (stopped) return;
+    try {
+      start();
+    } catch (e) {
+      // Our own log is what failed to start: the extension host's log has the stack.
+      console.error('LLM Balance could not start:', e);
+      void vscode.window.showErrorMessage(t('LLM Balance: could not start. The details are in the Extension Host log.'));
+    }
   }, 0);
   const activationMs = performance.now() - t0;
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};

@@ -35,6 +35,8 @@ export interface FakeVscode {
   requires: number;
   /** Every status bar item made, in order. */
   statusBarItems: { id: string }[];
+  /** Every error message shown through vscode.window, in order. */
+  errorMessages: string[];
   /** Undoes the module loader hook. */
   uninstall(): void;
 }
@@ -43,6 +45,7 @@ export interface FakeVscode {
 export function installFakeVscode(settings: Record<string, unknown> = {}): FakeVscode {
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const statusBarItems: { id: string }[] = [];
+  const errorMessages: string[] = [];
   const lookup = (dotted: string): unknown =>
     dotted.split('.').filter(Boolean).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), settings);
   const config = (section = '') => ({
@@ -63,7 +66,10 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       registerWebviewPanelSerializer: disposable,
       showInformationMessage: async () => undefined,
       showWarningMessage: async () => undefined,
-      showErrorMessage: async () => undefined,
+      showErrorMessage: async (m: string) => {
+        errorMessages.push(m);
+        return undefined;
+      },
       showQuickPick: async () => undefined,
       showInputBox: async () => undefined,
       setStatusBarMessage: disposable,
@@ -98,7 +104,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
   // The rest of the real API's names (its classes and enums), so that listing them costs what it does in VS Code.
   const api: Record<string, unknown> = { ...namespaces };
   for (let i = Object.keys(api).length; i < 300; i++) api[`ApiType${i}`] = class {};
-  const fake: FakeVscode = { api: {}, commands, namesListed: 0, requires: 0, statusBarItems, uninstall: () => undefined };
+  const fake: FakeVscode = { api: {}, commands, namesListed: 0, requires: 0, statusBarItems, errorMessages, uninstall: () => undefined };
   fake.api = new Proxy(api, {
     ownKeys: (target) => {
       fake.namesListed++;

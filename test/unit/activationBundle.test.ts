@@ -81,7 +81,8 @@ describe('activation: what dist/extension.js loads', function () {
   /** activate() schedules the poller's first turn with a 0 ms timer; a later timer runs after it. */
   const firstTurn = () => new Promise((r) => setTimeout(r, 20));
 
-  function activateFresh(): Activation {
+  /** `broken`: a context the extension cannot start with (no storage folder for its history). */
+  function activateFresh(opts: { broken?: boolean } = {}): Activation {
     forgetBundles();
     const fake = installFakeVscode();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,7 +92,7 @@ describe('activation: what dist/extension.js loads', function () {
     const storage = fs.mkdtempSync(path.join(work, 'storage-'));
     const context = {
       subscriptions, secrets, globalState: memento(), workspaceState: memento(),
-      globalStorageUri: { scheme: 'file', fsPath: storage, path: storage },
+      globalStorageUri: opts.broken ? undefined : { scheme: 'file', fsPath: storage, path: storage },
       extensionUri: { scheme: 'file', fsPath: work, path: work }, extensionPath: work,
       extensionMode: 3, extension: { id: 'llmbalance.llm-balance' },
     } as unknown as vscode.ExtensionContext;
@@ -178,6 +179,30 @@ describe('activation: what dist/extension.js loads', function () {
     assert.equal(await first, 0, 'the command ran: no record to clear');
     await firstTurn();
     assert.equal(fake.statusBarItems.filter((i) => i.id === 'llmBalance.status').length, 1, 'the next turn did not start a second one');
+  });
+
+  it('a start that fails is said once, on the next turn, and not tried again by each command', async () => {
+    const logged: unknown[][] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const { fake } = activateFresh({ broken: true });
+      current = undefined;
+      await firstTurn();
+      assert.deepEqual(fake.errorMessages, ['LLM Balance: could not start. The details are in the Extension Host log.']);
+      assert.equal(logged.length, 1, 'the stack went to the extension host\'s log');
+      const items = fake.statusBarItems.length;
+      const first = await Promise.resolve().then(() => fake.commands.get(COMMAND.check)!()).then(() => undefined, (e: unknown) => e);
+      const second = await Promise.resolve().then(() => fake.commands.get(COMMAND.check)!()).then(() => undefined, (e: unknown) => e);
+      assert.ok(first instanceof Error, 'a command says that the extension could not start');
+      assert.equal(second, first, 'the same failure, not a second attempt');
+      assert.equal(fake.statusBarItems.length, items, 'no half-built window left per command');
+      assert.equal(fake.errorMessages.length, 1);
+      fake.uninstall();
+    } finally {
+      console.error = error;
+      forgetBundles();
+    }
   });
 
   it('an alert with no alert channel on loads neither the channels nor the whole engine', async () => {
