@@ -11,11 +11,8 @@ import type * as Main from './extensionMain';
 
 export type { TestApi } from './extensionMain';
 
-let stopped = false;
-
 export function activate(context: vscode.ExtensionContext): { testing?: Main.TestApi } {
   const t0 = performance.now();
-  stopped = false;
   let started: Main.Started | undefined;
   let failure: Error | undefined;
   const start = (): Main.Started => {
@@ -40,9 +37,7 @@ export function activate(context: vscode.ExtensionContext): { testing?: Main.Tes
       deserializeWebviewPanel: async (panel, state) => start().revive(panel, state),
     }),
   );
-  setTimeout(() => {
-    // Not after the window closed in between: its disposables are gone.
-    if (stopped) return;
+  const first = setTimeout(() => {
     try {
       start();
     } catch (e) {
@@ -51,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): { testing?: Main.Tes
       void vscode.window.showErrorMessage(t('LLM Balance: could not start. The details are in the Extension Host log.'));
     }
   }, 0);
+  // Not after the window closed in between: its disposables are gone.
+  context.subscriptions.push({ dispose: () => clearTimeout(first) });
   const activationMs = performance.now() - t0;
   if (context.extensionMode === vscode.ExtensionMode.Production) return {};
   return {
@@ -62,5 +59,4 @@ export function activate(context: vscode.ExtensionContext): { testing?: Main.Tes
 
 export function deactivate(): void {
   // Disposables in context.subscriptions hand over the poller role and stop the timers.
-  stopped = true;
 }

@@ -43,7 +43,7 @@ export async function checkMain(flags: CheckFlags, env: NodeJS.ProcessEnv): Prom
   }
 }
 
-export async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
+async function runCheck(flags: CheckFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const format = flags.format ?? (flags.json ? 'json' : 'table');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}".`);
   if (flags.json && format !== 'json') throw new UsageError(`--json is --format json; it cannot be combined with --format ${format}.`);

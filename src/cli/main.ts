@@ -1,9 +1,10 @@
 // `llm-balance`: the headless engine for cron and CI (SPEC §11). This file only parses the
 // command line; each command's code is loaded when that command runs (issue 14): `--help`
 // evaluates commander alone, `history` the history file's reader, `check` and `serve` the engine.
-// A plain `check` command line is read without commander (checkArgs.ts).
-import type * as Commander from 'commander';
-import { CHECK_OPTIONS, commanderFlag, quickCheckFlags, type CheckFlags } from './checkArgs';
+// The launcher (bin.ts) reads a plain `check` command line itself and never loads this file
+// for it (checkArgs.ts); whatever comes here is commander's to read.
+import { Command, CommanderError } from 'commander';
+import { CHECK_OPTIONS, commanderFlag, type CheckFlags } from './checkArgs';
 import { requireSibling } from './codeCache';
 import { DEFAULT_LISTEN, EXIT } from './usage';
 import { exitForFailure } from './failure';
@@ -38,8 +39,7 @@ export interface CommandActions {
 }
 
 /** The command line as commander reads it (main, and the test that holds checkArgs.ts to it). */
-export function commandLine(actions: CommandActions): Commander.Command {
-  const { Command } = commander();
+export function commandLine(actions: CommandActions): Command {
   const program = new Command();
   program
     .name('llm-balance')
@@ -70,28 +70,12 @@ export function commandLine(actions: CommandActions): Commander.Command {
   return program;
 }
 
-let loadedCommander: typeof Commander | undefined;
-/** commander, evaluated on first use: a plain `check` never needs it. */
-function commander(): typeof Commander {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (loadedCommander ??= require('commander') as typeof Commander);
-}
-
-/** commander's own error (help shown, a bad flag): it has said what it had to. */
-function isCommanderError(e: unknown): e is Commander.CommanderError {
-  return loadedCommander !== undefined && e instanceof loadedCommander.CommanderError;
-}
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let code: number = EXIT.ok;
-  // The launcher (bin.ts) reads a plain `check` itself and never loads this file for it; the
-  // same reading here keeps main() the one entry for every command line.
-  const quick = quickCheckFlags(argv);
-  if (quick) return checkCommand().checkMain(quick, env);
   try {
     await commandLine({
       check: async (flags) => {
-        code = await checkCommand().runCheck(flags, env);
+        code = await checkCommand().checkMain(flags, env);
       },
       serve: async (flags) => {
         code = await checkCommand().serve(flags, env, {
@@ -105,7 +89,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }).parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (isCommanderError(e)) {
+    // commander's own error (help shown, a bad flag): it has said what it had to.
+    if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     return exitForFailure(e);

@@ -3,16 +3,13 @@
 // world-readable whatever the umask, because node_exporter runs as another user.
 import * as assert from 'node:assert/strict';
 import { promises as fs, watch } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { TEXTFILE_NAME, writeTextfile } from '../../src/cli/exposition';
+import { useScratchDir } from '../unit/helpers';
 
 describe('writeTextfile', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-textfile-'));
-  });
-  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  useScratchDir('llmb-textfile-', (d) => (dir = d));
 
   it('replaces llm_balance.prom from a temp file in the same directory that is not named *.prom', async () => {
     await fs.writeFile(path.join(dir, TEXTFILE_NAME), 'old 1\n');

@@ -177,6 +177,7 @@ describe('activation: what dist/extension.js loads', function () {
     assert.ok(loaded().includes('extension-main.js'), 'the command loaded the extension');
     current!.testing.uiHolder.current = ui;
     assert.equal(await first, 0, 'the command ran: no record to clear');
+    assert.deepEqual(ui.messages, ['LLM Balance: notification state reset (0 records cleared).']);
     await firstTurn();
     assert.equal(fake.statusBarItems.filter((i) => i.id === 'llmBalance.status').length, 1, 'the next turn did not start a second one');
   });

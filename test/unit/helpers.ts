@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { FakeProviderServer } from '../fake/server';
 import { HttpClient } from '../../src/core/http';
 import { checkAccount, type AccountKeys } from '../../src/core/check';
@@ -16,6 +19,19 @@ export async function until(ok: () => boolean, what: string, ms = 10_000): Promi
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A new empty folder for each test (`prefix` in the temp dir), given to `use` before it and removed after it. */
+export function useScratchDir(prefix: string, use: (dir: string) => void): void {
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+    use(dir);
+  });
+  afterEach(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
 }
 
 /** Starts one fake provider server for the suite; every test starts from its defaults. */

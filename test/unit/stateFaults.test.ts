@@ -2,7 +2,6 @@
 // and the state directory lock (the two-process race is in test/cli/state.test.ts).
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckScheduler, SALT_KEY } from '../../src/core/checkScheduler';
 import { LOCK_STALE_MS, LockTimeoutError, acquireStateLock, keepAside, MAX_BACKUPS } from '../../src/core/fileStore';
@@ -10,7 +9,7 @@ import { HttpClient } from '../../src/core/http';
 import { checkOver } from '../../src/core/check';
 import { MemoryStore } from '../../src/core/kv';
 import { AccountSchema } from '../../src/core/model';
-import { useFakeServer, VALID_KEY } from './helpers';
+import { useFakeServer, useScratchDir, VALID_KEY } from './helpers';
 import { withStateSession } from '../../src/cli/stateSession';
 import * as fsModule from 'node:fs';
 
@@ -67,10 +66,7 @@ describe('engine: clock and salt', () => {
 
 describe('state directory lock', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'llmb-lock-'));
-  });
-  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  useScratchDir('llmb-lock-', (d) => (dir = d));
 
   it('one holder at a time; the next waits and gets it on release', async () => {
     const first = await acquireStateLock(dir);
