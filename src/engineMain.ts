@@ -14,6 +14,6 @@ export { amountsFor } from './core/thresholds';
 export { buildAlert } from './core/alerts/message';
 export { HistoryStore } from './core/history';
 export { forecast } from './core/forecast';
-export { budgetUsage, crossedSteps, stepLevel, stepMessage } from './core/budgetSteps';
+export { budgetUsage, crossedSteps, stepLevel } from './core/budgetSteps';
 export { detectSpike, spikeJudgeable, spikeMessage } from './core/spike';
 export { decideAlerts } from './core/decideAlerts';

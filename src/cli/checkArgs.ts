@@ -4,9 +4,10 @@
 //
 // The quick reading is Node's own util.parseArgs, in strict mode. It accepts only a command line
 // it reads exactly as commander does: `check` first, then known options, each string option
-// with a value, no positionals. Anything else — help, a typo, a missing value, a value that
-// starts with a dash, another command — goes to commander, which says what is wrong as it
-// always has. test/cli/checkArgs.test.ts holds the two readers to the same answer.
+// with a value, no positionals. Anything else — help (an option it does not know), a typo, a
+// missing value, a value that starts with a dash, another command — goes to commander, which
+// says what is wrong as it always has. test/cli/checkArgs.test.ts holds the two readers to the
+// same answer.
 import { parseArgs } from 'node:util';
 
 /** The flags of `llm-balance check`, as commander names them. */
@@ -21,23 +22,24 @@ export interface CheckFlags {
 }
 
 interface CheckOption {
-  /** The long option, as typed. */
+  /** The long option, as typed; its flag's name is the same in camelCase, as commander makes it. */
   name: string;
-  key: keyof CheckFlags;
   /** For a string option: its value's placeholder in the help. */
   value?: string;
   help: string;
 }
 
 export const CHECK_OPTIONS: readonly CheckOption[] = [
-  { name: 'json', key: 'json', help: 'print one JSON object (= --format json)' },
-  { name: 'format', key: 'format', value: 'format', help: 'table, json or openmetrics' },
-  { name: 'textfile', key: 'textfile', value: 'dir', help: 'also write DIR/llm_balance.prom for node_exporter\'s textfile collector' },
-  { name: 'force', key: 'force', help: 'bypass the one-hour cache' },
-  { name: 'force-notify', key: 'forceNotify', help: 'notify even if already notified within the cooldown' },
-  { name: 'config', key: 'config', value: 'file', help: 'accounts from a JSON file instead of the environment' },
-  { name: 'state-dir', key: 'stateDir', value: 'dir', help: 'where cache, notification records and history live' },
+  { name: 'json', help: 'print one JSON object (= --format json)' },
+  { name: 'format', value: 'format', help: 'table, json or openmetrics' },
+  { name: 'textfile', value: 'dir', help: 'also write DIR/llm_balance.prom for node_exporter\'s textfile collector' },
+  { name: 'force', help: 'bypass the one-hour cache' },
+  { name: 'force-notify', help: 'notify even if already notified within the cooldown' },
+  { name: 'config', value: 'file', help: 'accounts from a JSON file instead of the environment' },
+  { name: 'state-dir', value: 'dir', help: 'where cache, notification records and history live' },
 ];
+
+const flagName = (option: string): string => option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** commander's spelling of an option: `--state-dir <dir>`. */
 export function commanderFlag(o: CheckOption): string {
@@ -52,12 +54,9 @@ const PARSE_OPTIONS = Object.fromEntries(CHECK_OPTIONS.map((o) => [o.name, { typ
  */
 export function quickCheckFlags(argv: readonly string[]): CheckFlags | undefined {
   if (argv[0] !== 'check') return undefined;
-  const rest = argv.slice(1);
-  // commander's own words: `check --help`, `check -h`, and `--` (after which it reads positionals).
-  if (rest.some((a) => a === '--help' || a === '-h' || a === '--')) return undefined;
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: rest, options: PARSE_OPTIONS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: argv.slice(1), options: PARSE_OPTIONS, strict: true, allowPositionals: false }));
   } catch {
     return undefined;
   }
@@ -67,7 +66,7 @@ export function quickCheckFlags(argv: readonly string[]): CheckFlags | undefined
     if (v === undefined) continue;
     // An empty value (`--format=`) is commander's to judge, as any other odd one.
     if (o.value && v === '') return undefined;
-    (flags as Record<string, string | boolean>)[o.key] = v;
+    (flags as Record<string, string | boolean>)[flagName(o.name)] = v;
   }
   return flags;
 }

@@ -99,7 +99,10 @@ export function budgetText(u: BudgetUsage, t: Translate): string {
   }
 }
 
-/** A step's numbers and its line, worked out once: the toast shows the line, the channels get both. */
+/**
+ * A step's numbers and its line, worked out once: the toast shows the line, the channels get both.
+ * "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left."
+ */
 export function stepNotice(label: string, step: number, u: BudgetUsage, level: StepLevel, t: Translate = english): { facts: StepFacts; message: string } {
   const m = (n: number) => formatMoney(n, u.currency);
   const facts: StepFacts = {
@@ -112,9 +115,4 @@ export function stepNotice(label: string, step: number, u: BudgetUsage, level: S
   };
   const message = t('{0}: {1} passed {2}% of its {3} {4} — {5} used, {6} left.', levelWord(level, t), label, step, m(u.limit), facts.what, m(facts.used), m(u.remaining));
   return { facts, message };
-}
-
-/** "WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left." */
-export function stepMessage(label: string, step: number, u: BudgetUsage, level: StepLevel, t: Translate = english): string {
-  return stepNotice(label, step, u, level, t).message;
 }

@@ -39,6 +39,7 @@ describe('llm-balance CLI: a plain check read without commander', () => {
     [['check', '--format', 'table', '--config', 'accounts.json', '--force-notify'], { format: 'table', config: 'accounts.json', forceNotify: true }],
     [['check', '--format', 'json', '--format', 'table'], { format: 'table' }],
     [['check', '--state-dir', 'a b', '--json'], { stateDir: 'a b', json: true }],
+    [['check', '--force', '--'], { force: true }],
     // Values commander takes as they are, which runCheck then judges.
     [['check', '--format', 'xml'], { format: 'xml' }],
     [['check', '--json', '--format', 'table'], { json: true, format: 'table' }],

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { budgetUsage, crossedSteps, stepLevel, stepMessage } from '../../src/core/budgetSteps';
+import { budgetUsage, crossedSteps, stepLevel, stepNotice } from '../../src/core/budgetSteps';
 import { NotificationLedger } from '../../src/core/ledger';
 import { MemoryStore } from '../../src/core/kv';
 import type { BalanceResult } from '../../src/core/model';
@@ -55,11 +55,11 @@ describe('budget steps', () => {
 
   it('says the step, the limit, what is used and what is left', () => {
     assert.equal(
-      stepMessage('OpenRouter (work)', 80, budgetUsage(keyCap(16, 'monthly'))!, 'warning'),
+      stepNotice('OpenRouter (work)', 80, budgetUsage(keyCap(16, 'monthly'))!, 'warning').message,
       'WARNING: OpenRouter (work) passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left.',
     );
     const lite: BalanceResult = { ...keyCap(0, null), provider: 'litellm', balance: 4, limit: 10, details: { budget_reset_at: '2027-01-01T00:00:00Z' } };
-    assert.equal(stepMessage('Proxy', 50, budgetUsage(lite)!, 'info'), 'BUDGET: Proxy passed 50% of its $10.00 budget (resets 2027-01-01) — $6.00 used, $4.00 left.');
+    assert.equal(stepNotice('Proxy', 50, budgetUsage(lite)!, 'info').message, 'BUDGET: Proxy passed 50% of its $10.00 budget (resets 2027-01-01) — $6.00 used, $4.00 left.');
   });
 
   describe('in the ledger', () => {

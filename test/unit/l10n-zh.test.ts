@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { CHANNELS, createChannels, pastedProblem } from '../../src/core/alerts/channels';
 import { formatText } from '../../src/core/alerts/channels/email';
 import { buildAlert } from '../../src/core/alerts/message';
-import { stepMessage, type BudgetUsage } from '../../src/core/budgetSteps';
+import { stepNotice, type BudgetUsage } from '../../src/core/budgetSteps';
 import { spikeEventPrefixes, spikeMessage, SPIKE_EVENT_PREFIX } from '../../src/core/spike';
 import { english, fromBundle } from '../../src/core/l10n';
 import type { BalanceResult } from '../../src/core/model';
@@ -80,8 +80,8 @@ describe('zh-CN text', () => {
 
   it('budget steps and spend spikes, with the panel finding spikes announced in either language', () => {
     const u: BudgetUsage = { usedPercent: 84, limit: 100, remaining: 16, currency: 'USD', window: 'month:2026-11', period: 'monthly', noun: 'limit' };
-    assert.equal(stepMessage('OpenRouter', 80, u, 'warning', zh), '警告：OpenRouter 已用掉 $100.00 每月额度的 80% — 已用 $84.00，剩余 $16.00。');
-    assert.equal(stepMessage('OpenRouter', 80, u, 'warning'), 'WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left.');
+    assert.equal(stepNotice('OpenRouter', 80, u, 'warning', zh).message, '警告：OpenRouter 已用掉 $100.00 每月额度的 80% — 已用 $84.00，剩余 $16.00。');
+    assert.equal(stepNotice('OpenRouter', 80, u, 'warning').message, 'WARNING: OpenRouter passed 80% of its $100.00 monthly limit — $84.00 used, $16.00 left.');
     const spike = { spend: 42.1, usual: 2.3, times: 18, currency: 'USD', windowHours: 1, from: 0, to: 0 };
     const line = spikeMessage('OpenRouter', spike, zh);
     assert.equal(line, '异常消费：OpenRouter 在最近一小时内花掉了 $42.10 — 是平时的 18 倍。请检查密钥是否泄露。');
